@@ -1,0 +1,111 @@
+//! Stable error codes of the API, with the HTTP status each one answers.
+
+/// One reason a request failed. `as_str` is the stable `code` clients match on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    MalformedJson,
+    BadRequest,
+    InvalidCursor,
+    InvalidLimit,
+    InvalidId,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    AccountNotFound,
+    PostNotFound,
+    MethodNotAllowed,
+    HandleTaken,
+    BodyTooLarge,
+    TextEmpty,
+    TextTooLong,
+    TextInvalid,
+    InvalidHandle,
+    InvalidName,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            MalformedJson => "malformed_json",
+            BadRequest => "bad_request",
+            InvalidCursor => "invalid_cursor",
+            InvalidLimit => "invalid_limit",
+            InvalidId => "invalid_id",
+            Unauthorized => "unauthorized",
+            Forbidden => "forbidden",
+            NotFound => "not_found",
+            AccountNotFound => "account_not_found",
+            PostNotFound => "post_not_found",
+            MethodNotAllowed => "method_not_allowed",
+            HandleTaken => "handle_taken",
+            BodyTooLarge => "body_too_large",
+            TextEmpty => "text_empty",
+            TextTooLong => "text_too_long",
+            TextInvalid => "text_invalid",
+            InvalidHandle => "invalid_handle",
+            InvalidName => "invalid_name",
+            Internal => "internal",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId => 400,
+            Unauthorized => 401,
+            Forbidden => 403,
+            NotFound | AccountNotFound | PostNotFound => 404,
+            MethodNotAllowed => 405,
+            HandleTaken => 409,
+            BodyTooLarge => 413,
+            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName => 422,
+            Internal => 500,
+        }
+    }
+
+    /// A plain-words default message, shown to people when nothing more precise is known.
+    pub fn message(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            MalformedJson => "The request body is not the JSON this call expects.",
+            BadRequest => "The request is malformed.",
+            InvalidCursor => "The cursor is not valid.",
+            InvalidLimit => "The limit must be a whole number from 1 to 50.",
+            InvalidId => "The id is not valid.",
+            Unauthorized => "A valid token is required.",
+            Forbidden => "This token is not allowed to do that.",
+            NotFound => "Nothing here.",
+            AccountNotFound => "No such account.",
+            PostNotFound => "No such post.",
+            MethodNotAllowed => "This method is not allowed here.",
+            HandleTaken => "This handle is already taken.",
+            BodyTooLarge => "The request body is too large.",
+            TextEmpty => "The text is empty.",
+            TextTooLong => "The text is too long.",
+            TextInvalid => "The text contains characters that are not allowed.",
+            InvalidHandle => "A handle is 1 to 30 lowercase letters, digits or underscores.",
+            InvalidName => "A name is 1 to 40 characters.",
+            Internal => "Something went wrong on our side.",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode::*;
+
+    #[test]
+    fn client_errors_are_4xx_and_codes_are_snake_case() {
+        for code in [
+            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
+            Forbidden, NotFound, AccountNotFound, PostNotFound, MethodNotAllowed, HandleTaken,
+            BodyTooLarge, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName,
+        ] {
+            assert!((400..500).contains(&code.status()), "{code:?}");
+            assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+        assert_eq!(Internal.status(), 500);
+    }
+}

@@ -1,0 +1,23 @@
+//! The pure core of Gazouillis, shared by the edge Worker and the widget.
+//!
+//! It holds what both sides must agree on: the JSON wire types, the limits, the
+//! one function that counts a post's characters, ids, cursors, error codes and
+//! the layout of the keys the edge keeps in Workers KV. It has no I/O and no
+//! wasm-only dependency, so everything here is tested natively in milliseconds.
+//!
+//! It is not a client or a server: HTTP, storage and rendering live in `edge`
+//! and `widget`.
+
+pub mod error;
+pub mod ids;
+pub mod keys;
+pub mod limits;
+pub mod page;
+pub mod text;
+pub mod time;
+pub mod wire;
+
+pub use error::ErrorCode;
+pub use ids::{Cursor, PostId, ReplyId};
+pub use text::{char_count, check_name, check_text, TextError};
+pub use wire::*;

@@ -1,0 +1,20 @@
+//! Every limit of the product, in one place.
+
+/// Default maximum characters in a post or a reply (the `MAX_CHARS` wrangler var overrides it).
+pub const DEFAULT_MAX_CHARS: usize = 140;
+/// Largest request body the edge reads, in bytes.
+pub const MAX_BODY_BYTES: usize = 8 * 1024;
+/// Longest account handle, in bytes (handles are ASCII).
+pub const MAX_HANDLE_LEN: usize = 30;
+/// Longest display name (account or visitor), in characters.
+pub const MAX_NAME_CHARS: usize = 40;
+/// Longest account bio, in characters.
+pub const MAX_BIO_CHARS: usize = 280;
+/// Items per stored page view, and the largest `limit` a list call accepts.
+pub const PAGE_SIZE: usize = 50;
+/// `limit` when a list call gives none.
+pub const DEFAULT_LIMIT: usize = 20;
+/// Seconds between two polls of an open widget.
+pub const POLL_SECONDS: u32 = 10;
+/// How long a visitor session token stays valid, in seconds (one year).
+pub const SESSION_TTL_SECONDS: u64 = 365 * 24 * 3600;

@@ -1,0 +1,137 @@
+//! Text rules: how characters are counted and what a post, a reply or a name may hold.
+//!
+//! `char_count` is the one counter of the product: the widget's live counter and
+//! the edge's check both call it, so they can never disagree.
+
+use crate::ErrorCode;
+use crate::limits::MAX_NAME_CHARS;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Characters as a person counts them: extended grapheme clusters, so one emoji
+/// (even a ZWJ family or a flag) is one, and a letter with combining marks is one.
+pub fn char_count(text: &str) -> usize {
+    text.graphemes(true).count()
+}
+
+/// Why a text was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextError {
+    /// Nothing visible once trimmed.
+    Empty,
+    /// More characters than allowed.
+    TooLong { count: usize, max: usize },
+    /// Holds control characters or bidirectional overrides.
+    Invalid,
+}
+
+impl TextError {
+    pub fn code(self) -> ErrorCode {
+        match self {
+            TextError::Empty => ErrorCode::TextEmpty,
+            TextError::TooLong { .. } => ErrorCode::TextTooLong,
+            TextError::Invalid => ErrorCode::TextInvalid,
+        }
+    }
+}
+
+/// Invisible characters that alone must not make a text non-empty.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Control characters (but line breaks and tabs) and the bidi controls that
+/// can make a text display in another order than it reads.
+fn is_forbidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Checks a post or reply text and returns it trimmed, as it will be stored.
+pub fn check_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
+    let text = raw.trim();
+    if text.chars().any(is_forbidden) {
+        return Err(TextError::Invalid);
+    }
+    if text.chars().all(is_invisible) {
+        return Err(TextError::Empty);
+    }
+    let count = char_count(text);
+    if count > max_chars {
+        return Err(TextError::TooLong { count, max: max_chars });
+    }
+    Ok(text.to_owned())
+}
+
+/// Checks a display name (an account's or a visitor's) and returns it trimmed.
+pub fn check_name(raw: &str) -> Result<String, ErrorCode> {
+    match check_text(raw, MAX_NAME_CHARS) {
+        Ok(name) if !name.contains('\n') => Ok(name),
+        _ => Err(ErrorCode::InvalidName),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_as_a_person_does() {
+        assert_eq!(char_count(""), 0);
+        assert_eq!(char_count("bonjour"), 7);
+        assert_eq!(char_count("é"), 1); // precomposed
+        assert_eq!(char_count("e\u{301}"), 1); // e + combining acute
+        assert_eq!(char_count("a\u{301}\u{302}\u{303}"), 1); // stacked marks
+        assert_eq!(char_count("🐦"), 1);
+        assert_eq!(char_count("👨‍👩‍👧‍👦"), 1); // ZWJ family
+        assert_eq!(char_count("🏳️‍🌈"), 1); // ZWJ flag
+        assert_eq!(char_count("🇫🇷"), 1); // regional indicators
+        assert_eq!(char_count("👍🏽"), 1); // skin tone modifier
+        assert_eq!(char_count("日本語"), 3);
+        assert_eq!(char_count("a\r\nb"), 3); // CRLF is one
+    }
+
+    #[test]
+    fn limit_is_inclusive_and_counted_in_graphemes() {
+        let at_limit = "🐦".repeat(140);
+        assert_eq!(check_text(&at_limit, 140), Ok(at_limit.clone()));
+        let over = "x".repeat(141);
+        assert_eq!(check_text(&over, 140), Err(TextError::TooLong { count: 141, max: 140 }));
+        assert_eq!(check_text(&"👨‍👩‍👧".repeat(141), 140).unwrap_err().code(), ErrorCode::TextTooLong);
+    }
+
+    #[test]
+    fn trims_and_refuses_blank() {
+        assert_eq!(check_text("  salut \n", 140), Ok("salut".into()));
+        assert_eq!(check_text("", 140), Err(TextError::Empty));
+        assert_eq!(check_text(" \n\t ", 140), Err(TextError::Empty));
+        assert_eq!(check_text("\u{200B}\u{200B}\u{FEFF}", 140), Err(TextError::Empty));
+    }
+
+    #[test]
+    fn refuses_control_and_bidi_override() {
+        assert_eq!(check_text("a\0b", 140), Err(TextError::Invalid));
+        assert_eq!(check_text("a\u{7}b", 140), Err(TextError::Invalid));
+        assert_eq!(check_text("abc\u{202E}gpj.exe", 140), Err(TextError::Invalid));
+        assert_eq!(check_text("line one\nline two", 140), Ok("line one\nline two".into()));
+    }
+
+    #[test]
+    fn hostile_text_is_kept_verbatim_as_text() {
+        let html = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        assert_eq!(check_text(html, 140), Ok(html.into()));
+    }
+
+    #[test]
+    fn huge_text_is_refused_without_trouble() {
+        let huge = "a".repeat(100_000);
+        assert_eq!(check_text(&huge, 140).unwrap_err().code(), ErrorCode::TextTooLong);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(check_name("  Marie "), Ok("Marie".into()));
+        assert_eq!(check_name(""), Err(ErrorCode::InvalidName));
+        assert_eq!(check_name("a\nb"), Err(ErrorCode::InvalidName));
+        assert_eq!(check_name(&"n".repeat(41)), Err(ErrorCode::InvalidName));
+    }
+}

@@ -1,0 +1,125 @@
+//! The JSON bodies of API v1. Request bodies refuse unknown fields, so a typo
+//! is an error and not a silent no-op.
+
+use serde::{Deserialize, Serialize};
+
+/// A company's account, with its public counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub handle: String,
+    pub name: String,
+    pub bio: String,
+    pub followers: u64,
+    pub posts: u64,
+}
+
+/// A top-level post by an account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    pub id: String,
+    pub account: String,
+    pub text: String,
+    /// RFC 3339, UTC, milliseconds: `2026-11-25T17:46:52.123Z`.
+    pub created_at: String,
+    pub replies: u64,
+}
+
+/// Who wrote a reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Author {
+    pub id: String,
+    pub name: String,
+}
+
+/// A reply to a post.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub id: String,
+    pub post: String,
+    pub author: Author,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// One page of posts, newest first; `next` is the cursor of the following page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PostPage {
+    pub posts: Vec<Post>,
+    pub next: Option<String>,
+}
+
+/// One page of replies, oldest first; `next` is the cursor of the following page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplyPage {
+    pub replies: Vec<Reply>,
+    pub next: Option<String>,
+}
+
+/// Whether the visitor follows an account, and its follower count.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowState {
+    pub following: bool,
+    pub followers: u64,
+}
+
+/// An anonymous visitor identity.
+pub type Visitor = Author;
+
+/// A new visitor session: the identity and the token to send as `Authorization: Bearer`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub visitor: Visitor,
+    pub token: String,
+}
+
+/// `POST /v1/accounts`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub handle: String,
+    pub name: String,
+    #[serde(default)]
+    pub bio: String,
+}
+
+/// `POST /v1/accounts/{handle}/posts` and `POST /v1/posts/{id}/replies`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewText {
+    pub text: String,
+}
+
+/// `POST /v1/session`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    pub name: String,
+}
+
+/// Every error answer: `{"error":{"code":"...","message":"..."}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_bodies_refuse_unknown_and_missing_fields() {
+        assert!(serde_json::from_str::<NewText>(r#"{"text":"hi"}"#).is_ok());
+        assert!(serde_json::from_str::<NewText>(r#"{"text":"hi","admin":true}"#).is_err());
+        assert!(serde_json::from_str::<NewText>(r#"{}"#).is_err());
+        assert!(serde_json::from_str::<NewText>(r#"{"text":1}"#).is_err());
+        assert!(serde_json::from_str::<NewText>(r#"{"text":"hi""#).is_err());
+        let account: NewAccount = serde_json::from_str(r#"{"handle":"acme","name":"Acme"}"#).unwrap();
+        assert_eq!(account.bio, "");
+    }
+}
