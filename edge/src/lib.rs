@@ -1,0 +1,40 @@
+//! The Gazouillis edge: a Cloudflare Worker serving API v1.
+//!
+//! Reads come from views in Workers KV (one KV read per call); writes go to the
+//! account's hub, a Durable Object that serializes them and rewrites the views
+//! (see `hub`). The widget bundle and the demo site are static assets that
+//! Cloudflare serves before this code runs. Validation, ids and key layout live
+//! in the `gazouillis-protocol` crate; this crate is the thin shell around it.
+
+mod accounts;
+mod auth;
+mod error;
+mod follows;
+mod http;
+mod hub;
+mod posts;
+mod replies;
+mod routes;
+mod session;
+mod timeline;
+mod views;
+
+use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
+use worker::{event, Context, Env, Method, Request, Response};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    if req.method() == Method::Options {
+        return http::preflight();
+    }
+    let response = match routes::route(req, &env).await {
+        Ok(response) => response,
+        Err(err) => err.into_response()?,
+    };
+    http::with_cors(response)
+}
+
+/// Most characters in a post or a reply: the `MAX_CHARS` var, or the default.
+fn max_chars(env: &Env) -> usize {
+    env.var("MAX_CHARS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(DEFAULT_MAX_CHARS)
+}

@@ -15,6 +15,8 @@ pub mod limits;
 pub mod page;
 pub mod text;
 pub mod time;
+#[cfg(feature = "token")]
+pub mod token;
 pub mod wire;
 
 pub use error::ErrorCode;

@@ -12,6 +12,12 @@ pub fn rfc3339_from_millis(millis: u64) -> String {
         .unwrap_or_default()
 }
 
+/// Milliseconds since the Unix epoch of an RFC 3339 timestamp, if it is one.
+pub fn millis_from_rfc3339(text: &str) -> Option<u64> {
+    let t = ::time::OffsetDateTime::parse(text, &::time::format_description::well_known::Rfc3339).ok()?;
+    u64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -21,5 +27,7 @@ mod tests {
         assert_eq!(rfc3339_from_millis(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339_from_millis(1_795_628_812_120), "2026-11-25T17:46:52.120Z");
         assert!(rfc3339_from_millis(999) < rfc3339_from_millis(1_000));
+        assert_eq!(millis_from_rfc3339("2026-11-25T17:46:52.120Z"), Some(1_795_628_812_120));
+        assert_eq!(millis_from_rfc3339("yesterday"), None);
     }
 }

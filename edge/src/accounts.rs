@@ -1,0 +1,29 @@
+//! `/v1/accounts` and `/v1/accounts/{handle}`.
+
+use crate::auth::require_admin;
+use crate::error::ApiResult;
+use crate::http::{cached_json, read_json};
+use crate::hub::{self, Command};
+use crate::views::Views;
+use gazouillis_protocol::ids::is_handle;
+use gazouillis_protocol::limits::MAX_BIO_CHARS;
+use gazouillis_protocol::{check_name, check_text, ErrorCode, NewAccount};
+use worker::{Env, Request};
+
+pub async fn create(mut req: Request, env: &Env) -> ApiResult {
+    require_admin(&req, env)?;
+    let new: NewAccount = read_json(&mut req).await?;
+    if !is_handle(&new.handle) {
+        return Err(ErrorCode::InvalidHandle.into());
+    }
+    let name = check_name(&new.name)?;
+    let bio = match new.bio.trim() {
+        "" => String::new(),
+        bio => check_text(bio, MAX_BIO_CHARS).map_err(|err| err.code())?,
+    };
+    hub::send(env, &new.handle, &Command::CreateAccount { name, bio }).await
+}
+
+pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
+    cached_json(&req, &Views::new(env)?.account(handle).await?)
+}

@@ -1,0 +1,45 @@
+//! API errors: a stable code, an HTTP status and a JSON body.
+
+use gazouillis_protocol::{ErrorBody, ErrorCode, ErrorDetail};
+use worker::Response;
+
+/// An error answered to the client. Storage and runtime failures become
+/// `internal` (500) and are logged; everything caused by the request is a 4xx.
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into() }
+    }
+
+    pub fn into_response(self) -> worker::Result<Response> {
+        let body = ErrorBody { error: ErrorDetail { code: self.code.as_str().into(), message: self.message } };
+        Ok(Response::from_json(&body)?.with_status(self.code.status()))
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError { code, message: code.message().into() }
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(err: worker::Error) -> Self {
+        worker::console_error!("internal error: {err}");
+        ErrorCode::Internal.into()
+    }
+}
+
+impl From<worker::KvError> for ApiError {
+    fn from(err: worker::KvError) -> Self {
+        worker::console_error!("KV error: {err}");
+        ErrorCode::Internal.into()
+    }
+}

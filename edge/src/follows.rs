@@ -1,0 +1,23 @@
+//! `/v1/accounts/{handle}/follow`: the visitor's follow of an account.
+
+use crate::auth::require_visitor;
+use crate::error::ApiResult;
+use crate::http::json;
+use crate::hub::{self, Command};
+use crate::views::Views;
+use gazouillis_protocol::FollowState;
+use worker::{Env, Request};
+
+pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
+    let visitor = require_visitor(&req, env)?;
+    let views = Views::new(env)?;
+    let followers = views.account(handle).await?.followers;
+    let following = views.follows(&visitor.sub, handle).await?;
+    json(200, &FollowState { following, followers })
+}
+
+/// Follows (`true`) or unfollows: the hub counts, so doing it twice counts once.
+pub async fn set(req: Request, env: &Env, handle: &str, follow: bool) -> ApiResult {
+    let visitor = require_visitor(&req, env)?;
+    hub::send(env, handle, &Command::Follow { visitor: visitor.sub, follow }).await
+}

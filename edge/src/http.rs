@@ -1,0 +1,105 @@
+//! Request and response helpers shared by the handlers: bounded JSON bodies,
+//! list queries, bearer tokens, ETags and CORS.
+
+use crate::error::{ApiError, ApiResult};
+use futures_util::StreamExt;
+use gazouillis_protocol::limits::{DEFAULT_LIMIT, MAX_BODY_BYTES, PAGE_SIZE};
+use gazouillis_protocol::{Cursor, ErrorCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use worker::{Headers, Request, Response};
+
+/// Reads a JSON body of at most `MAX_BODY_BYTES`, stopping as soon as it is
+/// larger: a huge body is refused without being read whole.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    let declared = req.headers().get("content-length")?.and_then(|len| len.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
+        return Err(ErrorCode::BodyTooLarge.into());
+    }
+    let mut body = Vec::new();
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            body.extend_from_slice(&chunk?);
+            if body.len() > MAX_BODY_BYTES {
+                return Err(ErrorCode::BodyTooLarge.into());
+            }
+        }
+    }
+    serde_json::from_slice(&body)
+        .map_err(|err| ApiError::with_message(ErrorCode::MalformedJson, format!("The request body is not the JSON this call expects: {err}.")))
+}
+
+/// A JSON response with the given status.
+pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
+    Ok(Response::from_json(value)?.with_status(status))
+}
+
+/// A 200 JSON response with an ETag; 304 with no body when the client already
+/// has it (`If-None-Match`). Lets open widgets poll for nearly nothing.
+pub fn cached_json<T: Serialize>(req: &Request, value: &T) -> ApiResult {
+    let body = serde_json::to_string(value).map_err(|_| ErrorCode::Internal)?;
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    let etag = format!("\"{:016x}\"", hasher.finish());
+    let headers = Headers::new();
+    headers.set("etag", &etag)?;
+    headers.set("cache-control", "no-cache")?;
+    if req.headers().get("if-none-match")?.is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag)) {
+        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    }
+    headers.set("content-type", "application/json")?;
+    Ok(Response::ok(body)?.with_headers(headers))
+}
+
+/// The token of an `Authorization: Bearer` header.
+pub fn bearer(req: &Request) -> Option<String> {
+    let value = req.headers().get("authorization").ok()??;
+    value.strip_prefix("Bearer ").map(|token| token.trim().to_owned())
+}
+
+/// `?limit=&cursor=` of a list call.
+pub struct ListQuery {
+    pub limit: usize,
+    pub cursor: Option<Cursor>,
+}
+
+impl ListQuery {
+    pub fn from_request(req: &Request) -> ApiResult<Self> {
+        let url = req.url()?;
+        let mut query = ListQuery { limit: DEFAULT_LIMIT, cursor: None };
+        for (name, value) in url.query_pairs() {
+            match &*name {
+                "limit" => {
+                    query.limit = value
+                        .parse()
+                        .ok()
+                        .filter(|limit| (1..=PAGE_SIZE).contains(limit))
+                        .ok_or(ErrorCode::InvalidLimit)?
+                }
+                "cursor" => query.cursor = Some(value.parse().map_err(|()| ErrorCode::InvalidCursor)?),
+                _ => {}
+            }
+        }
+        Ok(query)
+    }
+}
+
+/// Open CORS: any site may embed the widget and call the API. There are no
+/// cookies, so `*` gives no site another's credentials.
+pub fn with_cors(response: Response) -> worker::Result<Response> {
+    let headers = response.headers().clone();
+    headers.set("access-control-allow-origin", "*")?;
+    headers.set("access-control-expose-headers", "etag")?;
+    Ok(response.with_headers(headers))
+}
+
+/// The answer to a CORS preflight.
+pub fn preflight() -> worker::Result<Response> {
+    let headers = Headers::new();
+    headers.set("access-control-allow-origin", "*")?;
+    headers.set("access-control-allow-methods", "GET, POST, PUT, DELETE, OPTIONS")?;
+    headers.set("access-control-allow-headers", "authorization, content-type, if-none-match")?;
+    headers.set("access-control-max-age", "86400")?;
+    Ok(Response::empty()?.with_status(204).with_headers(headers))
+}

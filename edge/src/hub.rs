@@ -1,0 +1,369 @@
+//! The account hub: one Durable Object per account, the single writer of
+//! everything about that account.
+//!
+//! Why: Workers KV cannot count concurrent writes nor keep a list that many
+//! clients append to. The hub serializes every write of its account in its own
+//! strongly consistent storage (one key per post, reply and follow, plus exact
+//! counters), then materializes the read views into KV, where every read call
+//! costs one KV read. View writes are coalesced by an alarm so that no KV key
+//! is written more than about once a second, however many writes arrive.
+//!
+//! Not here: HTTP parsing, authentication and validation (the handlers do them
+//! before calling the hub).
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::json;
+use gazouillis_protocol::keys;
+use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::page::PageView;
+use gazouillis_protocol::time::rfc3339_from_millis;
+use gazouillis_protocol::{Account, Author, ErrorCode, FollowState, Post, PostId, Reply, ReplyId};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use worker::{
+    durable_object, Date, DurableObject, Env, ListOptions, Method, Request, RequestInit, Response, State, Storage,
+};
+
+/// Shortest time between two flushes of views to KV, in milliseconds.
+const FLUSH_INTERVAL_MS: u64 = 1_000;
+const PAGE: u64 = PAGE_SIZE as u64;
+
+/// A write sent to an account's hub.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Command {
+    CreateAccount { name: String, bio: String },
+    CreatePost { text: String },
+    DeletePost { seq: u64 },
+    CreateReply { post: u64, author: Author, text: String },
+    Follow { visitor: String, follow: bool },
+}
+
+/// Sends a command to the hub of `handle` and returns its answer, already in
+/// API form (status and JSON body).
+pub async fn send(env: &Env, handle: &str, command: &Command) -> ApiResult {
+    let stub = env.durable_object("HUB")?.id_from_name(handle)?.get_stub()?;
+    let body = serde_json::to_string(command).map_err(|_| ErrorCode::Internal)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_body(Some(body.into()));
+    let req = Request::new_with_init(&format!("https://hub/{handle}"), &init)?;
+    Ok(stub.fetch_with_request(req).await?)
+}
+
+/// The hub's record of its account.
+#[derive(Serialize, Deserialize)]
+struct AccountRecord {
+    account: Account,
+    next_post: u64,
+}
+
+/// The hub's record of one post.
+#[derive(Serialize, Deserialize)]
+struct PostRecord {
+    post: Post,
+    next_reply: u64,
+}
+
+/// A KV view that must be rewritten from the hub's storage.
+#[derive(Debug, Serialize, Deserialize)]
+enum View {
+    Account,
+    FeedHead,
+    FeedPage(u64),
+    Post(u64),
+    Thread(u64, u64),
+    Following(String),
+}
+
+impl View {
+    fn kv_key(&self, handle: &str) -> String {
+        let post_id = |seq: u64| PostId { handle: handle.to_owned(), seq };
+        match self {
+            View::Account => keys::account(handle),
+            View::FeedHead => keys::feed_head(handle),
+            View::FeedPage(page) => keys::feed_page(handle, *page),
+            View::Post(seq) => keys::post(&post_id(*seq)),
+            View::Thread(seq, page) => keys::thread_page(&post_id(*seq), *page),
+            View::Following(visitor) => keys::following(visitor, handle),
+        }
+    }
+}
+
+// Keys in the hub's own storage. Numbers are zero-padded so that key order is number order.
+const ACCOUNT: &str = "account";
+const HANDLE: &str = "handle";
+fn post_key(seq: u64) -> String {
+    format!("post/{seq:020}")
+}
+fn reply_prefix(post: u64) -> String {
+    format!("reply/{post:020}/")
+}
+fn reply_key(post: u64, seq: u64) -> String {
+    format!("{}{seq:020}", reply_prefix(post))
+}
+fn follower_key(visitor: &str) -> String {
+    format!("follower/{visitor}")
+}
+const DIRTY: &str = "dirty/";
+
+#[durable_object]
+pub struct AccountHub {
+    state: State,
+    env: Env,
+    last_flush: Cell<u64>,
+}
+
+impl DurableObject for AccountHub {
+    fn new(state: State, env: Env) -> Self {
+        AccountHub { state, env, last_flush: Cell::new(0) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let handle = req.path().trim_start_matches('/').to_owned();
+        let answer = match req.json::<Command>().await {
+            Ok(command) => self.apply(&handle, command).await,
+            Err(_) => Err(ErrorCode::BadRequest.into()),
+        };
+        answer.or_else(ApiError::into_response)
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        self.last_flush.set(Date::now().as_millis());
+        self.flush().await?;
+        Response::empty()
+    }
+}
+
+impl AccountHub {
+    fn storage(&self) -> Storage {
+        self.state.storage()
+    }
+
+    async fn apply(&self, handle: &str, command: Command) -> ApiResult {
+        match command {
+            Command::CreateAccount { name, bio } => self.create_account(handle, name, bio).await,
+            Command::CreatePost { text } => self.create_post(text).await,
+            Command::DeletePost { seq } => self.delete_post(seq).await,
+            Command::CreateReply { post, author, text } => self.create_reply(post, author, text).await,
+            Command::Follow { visitor, follow } => self.follow(visitor, follow).await,
+        }
+    }
+
+    async fn account(&self) -> ApiResult<AccountRecord> {
+        self.storage().get(ACCOUNT).await?.ok_or_else(|| ErrorCode::AccountNotFound.into())
+    }
+
+    async fn post(&self, seq: u64) -> ApiResult<PostRecord> {
+        self.storage().get(&post_key(seq)).await?.ok_or_else(|| ErrorCode::PostNotFound.into())
+    }
+
+    async fn create_account(&self, handle: &str, name: String, bio: String) -> ApiResult {
+        if self.storage().get::<AccountRecord>(ACCOUNT).await?.is_some() {
+            return Err(ErrorCode::HandleTaken.into());
+        }
+        let account = Account { handle: handle.to_owned(), name, bio, followers: 0, posts: 0 };
+        self.storage().put(HANDLE, handle).await?;
+        self.storage().put(ACCOUNT, AccountRecord { account: account.clone(), next_post: 0 }).await?;
+        self.mark_dirty(&[View::Account, View::FeedHead]).await?;
+        json(201, &account)
+    }
+
+    async fn create_post(&self, text: String) -> ApiResult {
+        let mut record = self.account().await?;
+        let seq = record.next_post;
+        let id = PostId { handle: record.account.handle.clone(), seq };
+        let post = Post {
+            id: id.to_string(),
+            account: id.handle,
+            text,
+            created_at: rfc3339_from_millis(Date::now().as_millis()),
+            replies: 0,
+        };
+        record.next_post += 1;
+        record.account.posts += 1;
+        self.storage().put(&post_key(seq), PostRecord { post: post.clone(), next_reply: 0 }).await?;
+        self.storage().put(ACCOUNT, record).await?;
+        // Thread page 0 is written at once, empty, so that listing replies is one read.
+        let views = [View::Account, View::FeedHead, View::FeedPage(keys::page_of(seq)), View::Post(seq), View::Thread(seq, 0)];
+        self.mark_dirty(&views).await?;
+        json(201, &post)
+    }
+
+    async fn delete_post(&self, seq: u64) -> ApiResult {
+        let post = self.post(seq).await?;
+        let mut record = self.account().await?;
+        record.account.posts = record.account.posts.saturating_sub(1);
+        let replies = self.keys_with_prefix(&reply_prefix(seq)).await?;
+        for chunk in replies.chunks(128) {
+            self.storage().delete_multiple(chunk.to_vec()).await?;
+        }
+        self.storage().delete(&post_key(seq)).await?;
+        self.storage().put(ACCOUNT, record).await?;
+        let mut dirty = vec![View::Account, View::FeedHead, View::FeedPage(keys::page_of(seq)), View::Post(seq)];
+        let thread_pages = post.next_reply.div_ceil(PAGE);
+        dirty.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
+        self.mark_dirty(&dirty).await?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    async fn create_reply(&self, post_seq: u64, author: Author, text: String) -> ApiResult {
+        let mut record = self.post(post_seq).await?;
+        let post_id: PostId = record.post.id.parse().map_err(|()| ErrorCode::Internal)?;
+        let seq = record.next_reply;
+        let reply = Reply {
+            id: ReplyId { post: post_id, seq }.to_string(),
+            post: record.post.id.clone(),
+            author,
+            text,
+            created_at: rfc3339_from_millis(Date::now().as_millis()),
+        };
+        record.next_reply += 1;
+        record.post.replies += 1;
+        self.storage().put(&reply_key(post_seq, seq), &reply).await?;
+        self.storage().put(&post_key(post_seq), record).await?;
+        self.mark_dirty(&[
+            View::FeedHead,
+            View::FeedPage(keys::page_of(post_seq)),
+            View::Post(post_seq),
+            View::Thread(post_seq, keys::page_of(seq)),
+        ])
+        .await?;
+        json(201, &reply)
+    }
+
+    async fn follow(&self, visitor: String, follow: bool) -> ApiResult {
+        let mut record = self.account().await?;
+        let key = follower_key(&visitor);
+        let following = self.storage().get::<bool>(&key).await?.is_some();
+        if following != follow {
+            if follow {
+                self.storage().put(&key, true).await?;
+                record.account.followers += 1;
+            } else {
+                self.storage().delete(&key).await?;
+                record.account.followers = record.account.followers.saturating_sub(1);
+            }
+            let followers = record.account.followers;
+            self.storage().put(ACCOUNT, record).await?;
+            self.mark_dirty(&[View::Account, View::Following(visitor)]).await?;
+            return json(200, &FollowState { following: follow, followers });
+        }
+        json(200, &FollowState { following, followers: record.account.followers })
+    }
+
+    /// Records views to rewrite and makes sure a flush is scheduled.
+    async fn mark_dirty(&self, views: &[View]) -> worker::Result<()> {
+        let handle = self.handle().await?;
+        for view in views {
+            self.storage().put(&format!("{DIRTY}{}", view.kv_key(&handle)), view).await?;
+        }
+        if self.storage().get_alarm().await?.is_none() {
+            let due = self.last_flush.get() + FLUSH_INTERVAL_MS;
+            let delay = due.saturating_sub(Date::now().as_millis());
+            self.storage().set_alarm(delay as i64).await?;
+        }
+        Ok(())
+    }
+
+    async fn handle(&self) -> worker::Result<String> {
+        Ok(self.storage().get::<String>(HANDLE).await?.unwrap_or_default())
+    }
+
+    /// Rewrites every dirty view in KV from the hub's storage. Marks are
+    /// removed before writing: a write arriving meanwhile marks its views
+    /// again and schedules the next flush, so nothing is missed.
+    async fn flush(&self) -> worker::Result<()> {
+        let handle = self.handle().await?;
+        let marked: Vec<(String, View)> = self.entries(ListOptions::new().prefix(DIRTY)).await?;
+        let keys: Vec<String> = marked.iter().map(|(key, _)| key.clone()).collect();
+        for chunk in keys.chunks(128) {
+            self.storage().delete_multiple(chunk.to_vec()).await?;
+        }
+        let kv = self.env.kv("POSTS")?;
+        for (index, (_, view)) in marked.iter().enumerate() {
+            let written = self.write_view(&kv, &handle, view).await;
+            if let Err(err) = written {
+                // Mark what is left again; the runtime retries a failed alarm.
+                for (key, view) in &marked[index..] {
+                    self.storage().put(key, view).await?;
+                }
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+
+    async fn write_view(&self, kv: &worker::KvStore, handle: &str, view: &View) -> worker::Result<()> {
+        let key = view.kv_key(handle);
+        let document = match view {
+            View::Account => self.storage().get::<AccountRecord>(ACCOUNT).await?.map(|r| to_json(&r.account)),
+            View::FeedHead => Some(to_json(&self.feed_head().await?)),
+            View::FeedPage(page) => Some(to_json(&self.feed_page(*page).await?)),
+            View::Post(seq) => self.storage().get::<PostRecord>(&post_key(*seq)).await?.map(|r| to_json(&r.post)),
+            View::Thread(seq, page) => self.thread_page(*seq, *page).await?.map(|view| to_json(&view)),
+            View::Following(visitor) => self.storage().get::<bool>(&follower_key(visitor)).await?.map(|_| "1".into()),
+        };
+        match document {
+            Some(document) => kv.put(&key, document)?.execute().await?,
+            None => kv.delete(&key).await?,
+        }
+        Ok(())
+    }
+
+    /// The newest posts, and where to go on from the oldest of them.
+    async fn feed_head(&self) -> worker::Result<PageView<Post>> {
+        let options = ListOptions::new().prefix("post/").reverse(true).limit(PAGE_SIZE + 1);
+        let mut posts: Vec<Post> = self.values::<PostRecord>(options).await?.into_iter().map(|r| r.post).collect();
+        let more = posts.len() > PAGE_SIZE;
+        posts.truncate(PAGE_SIZE);
+        let next = posts.last().filter(|_| more).and_then(|oldest| oldest.id.parse::<PostId>().ok()).map(|id| id.seq);
+        Ok(PageView { items: posts, next })
+    }
+
+    /// Stored feed page `page`: posts numbered `page * PAGE ..` below the next page, newest first.
+    async fn feed_page(&self, page: u64) -> worker::Result<PageView<Post>> {
+        let (start, end) = (post_key(page * PAGE), post_key((page + 1) * PAGE));
+        let options = ListOptions::new().start(&start).end(&end).reverse(true);
+        let posts = self.values::<PostRecord>(options).await?.into_iter().map(|r| r.post).collect();
+        Ok(PageView { items: posts, next: (page > 0).then_some(page * PAGE) })
+    }
+
+    /// Stored thread page `page` of post `seq`, oldest first; `None` once the post is gone.
+    async fn thread_page(&self, seq: u64, page: u64) -> worker::Result<Option<PageView<Reply>>> {
+        let Some(post) = self.storage().get::<PostRecord>(&post_key(seq)).await? else {
+            return Ok(None);
+        };
+        let (start, end) = (reply_key(seq, page * PAGE), reply_key(seq, (page + 1) * PAGE));
+        let replies = self.values::<Reply>(ListOptions::new().start(&start).end(&end)).await?;
+        let following_page = (page + 1) * PAGE;
+        Ok(Some(PageView { items: replies, next: (post.next_reply > following_page).then_some(following_page) }))
+    }
+
+    async fn entries<T: DeserializeOwned>(&self, options: ListOptions<'_>) -> worker::Result<Vec<(String, T)>> {
+        let map = self.storage().list_with_options(options).await?;
+        let mut entries = Vec::new();
+        let mut failed = None;
+        map.for_each(&mut |value, key| match serde_wasm_bindgen::from_value(value) {
+            Ok(value) => entries.push((key.as_string().unwrap_or_default(), value)),
+            Err(err) => failed = Some(err),
+        });
+        match failed {
+            Some(err) => Err(worker::Error::RustError(format!("corrupt hub storage: {err}"))),
+            None => Ok(entries),
+        }
+    }
+
+    async fn values<T: DeserializeOwned>(&self, options: ListOptions<'_>) -> worker::Result<Vec<T>> {
+        Ok(self.entries(options).await?.into_iter().map(|(_, value)| value).collect())
+    }
+
+    async fn keys_with_prefix(&self, prefix: &str) -> worker::Result<Vec<String>> {
+        let entries: Vec<(String, serde_json::Value)> = self.entries(ListOptions::new().prefix(prefix)).await?;
+        Ok(entries.into_iter().map(|(key, _)| key).collect())
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}

@@ -1,0 +1,44 @@
+//! An account's posts: `/v1/accounts/{handle}/posts` and `/v1/posts/{id}`.
+
+use crate::auth::require_admin;
+use crate::error::ApiResult;
+use crate::http::{cached_json, read_json, ListQuery};
+use crate::hub::{self, Command};
+use crate::views::Views;
+use gazouillis_protocol::page::PageView;
+use gazouillis_protocol::{check_text, keys, Cursor, NewText, Post, PostId, PostPage};
+use worker::{Env, Request};
+
+/// The number of a stored post (ids are written by the hub, so they parse).
+pub fn seq_of(post: &Post) -> u64 {
+    post.id.parse::<PostId>().map_or(0, |id| id.seq)
+}
+
+/// Newest first. The first page comes from the feed head, later ones from the
+/// stored page holding the cursor: one KV read either way.
+pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
+    let query = ListQuery::from_request(&req)?;
+    let view = match query.cursor {
+        None => Views::new(env)?.feed(handle, None).await?,
+        Some(Cursor(0)) => PageView::default(),
+        Some(Cursor(before)) => Views::new(env)?.feed(handle, Some(keys::page_of(before - 1))).await?,
+    };
+    let (posts, next) = view.newest_before(query.cursor.map(|c| c.0), query.limit, seq_of);
+    cached_json(&req, &PostPage { posts, next: next.map(|c| c.to_string()) })
+}
+
+pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
+    require_admin(&req, env)?;
+    let new: NewText = read_json(&mut req).await?;
+    let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
+    hub::send(env, handle, &Command::CreatePost { text }).await
+}
+
+pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
+    cached_json(&req, &Views::new(env)?.post(id).await?)
+}
+
+pub async fn delete(req: Request, env: &Env, id: &PostId) -> ApiResult {
+    require_admin(&req, env)?;
+    hub::send(env, &id.handle, &Command::DeletePost { seq: id.seq }).await
+}

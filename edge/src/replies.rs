@@ -1,0 +1,37 @@
+//! A post's conversation: `/v1/posts/{id}/replies`.
+
+use crate::auth::require_visitor;
+use crate::error::ApiResult;
+use crate::http::{cached_json, read_json, ListQuery};
+use crate::hub::{self, Command};
+use crate::views::Views;
+use gazouillis_protocol::page::PageView;
+use gazouillis_protocol::{check_text, keys, Author, ErrorCode, NewText, PostId, Reply, ReplyId, ReplyPage};
+use worker::{Env, Request};
+
+fn seq_of(reply: &Reply) -> u64 {
+    reply.id.parse::<ReplyId>().map_or(0, |id| id.seq)
+}
+
+/// Oldest first, from the stored thread page holding the cursor: one KV read.
+/// The hub writes page 0 with the post, so its absence means no such post.
+pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
+    let query = ListQuery::from_request(&req)?;
+    let from = query.cursor.map_or(0, |c| c.0);
+    let page = keys::page_of(from);
+    let view = match Views::new(env)?.thread(post, page).await? {
+        Some(view) => view,
+        None if page == 0 => return Err(ErrorCode::PostNotFound.into()),
+        None => PageView::default(),
+    };
+    let (replies, next) = view.oldest_from(from, query.limit, seq_of);
+    cached_json(&req, &ReplyPage { replies, next: next.map(|c| c.to_string()) })
+}
+
+pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
+    let visitor = require_visitor(&req, env)?;
+    let new: NewText = read_json(&mut req).await?;
+    let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
+    let author = Author { id: visitor.sub, name: visitor.name };
+    hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text }).await
+}

@@ -1,0 +1,46 @@
+//! The API v1 router: which handler answers which method and path.
+
+use crate::error::ApiResult;
+use crate::{accounts, follows, posts, replies, session, timeline};
+use gazouillis_protocol::ids::is_handle;
+use gazouillis_protocol::{ErrorCode, PostId};
+use worker::{Env, Method, Request};
+
+pub async fn route(req: Request, env: &Env) -> ApiResult {
+    let path = req.path();
+    let segments: Vec<&str> = match path.strip_prefix("/v1/") {
+        Some(rest) => rest.split('/').collect(),
+        None => return Err(ErrorCode::NotFound.into()),
+    };
+    let method = req.method();
+    use Method::{Delete, Get, Post, Put};
+    match (method, segments.as_slice()) {
+        (Post, ["accounts"]) => accounts::create(req, env).await,
+        (Post, ["session"]) => session::create(req, env).await,
+        (Get, ["timeline"]) => timeline::get(req, env).await,
+        (method, ["accounts", handle, rest @ ..]) if is_handle(handle) => match (method, rest) {
+            (Get, []) => accounts::get(req, env, handle).await,
+            (Get, ["posts"]) => posts::list(req, env, handle).await,
+            (Post, ["posts"]) => posts::create(req, env, handle).await,
+            (Get, ["follow"]) => follows::get(req, env, handle).await,
+            (Put, ["follow"]) => follows::set(req, env, handle, true).await,
+            (Delete, ["follow"]) => follows::set(req, env, handle, false).await,
+            (_, [] | ["posts"] | ["follow"]) => Err(ErrorCode::MethodNotAllowed.into()),
+            _ => Err(ErrorCode::NotFound.into()),
+        },
+        (_, ["accounts", _, ..]) => Err(ErrorCode::AccountNotFound.into()),
+        (method, ["posts", id, rest @ ..]) => {
+            let id: PostId = id.parse().map_err(|()| ErrorCode::InvalidId)?;
+            match (method, rest) {
+                (Get, []) => posts::get(req, env, &id).await,
+                (Delete, []) => posts::delete(req, env, &id).await,
+                (Get, ["replies"]) => replies::list(req, env, &id).await,
+                (Post, ["replies"]) => replies::create(req, env, &id).await,
+                (_, [] | ["replies"]) => Err(ErrorCode::MethodNotAllowed.into()),
+                _ => Err(ErrorCode::NotFound.into()),
+            }
+        }
+        (_, ["accounts"] | ["session"] | ["timeline"]) => Err(ErrorCode::MethodNotAllowed.into()),
+        _ => Err(ErrorCode::NotFound.into()),
+    }
+}
