@@ -201,7 +201,8 @@ impl AccountHub {
         self.storage().delete(&post_key(seq)).await?;
         self.storage().put(ACCOUNT, record).await?;
         let mut dirty = vec![View::Account, View::FeedHead, View::FeedPage(keys::page_of(seq)), View::Post(seq)];
-        let thread_pages = post.next_reply.div_ceil(PAGE);
+        // Page 0 exists from the post's creation on, even with no reply.
+        let thread_pages = post.next_reply.div_ceil(PAGE).max(1);
         dirty.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
         self.mark_dirty(&dirty).await?;
         Ok(Response::empty()?.with_status(204))
