@@ -1,0 +1,91 @@
+//! Gazouillis's developer tasks, run as `cargo xtask <command>` (alias in
+//! `.cargo/config.toml`). One entry point sets up the tools, builds the widget
+//! and the Worker, runs the whole product locally, runs the tests, and measures
+//! the widget's size, on a fresh machine as on a warm one:
+//!
+//! - `setup [--browser]`: installs, only when missing or at another version, the
+//!   wasm32 target, wasm-bindgen-cli (the exact `wasm-bindgen` of Cargo.lock),
+//!   worker-build, the npm packages (wrangler, binaryen's wasm-opt) and, with
+//!   `--browser`, Chromium and chromedriver.
+//! - `build`: the widget (cargo, wasm-bindgen, wasm-opt), then `edge/public/`
+//!   (`www/`, the widget under `widget/`, a `_headers` file), then the Worker
+//!   into `edge/build/` with worker-build.
+//! - `run`: build, then `wrangler dev` on http://127.0.0.1:8787 with local state
+//!   in `.gazouillis/state`, seeding the demo account `acme` on first start.
+//! - `test`: `setup --browser`, build, then `cargo test --workspace
+//!   --no-fail-fast` with the browser's paths in the environment.
+//! - `size`: build the widget and `edge/public/`, then print the raw, gzip and
+//!   brotli bytes of the widget's files.
+//!
+//! Pinned versions and paths live in `project.rs`.
+
+mod build;
+mod cmd;
+mod dev;
+mod http;
+mod project;
+mod setup;
+mod size;
+
+use project::Repo;
+use std::process::{Command, ExitCode};
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup [--browser]  install the build tools (and Chromium + chromedriver)
+  build              build the widget, edge/public/ and the Worker
+  run                build, serve on http://127.0.0.1:8787, seed the demo account
+  test               setup --browser, build, cargo test --workspace
+  size               build the widget, print the widget's raw / gzip / brotli bytes";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let repo = Repo::locate();
+    let result = match args.as_slice() {
+        ["setup"] => setup::setup(&repo, false).map(|()| ExitCode::SUCCESS),
+        ["setup", "--browser"] => setup::setup(&repo, true).map(|()| ExitCode::SUCCESS),
+        ["build"] => build::build(&repo).map(|()| ExitCode::SUCCESS),
+        ["run"] => dev::run(&repo).map(|()| ExitCode::SUCCESS),
+        ["test"] => test(&repo),
+        ["size"] => size::size(&repo).map(|()| ExitCode::SUCCESS),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("xtask: error: {message}");
+        ExitCode::FAILURE
+    })
+}
+
+/// Everything CI runs; exits with `cargo test`'s status.
+fn test(repo: &Repo) -> Result<ExitCode> {
+    setup::setup(repo, true)?;
+    build::build_all(repo)?;
+    let status = cmd::status(
+        Command::new(project::cargo())
+            // Every test binary runs even after one fails: CI shows all failures.
+            .args(["test", "--workspace", "--no-fail-fast"])
+            .current_dir(&repo.root)
+            .env("CHROMEDRIVER", project::CHROMEDRIVER)
+            .env("CHROMIUM", project::CHROMIUM)
+            .env("GAZOUILLIS_ROOT", &repo.root),
+    )?;
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => {
+            eprintln!("xtask: cargo test was killed: {status}");
+            ExitCode::FAILURE
+        }
+    })
+}

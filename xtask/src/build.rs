@@ -1,0 +1,139 @@
+//! `cargo xtask build`: the widget's wasm and the site into `edge/public/`,
+//! then the Worker into `edge/build/`.
+
+use crate::Result;
+use crate::cmd;
+use crate::project::{self, Repo};
+use crate::setup;
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::process::Command;
+
+/// Response headers of the static assets (Workers static-assets `_headers`
+/// convention): pages on other sites load the widget's module script and
+/// fetch its wasm cross-origin, which needs CORS.
+const HEADERS_FILE: &str = "/widget/*\n  Access-Control-Allow-Origin: *\n";
+
+/// `cargo xtask build`: setup (without browser), then everything.
+pub fn build(repo: &Repo) -> Result {
+    setup::setup(repo, false)?;
+    build_all(repo)
+}
+
+/// The site then the Worker, tools assumed installed.
+pub fn build_all(repo: &Repo) -> Result {
+    build_site(repo)?;
+    build_edge(repo)
+}
+
+/// The widget, then `edge/public/`.
+pub fn build_site(repo: &Repo) -> Result {
+    build_widget(repo)?;
+    assemble_public(repo)
+}
+
+/// Compiles the widget, runs wasm-bindgen and wasm-opt into a scratch directory.
+fn build_widget(repo: &Repo) -> Result {
+    cmd::run(
+        Command::new(project::cargo())
+            .args(["build", "--package", project::WIDGET_PACKAGE, "--release"])
+            .args(["--target", project::WASM_TARGET])
+            .current_dir(&repo.root),
+    )?;
+    let out = repo.widget_bindgen_out();
+    remove_dir(&out)?;
+    cmd::run(
+        Command::new(project::cargo_bin("wasm-bindgen"))
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                project::WIDGET_CRATE,
+            ])
+            .arg("--out-dir")
+            .arg(&out)
+            .arg(repo.widget_release_wasm()),
+    )?;
+    let wasm = out.join(format!("{}_bg.wasm", project::WIDGET_CRATE));
+    let optimized = wasm.with_extension("opt.wasm");
+    cmd::run(
+        Command::new(repo.wasm_opt())
+            .arg("-Oz")
+            .args(project::WASM_OPT_FEATURES)
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&optimized),
+    )?;
+    fs::rename(&optimized, &wasm).map_err(|e| io_error("rename", &optimized, e))
+}
+
+/// `edge/public/` = `www/` + `widget/` (loader, bindings, wasm) + `_headers`.
+fn assemble_public(repo: &Repo) -> Result {
+    let public = repo.public();
+    remove_dir(&public)?;
+    copy_dir(&repo.www(), &public)?;
+    let widget = repo.public_widget();
+    let loader = repo.widget_loader().join("gazouillis.js");
+    if !loader.is_file() {
+        return Err(format!(
+            "the widget's loader {} is missing",
+            loader.display()
+        ));
+    }
+    copy_dir(&repo.widget_loader(), &widget)?;
+    for suffix in [".js", "_bg.wasm"] {
+        let name = format!("{}{suffix}", project::WIDGET_CRATE);
+        copy_file(&repo.widget_bindgen_out().join(&name), &widget.join(&name))?;
+    }
+    let headers = public.join("_headers");
+    fs::write(&headers, HEADERS_FILE).map_err(|e| io_error("write", &headers, e))?;
+    println!("build: assembled {}", public.display());
+    Ok(())
+}
+
+/// worker-build, offline: it is given wasm-bindgen, wasm-opt and esbuild
+/// instead of downloading them.
+fn build_edge(repo: &Repo) -> Result {
+    cmd::run(
+        Command::new(project::cargo_bin("worker-build"))
+            .arg("--release")
+            .current_dir(repo.edge())
+            .env("WASM_BINDGEN_BIN", project::cargo_bin("wasm-bindgen"))
+            .env("WASM_OPT_BIN", repo.wasm_opt())
+            .env("ESBUILD_BIN", repo.esbuild()),
+    )
+}
+
+fn remove_dir(dir: &Path) -> Result {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_error("remove", dir, e)),
+        _ => Ok(()),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| io_error("create", to, e))?;
+    let entries = fs::read_dir(from).map_err(|e| io_error("read", from, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error("read", from, e))?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if source.is_dir() {
+            copy_dir(&source, &target)?;
+        } else {
+            copy_file(&source, &target)?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result {
+    fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+pub fn io_error(what: &str, path: &Path, e: io::Error) -> String {
+    format!("cannot {what} {}: {e}", path.display())
+}

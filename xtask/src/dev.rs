@@ -1,0 +1,231 @@
+//! `cargo xtask run`: builds, serves the site and the API with `wrangler dev`,
+//! and seeds the demo account on first start.
+
+use crate::Result;
+use crate::build::{self, io_error};
+use crate::cmd;
+use crate::http::{self, json_string};
+use crate::project::{self, Repo};
+use std::fs::{self, File};
+use std::io::Read;
+use std::process::{Child, Command};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+/// The demo account.
+const HANDLE: &str = "acme";
+const NAME: &str = "Acme";
+const BIO: &str = "Vélos cargo et vélos de ville, montés à Lyon depuis 1998. Cargo and city bikes, built in Lyon since 1998.";
+/// The demo posts, oldest first. The FIRST is the product announcement that
+/// `www/product.html` shows with its conversation: its id is `acme-0`.
+const POSTS: &[&str] = &[
+    "Nouveau : le vélo cargo Acme Porteur 2 est là ! Batterie 750 Wh, 80 kg de charge, 2 enfants à bord. Vos questions ? Répondez ici.",
+    "Thanks for following us! Code GAZOUILLIS10 takes 10% off any helmet or lock at acme.example/shop until Sunday.",
+    "Oui, le Porteur 2 entre dans un ascenseur standard : 1,95 m de long, roue avant relevable. Essai gratuit en boutique.",
+    "Spring tune-up: free brake and chain check every Saturday in March at our Lyon workshop. No appointment needed.",
+    "To everyone asking: yes, the Porteur 2 battery is removable and charges fully in 4 h 30 from a normal outlet.",
+];
+/// How long wrangler may take to answer after it starts.
+const START_TIMEOUT: Duration = Duration::from_secs(120);
+
+pub fn run(repo: &Repo) -> Result {
+    build::build(repo)?;
+    let admin_token = dev_vars(repo)?;
+    let mut wrangler = Wrangler(start_wrangler(repo)?);
+    let status = wait_until_up(&mut wrangler.0)?;
+    if status == 404 {
+        seed(&admin_token)?;
+    } else {
+        println!("run: account {HANDLE} exists (HTTP {status}), not seeding");
+    }
+    print_urls(&admin_token);
+    let status = wrangler
+        .0
+        .wait()
+        .map_err(|e| format!("cannot wait for wrangler: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("wrangler dev exited: {status}"))
+    }
+}
+
+/// Stops wrangler when `run` fails after starting it.
+struct Wrangler(Child);
+
+impl Drop for Wrangler {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Makes `edge/.dev.vars` with random secrets when missing; returns ADMIN_TOKEN.
+fn dev_vars(repo: &Repo) -> Result<String> {
+    let path = repo.dev_vars();
+    if !path.exists() {
+        let vars = format!(
+            "ADMIN_TOKEN={}\nSESSION_SECRET={}\n",
+            random_hex()?,
+            random_hex()?
+        );
+        fs::write(&path, vars).map_err(|e| io_error("write", &path, e))?;
+        println!("run: wrote {} with new random secrets", path.display());
+    }
+    let text = fs::read_to_string(&path).map_err(|e| io_error("read", &path, e))?;
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("ADMIN_TOKEN="))
+        .map(|v| v.trim().trim_matches('"').to_owned())
+        .ok_or_else(|| format!("{} has no ADMIN_TOKEN= line", path.display()))
+}
+
+/// 32 random bytes from /dev/urandom, as hex.
+fn random_hex() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn start_wrangler(repo: &Repo) -> Result<Child> {
+    let mut wrangler = Command::new(repo.wrangler());
+    wrangler
+        .arg("dev")
+        .arg("--config")
+        .arg(repo.wrangler_toml())
+        .args([
+            "--ip",
+            project::DEV_HOST,
+            "--port",
+            &project::DEV_PORT.to_string(),
+        ])
+        .arg("--persist-to")
+        .arg(repo.dev_state())
+        .current_dir(&repo.root)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false");
+    eprintln!("$ {}", cmd::describe(&wrangler));
+    wrangler
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", cmd::describe(&wrangler)))
+}
+
+/// Polls the demo account until the server answers; returns the HTTP status.
+fn wait_until_up(wrangler: &mut Child) -> Result<u16> {
+    let path = format!("/v1/accounts/{HANDLE}");
+    let started = Instant::now();
+    loop {
+        if let Ok(response) = get(&path) {
+            return Ok(response.status);
+        }
+        if let Ok(Some(status)) = wrangler.try_wait() {
+            return Err(format!("wrangler dev exited before answering: {status}"));
+        }
+        if started.elapsed() > START_TIMEOUT {
+            return Err(format!(
+                "no answer from {} after {START_TIMEOUT:?}",
+                url(&path)
+            ));
+        }
+        sleep(Duration::from_millis(500));
+    }
+}
+
+fn seed(admin_token: &str) -> Result {
+    let account = format!(
+        r#"{{"handle":{},"name":{},"bio":{}}}"#,
+        json_string(HANDLE),
+        json_string(NAME),
+        json_string(BIO)
+    );
+    post("/v1/accounts", admin_token, &account)?;
+    let posts = format!("/v1/accounts/{HANDLE}/posts");
+    for text in POSTS {
+        post(
+            &posts,
+            admin_token,
+            &format!(r#"{{"text":{}}}"#, json_string(text)),
+        )?;
+    }
+    println!(
+        "run: seeded account {HANDLE} with {} posts (first: {HANDLE}-0)",
+        POSTS.len()
+    );
+    Ok(())
+}
+
+fn get(path: &str) -> std::io::Result<http::Response> {
+    http::request(
+        project::DEV_HOST,
+        project::DEV_PORT,
+        "GET",
+        path,
+        None,
+        None,
+    )
+}
+
+fn post(path: &str, token: &str, json: &str) -> Result {
+    let response = http::request(
+        project::DEV_HOST,
+        project::DEV_PORT,
+        "POST",
+        path,
+        Some(token),
+        Some(json),
+    )
+    .map_err(|e| format!("POST {} failed: {e}", url(path)))?;
+    if (200..300).contains(&response.status) {
+        Ok(())
+    } else {
+        Err(format!(
+            "POST {} answered {}: {}",
+            url(path),
+            response.status,
+            response.body
+        ))
+    }
+}
+
+fn url(path: &str) -> String {
+    format!("http://{}:{}{path}", project::DEV_HOST, project::DEV_PORT)
+}
+
+fn print_urls(admin_token: &str) {
+    println!();
+    println!("Gazouillis is running (Ctrl-C stops it):");
+    println!("  home          {}", url("/"));
+    println!("  product page  {}", url("/product.html"));
+    println!("  API           {}", url("/v1/"));
+    println!("  admin token   {admin_token}   (Authorization: Bearer <token>)");
+    println!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_texts_fit_the_limits() {
+        for text in POSTS {
+            assert!(
+                text.chars().count() <= 140,
+                "{} chars: {text}",
+                text.chars().count()
+            );
+        }
+        assert!((4..=6).contains(&POSTS.len()));
+        assert!(BIO.chars().count() <= 280);
+    }
+
+    #[test]
+    fn secrets_are_64_hex_digits() {
+        let hex = random_hex().unwrap();
+        assert_eq!(hex.len(), 64);
+        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(hex, random_hex().unwrap());
+    }
+}

@@ -1,0 +1,131 @@
+//! Every pinned version, name and path the tasks use, in one place.
+
+use std::env;
+use std::path::{Path, PathBuf};
+
+/// worker-build release; its major.minor must equal the `worker` crate's in Cargo.lock.
+pub const WORKER_BUILD_VERSION: &str = "0.8.7";
+/// The Rust target of the widget and the Worker.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Cargo package of the widget and the file stem of its wasm.
+pub const WIDGET_PACKAGE: &str = "gazouillis-widget";
+pub const WIDGET_CRATE: &str = "gazouillis_widget";
+/// Debian packages giving the browser the tests drive, and their binaries.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver"];
+/// Debian package and binary of the brotli CLI (used by `size` only).
+pub const BROTLI: &str = "/usr/bin/brotli";
+/// Where `run` serves the site and the API.
+pub const DEV_HOST: &str = "127.0.0.1";
+pub const DEV_PORT: u16 = 8787;
+/// `wasm-opt` features of the widget's wasm. wasm-bindgen's output has no
+/// `target_features` section, so they must be named, and wasm-opt refuses the
+/// module if one it uses is missing. Measured on the widget (rustc 1.95,
+/// wasm-bindgen 0.2.130): bulk-memory and nontrapping-float-to-int are required
+/// today; sign-ext and mutable-globals are in rustc's default feature set for
+/// the target and cost nothing to allow.
+pub const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+];
+
+/// Paths of the repository, derived from its root.
+pub struct Repo {
+    pub root: PathBuf,
+}
+
+impl Repo {
+    /// The workspace root: the parent of this crate.
+    pub fn locate() -> Repo {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = manifest.parent().unwrap_or(manifest).to_path_buf();
+        Repo { root }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    pub fn cargo_lock(&self) -> PathBuf {
+        self.path("Cargo.lock")
+    }
+
+    pub fn node_modules(&self) -> PathBuf {
+        self.path("node_modules")
+    }
+
+    pub fn wasm_opt(&self) -> PathBuf {
+        self.path("node_modules/.bin/wasm-opt")
+    }
+
+    pub fn wrangler(&self) -> PathBuf {
+        self.path("node_modules/.bin/wrangler")
+    }
+
+    pub fn esbuild(&self) -> PathBuf {
+        self.path("node_modules/@esbuild/linux-x64/bin/esbuild")
+    }
+
+    pub fn edge(&self) -> PathBuf {
+        self.path("edge")
+    }
+
+    pub fn wrangler_toml(&self) -> PathBuf {
+        self.path("edge/wrangler.toml")
+    }
+
+    pub fn dev_vars(&self) -> PathBuf {
+        self.path("edge/.dev.vars")
+    }
+
+    /// Static assets the Worker serves: `www/` plus the built widget.
+    pub fn public(&self) -> PathBuf {
+        self.path("edge/public")
+    }
+
+    pub fn public_widget(&self) -> PathBuf {
+        self.path("edge/public/widget")
+    }
+
+    pub fn www(&self) -> PathBuf {
+        self.path("www")
+    }
+
+    /// Hand-written files of the widget served as they are (the loader script, any css).
+    pub fn widget_loader(&self) -> PathBuf {
+        self.path("widget/loader")
+    }
+
+    pub fn widget_release_wasm(&self) -> PathBuf {
+        self.path(&format!("target/{WASM_TARGET}/release/{WIDGET_CRATE}.wasm"))
+    }
+
+    /// Scratch directory of wasm-bindgen's output.
+    pub fn widget_bindgen_out(&self) -> PathBuf {
+        self.path("target/xtask/widget")
+    }
+
+    /// Local state (KV, Durable Objects) of `wrangler dev`.
+    pub fn dev_state(&self) -> PathBuf {
+        self.path(".gazouillis/state")
+    }
+}
+
+/// `cargo` itself: the one running us when there is one.
+pub fn cargo() -> PathBuf {
+    env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("cargo"))
+}
+
+/// A binary installed by `cargo install`.
+pub fn cargo_bin(tool: &str) -> PathBuf {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin").join(tool)
+}
