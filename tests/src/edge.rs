@@ -1,0 +1,482 @@
+//! The real Worker under `wrangler dev`, and an HTTP client for its API.
+
+use crate::process::ProcessGroup;
+use crate::{TempDir, free_ports, random_hex, repo_root};
+use gazouillis_protocol::{Account, ErrorBody, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long `wrangler dev` may take to answer its first request.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One `wrangler dev` of the real Worker, on its own data directory.
+pub struct Edge {
+    root: PathBuf,
+    admin_token: String,
+    session_secret: String,
+    http: reqwest::Client,
+    running: Mutex<Running>,
+    /// Holds `state/` (the `--persist-to` dir) and the wrangler logs.
+    dir: TempDir,
+}
+
+struct Running {
+    process: Option<ProcessGroup>,
+    port: u16,
+    generation: u32,
+}
+
+impl Edge {
+    /// Starts `wrangler dev` on the built Worker (building nothing) and waits
+    /// until it answers HTTP.
+    pub async fn start() -> Edge {
+        let root = repo_root();
+        for built in ["edge/build/index.js", "edge/public/widget/gazouillis.js"] {
+            if !root.join(built).is_file() {
+                panic!("{} is missing: run `cargo xtask build` first", root.join(built).display());
+            }
+        }
+        let dir = TempDir::new("edge");
+        std::fs::create_dir_all(dir.path().join("state")).expect("create the persist dir");
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client");
+        let edge = Edge {
+            root,
+            admin_token: random_hex(24),
+            session_secret: random_hex(32),
+            http,
+            running: Mutex::new(Running { process: None, port: 0, generation: 0 }),
+            dir,
+        };
+        edge.launch().await;
+        edge
+    }
+
+    /// Stops wrangler and everything it started. Requests fail until [`Edge::restart`].
+    pub fn stop(&self) {
+        let process = self.running.lock().expect("edge state").process.take();
+        if let Some(mut process) = process {
+            process.stop();
+        }
+    }
+
+    /// Stops wrangler and starts it again on the same data directory, the
+    /// same admin token and session secret (on new ports).
+    pub async fn restart(&self) {
+        self.stop();
+        self.launch().await;
+    }
+
+    async fn launch(&self) {
+        let ports = free_ports(2);
+        let (port, inspector) = (ports[0], ports[1]);
+        let generation = {
+            let mut running = self.running.lock().expect("edge state");
+            assert!(running.process.is_none(), "wrangler is already running");
+            running.generation += 1;
+            running.generation
+        };
+        let log = self.dir.path().join(format!("wrangler-{generation}.log"));
+        let mut cmd = Command::new(self.root.join("node_modules/.bin/wrangler"));
+        cmd.current_dir(&self.root)
+            .args(["dev", "--config", "edge/wrangler.toml", "--ip", "127.0.0.1"])
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--inspector-port")
+            .arg(inspector.to_string())
+            .arg("--persist-to")
+            .arg(self.dir.path().join("state"))
+            .arg("--var")
+            .arg(format!("ADMIN_TOKEN:{}", self.admin_token))
+            .arg("--var")
+            .arg(format!("SESSION_SECRET:{}", self.session_secret))
+            .args(["--log-level", "warn"])
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+            .env("WRANGLER_LOG_PATH", self.dir.path().join("wrangler-debug-logs"))
+            .env("NO_COLOR", "1")
+            .env("FORCE_COLOR", "0")
+            .env("CI", "1");
+        let process = ProcessGroup::spawn("wrangler dev", cmd, &log)
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", self.root.join("node_modules/.bin/wrangler").display()));
+        {
+            let mut running = self.running.lock().expect("edge state");
+            running.process = Some(process);
+            running.port = port;
+        }
+        let started = Instant::now();
+        let probe = format!("http://127.0.0.1:{port}/v1/accounts/probe");
+        loop {
+            if let Some(status) = self.running.lock().expect("edge state").process.as_mut().and_then(|p| p.exited()) {
+                panic!("wrangler dev exited ({status}) before answering; its output:\n{}", self.log_tail(8000));
+            }
+            let answer = self.http.get(&probe).timeout(Duration::from_secs(2)).send().await;
+            if answer.is_ok() {
+                eprintln!(
+                    "[harness] wrangler dev #{generation} answers on port {port} after {:.2?}",
+                    started.elapsed()
+                );
+                return;
+            }
+            if started.elapsed() > START_TIMEOUT {
+                panic!(
+                    "wrangler dev did not answer {probe} within {START_TIMEOUT:?}; its output:\n{}",
+                    self.log_tail(8000)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// `http://127.0.0.1:<port>` of the running Worker.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.running.lock().expect("edge state").port
+    }
+
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// The end of the current wrangler's output (errors and panics of the Worker show there).
+    pub fn log_tail(&self, max: usize) -> String {
+        let running = self.running.lock().expect("edge state");
+        let log = self.dir.path().join(format!("wrangler-{}.log", running.generation));
+        crate::process::log_tail(&log, max)
+    }
+
+    /// Prints the end of wrangler's output to stderr, for a failed suite.
+    pub fn dump_log(&self) {
+        eprintln!("----- end of wrangler output -----\n{}\n-----", self.log_tail(12000));
+    }
+
+    // ----- raw requests -----
+
+    /// A request to `path` (starting with `/`) on the Worker.
+    pub fn req(&self, method: Method, path: &str) -> Req {
+        let url = format!("{}{path}", self.base_url());
+        Req { label: format!("{method} {path}"), builder: self.http.request(method, url) }
+    }
+
+    pub fn get(&self, path: &str) -> Req {
+        self.req(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Req {
+        self.req(Method::POST, path)
+    }
+
+    pub fn put(&self, path: &str) -> Req {
+        self.req(Method::PUT, path)
+    }
+
+    pub fn delete(&self, path: &str) -> Req {
+        self.req(Method::DELETE, path)
+    }
+
+    /// Adds the admin token to a request.
+    pub fn admin(&self, req: Req) -> Req {
+        req.bearer(&self.admin_token)
+    }
+
+    /// `POST path` with the admin token and a JSON body.
+    pub async fn admin_post(&self, path: &str, body: &Value) -> Resp {
+        self.admin(self.post(path)).json(body).send().await
+    }
+
+    // ----- typed calls that must succeed (setup) -----
+
+    /// `POST /v1/accounts`, expecting 201.
+    pub async fn create_account(&self, handle: &str, name: &str, bio: &str) -> Account {
+        self.admin_post("/v1/accounts", &json!({"handle": handle, "name": name, "bio": bio})).await.expect_json(201)
+    }
+
+    /// `POST /v1/accounts/{handle}/posts`, expecting 201.
+    pub async fn create_post(&self, handle: &str, text: &str) -> Post {
+        self.admin_post(&format!("/v1/accounts/{handle}/posts"), &json!({"text": text})).await.expect_json(201)
+    }
+
+    /// `DELETE /v1/posts/{id}`, expecting 204.
+    pub async fn delete_post(&self, id: &str) {
+        self.admin(self.delete(&format!("/v1/posts/{id}"))).send().await.expect(204);
+    }
+
+    /// `POST /v1/session`, expecting 201.
+    pub async fn new_session(&self, name: &str) -> Session {
+        self.post("/v1/session").json(&json!({"name": name})).send().await.expect_json(201)
+    }
+
+    /// `POST /v1/posts/{post}/replies` as a visitor, expecting 201.
+    pub async fn reply(&self, token: &str, post: &str, text: &str) -> Reply {
+        self.post(&format!("/v1/posts/{post}/replies"))
+            .bearer(token)
+            .json(&json!({"text": text}))
+            .send()
+            .await
+            .expect_json(201)
+    }
+
+    /// `PUT /v1/accounts/{handle}/follow`, expecting 200.
+    pub async fn follow(&self, token: &str, handle: &str) -> FollowState {
+        self.put(&format!("/v1/accounts/{handle}/follow")).bearer(token).send().await.expect_json(200)
+    }
+
+    /// `DELETE /v1/accounts/{handle}/follow`, expecting 200.
+    pub async fn unfollow(&self, token: &str, handle: &str) -> FollowState {
+        self.delete(&format!("/v1/accounts/{handle}/follow")).bearer(token).send().await.expect_json(200)
+    }
+
+    // ----- reads, for `eventually` -----
+
+    /// `GET /v1/accounts/{handle}` as 200.
+    pub async fn account(&self, handle: &str) -> Result<Account, String> {
+        self.get(&format!("/v1/accounts/{handle}")).send().await.check_json(200)
+    }
+
+    /// `GET /v1/posts/{id}` as 200.
+    pub async fn post_of(&self, id: &str) -> Result<Post, String> {
+        self.get(&format!("/v1/posts/{id}")).send().await.check_json(200)
+    }
+
+    /// `GET /v1/accounts/{handle}/follow` for a visitor, as 200.
+    pub async fn follow_state(&self, token: &str, handle: &str) -> Result<FollowState, String> {
+        self.get(&format!("/v1/accounts/{handle}/follow")).bearer(token).send().await.check_json(200)
+    }
+
+    /// Walks a whole account feed with pages of `limit` (`None`: the default),
+    /// checking that each page holds at most `limit` posts and that cursors
+    /// never repeat.
+    pub async fn feed_all(&self, handle: &str, limit: Option<usize>) -> Result<Vec<Post>, String> {
+        let path = format!("/v1/accounts/{handle}/posts");
+        let mut posts = Vec::new();
+        walk(
+            limit,
+            |cursor| {
+                let path = with_query(&path, limit, cursor.as_deref());
+                async move {
+                    let page: PostPage = self.get(&path).send().await.check_json(200)?;
+                    Ok((page.posts, page.next))
+                }
+            },
+            &mut posts,
+        )
+        .await?;
+        Ok(posts)
+    }
+
+    /// Walks all replies of a post with pages of `limit`.
+    pub async fn replies_all(&self, post: &str, limit: Option<usize>) -> Result<Vec<Reply>, String> {
+        let path = format!("/v1/posts/{post}/replies");
+        let mut replies = Vec::new();
+        walk(
+            limit,
+            |cursor| {
+                let path = with_query(&path, limit, cursor.as_deref());
+                async move {
+                    let page: ReplyPage = self.get(&path).send().await.check_json(200)?;
+                    Ok((page.replies, page.next))
+                }
+            },
+            &mut replies,
+        )
+        .await?;
+        Ok(replies)
+    }
+
+    /// Walks a visitor's whole timeline with pages of `limit`.
+    pub async fn timeline_all(&self, token: &str, limit: Option<usize>) -> Result<Vec<Post>, String> {
+        let mut posts = Vec::new();
+        walk(
+            limit,
+            |cursor| {
+                let path = with_query("/v1/timeline", limit, cursor.as_deref());
+                async move {
+                    let page: PostPage = self.get(&path).bearer(token).send().await.check_json(200)?;
+                    Ok((page.posts, page.next))
+                }
+            },
+            &mut posts,
+        )
+        .await?;
+        Ok(posts)
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `path?limit=..&cursor=..`.
+pub fn with_query(path: &str, limit: Option<usize>, cursor: Option<&str>) -> String {
+    let mut params = Vec::new();
+    if let Some(limit) = limit {
+        params.push(format!("limit={limit}"));
+    }
+    if let Some(cursor) = cursor {
+        params.push(format!("cursor={cursor}"));
+    }
+    if params.is_empty() { path.to_owned() } else { format!("{path}?{}", params.join("&")) }
+}
+
+async fn walk<T, F, Fut>(limit: Option<usize>, mut page: F, out: &mut Vec<T>) -> Result<(), String>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), String>>,
+{
+    let max = limit.unwrap_or(gazouillis_protocol::limits::DEFAULT_LIMIT);
+    let mut cursor: Option<String> = None;
+    let mut seen = HashSet::new();
+    for _ in 0..10_000 {
+        let (items, next) = page(cursor.clone()).await?;
+        if items.len() > max {
+            return Err(format!(
+                "a page after cursor {cursor:?} holds {} items, more than the limit {max}",
+                items.len()
+            ));
+        }
+        out.extend(items);
+        match next {
+            None => return Ok(()),
+            Some(next) => {
+                if !seen.insert(next.clone()) {
+                    return Err(format!("cursor {next:?} came back twice: the cursor chain loops"));
+                }
+                cursor = Some(next);
+            }
+        }
+    }
+    Err("more than 10000 pages".into())
+}
+
+/// A request being built, labelled for failure messages.
+pub struct Req {
+    label: String,
+    builder: reqwest::RequestBuilder,
+}
+
+impl Req {
+    pub fn bearer(self, token: &str) -> Req {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Req {
+        self.builder = self.builder.header(name, value);
+        self
+    }
+
+    /// A JSON body (`content-type: application/json`).
+    pub fn json(mut self, body: &Value) -> Req {
+        self.builder = self.builder.json(body);
+        self
+    }
+
+    /// A raw body, sent as `application/json` whatever it holds.
+    pub fn raw(mut self, body: impl Into<Vec<u8>>) -> Req {
+        self.builder = self.builder.header("content-type", "application/json").body(body.into());
+        self
+    }
+
+    pub async fn send(self) -> Resp {
+        let response = self.builder.send().await.unwrap_or_else(|e| panic!("{}: no HTTP answer: {e:?}", self.label));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.unwrap_or_else(|e| panic!("{}: reading the body: {e}", self.label)).to_vec();
+        Resp { label: self.label, status, headers, body }
+    }
+}
+
+/// A whole HTTP answer.
+#[derive(Debug)]
+pub struct Resp {
+    pub label: String,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
+    fn describe(&self) -> String {
+        let mut body = self.text();
+        if body.len() > 600 {
+            let mut cut = 600;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            body.truncate(cut);
+            body.push('…');
+        }
+        format!("{} answered {} {body}", self.label, self.status)
+    }
+
+    /// `Ok(())` if the status is `status`.
+    pub fn check(&self, status: u16) -> Result<(), String> {
+        if self.status == status { Ok(()) } else { Err(format!("expected {status}: {}", self.describe())) }
+    }
+
+    /// Panics unless the status is `status`.
+    pub fn expect(&self, status: u16) -> &Resp {
+        if let Err(e) = self.check(status) {
+            panic!("{e}");
+        }
+        self
+    }
+
+    /// The body as JSON of type `T` if the status is `status`.
+    pub fn check_json<T: DeserializeOwned>(&self, status: u16) -> Result<T, String> {
+        self.check(status)?;
+        serde_json::from_slice(&self.body)
+            .map_err(|e| format!("{}: body is not the expected JSON ({e})", self.describe()))
+    }
+
+    /// The body as JSON of type `T`; panics unless the status is `status`.
+    pub fn expect_json<T: DeserializeOwned>(&self, status: u16) -> T {
+        self.check_json(status).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// `Ok` if this is the error answer `status` with `{"error":{"code":code,"message":<non-empty>}}`.
+    pub fn check_error(&self, status: u16, code: &str) -> Result<(), String> {
+        if self.status != status {
+            return Err(format!("expected {status} {code}: {}", self.describe()));
+        }
+        let body: ErrorBody = serde_json::from_slice(&self.body)
+            .map_err(|e| format!("expected an error body with code {code} ({e}): {}", self.describe()))?;
+        if body.error.code != code {
+            return Err(format!("expected code {code}: {}", self.describe()));
+        }
+        if body.error.message.trim().is_empty() {
+            return Err(format!("the error message is empty: {}", self.describe()));
+        }
+        Ok(())
+    }
+
+    /// Panics unless this is the error answer `status` with code `code`.
+    pub fn expect_error(&self, status: u16, code: &str) {
+        if let Err(e) = self.check_error(status, code) {
+            panic!("{e}");
+        }
+    }
+}
