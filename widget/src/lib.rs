@@ -1,0 +1,133 @@
+//! The embeddable Gazouillis feed: `<gazouillis-feed account="acme">` on any
+//! page shows an account's posts and lets visitors follow it and reply.
+//!
+//! A Leptos client-side (CSR) app compiled to wasm. The loader
+//! (`loader/gazouillis.js`) defines the custom element and calls [`mount`],
+//! which renders into the element's shadow root, so the host page's CSS and
+//! the widget's never meet. Each element is an independent widget; they share
+//! only the visitor session of their API.
+//!
+//! It is not an admin tool (accounts and posts are written with the API's
+//! admin token elsewhere) and it renders no server-side HTML. Post and reply
+//! texts are always text nodes, never markup.
+
+mod account;
+mod api;
+mod feed;
+mod i18n;
+mod json;
+mod list;
+mod pager;
+mod post;
+mod reply_box;
+mod status;
+mod thread;
+mod widget;
+
+use crate::account::AccountHeader;
+use crate::api::{Api, ApiError, posts_path};
+use crate::feed::Feed;
+use crate::i18n::Lang;
+use crate::pager::Pager;
+use crate::status::{Status, progress};
+use crate::post::PostView;
+use crate::widget::Widget;
+use futures::future::join;
+use gazouillis_protocol::{Account, PostPage};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+
+/// Renders a widget into `host`'s (new, open) shadow root. Attributes of
+/// `host`: `account` (the handle), `post` (an id: show that conversation
+/// only), `api` (the API origin, else `default_api`), `lang` (`fr` or `en`,
+/// else the page's language, else the browser's).
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
+    let attribute = |element: &web_sys::Element, name: &str| element.get_attribute(name).filter(|v| !v.trim().is_empty());
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let handle = attribute(&host, "account").unwrap_or_default();
+    let post = attribute(&host, "post");
+    let api = Api::new(&attribute(&host, "api").unwrap_or(default_api));
+    let lang_tag = attribute(&host, "lang")
+        .or_else(|| attribute(&document.document_element()?, "lang"))
+        .or_else(|| window.navigator().language());
+    let lang = Lang::from_tag(&lang_tag.unwrap_or_default());
+
+    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(include_str!("widget.css")));
+    let container: HtmlElement = document.create_element("div")?.unchecked_into();
+    container.set_class_name("gz");
+    container.set_attribute("lang", lang.tag())?;
+    shadow.append_child(&style)?;
+    shadow.append_child(&container)?;
+
+    let widget = Widget::new(api, lang, host);
+    leptos::mount::mount_to(container, move || view! { <App widget handle post/> }).forget();
+    Ok(())
+}
+
+/// The header and the feed, or the header and one conversation, once both
+/// have loaded; until then "Loading…", or what failed with Retry.
+#[component]
+fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl IntoView {
+    let conversation = post.is_some();
+    // The feed's posts, or the conversation's one post.
+    let posts = Pager::<PostPage>::new(widget, posts_path(&handle), true);
+    let account = RwSignal::new(None::<Account>);
+    let status = RwSignal::new(Status::Loading);
+    let (handle, post) = (StoredValue::new(handle), StoredValue::new(post));
+    let load = move || {
+        status.set(Status::Loading);
+        spawn_local(async move {
+            match first_view(widget, &handle.get_value(), post.get_value(), posts).await {
+                Ok(loaded) => {
+                    account.set(Some(loaded));
+                    status.set(Status::Idle);
+                }
+                Err(error) => status.set(Status::Failed(error)),
+            }
+        });
+    };
+    load();
+    let body = move || {
+        if conversation {
+            let post = posts.items.with_untracked(|list| list.first().cloned());
+            Either::Left(post.map(|post| view! { <PostView widget post posts=posts.items always_open=true/> }))
+        } else {
+            Either::Right(view! { <Feed widget posts/> })
+        }
+    };
+    view! {
+        {move || account.get().map(|account| view! { <AccountHeader widget account/> {body()} })}
+        {progress(widget.lang, status, Callback::new(move |()| load()))}
+    }
+}
+
+/// Fetches, side by side, the account and either the first page of its feed
+/// or the one post of a conversation, which go in `posts`.
+async fn first_view(
+    widget: &Widget,
+    handle: &str,
+    post: Option<String>,
+    posts: Pager<PostPage>,
+) -> Result<Account, ApiError> {
+    let api = &widget.api;
+    match post {
+        Some(id) => {
+            let (account, post) = join(api.account(handle), api.post(&id)).await;
+            posts.push(post?);
+            account
+        }
+        None => {
+            let path = posts_path(handle);
+            let (account, page) = join(api.account(handle), api.page::<PostPage>(&path, None, None)).await;
+            posts.take(None, page?, false);
+            account
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The one network module: every call to the Gazouillis API goes through
+//! [`Api`], which speaks JSON over `fetch`, adds the visitor's bearer token,
+//! sends `If-None-Match` when polling, and turns every failure into the API's
+//! own error shape ([`ErrorDetail`]) so the UI has one kind of error to show.
+
+use crate::json::{Decode, object};
+use gazouillis_protocol::{Account, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
+
+/// A failed call, as the API words it (`network` when no answer came).
+pub type ApiError = ErrorDetail;
+
+/// A request that hangs this long fails, so the widget never stays on "Loading…".
+const TIMEOUT_MS: u32 = 15_000;
+
+fn error(code: &str) -> ApiError {
+    ApiError { code: code.to_owned(), message: String::new() }
+}
+
+/// A list page the API returns: its items in order and the cursor of the next page.
+pub trait Page: Decode + 'static {
+    type Item: crate::list::Item;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+impl Page for PostPage {
+    type Item = Post;
+    fn into_parts(self) -> (Vec<Post>, Option<String>) {
+        (self.posts, self.next)
+    }
+}
+
+impl Page for ReplyPage {
+    type Item = Reply;
+    fn into_parts(self) -> (Vec<Reply>, Option<String>) {
+        (self.replies, self.next)
+    }
+}
+
+/// The answer to a conditional GET.
+pub enum Fetched<T> {
+    /// A new body, with the ETag to send next time.
+    Fresh(T, Option<String>),
+    /// 304: nothing changed since that ETag.
+    Unchanged,
+}
+
+/// How `follow` touches the follow relation.
+#[derive(Clone, Copy)]
+pub enum FollowCall {
+    Read,
+    Follow,
+    Unfollow,
+}
+
+/// The API of one origin, e.g. `https://gazouillis.example`.
+pub struct Api {
+    base: String,
+}
+
+impl Api {
+    pub fn new(base: &str) -> Api {
+        Api { base: base.trim_end_matches('/').to_owned() }
+    }
+
+    /// The origin, which also names this API's visitor session in localStorage.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn account(&self, handle: &str) -> Result<Account, ApiError> {
+        decode(&self.send("GET", &format!("/v1/accounts/{}", segment(handle)), None, None).await?)
+    }
+
+    pub async fn post(&self, id: &str) -> Result<Post, ApiError> {
+        decode(&self.send("GET", &format!("/v1/posts/{}", segment(id)), None, None).await?)
+    }
+
+    /// One page of a list (see [`posts_path`], [`replies_path`]) from `cursor` on;
+    /// with `etag`, answers [`Fetched::Unchanged`] when the page is the same.
+    pub async fn page<P: Page>(&self, path: &str, cursor: Option<&str>, etag: Option<&str>) -> Result<Fetched<P>, ApiError> {
+        Ok(match self.page_json(path, cursor, etag).await? {
+            Fetched::Fresh(page, etag) => Fetched::Fresh(decode(&page)?, etag),
+            Fetched::Unchanged => Fetched::Unchanged,
+        })
+    }
+
+    /// [`Api::page`] before decoding: the same code for every kind of page.
+    async fn page_json(&self, path: &str, cursor: Option<&str>, etag: Option<&str>) -> Result<Fetched<JsValue>, ApiError> {
+        let url = match cursor {
+            Some(cursor) => format!("{path}?cursor={}", segment(cursor)),
+            None => path.to_owned(),
+        };
+        let response = self.call("GET", &url, None, None, etag).await?;
+        if response.status() == 304 {
+            return Ok(Fetched::Unchanged);
+        }
+        let etag = response.headers().get("ETag").ok().flatten();
+        Ok(Fetched::Fresh(json(response).await?, etag))
+    }
+
+    pub async fn reply(&self, post: &str, text: String, token: &str) -> Result<Reply, ApiError> {
+        decode(&self.send("POST", &replies_path(post), Some(object(&[("text", text.into())])), Some(token)).await?)
+    }
+
+    pub async fn create_session(&self, name: String) -> Result<Session, ApiError> {
+        decode(&self.send("POST", "/v1/session", Some(object(&[("name", name.into())])), None).await?)
+    }
+
+    pub async fn follow(&self, handle: &str, call: FollowCall, token: &str) -> Result<FollowState, ApiError> {
+        let method = match call {
+            FollowCall::Read => "GET",
+            FollowCall::Follow => "PUT",
+            FollowCall::Unfollow => "DELETE",
+        };
+        decode(&self.send(method, &format!("/v1/accounts/{}/follow", segment(handle)), None, Some(token)).await?)
+    }
+
+    /// One call answered by a JSON body; the same code for every call.
+    async fn send(&self, method: &str, path: &str, body: Option<JsValue>, token: Option<&str>) -> Result<JsValue, ApiError> {
+        json(self.call(method, path, body, token, None).await?).await
+    }
+
+    /// Sends one request; any answer but 2xx and 304 becomes an error.
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<JsValue>,
+        token: Option<&str>,
+        etag: Option<&str>,
+    ) -> Result<Response, ApiError> {
+        let network = |_| error("network");
+        let headers = Headers::new().map_err(network)?;
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)));
+        if let Some(body) = body {
+            headers.set("Content-Type", "application/json").map_err(network)?;
+            init.set_body(&js_sys::JSON::stringify(&body).map_err(network)?.into());
+        }
+        if let Some(token) = token {
+            headers.set("Authorization", &format!("Bearer {token}")).map_err(network)?;
+        }
+        if let Some(etag) = etag {
+            headers.set("If-None-Match", etag).map_err(network)?;
+        }
+        init.set_headers(&headers);
+        let window = web_sys::window().ok_or_else(|| error("network"))?;
+        let url = format!("{}{path}", self.base);
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+            .await
+            .map_err(network)?
+            .unchecked_into();
+        if response.ok() || response.status() == 304 {
+            return Ok(response);
+        }
+        let body = json(response).await;
+        Err(body.ok().and_then(|body| ApiError::decode(&body)).unwrap_or_else(|| error("internal")))
+    }
+
+}
+
+/// The body of `response`, parsed by the browser.
+async fn json(response: Response) -> Result<JsValue, ApiError> {
+    let promise = response.json().map_err(|_| error("internal"))?;
+    JsFuture::from(promise).await.map_err(|_| error("internal"))
+}
+
+fn decode<T: Decode>(body: &JsValue) -> Result<T, ApiError> {
+    T::decode(body).ok_or_else(|| error("internal"))
+}
+
+/// Escapes a value taken from the page (an attribute) before it goes in a URL.
+fn segment(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}
+
+/// The path of an account's posts, newest first.
+pub fn posts_path(handle: &str) -> String {
+    format!("/v1/accounts/{}/posts", segment(handle))
+}
+
+/// The path of a post's replies, oldest first.
+pub fn replies_path(post: &str) -> String {
+    format!("/v1/posts/{}/replies", segment(post))
+}

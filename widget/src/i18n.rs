@@ -1,0 +1,201 @@
+//! Every string a visitor reads, in English and French, and how dates and
+//! counts are worded. Pure: no DOM, so it is tested natively.
+
+use gazouillis_protocol::ErrorDetail;
+
+/// The language the widget speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+/// A fixed piece of interface text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    Loading,
+    Retry,
+    LoadMore,
+    Follow,
+    Following,
+    Follower,
+    Followers,
+    Reply,
+    Replies,
+    NoPosts,
+    NoReplies,
+    WriteReply,
+    YourName,
+    Send,
+}
+
+impl Lang {
+    /// French for any tag starting with `fr` (`fr`, `fr-CA`, `FR`), English otherwise.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fr")) { Lang::Fr } else { Lang::En }
+    }
+
+    /// The BCP 47 tag to put on the widget's root, for screen readers and hyphenation.
+    pub fn tag(self) -> &'static str {
+        self.pick("en", "fr")
+    }
+
+    fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Fr => fr,
+        }
+    }
+
+    pub fn t(self, text: Text) -> &'static str {
+        use Text::*;
+        let (en, fr) = match text {
+            Loading => ("Loading…", "Chargement…"),
+            Retry => ("Retry", "Réessayer"),
+            LoadMore => ("Load more", "Voir plus"),
+            Follow => ("Follow", "Suivre"),
+            Following => ("Following", "Abonné"),
+            Follower => ("follower", "abonné"),
+            Followers => ("followers", "abonnés"),
+            Reply => ("reply", "réponse"),
+            Replies => ("replies", "réponses"),
+            NoPosts => ("No posts yet.", "Aucune publication pour l’instant."),
+            NoReplies => ("No replies yet.", "Pas encore de réponse."),
+            WriteReply => ("Write a reply…", "Écrire une réponse…"),
+            YourName => ("Your name", "Votre nom"),
+            Send => ("Reply", "Répondre"),
+        };
+        self.pick(en, fr)
+    }
+
+    /// The noun to put after a count: English is singular for 1 only, French for 0 and 1.
+    pub fn counted(self, n: u64, one: Text, many: Text) -> &'static str {
+        let singular = n == 1 || (self == Lang::Fr && n == 0);
+        self.t(if singular { one } else { many })
+    }
+
+    /// Plain words for an API error, keyed by its stable code; the server's
+    /// message for codes this widget does not know. `network` is the widget's
+    /// own code for a request that got no answer.
+    pub fn error(self, error: &ErrorDetail) -> String {
+        let (en, fr) = match error.code.as_str() {
+            "network" => (
+                "Can’t reach the server. Check your connection.",
+                "Impossible de joindre le serveur. Vérifiez votre connexion.",
+            ),
+            "text_empty" => ("Write something first.", "Écrivez d’abord quelque chose."),
+            "text_too_long" => ("This reply is too long.", "Cette réponse est trop longue."),
+            "text_invalid" => (
+                "This text contains characters that are not allowed.",
+                "Ce texte contient des caractères non autorisés.",
+            ),
+            "invalid_name" => ("A name is 1 to 40 characters.", "Un nom fait de 1 à 40 caractères."),
+            "unauthorized" => (
+                "Your session has expired. Enter your name again.",
+                "Votre session a expiré. Saisissez à nouveau votre nom.",
+            ),
+            "account_not_found" => ("No such account.", "Ce compte n’existe pas."),
+            "post_not_found" => ("No such post.", "Cette publication n’existe pas."),
+            _ if !error.message.is_empty() => return error.message.clone(),
+            _ => ("Something went wrong. Please try again.", "Une erreur est survenue. Réessayez."),
+        };
+        self.pick(en, fr).to_owned()
+    }
+
+    /// How long ago, shortly: `now`, `5m`, `3h`, `2d`, then the date (`25 Nov`,
+    /// with the year once it is nearly a year old). `created_at` is the wire's
+    /// RFC 3339 (`2026-11-25T17:46:52.123Z`); `age_secs` how old it is now.
+    pub fn when(self, created_at: &str, age_secs: i64) -> String {
+        const MINUTE: i64 = 60;
+        const HOUR: i64 = 60 * MINUTE;
+        const DAY: i64 = 24 * HOUR;
+        const WEEK: i64 = 7 * DAY;
+        let fr = self == Lang::Fr;
+        match age_secs {
+            ..MINUTE => self.pick("now", "à l’instant").to_owned(),
+            ..HOUR => format!("{}{}", age_secs / MINUTE, if fr { " min" } else { "m" }),
+            ..DAY => format!("{}{}", age_secs / HOUR, if fr { " h" } else { "h" }),
+            ..WEEK => format!("{}{}", age_secs / DAY, if fr { " j" } else { "d" }),
+            _ => self.date(created_at, age_secs > 300 * DAY),
+        }
+    }
+
+    fn date(self, created_at: &str, with_year: bool) -> String {
+        const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const FR: [&str; 12] = [
+            "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+        ];
+        let field = |range: std::ops::Range<usize>| created_at.get(range).and_then(|s| s.parse::<usize>().ok());
+        let (Some(year), Some(month @ 1..=12), Some(day)) = (field(0..4), field(5..7), field(8..10)) else {
+            return String::new();
+        };
+        let month = match self {
+            Lang::En => EN[month - 1],
+            Lang::Fr => FR[month - 1],
+        };
+        if with_year { format!("{day} {month} {year}") } else { format!("{day} {month}") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(code: &str, message: &str) -> ErrorDetail {
+        ErrorDetail { code: code.into(), message: message.into() }
+    }
+
+    #[test]
+    fn language_from_tag() {
+        for fr in ["fr", "fr-FR", "fr-ca", "FR", "fr_BE"] {
+            assert_eq!(Lang::from_tag(fr), Lang::Fr, "{fr}");
+        }
+        for en in ["", "en", "en-US", "de", "f", "ffr"] {
+            assert_eq!(Lang::from_tag(en), Lang::En, "{en}");
+        }
+    }
+
+    #[test]
+    fn every_text_has_both_languages() {
+        use Text::*;
+        for text in [
+            Loading, Retry, LoadMore, Follow, Following, Follower, Followers, Reply, Replies, NoPosts,
+            NoReplies, WriteReply, YourName, Send,
+        ] {
+            assert!(!Lang::En.t(text).is_empty());
+            assert!(!Lang::Fr.t(text).is_empty());
+        }
+        assert_eq!(Lang::Fr.t(Follow), "Suivre");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(Lang::En.counted(0, Text::Reply, Text::Replies), "replies");
+        assert_eq!(Lang::En.counted(1, Text::Reply, Text::Replies), "reply");
+        assert_eq!(Lang::Fr.counted(0, Text::Reply, Text::Replies), "réponse");
+        assert_eq!(Lang::Fr.counted(2, Text::Follower, Text::Followers), "abonnés");
+    }
+
+    #[test]
+    fn errors_by_code_then_message() {
+        assert_eq!(Lang::Fr.error(&err("text_too_long", "The text is too long.")), "Cette réponse est trop longue.");
+        assert_eq!(Lang::En.error(&err("network", "")), "Can’t reach the server. Check your connection.");
+        assert_eq!(Lang::Fr.error(&err("handle_taken", "This handle is already taken.")), "This handle is already taken.");
+        assert_eq!(Lang::En.error(&err("internal", "")), "Something went wrong. Please try again.");
+    }
+
+    #[test]
+    fn short_times() {
+        let at = "2026-11-05T17:46:52.123Z";
+        assert_eq!(Lang::En.when(at, -3), "now");
+        assert_eq!(Lang::Fr.when(at, 59), "à l’instant");
+        assert_eq!(Lang::En.when(at, 5 * 60 + 3), "5m");
+        assert_eq!(Lang::Fr.when(at, 3 * 3600), "3 h");
+        assert_eq!(Lang::En.when(at, 2 * 86400), "2d");
+        assert_eq!(Lang::Fr.when(at, 6 * 86400), "6 j");
+        assert_eq!(Lang::En.when(at, 8 * 86400), "5 Nov");
+        assert_eq!(Lang::Fr.when(at, 8 * 86400), "5 nov.");
+        assert_eq!(Lang::En.when(at, 400 * 86400), "5 Nov 2026");
+        assert_eq!(Lang::En.when("garbage", 8 * 86400), "");
+    }
+}

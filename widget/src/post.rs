@@ -1,0 +1,63 @@
+//! One post: its text, date, reply count, and its thread once opened.
+
+use crate::api::replies_path;
+use crate::i18n::{Lang, Text};
+use crate::pager::Pager;
+use crate::thread::Thread;
+use crate::widget::Widget;
+use gazouillis_protocol::{Post, ReplyPage};
+use leptos::either::Either;
+use leptos::prelude::*;
+
+/// `posts` is the list the post is shown in, which polls keep up to date;
+/// `always_open` shows the thread with no way to close it (conversation mode).
+#[component]
+pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>, always_open: bool) -> impl IntoView {
+    let lang = widget.lang;
+    // Kept here rather than in the thread, so that closing and reopening it
+    // keeps what was loaded.
+    let thread = Pager::<ReplyPage>::new(widget, replies_path(&post.id), false);
+    let open = RwSignal::new(always_open);
+    let id = StoredValue::new(post.id.clone());
+    let polled = move || id.with_value(|id| posts.with(|list| list.iter().find(|p| &p.id == id).map_or(0, |p| p.replies)));
+    // The API's count may lag behind the replies already shown (ours included).
+    let count = move || polled().max(thread.items.with(|r| r.len() as u64));
+    let count_view = move || {
+        view! {
+            <span class="gz-reply-count">{count}</span>
+            " "
+            {move || lang.counted(count(), Text::Reply, Text::Replies)}
+        }
+    };
+    view! {
+        <article class="gz-post" data-id=post.id>
+            <p class="gz-post-text">{post.text}</p>
+            <div class="gz-meta">
+                {when(lang, post.created_at)}
+                " · "
+                {if always_open {
+                    Either::Left(view! { <span class="gz-replies">{count_view()}</span> })
+                } else {
+                    Either::Right(view! {
+                        <button
+                            class="gz-open-replies"
+                            aria-expanded=move || if open.get() { "true" } else { "false" }
+                            on:click=move |_| open.update(|o| *o = !*o)
+                        >
+                            {count_view()}
+                        </button>
+                    })
+                }}
+            </div>
+            {move || open.get().then(|| view! { <Thread widget post_id=id.get_value() replies=thread/> })}
+        </article>
+    }
+}
+
+/// A `<time>` showing how long ago `created_at` was, with the exact time on hover.
+pub fn when(lang: Lang, created_at: String) -> impl IntoView {
+    let age_ms = js_sys::Date::now() - js_sys::Date::parse(&created_at);
+    // An unreadable date is NaN, which casts to 0: shown as "now" rather than failing.
+    let label = lang.when(&created_at, (age_ms / 1000.0) as i64);
+    view! { <time datetime=created_at.clone() title=created_at>{label}</time> }
+}

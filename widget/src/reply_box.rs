@@ -1,0 +1,108 @@
+//! The reply box: a textarea with a live counter, the visitor's name while
+//! there is no session, and Send.
+
+use crate::i18n::Text;
+use crate::pager::Pager;
+use crate::status::{Status, error_note};
+use crate::widget::Widget;
+use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
+use gazouillis_protocol::{ReplyPage, char_count, check_name, check_text};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Where a draft stands, from its text.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Draft {
+    /// Characters as the API counts them: trimmed, in graphemes.
+    pub count: usize,
+    pub over: bool,
+    /// Not blank, not too long, no forbidden character: what the API accepts.
+    pub sendable: bool,
+}
+
+impl Draft {
+    pub fn of(text: &str) -> Draft {
+        let count = char_count(text.trim());
+        Draft { count, over: count > DEFAULT_MAX_CHARS, sendable: check_text(text, DEFAULT_MAX_CHARS).is_ok() }
+    }
+}
+
+#[component]
+pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPage>) -> impl IntoView {
+    let lang = widget.lang;
+    let text = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let status = RwSignal::new(Status::Idle);
+    let post_id = StoredValue::new(post_id);
+
+    let draft = move || text.with(|t| Draft::of(t));
+    let name_ok = move || widget.session.with(Option::is_some) || name.with(|n| check_name(n).is_ok());
+    let can_send = move || draft().sendable && name_ok() && status.with(|s| *s != Status::Loading);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !can_send() {
+            return;
+        }
+        status.set(Status::Loading);
+        spawn_local(async move {
+            let (post, body) = (post_id.get_value(), text.get_untracked());
+            let api = &widget.api;
+            let result = widget.as_visitor(name.get_untracked(), |token| async move { api.reply(&post, body, &token).await });
+            status.set(match result.await {
+                Ok(reply) => {
+                    replies.push(reply);
+                    text.set(String::new());
+                    Status::Idle
+                }
+                Err(error) => Status::Failed(error),
+            });
+        });
+    };
+
+    view! {
+        <form class="gz-reply-box" on:submit=on_submit>
+            <textarea
+                class="gz-reply-input"
+                rows="2"
+                placeholder=lang.t(Text::WriteReply)
+                aria-label=lang.t(Text::WriteReply)
+                bind:value=text
+            ></textarea>
+            <div class="gz-reply-actions">
+                <NameInput widget name/>
+                <span class="gz-counter" class:gz-over=move || draft().over>
+                    {move || draft().count}"/"{DEFAULT_MAX_CHARS}
+                </span>
+                <button class="gz-send" type="submit" disabled=move || !can_send()>{lang.t(Text::Send)}</button>
+            </div>
+            {error_note(lang, status)}
+        </form>
+    }
+}
+
+/// The visitor's display name, asked only while the page has no session.
+#[component]
+pub fn NameInput(widget: &'static Widget, name: RwSignal<String>) -> impl IntoView {
+    let label = widget.lang.t(Text::YourName);
+    move || {
+        widget.session.with(Option::is_none).then(|| {
+            view! { <input class="gz-name" type="text" autocomplete="nickname" placeholder=label aria-label=label bind:value=name/> }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_and_send_state() {
+        assert_eq!(Draft::of(""), Draft { count: 0, over: false, sendable: false });
+        assert_eq!(Draft::of("  \n "), Draft { count: 0, over: false, sendable: false });
+        assert_eq!(Draft::of(" salut "), Draft { count: 5, over: false, sendable: true });
+        assert_eq!(Draft::of(&"🐦".repeat(140)), Draft { count: 140, over: false, sendable: true });
+        assert_eq!(Draft::of(&"x".repeat(141)), Draft { count: 141, over: true, sendable: false });
+        assert!(!Draft::of("a\u{202E}b").sendable);
+    }
+}

@@ -1,0 +1,96 @@
+//! What one mounted widget knows (its API, language and host element) and the
+//! visitor session, which every widget of the page talking to the same API shares.
+
+use crate::api::{Api, ApiError};
+use crate::i18n::Lang;
+use gazouillis_protocol::Session;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::future::Future;
+use web_sys::HtmlElement;
+
+pub struct Widget {
+    pub api: Api,
+    pub lang: Lang,
+    /// The page's visitor session for this API; `None` until the visitor gives a name.
+    pub session: RwSignal<Option<Session>>,
+    host: StoredValue<HtmlElement, LocalStorage>,
+}
+
+impl Widget {
+    /// Lives as long as the page: a mounted widget is never unmounted.
+    pub fn new(api: Api, lang: Lang, host: HtmlElement) -> &'static Widget {
+        let session = shared_session(api.base());
+        Box::leak(Box::new(Widget { api, lang, session, host: StoredValue::new_local(host) }))
+    }
+
+    /// Polling is skipped while nobody can see the widget: its element was
+    /// removed from the page, or the tab is in the background.
+    pub fn is_shown(&self) -> bool {
+        let connected = self.host.with_value(|host| host.is_connected());
+        let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
+        connected && !hidden
+    }
+
+    /// Runs `call` with the visitor's token, first creating a session named
+    /// `name` when there is none. A refused token ends the session, so the
+    /// name prompt shows again.
+    pub async fn as_visitor<T, F>(&self, name: String, call: impl FnOnce(String) -> F) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
+        let session = match self.session.get_untracked() {
+            Some(session) => session,
+            None => {
+                let session = self.api.create_session(name).await?;
+                self.keep_session(Some(session.clone()));
+                session
+            }
+        };
+        let result = call(session.token).await;
+        if result.as_ref().is_err_and(|e| e.code == "unauthorized") {
+            self.keep_session(None);
+        }
+        result
+    }
+
+    fn keep_session(&self, session: Option<Session>) {
+        if let Some(storage) = storage() {
+            let key = storage_key(self.api.base());
+            // Without storage (private mode, quota) the session lasts until reload.
+            let _ = match &session {
+                Some(session) => storage.set_item(&key, &crate::json::session_json(session).unwrap_or_default()),
+                None => storage.remove_item(&key),
+            };
+        }
+        self.session.set(session);
+    }
+}
+
+fn storage_key(api: &str) -> String {
+    format!("gazouillis:session:{api}")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+thread_local! {
+    /// One session signal per API origin, so that a name given in one widget
+    /// serves at once in every widget of the page.
+    static SESSIONS: RefCell<Vec<(String, RwSignal<Option<Session>>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn shared_session(api: &str) -> RwSignal<Option<Session>> {
+    SESSIONS.with_borrow_mut(|sessions| {
+        if let Some((_, session)) = sessions.iter().find(|(base, _)| base == api) {
+            return *session;
+        }
+        let stored = storage()
+            .and_then(|s| s.get_item(&storage_key(api)).ok().flatten())
+            .and_then(|json| crate::json::parse(&json));
+        let session = RwSignal::new(stored);
+        sessions.push((api.to_owned(), session));
+        session
+    })
+}
