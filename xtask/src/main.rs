@@ -22,7 +22,6 @@
 mod build;
 mod cmd;
 mod dev;
-mod http;
 mod project;
 mod setup;
 mod size;
