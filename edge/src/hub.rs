@@ -8,6 +8,11 @@
 //! costs one KV read. View writes are coalesced by an alarm so that no KV key
 //! is written more than about once a second, however many writes arrive.
 //!
+//! It is also the account's live hub: widgets hold a WebSocket to it
+//! (hibernation API, so an idle connection costs nothing), and every write
+//! is pushed to them as an [`Event`] the moment the hub has stored it, with
+//! exact counts, without waiting for the KV views.
+//!
 //! Not here: HTTP parsing, authentication and validation (the handlers do them
 //! before calling the hub).
 
@@ -15,6 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use gazouillis_protocol::keys;
 use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::live::{Event, PING, PONG};
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{Account, Author, ErrorCode, FollowState, Post, PostId, Reply, ReplyId};
@@ -22,7 +28,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use worker::{
-    durable_object, Date, DurableObject, Env, ListOptions, Method, Request, RequestInit, Response, State, Storage,
+    durable_object, worker_sys::WebSocketRequestResponsePair, Date, DurableObject, Env, ListOptions, Method, Request,
+    RequestInit, Response, State, Storage, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 /// Shortest time between two flushes of views to KV, in milliseconds.
@@ -43,12 +50,23 @@ pub enum Command {
 /// Sends a command to the hub of `handle` and returns its answer, already in
 /// API form (status and JSON body).
 pub async fn send(env: &Env, handle: &str, command: &Command) -> ApiResult {
-    let stub = env.durable_object("HUB")?.id_from_name(handle)?.get_stub()?;
     let body = serde_json::to_string(command).map_err(|_| ErrorCode::Internal)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
     let req = Request::new_with_init(&format!("https://hub/{handle}"), &init)?;
+    forward(env, handle, req).await
+}
+
+/// Hands a request to the hub of `handle`: a command from [`send`], or a
+/// WebSocket upgrade, which the hub accepts to push the account's events.
+pub async fn forward(env: &Env, handle: &str, req: Request) -> ApiResult {
+    let stub = env.durable_object("HUB")?.id_from_name(handle)?.get_stub()?;
     Ok(stub.fetch_with_request(req).await?)
+}
+
+/// Whether a request asks to become a WebSocket.
+pub fn is_upgrade(req: &Request) -> bool {
+    req.headers().get("upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
 
 /// The hub's record of its account.
@@ -116,10 +134,17 @@ pub struct AccountHub {
 
 impl DurableObject for AccountHub {
     fn new(state: State, env: Env) -> Self {
+        // Keep-alive pings are answered by the runtime, without waking the hub.
+        if let Ok(pair) = WebSocketRequestResponsePair::new(PING, PONG) {
+            state.set_websocket_auto_response(&pair);
+        }
         AccountHub { state, env, last_flush: Cell::new(0) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        if is_upgrade(&req) {
+            return self.accept_live().await.or_else(ApiError::into_response);
+        }
         let handle = req.path().trim_start_matches('/').to_owned();
         let answer = match req.json::<Command>().await {
             Ok(command) => self.apply(&handle, command).await,
@@ -132,6 +157,21 @@ impl DurableObject for AccountHub {
         self.last_flush.set(Date::now().as_millis());
         self.flush().await?;
         Response::empty()
+    }
+
+    async fn websocket_message(&self, _ws: WebSocket, _message: WebSocketIncomingMessage) -> worker::Result<()> {
+        // Clients only ping, which the runtime answers; anything else is ignored.
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        // Completes the closing handshake; the socket may already be gone.
+        let _ = ws.close(Some(1000), Some("bye"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        Ok(())
     }
 }
 
@@ -147,6 +187,27 @@ impl AccountHub {
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text } => self.create_reply(post, author, text).await,
             Command::Follow { visitor, follow } => self.follow(visitor, follow).await,
+        }
+    }
+
+    /// Accepts a live connection (hibernatable) and greets it with the
+    /// account's exact counts and newest post.
+    async fn accept_live(&self) -> ApiResult {
+        let account = self.account().await?.account;
+        let newest = ListOptions::new().prefix("post/").reverse(true).limit(1);
+        let newest_post = self.values::<PostRecord>(newest).await?.pop().map(|record| record.post.id);
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        pair.server.send_with_str(to_json(&Event::Hello { account, newest_post }))?;
+        Ok(Response::from_websocket(pair.client)?)
+    }
+
+    /// Pushes an event to every open widget of the account.
+    fn publish(&self, event: &Event) {
+        let message = to_json(event);
+        for socket in self.state.get_websockets() {
+            // A socket that is closing fails to send; its close handler tidies up.
+            let _ = socket.send_with_str(&message);
         }
     }
 
@@ -187,6 +248,7 @@ impl AccountHub {
         // Thread page 0 is written at once, empty, so that listing replies is one read.
         let views = [View::Account, View::FeedHead, View::FeedPage(keys::page_of(seq)), View::Post(seq), View::Thread(seq, 0)];
         self.mark_dirty(&views).await?;
+        self.publish(&Event::Post { post: post.clone() });
         json(201, &post)
     }
 
@@ -205,6 +267,7 @@ impl AccountHub {
         let thread_pages = post.next_reply.div_ceil(PAGE).max(1);
         dirty.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
         self.mark_dirty(&dirty).await?;
+        self.publish(&Event::PostDeleted { id: post.post.id });
         Ok(Response::empty()?.with_status(204))
     }
 
@@ -221,6 +284,7 @@ impl AccountHub {
         };
         record.next_reply += 1;
         record.post.replies += 1;
+        let replies = record.post.replies;
         self.storage().put(&reply_key(post_seq, seq), &reply).await?;
         self.storage().put(&post_key(post_seq), record).await?;
         self.mark_dirty(&[
@@ -230,6 +294,7 @@ impl AccountHub {
             View::Thread(post_seq, keys::page_of(seq)),
         ])
         .await?;
+        self.publish(&Event::Reply { reply: reply.clone(), replies });
         json(201, &reply)
     }
 
@@ -248,6 +313,7 @@ impl AccountHub {
             let followers = record.account.followers;
             self.storage().put(ACCOUNT, record).await?;
             self.mark_dirty(&[View::Account, View::Following(visitor)]).await?;
+            self.publish(&Event::Followers { followers });
             return json(200, &FollowState { following: follow, followers });
         }
         json(200, &FollowState { following, followers: record.account.followers })

@@ -31,6 +31,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         Ok(response) => response,
         Err(err) => err.into_response()?,
     };
+    if response.status_code() == 101 {
+        // A live WebSocket: CORS does not apply, and its headers are the runtime's.
+        return Ok(response);
+    }
     http::with_cors(response)
 }
 

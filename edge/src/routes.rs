@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, posts, replies, session, timeline};
+use crate::{accounts, follows, hub, posts, replies, session, timeline};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId};
 use worker::{Env, Method, Request};
@@ -25,7 +25,9 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Get, ["follow"]) => follows::get(req, env, handle).await,
             (Put, ["follow"]) => follows::set(req, env, handle, true).await,
             (Delete, ["follow"]) => follows::set(req, env, handle, false).await,
-            (_, [] | ["posts"] | ["follow"]) => Err(ErrorCode::MethodNotAllowed.into()),
+            (Get, ["live"]) if hub::is_upgrade(&req) => hub::forward(env, handle, req).await,
+            (Get, ["live"]) => Err(ErrorCode::UpgradeRequired.into()),
+            (_, [] | ["posts"] | ["follow"] | ["live"]) => Err(ErrorCode::MethodNotAllowed.into()),
             _ => Err(ErrorCode::NotFound.into()),
         },
         (_, ["accounts", _, ..]) => Err(ErrorCode::AccountNotFound.into()),

@@ -16,6 +16,7 @@ pub enum ErrorCode {
     MethodNotAllowed,
     HandleTaken,
     BodyTooLarge,
+    UpgradeRequired,
     TextEmpty,
     TextTooLong,
     TextInvalid,
@@ -41,6 +42,7 @@ impl ErrorCode {
             MethodNotAllowed => "method_not_allowed",
             HandleTaken => "handle_taken",
             BodyTooLarge => "body_too_large",
+            UpgradeRequired => "upgrade_required",
             TextEmpty => "text_empty",
             TextTooLong => "text_too_long",
             TextInvalid => "text_invalid",
@@ -60,6 +62,7 @@ impl ErrorCode {
             MethodNotAllowed => 405,
             HandleTaken => 409,
             BodyTooLarge => 413,
+            UpgradeRequired => 426,
             TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName => 422,
             Internal => 500,
         }
@@ -82,6 +85,7 @@ impl ErrorCode {
             MethodNotAllowed => "This method is not allowed here.",
             HandleTaken => "This handle is already taken.",
             BodyTooLarge => "The request body is too large.",
+            UpgradeRequired => "This call opens a WebSocket: send `Upgrade: websocket`.",
             TextEmpty => "The text is empty.",
             TextTooLong => "The text is too long.",
             TextInvalid => "The text contains characters that are not allowed.",
@@ -101,7 +105,7 @@ mod tests {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
             Forbidden, NotFound, AccountNotFound, PostNotFound, MethodNotAllowed, HandleTaken,
-            BodyTooLarge, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName,
+            BodyTooLarge, UpgradeRequired, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

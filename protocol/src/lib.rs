@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod keys;
 pub mod limits;
+pub mod live;
 pub mod page;
 pub mod text;
 pub mod time;

@@ -18,3 +18,8 @@ pub const DEFAULT_LIMIT: usize = 20;
 pub const POLL_SECONDS: u32 = 10;
 /// How long a visitor session token stays valid, in seconds (one year).
 pub const SESSION_TTL_SECONDS: u64 = 365 * 24 * 3600;
+/// Seconds between two pings of an open live connection; one left unanswered
+/// for that long means the connection is dead.
+pub const LIVE_PING_SECONDS: u32 = 25;
+/// Longest wait between two attempts to reconnect the live push, in milliseconds.
+pub const LIVE_RETRY_MAX_MS: u32 = 30_000;

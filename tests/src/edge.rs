@@ -72,7 +72,8 @@ impl Edge {
     }
 
     /// Stops wrangler and starts it again on the same data directory, the
-    /// same admin token and session secret (on new ports).
+    /// same admin token and session secret, and the same port: open widgets
+    /// see their edge go away and come back, as in a redeploy.
     pub async fn restart(&self) {
         self.stop();
         self.launch().await;
@@ -80,12 +81,15 @@ impl Edge {
 
     async fn launch(&self) {
         let ports = free_ports(2);
-        let (port, inspector) = (ports[0], ports[1]);
         let generation = {
             let mut running = self.running.lock().expect("edge state");
             assert!(running.process.is_none(), "wrangler is already running");
             running.generation += 1;
             running.generation
+        };
+        let (port, inspector) = match self.port() {
+            0 => (ports[0], ports[1]),
+            kept => (kept, ports[1]),
         };
         let log = self.dir.path().join(format!("wrangler-{generation}.log"));
         let mut cmd = Command::new(self.root.join("node_modules/.bin/wrangler"));

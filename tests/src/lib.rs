@@ -32,11 +32,13 @@
 
 pub mod browser;
 pub mod edge;
+pub mod live;
 pub mod process;
 pub mod www;
 
 pub use browser::{Browser, PostView, ReplyView, Tab};
 pub use edge::{Edge, Req, Resp};
+pub use live::LiveClient;
 pub use gazouillis_protocol as protocol;
 pub use reqwest::Method;
 

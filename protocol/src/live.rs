@@ -1,0 +1,46 @@
+//! The live push: what an account's hub sends to every open widget of that
+//! account over `GET /v1/accounts/{handle}/live` (a WebSocket, one JSON text
+//! message per event).
+//!
+//! Each event carries the whole object it is about, so that a widget shows it
+//! without reading it back, and counts come from the hub, the one writer of
+//! the account, so they are exact when they arrive.
+
+use crate::{Account, Post, Reply};
+use serde::{Deserialize, Serialize};
+
+/// One message from the hub, `{"type":"post","post":{...}}` and the like.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// First message of every connection: the account with its exact counts
+    /// and the id of its newest post (`None`: no post yet). A widget that was
+    /// disconnected catches up through the REST API until it has that post.
+    Hello { account: Account, newest_post: Option<String> },
+    /// A new post.
+    Post { post: Post },
+    /// A post and its replies were deleted.
+    PostDeleted { id: String },
+    /// A new reply, with its post's reply count after it.
+    Reply { reply: Reply, replies: u64 },
+    /// The account's follower count changed.
+    Followers { followers: u64 },
+}
+
+/// A text message a client may send to keep the connection alive; the edge
+/// answers [`PONG`] without waking the hub.
+pub const PING: &str = "ping";
+pub const PONG: &str = "pong";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_tagged_json() {
+        let event = Event::Followers { followers: 100 };
+        assert_eq!(serde_json::to_string(&event).unwrap(), r#"{"type":"followers","followers":100}"#);
+        let deleted = r#"{"type":"post_deleted","id":"acme-1"}"#;
+        assert_eq!(serde_json::from_str::<Event>(deleted).unwrap(), Event::PostDeleted { id: "acme-1".into() });
+    }
+}
