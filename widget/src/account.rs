@@ -6,6 +6,7 @@ use crate::reply_box::NameInput;
 use crate::status::{Status, error_note};
 use crate::widget::Widget;
 use gazouillis_protocol::Account;
+use gazouillis_protocol::live::Event;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -42,6 +43,12 @@ pub fn AccountHeader(widget: &'static Widget, account: Account) -> impl IntoView
     if widget.session.with_untracked(Option::is_some) {
         follow_call(FollowCall::Read);
     }
+    // The hub counts followers one at a time: what it pushes is exact.
+    widget.live.subscribe(move |event| match event {
+        Event::Followers { followers: n } => followers.set(*n),
+        Event::Hello { account, .. } => followers.set(account.followers),
+        _ => {}
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if status.get_untracked() == Status::Loading {

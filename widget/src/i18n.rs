@@ -27,6 +27,8 @@ pub enum Text {
     WriteReply,
     YourName,
     Send,
+    NewPost,
+    NewPosts,
 }
 
 impl Lang {
@@ -64,6 +66,8 @@ impl Lang {
             WriteReply => ("Write a reply…", "Écrire une réponse…"),
             YourName => ("Your name", "Votre nom"),
             Send => ("Reply", "Répondre"),
+            NewPost => ("new post", "nouvelle publication"),
+            NewPosts => ("new posts", "nouvelles publications"),
         };
         self.pick(en, fr)
     }
@@ -160,7 +164,7 @@ mod tests {
         use Text::*;
         for text in [
             Loading, Retry, LoadMore, Follow, Following, Follower, Followers, Reply, Replies, NoPosts,
-            NoReplies, WriteReply, YourName, Send,
+            NoReplies, WriteReply, YourName, Send, NewPost, NewPosts,
         ] {
             assert!(!Lang::En.t(text).is_empty());
             assert!(!Lang::Fr.t(text).is_empty());

@@ -5,6 +5,7 @@
 //! error messages, which drag in Rust's float formatting), more than the
 //! feed's own code. The browser already has a JSON parser.
 
+use gazouillis_protocol::live::Event;
 use gazouillis_protocol::{Account, Author, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -104,6 +105,20 @@ impl Decode for Session {
 impl Decode for FollowState {
     fn decode(v: &JsValue) -> Option<Self> {
         Some(FollowState { following: field(v, "following").as_bool()?, followers: count(v, "followers")? })
+    }
+}
+
+/// A live push message; the `type` names are serde's snake_case of [`Event`]'s variants.
+impl Decode for Event {
+    fn decode(v: &JsValue) -> Option<Self> {
+        Some(match string(v, "type")?.as_str() {
+            "hello" => Event::Hello { account: Account::decode(&field(v, "account"))?, newest_post: string(v, "newest_post") },
+            "post" => Event::Post { post: Post::decode(&field(v, "post"))? },
+            "post_deleted" => Event::PostDeleted { id: string(v, "id")? },
+            "reply" => Event::Reply { reply: Reply::decode(&field(v, "reply"))?, replies: count(v, "replies")? },
+            "followers" => Event::Followers { followers: count(v, "followers")? },
+            _ => return None,
+        })
     }
 }
 

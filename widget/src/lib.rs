@@ -17,6 +17,7 @@ mod feed;
 mod i18n;
 mod json;
 mod list;
+mod live;
 mod pager;
 mod post;
 mod reply_box;
@@ -33,6 +34,7 @@ use crate::status::{Status, progress};
 use crate::post::PostView;
 use crate::widget::Widget;
 use futures::future::join;
+use gazouillis_protocol::live::Event;
 use gazouillis_protocol::{Account, PostPage};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -66,7 +68,7 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     shadow.append_child(&style)?;
     shadow.append_child(&container)?;
 
-    let widget = Widget::new(api, lang, host);
+    let widget = Widget::new(api, lang, host, &handle);
     leptos::mount::mount_to(container, move || view! { <App widget handle post/> }).forget();
     Ok(())
 }
@@ -94,6 +96,14 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl In
         });
     };
     load();
+    Effect::new(move || widget.show_live(widget.live.connected.get()));
+    widget.live.subscribe(move |event| match event {
+        Event::Hello { newest_post, .. } if !conversation => posts.catch_up(newest_post.clone()),
+        Event::Post { post } if !conversation => posts.arrive(post.clone()),
+        Event::PostDeleted { id } => posts.remove(id),
+        Event::Reply { reply, replies } => posts.update(&reply.post, |post| post.replies = post.replies.max(*replies)),
+        _ => {}
+    });
     let body = move || {
         if conversation {
             let post = posts.items.with_untracked(|list| list.first().cloned());

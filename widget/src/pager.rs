@@ -3,7 +3,7 @@
 
 use crate::api::{Fetched, Page};
 use crate::i18n::Text;
-use crate::list::merge;
+use crate::list::{Item, hold, merge};
 use crate::status::{Status, progress};
 use crate::widget::Widget;
 use gazouillis_protocol::limits::POLL_SECONDS;
@@ -13,6 +13,9 @@ use std::time::Duration;
 
 pub struct Pager<P: Page> {
     pub items: RwSignal<Vec<P::Item>>,
+    /// Newer items of a newest-first list, held back until the reader asks
+    /// for them ([`Pager::show_pending`]), so that what they read stays put.
+    pub pending: RwSignal<Vec<P::Item>>,
     paging: Paging,
 }
 
@@ -32,6 +35,8 @@ struct Paging {
     newest_first: bool,
     status: RwSignal<Status>,
     next: RwSignal<Option<String>>,
+    /// Whether a first page has loaded.
+    loaded: StoredValue<bool>,
     /// The cursor of the last load asked for, to retry it.
     asked: StoredValue<Option<String>>,
     /// The page polls ask for again, with its last ETag: the first page of a
@@ -40,16 +45,24 @@ struct Paging {
     watched: StoredValue<(Option<String>, Option<String>)>,
 }
 
+/// Most pages a catch-up reads back after a reconnection.
+const CATCH_UP_PAGES: usize = 10;
+/// Reads a catch-up makes, a second apart, for the newest post the hub named
+/// to reach the REST views (the hub writes them to KV within about a second).
+const CATCH_UP_TRIES: u32 = 4;
+
 impl<P: Page> Pager<P> {
     pub fn new(widget: &'static Widget, path: String, newest_first: bool) -> Self {
         Pager {
             items: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(Vec::new()),
             paging: Paging {
                 widget,
                 path: StoredValue::new(path),
                 newest_first,
                 status: RwSignal::new(Status::Idle),
                 next: RwSignal::new(None),
+                loaded: StoredValue::new(false),
                 asked: StoredValue::new(None),
                 watched: StoredValue::new((None, None)),
             },
@@ -73,24 +86,107 @@ impl<P: Page> Pager<P> {
         });
     }
 
-    /// Adds a page fetched at `cursor`; `polled` when it is the watched page asked for again.
-    pub fn take(self, cursor: Option<String>, fetched: Fetched<P>, polled: bool) {
-        let Fetched::Fresh(page, etag) = fetched else { return };
-        let Paging { newest_first, next, watched, .. } = self.paging;
+    /// Adds a page fetched at `cursor`; `polled` when it is the watched page
+    /// asked for again. Returns whether the page held an item already known
+    /// (an unchanged page does), and the page's `next` cursor.
+    pub fn take(self, cursor: Option<String>, fetched: Fetched<P>, polled: bool) -> (bool, Option<String>) {
+        let Fetched::Fresh(page, etag) = fetched else { return (true, None) };
+        let Paging { newest_first, next, watched, loaded, .. } = self.paging;
         let (items, next_cursor) = page.into_parts();
-        self.items.update(|list| merge(list, items, polled && newest_first));
+        let known = items.iter().any(|item| self.knows(item.id()));
         // A newer first page says nothing of where the pages loaded after it go on.
-        if !(polled && newest_first) {
-            next.set(next_cursor);
+        if polled && newest_first {
+            self.hold(items);
+        } else {
+            self.items.update(|list| merge(list, items, newest_first));
+            // What is now shown no longer waits.
+            let shown = |item: &P::Item| self.items.with_untracked(|list| list.iter().any(|s| s.id() == item.id()));
+            self.pending.update(|pending| pending.retain(|item| !shown(item)));
+            next.set(next_cursor.clone());
         }
         if !newest_first || cursor.is_none() {
             watched.set_value((cursor, etag));
         }
+        loaded.set_value(true);
+        (known, next_cursor)
     }
 
-    /// Adds one item the visitor just wrote, without waiting for a read that may lag.
+    fn hold(self, items: Vec<P::Item>) {
+        self.items.update(|shown| self.pending.update(|pending| hold(shown, pending, items)));
+    }
+
+    fn knows(self, id: &str) -> bool {
+        let has = |list: &Vec<P::Item>| list.iter().any(|item| item.id() == id);
+        self.items.with_untracked(has) || self.pending.with_untracked(has)
+    }
+
+    /// Adds an item the visitor just wrote, without waiting for a read that may lag.
     pub fn push(self, item: P::Item) {
         self.items.update(|list| merge(list, vec![item], self.paging.newest_first));
+    }
+
+    /// An item pushed live: held back on top of a newest-first list; added at
+    /// the end of an oldest-first one once that end is loaded (else the
+    /// reader's "load more" brings it in its turn).
+    pub fn arrive(self, item: P::Item) {
+        let Paging { newest_first, loaded, next, .. } = self.paging;
+        if newest_first {
+            self.hold(vec![item]);
+        } else if loaded.get_value() && next.with_untracked(Option::is_none) {
+            self.push(item);
+        }
+    }
+
+    /// Updates, wherever it is shown or held, the item with this id.
+    pub fn update(self, id: &str, change: impl Fn(&mut P::Item)) {
+        let apply = |list: &mut Vec<P::Item>| list.iter_mut().filter(|item| item.id() == id).for_each(&change);
+        self.items.update(apply);
+        self.pending.update(apply);
+    }
+
+    /// Removes the item with this id (it was deleted).
+    pub fn remove(self, id: &str) {
+        let keep = |list: &mut Vec<P::Item>| list.retain(|item| item.id() != id);
+        self.items.update(keep);
+        self.pending.update(keep);
+    }
+
+    /// Shows the held-back items on top.
+    pub fn show_pending(self) {
+        let pending = self.pending.try_update(std::mem::take).unwrap_or_default();
+        self.items.update(|list| merge(list, pending, self.paging.newest_first));
+    }
+
+    /// After a reconnection: reads through the REST API what the live push
+    /// may have missed. A newest-first list reads back page by page until it
+    /// meets an item it knows, and again a second later while `newest` (the
+    /// newest item the hub named) is not there yet; an oldest-first list
+    /// reads its watched page again. Nothing is read before the first page.
+    pub fn catch_up(self, newest: Option<String>) {
+        let paging = self.paging;
+        if !paging.loaded.get_value() {
+            return;
+        }
+        spawn_local(async move {
+            let path = paging.path.get_value();
+            for attempt in 0..CATCH_UP_TRIES {
+                if attempt > 0 {
+                    sleep_ms(1_000).await;
+                }
+                let mut cursor = if paging.newest_first { None } else { paging.watched.get_value().0 };
+                for _ in 0..CATCH_UP_PAGES {
+                    let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), None).await else { break };
+                    let (known, next) = self.take(cursor.clone(), fetched, true);
+                    if known || !paging.newest_first || next.is_none() {
+                        break;
+                    }
+                    cursor = next;
+                }
+                if newest.as_deref().is_none_or(|id| self.knows(id)) {
+                    return;
+                }
+            }
+        });
     }
 
     /// Asks for the watched page again, unless a load is under way or nobody
@@ -110,9 +206,16 @@ impl<P: Page> Pager<P> {
         });
     }
 
-    /// Polls every [`POLL_SECONDS`] while the calling component lives.
+    /// Polls every [`POLL_SECONDS`] while the calling component lives and the
+    /// live push is not connected.
     pub fn keep_fresh(self) {
-        if let Ok(timer) = set_interval_with_handle(move || self.poll(), Duration::from_secs(POLL_SECONDS.into())) {
+        let live = self.paging.widget.live;
+        let tick = move || {
+            if !live.connected.get_untracked() {
+                self.poll();
+            }
+        };
+        if let Ok(timer) = set_interval_with_handle(tick, Duration::from_secs(POLL_SECONDS.into())) {
             on_cleanup(move || timer.clear());
         }
     }
@@ -149,4 +252,14 @@ impl Paging {
             }}
         }
     }
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep_ms(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }

@@ -5,6 +5,7 @@ use crate::i18n::{Lang, Text};
 use crate::pager::Pager;
 use crate::thread::Thread;
 use crate::widget::Widget;
+use gazouillis_protocol::live::Event;
 use gazouillis_protocol::{Post, ReplyPage};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -19,6 +20,11 @@ pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>,
     let thread = Pager::<ReplyPage>::new(widget, replies_path(&post.id), false);
     let open = RwSignal::new(always_open);
     let id = StoredValue::new(post.id.clone());
+    widget.live.subscribe(move |event| match event {
+        Event::Reply { reply, .. } if id.with_value(|id| *id == reply.post) => thread.arrive(reply.clone()),
+        Event::Hello { .. } => thread.catch_up(None),
+        _ => {}
+    });
     let polled = move || id.with_value(|id| posts.with(|list| list.iter().find(|p| &p.id == id).map_or(0, |p| p.replies)));
     // The API's count may lag behind the replies already shown (ours included).
     let count = move || polled().max(thread.items.with(|r| r.len() as u64));

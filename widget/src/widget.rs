@@ -1,8 +1,10 @@
-//! What one mounted widget knows (its API, language and host element) and the
-//! visitor session, which every widget of the page talking to the same API shares.
+//! What one mounted widget knows (its API, language, host element and its
+//! account's live push) and the visitor session, which every widget of the
+//! page talking to the same API shares.
 
 use crate::api::{Api, ApiError};
 use crate::i18n::Lang;
+use crate::live::Live;
 use gazouillis_protocol::Session;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -14,14 +16,23 @@ pub struct Widget {
     pub lang: Lang,
     /// The page's visitor session for this API; `None` until the visitor gives a name.
     pub session: RwSignal<Option<Session>>,
+    /// The account's live push, shared with the page's other widgets of it.
+    pub live: Live,
     host: StoredValue<HtmlElement, LocalStorage>,
 }
 
 impl Widget {
     /// Lives as long as the page: a mounted widget is never unmounted.
-    pub fn new(api: Api, lang: Lang, host: HtmlElement) -> &'static Widget {
+    pub fn new(api: Api, lang: Lang, host: HtmlElement, handle: &str) -> &'static Widget {
         let session = shared_session(api.base());
-        Box::leak(Box::new(Widget { api, lang, session, host: StoredValue::new_local(host) }))
+        let live = Live::of(api.base(), handle);
+        Box::leak(Box::new(Widget { api, lang, session, live, host: StoredValue::new_local(host) }))
+    }
+
+    /// Marks the host element `data-live="on"` while events are pushed live,
+    /// `"off"` while the widget polls, for the page's CSS and for tests.
+    pub fn show_live(&self, on: bool) {
+        let _ = self.host.with_value(|host| host.set_attribute("data-live", if on { "on" } else { "off" }));
     }
 
     /// Polling is skipped while nobody can see the widget: its element was
