@@ -16,9 +16,14 @@
 //!   --no-fail-fast` with the browser's paths in the environment.
 //! - `size`: build the widget and `edge/public/`, then print the raw, gzip and
 //!   brotli bytes of the widget's files.
+//! - `bench [--clients N] [--posts M] [--hold K] [--runs R]`: like `test`,
+//!   `setup --browser` and build, then the `bench_live` binary of the tests
+//!   crate: latency of the live push to N WebSocket clients and to the widget
+//!   in Chromium, against polling, and K clients held open at once.
 //!
 //! Pinned versions and paths live in `project.rs`.
 
+mod bench;
 mod build;
 mod cmd;
 mod dev;
@@ -27,7 +32,7 @@ mod setup;
 mod size;
 
 use project::Repo;
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, ExitStatus};
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -38,7 +43,10 @@ commands:
   build              build the widget, edge/public/ and the Worker
   run                build, serve on http://127.0.0.1:8787, seed the demo account
   test               setup --browser, build, cargo test --workspace
-  size               build the widget, print the widget's raw / gzip / brotli bytes";
+  size               build the widget, print the widget's raw / gzip / brotli bytes
+  bench [--clients N] [--posts M] [--hold K] [--runs R]
+                     setup --browser, build, measure live push latency against polling
+                     (defaults: 100 clients, 20 posts, hold 1000, 3 runs)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,6 +59,7 @@ fn main() -> ExitCode {
         ["run"] => dev::run(&repo).map(|()| ExitCode::SUCCESS),
         ["test"] => test(&repo),
         ["size"] => size::size(&repo).map(|()| ExitCode::SUCCESS),
+        ["bench", rest @ ..] => bench::bench(&repo, rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -79,12 +88,17 @@ fn test(repo: &Repo) -> Result<ExitCode> {
             .env("CHROMIUM", project::CHROMIUM)
             .env("GAZOUILLIS_ROOT", &repo.root),
     )?;
-    Ok(match status.code() {
+    Ok(exit_code("cargo test", status))
+}
+
+/// The exit code of a command whose status xtask passes on.
+fn exit_code(what: &str, status: ExitStatus) -> ExitCode {
+    match status.code() {
         Some(0) => ExitCode::SUCCESS,
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         None => {
-            eprintln!("xtask: cargo test was killed: {status}");
+            eprintln!("xtask: {what} was killed: {status}");
             ExitCode::FAILURE
         }
-    })
+    }
 }
