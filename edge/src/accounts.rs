@@ -7,7 +7,7 @@ use crate::hub::{self, Command};
 use crate::views::Views;
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::limits::MAX_BIO_CHARS;
-use gazouillis_protocol::{check_name, check_text, ErrorCode, NewAccount};
+use gazouillis_protocol::{check_name, check_text, AccountInfo, ErrorCode, NewAccount};
 use worker::{Env, Request};
 
 pub async fn create(mut req: Request, env: &Env) -> ApiResult {
@@ -25,5 +25,6 @@ pub async fn create(mut req: Request, env: &Env) -> ApiResult {
 }
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
-    cached_json(&req, &Views::new(env)?.account(handle).await?)
+    let account = Views::new(env)?.account(handle).await?;
+    cached_json(&req, &AccountInfo { account, max_chars: crate::max_chars(env) })
 }

@@ -13,6 +13,15 @@ pub struct Account {
     pub posts: u64,
 }
 
+/// `GET /v1/accounts/{handle}`: the account, and the most characters a post
+/// or a reply may hold on this edge (its `MAX_CHARS`), for the widget's counter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    #[serde(flatten)]
+    pub account: Account,
+    pub max_chars: usize,
+}
+
 /// A top-level post by an account.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Post {

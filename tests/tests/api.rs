@@ -4,7 +4,7 @@
 //! run concurrently without interfering.
 
 use gazouillis_protocol::ids::is_visitor_id;
-use gazouillis_protocol::{Account, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use gazouillis_protocol::{Account, AccountInfo, FollowState, Post, PostPage, Reply, ReplyPage, Session};
 use gazouillis_tests::{Edge, Method, SETTLE, Suite, ensure, ensure_eq, eventually};
 use serde_json::json;
 use std::collections::HashSet;
@@ -100,6 +100,9 @@ async fn accounts(e: Arc<Edge>) {
     eventually(SETTLE, || async {
         let got = e.account("acct_one").await?;
         ensure_eq!(got, expected, "GET /v1/accounts/acct_one");
+        // The edge's MAX_CHARS (140 by default), for the widget's counter.
+        let info: AccountInfo = e.get("/v1/accounts/acct_one").send().await.check_json(200)?;
+        ensure_eq!(info, AccountInfo { account: expected.clone(), max_chars: 140 }, "max_chars");
         Ok(())
     })
     .await;

@@ -4,7 +4,7 @@
 //! own error shape ([`ErrorDetail`]) so the UI has one kind of error to show.
 
 use crate::json::{Decode, object};
-use gazouillis_protocol::{Account, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use gazouillis_protocol::{AccountInfo, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
@@ -70,7 +70,7 @@ impl Api {
         &self.base
     }
 
-    pub async fn account(&self, handle: &str) -> Result<Account, ApiError> {
+    pub async fn account(&self, handle: &str) -> Result<AccountInfo, ApiError> {
         decode(&self.send("GET", &format!("/v1/accounts/{}", segment(handle)), None, None).await?)
     }
 

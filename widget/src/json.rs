@@ -6,7 +6,8 @@
 //! feed's own code. The browser already has a JSON parser.
 
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::{Account, Author, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
+use gazouillis_protocol::{Account, AccountInfo, Author, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -51,6 +52,13 @@ impl Decode for Account {
             followers: count(v, "followers")?,
             posts: count(v, "posts")?,
         })
+    }
+}
+
+impl Decode for AccountInfo {
+    fn decode(v: &JsValue) -> Option<Self> {
+        let max_chars = count(v, "max_chars").map_or(DEFAULT_MAX_CHARS, |n| n as usize);
+        Some(AccountInfo { account: Account::decode(v)?, max_chars })
     }
 }
 

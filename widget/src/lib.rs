@@ -35,7 +35,7 @@ use crate::post::PostView;
 use crate::widget::Widget;
 use futures::future::join;
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::{Account, PostPage};
+use gazouillis_protocol::{Account, AccountInfo, PostPage};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -88,7 +88,8 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl In
         spawn_local(async move {
             match first_view(widget, &handle.get_value(), post.get_value(), posts).await {
                 Ok(loaded) => {
-                    account.set(Some(loaded));
+                    widget.max_chars.set(loaded.max_chars);
+                    account.set(Some(loaded.account));
                     status.set(Status::Idle);
                 }
                 Err(error) => status.set(Status::Failed(error)),
@@ -125,7 +126,7 @@ async fn first_view(
     handle: &str,
     post: Option<String>,
     posts: Pager<PostPage>,
-) -> Result<Account, ApiError> {
+) -> Result<AccountInfo, ApiError> {
     let api = &widget.api;
     match post {
         Some(id) => {

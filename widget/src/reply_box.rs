@@ -5,7 +5,6 @@ use crate::i18n::Text;
 use crate::pager::Pager;
 use crate::status::{Status, error_note};
 use crate::widget::Widget;
-use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use gazouillis_protocol::{ReplyPage, char_count, check_name, check_text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,9 +20,9 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn of(text: &str) -> Draft {
+    pub fn of(text: &str, max_chars: usize) -> Draft {
         let count = char_count(text.trim());
-        Draft { count, over: count > DEFAULT_MAX_CHARS, sendable: check_text(text, DEFAULT_MAX_CHARS).is_ok() }
+        Draft { count, over: count > max_chars, sendable: check_text(text, max_chars).is_ok() }
     }
 }
 
@@ -35,7 +34,8 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
     let status = RwSignal::new(Status::Idle);
     let post_id = StoredValue::new(post_id);
 
-    let draft = move || text.with(|t| Draft::of(t));
+    let max_chars = widget.max_chars;
+    let draft = move || text.with(|t| Draft::of(t, max_chars.get()));
     let name_ok = move || widget.session.with(Option::is_some) || name.with(|n| check_name(n).is_ok());
     let can_send = move || draft().sendable && name_ok() && status.with(|s| *s != Status::Loading);
 
@@ -72,7 +72,7 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
             <div class="gz-reply-actions">
                 <NameInput widget name/>
                 <span class="gz-counter" class:gz-over=move || draft().over>
-                    {move || draft().count}"/"{DEFAULT_MAX_CHARS}
+                    {move || draft().count}"/"{max_chars}
                 </span>
                 <button class="gz-send" type="submit" disabled=move || !can_send()>{lang.t(Text::Send)}</button>
             </div>
@@ -98,11 +98,12 @@ mod tests {
 
     #[test]
     fn counter_and_send_state() {
-        assert_eq!(Draft::of(""), Draft { count: 0, over: false, sendable: false });
-        assert_eq!(Draft::of("  \n "), Draft { count: 0, over: false, sendable: false });
-        assert_eq!(Draft::of(" salut "), Draft { count: 5, over: false, sendable: true });
-        assert_eq!(Draft::of(&"🐦".repeat(140)), Draft { count: 140, over: false, sendable: true });
-        assert_eq!(Draft::of(&"x".repeat(141)), Draft { count: 141, over: true, sendable: false });
-        assert!(!Draft::of("a\u{202E}b").sendable);
+        assert_eq!(Draft::of("", 140), Draft { count: 0, over: false, sendable: false });
+        assert_eq!(Draft::of("  \n ", 140), Draft { count: 0, over: false, sendable: false });
+        assert_eq!(Draft::of(" salut ", 140), Draft { count: 5, over: false, sendable: true });
+        assert_eq!(Draft::of(&"🐦".repeat(140), 140), Draft { count: 140, over: false, sendable: true });
+        assert_eq!(Draft::of(&"x".repeat(141), 140), Draft { count: 141, over: true, sendable: false });
+        assert!(!Draft::of("a\u{202E}b", 140).sendable);
+        assert_eq!(Draft::of(&"x".repeat(141), 280), Draft { count: 141, over: false, sendable: true });
     }
 }

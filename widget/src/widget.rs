@@ -6,6 +6,7 @@ use crate::api::{Api, ApiError};
 use crate::i18n::Lang;
 use crate::live::Live;
 use gazouillis_protocol::Session;
+use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::future::Future;
@@ -18,6 +19,8 @@ pub struct Widget {
     pub session: RwSignal<Option<Session>>,
     /// The account's live push, shared with the page's other widgets of it.
     pub live: Live,
+    /// The most characters a reply may hold, as the API says.
+    pub max_chars: RwSignal<usize>,
     host: StoredValue<HtmlElement, LocalStorage>,
 }
 
@@ -26,7 +29,8 @@ impl Widget {
     pub fn new(api: Api, lang: Lang, host: HtmlElement, handle: &str) -> &'static Widget {
         let session = shared_session(api.base());
         let live = Live::of(api.base(), handle);
-        Box::leak(Box::new(Widget { api, lang, session, live, host: StoredValue::new_local(host) }))
+        let max_chars = RwSignal::new(DEFAULT_MAX_CHARS);
+        Box::leak(Box::new(Widget { api, lang, session, live, max_chars, host: StoredValue::new_local(host) }))
     }
 
     /// Marks the host element `data-live="on"` while events are pushed live,
