@@ -118,7 +118,7 @@ async fn post_reaches_both(ctx: Arc<Ctx>) {
 }
 
 async fn reply_reaches_other(ctx: Arc<Ctx>) {
-    let (a, b, c) = (&ctx.a, &ctx.b, &ctx.c);
+    let (b, c) = (&ctx.b, &ctx.c);
     // B reads the product conversation; C the home feed.
     tokio::join!(open_live(&ctx, b, "/product.html"), open_live(&ctx, c, "/index.html"));
     let count_on = |tab: &Tab| {
@@ -140,23 +140,18 @@ async fn reply_reaches_other(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
-    let _ = a;
 }
 
 async fn one_socket_per_page(ctx: Arc<Ctx>) {
     let a = &ctx.a;
     open_live(&ctx, a, "/test/two.html").await;
-    ensure_widgets(a, 2).await;
+    assert_eq!(a.widget_count().await.unwrap(), 2);
     let sockets = a.js("return window.__sockets;", vec![]).await.unwrap();
     assert_eq!(sockets, 1, "WebSockets opened by two widgets of one account");
 }
 
-async fn ensure_widgets(tab: &Tab, n: usize) {
-    assert_eq!(tab.widget_count().await.unwrap(), n);
-}
-
 async fn concurrent_follows(ctx: Arc<Ctx>) {
-    let (a, b, e) = (&ctx.a, &ctx.b, &ctx.edge);
+    let (a, b) = (&ctx.a, &ctx.b);
     for tab in [a, b] {
         tab.goto(&ctx.page("/test/popular.html")).await;
     }

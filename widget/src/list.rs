@@ -2,7 +2,6 @@
 //! Pure, so tested natively.
 
 use gazouillis_protocol::{Post, PostId, Reply, ReplyId};
-use std::cmp::Reverse;
 
 /// Something shown in a list, known by its id and ordered by its number.
 pub trait Item: Clone + Send + Sync + 'static {
@@ -40,15 +39,15 @@ impl Item for Reply {
 /// ones added once, and the list kept newest first or oldest first.
 pub fn merge<T: Item>(list: &mut Vec<T>, fresh: Vec<T>, newest_first: bool) {
     for item in fresh {
-        match list.iter_mut().find(|known| known.id() == item.id()) {
-            Some(known) => known.absorb(item),
-            None => list.push(item),
+        if let Some(known) = list.iter_mut().find(|known| known.id() == item.id()) {
+            known.absorb(item);
+            continue;
         }
-    }
-    if newest_first {
-        list.sort_by_key(|item| Reverse(item.seq()));
-    } else {
-        list.sort_by_key(Item::seq);
+        // Inserted in place rather than sorted after: the list is short, and
+        // a sort would bring a large sorting routine into the wasm.
+        let goes_before = |other: &T| if newest_first { other.seq() < item.seq() } else { other.seq() > item.seq() };
+        let at = list.iter().position(goes_before).unwrap_or(list.len());
+        list.insert(at, item);
     }
 }
 
