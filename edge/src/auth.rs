@@ -62,6 +62,24 @@ pub fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {
     }
 }
 
+/// Who may write in a conversation: a visitor, or the brand (the operator token).
+pub enum Writer {
+    Visitor(Claims),
+    Brand,
+}
+
+/// A visitor or the brand; anything else is refused with 401.
+pub fn require_writer(req: &Request, env: &Env) -> ApiResult<Writer> {
+    let token = bearer(req).ok_or(ErrorCode::Unauthorized)?;
+    if let Some(claims) = visitor_claims(env, &token) {
+        Ok(Writer::Visitor(claims))
+    } else if is_admin(env, &token) {
+        Ok(Writer::Brand)
+    } else {
+        Err(ErrorCode::Unauthorized.into())
+    }
+}
+
 /// A new visitor session token for `claims`.
 pub fn issue(env: &Env, visitor: &str, name: &str) -> ApiResult<String> {
     let claims = Claims {

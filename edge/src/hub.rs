@@ -43,7 +43,10 @@ pub enum Command {
     CreateAccount { name: String, bio: String },
     CreatePost { text: String },
     DeletePost { seq: u64 },
-    CreateReply { post: u64, author: Author, text: String },
+    /// `author: None` is the account's brand itself.
+    CreateReply { post: u64, author: Option<Author>, text: String },
+    /// `visitor: Some(id)` may delete only their own reply; `None` is the brand, who may delete any.
+    DeleteReply { post: u64, seq: u64, visitor: Option<String> },
     Follow { visitor: String, follow: bool },
 }
 
@@ -95,6 +98,12 @@ enum View {
 }
 
 impl View {
+    /// The views a reply's creation or deletion changes: its post (and its
+    /// count in the feed) and its thread page.
+    fn of_reply(post: u64, seq: u64) -> [View; 4] {
+        [View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post), View::Thread(post, keys::page_of(seq))]
+    }
+
     fn kv_key(&self, handle: &str) -> String {
         let post_id = |seq: u64| PostId { handle: handle.to_owned(), seq };
         match self {
@@ -186,6 +195,7 @@ impl AccountHub {
             Command::CreatePost { text } => self.create_post(text).await,
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text } => self.create_reply(post, author, text).await,
+            Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
             Command::Follow { visitor, follow } => self.follow(visitor, follow).await,
         }
     }
@@ -271,8 +281,15 @@ impl AccountHub {
         Ok(Response::empty()?.with_status(204))
     }
 
-    async fn create_reply(&self, post_seq: u64, author: Author, text: String) -> ApiResult {
+    async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String) -> ApiResult {
         let mut record = self.post(post_seq).await?;
+        let author = match author {
+            Some(visitor) => visitor,
+            None => {
+                let account = self.account().await?.account;
+                Author::brand(&account.handle, &account.name)
+            }
+        };
         let post_id: PostId = record.post.id.parse().map_err(|()| ErrorCode::Internal)?;
         let seq = record.next_reply;
         let reply = Reply {
@@ -287,15 +304,25 @@ impl AccountHub {
         let replies = record.post.replies;
         self.storage().put(&reply_key(post_seq, seq), &reply).await?;
         self.storage().put(&post_key(post_seq), record).await?;
-        self.mark_dirty(&[
-            View::FeedHead,
-            View::FeedPage(keys::page_of(post_seq)),
-            View::Post(post_seq),
-            View::Thread(post_seq, keys::page_of(seq)),
-        ])
-        .await?;
+        self.mark_dirty(&View::of_reply(post_seq, seq)).await?;
         self.publish(&Event::Reply { reply: reply.clone(), replies });
         json(201, &reply)
+    }
+
+    async fn delete_reply(&self, post_seq: u64, seq: u64, visitor: Option<String>) -> ApiResult {
+        let mut record = self.post(post_seq).await?;
+        let key = reply_key(post_seq, seq);
+        let reply: Reply = self.storage().get(&key).await?.ok_or(ErrorCode::ReplyNotFound)?;
+        if visitor.is_some_and(|visitor| visitor != reply.author.id) {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        record.post.replies = record.post.replies.saturating_sub(1);
+        let replies = record.post.replies;
+        self.storage().delete(&key).await?;
+        self.storage().put(&post_key(post_seq), record).await?;
+        self.mark_dirty(&View::of_reply(post_seq, seq)).await?;
+        self.publish(&Event::ReplyDeleted { id: reply.id, post: reply.post, replies });
+        Ok(Response::empty()?.with_status(204))
     }
 
     async fn follow(&self, visitor: String, follow: bool) -> ApiResult {

@@ -1,6 +1,8 @@
-//! A post's conversation: `/v1/posts/{id}/replies`.
+//! A post's conversation: `/v1/posts/{id}/replies` and `/v1/replies/{id}`.
+//! Visitors and the brand reply; a visitor deletes their own replies, the
+//! brand any reply.
 
-use crate::auth::require_visitor;
+use crate::auth::{require_writer, Writer};
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
@@ -29,9 +31,21 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
 }
 
 pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
-    let visitor = require_visitor(&req, env)?;
+    let writer = require_writer(&req, env)?;
     let new: NewText = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
-    let author = Author { id: visitor.sub, name: visitor.name };
+    let author = match writer {
+        Writer::Visitor(visitor) => Some(Author { id: visitor.sub, name: visitor.name, badge: None }),
+        Writer::Brand => None,
+    };
     hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text }).await
+}
+
+pub async fn delete(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
+    let visitor = match require_writer(&req, env)? {
+        Writer::Visitor(visitor) => Some(visitor.sub),
+        Writer::Brand => None,
+    };
+    let command = Command::DeleteReply { post: id.post.seq, seq: id.seq, visitor };
+    hub::send(env, &id.post.handle, &command).await
 }

@@ -3,7 +3,7 @@
 use crate::error::ApiResult;
 use crate::{accounts, follows, hub, posts, replies, session, timeline};
 use gazouillis_protocol::ids::is_handle;
-use gazouillis_protocol::{ErrorCode, PostId};
+use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
 
 pub async fn route(req: Request, env: &Env) -> ApiResult {
@@ -40,6 +40,13 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
                 (Post, ["replies"]) => replies::create(req, env, &id).await,
                 (_, [] | ["replies"]) => Err(ErrorCode::MethodNotAllowed.into()),
                 _ => Err(ErrorCode::NotFound.into()),
+            }
+        }
+        (method, ["replies", id]) => {
+            let id: ReplyId = id.parse().map_err(|()| ErrorCode::InvalidId)?;
+            match method {
+                Delete => replies::delete(req, env, &id).await,
+                _ => Err(ErrorCode::MethodNotAllowed.into()),
             }
         }
         (_, ["accounts"] | ["session"] | ["timeline"]) => Err(ErrorCode::MethodNotAllowed.into()),

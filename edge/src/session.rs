@@ -13,5 +13,5 @@ pub async fn create(mut req: Request, env: &worker::Env) -> ApiResult {
     getrandom::getrandom(&mut bytes).map_err(|_| ErrorCode::Internal)?;
     let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let token = issue(env, &id, &name)?;
-    json(201, &Session { visitor: Visitor { id, name }, token })
+    json(201, &Session { visitor: Visitor { id, name, badge: None }, token })
 }

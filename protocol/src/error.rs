@@ -13,6 +13,7 @@ pub enum ErrorCode {
     NotFound,
     AccountNotFound,
     PostNotFound,
+    ReplyNotFound,
     MethodNotAllowed,
     HandleTaken,
     BodyTooLarge,
@@ -39,6 +40,7 @@ impl ErrorCode {
             NotFound => "not_found",
             AccountNotFound => "account_not_found",
             PostNotFound => "post_not_found",
+            ReplyNotFound => "reply_not_found",
             MethodNotAllowed => "method_not_allowed",
             HandleTaken => "handle_taken",
             BodyTooLarge => "body_too_large",
@@ -58,7 +60,7 @@ impl ErrorCode {
             MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId => 400,
             Unauthorized => 401,
             Forbidden => 403,
-            NotFound | AccountNotFound | PostNotFound => 404,
+            NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
             MethodNotAllowed => 405,
             HandleTaken => 409,
             BodyTooLarge => 413,
@@ -82,6 +84,7 @@ impl ErrorCode {
             NotFound => "Nothing here.",
             AccountNotFound => "No such account.",
             PostNotFound => "No such post.",
+            ReplyNotFound => "No such reply.",
             MethodNotAllowed => "This method is not allowed here.",
             HandleTaken => "This handle is already taken.",
             BodyTooLarge => "The request body is too large.",
@@ -104,7 +107,7 @@ mod tests {
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
-            Forbidden, NotFound, AccountNotFound, PostNotFound, MethodNotAllowed, HandleTaken,
+            Forbidden, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");

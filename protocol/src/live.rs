@@ -23,6 +23,8 @@ pub enum Event {
     PostDeleted { id: String },
     /// A new reply, with its post's reply count after it.
     Reply { reply: Reply, replies: u64 },
+    /// A reply was deleted, with its post's reply count after it.
+    ReplyDeleted { id: String, post: String, replies: u64 },
     /// The account's follower count changed.
     Followers { followers: u64 },
 }

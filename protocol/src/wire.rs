@@ -38,6 +38,25 @@ pub struct Post {
 pub struct Author {
     pub id: String,
     pub name: String,
+    /// Set when the edge vouches for who this is; absent for an anonymous visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge: Option<Badge>,
+}
+
+/// What the edge vouches for about a reply's author.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    /// The account's own brand, answering in its conversation.
+    Brand,
+}
+
+impl Author {
+    /// The brand of account `handle`, named `name`: its id is `@handle`, which
+    /// no visitor id can be.
+    pub fn brand(handle: &str, name: &str) -> Author {
+        Author { id: format!("@{handle}"), name: name.to_owned(), badge: Some(Badge::Brand) }
+    }
 }
 
 /// A reply to a post.

@@ -59,6 +59,7 @@ async fn live_browser() {
     suite.step("100 concurrent follows: every open widget ends with 100", concurrent_follows).await;
     suite.step("after a cut, posts made meanwhile appear once each", catch_up_after_cut).await;
     suite.step("WebSocket refused: posts arrive by polling, with no alarm", polling_fallback).await;
+    suite.step("the brand's reply is verified; a visitor deletes their own, live for all", brand_and_delete).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
 
@@ -227,4 +228,52 @@ async fn polling_fallback(ctx: Arc<Ctx>) {
     })
     .await;
     assert_eq!(c.count(".gz-error").await.unwrap(), 0, "an error shown while polling");
+}
+
+async fn brand_and_delete(ctx: Arc<Ctx>) {
+    let (a, b, e) = (&ctx.a, &ctx.b, &ctx.edge);
+    tokio::join!(open_live(&ctx, a, "/product.html"), open_live(&ctx, b, "/product.html"));
+    let brand: gazouillis_protocol::Reply = e
+        .admin(e.post("/v1/posts/acme-0/replies"))
+        .json(&serde_json::json!({"text": "Yes: it fits in a standard lift."}))
+        .send()
+        .await
+        .expect_json(201);
+    let badge = format!(".gz-reply[data-id='{}'] .gz-badge", brand.id);
+    for tab in [a, b] {
+        eventually(LIVE, || async {
+            ensure_eq!(tab.count(&badge).await?, 1, "verified mark on the brand's reply");
+            Ok(())
+        })
+        .await;
+    }
+    // A writes a reply in the widget; only A may delete it.
+    a.type_text("textarea.gz-reply-input", "Ordered one!").await.unwrap();
+    if a.count("input.gz-name").await.unwrap() > 0 {
+        a.type_text("input.gz-name", "Alex").await.unwrap();
+    }
+    a.click("button.gz-send").await.unwrap();
+    let mine = eventually(WIDGET, || async {
+        let shown = a.replies().await?;
+        let mine = shown.iter().find(|r| r.text.as_deref() == Some("Ordered one!")).ok_or("A's reply not shown")?;
+        Ok(mine.id.clone().unwrap_or_default())
+    })
+    .await;
+    let delete = format!(".gz-reply[data-id='{mine}'] button.gz-delete-reply");
+    eventually(LIVE, || async {
+        ensure_eq!(b.count(&format!(".gz-reply[data-id='{mine}']")).await?, 1, "A's reply in B's conversation");
+        ensure_eq!(b.count(&delete).await?, 0, "B may not delete A's reply");
+        ensure_eq!(a.count(&delete).await?, 1, "A may delete A's reply");
+        ensure_eq!(a.count(&format!(".gz-reply[data-id='{}'] button.gz-delete-reply", brand.id)).await?, 0, "A may not delete the brand's");
+        Ok(())
+    })
+    .await;
+    a.click(&delete).await.unwrap();
+    for tab in [a, b] {
+        eventually(LIVE, || async {
+            ensure_eq!(tab.count(&format!(".gz-reply[data-id='{mine}']")).await?, 0, "deleted reply still shown");
+            Ok(())
+        })
+        .await;
+    }
 }

@@ -105,6 +105,10 @@ impl Api {
         decode(&self.send("POST", &replies_path(post), Some(object(&[("text", text.into())])), Some(token)).await?)
     }
 
+    pub async fn delete_reply(&self, id: &str, token: &str) -> Result<(), ApiError> {
+        self.call("DELETE", &format!("/v1/replies/{}", segment(id)), None, Some(token), None).await.map(drop)
+    }
+
     pub async fn create_session(&self, name: String) -> Result<Session, ApiError> {
         decode(&self.send("POST", "/v1/session", Some(object(&[("name", name.into())])), None).await?)
     }

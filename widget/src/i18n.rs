@@ -29,6 +29,8 @@ pub enum Text {
     Send,
     NewPost,
     NewPosts,
+    VerifiedBrand,
+    Delete,
 }
 
 impl Lang {
@@ -68,6 +70,8 @@ impl Lang {
             Send => ("Reply", "Répondre"),
             NewPost => ("new post", "nouvelle publication"),
             NewPosts => ("new posts", "nouvelles publications"),
+            VerifiedBrand => ("Verified: the brand itself", "Vérifié : la marque elle-même"),
+            Delete => ("Delete", "Supprimer"),
         };
         self.pick(en, fr)
     }
@@ -164,7 +168,7 @@ mod tests {
         use Text::*;
         for text in [
             Loading, Retry, LoadMore, Follow, Following, Follower, Followers, Reply, Replies, NoPosts,
-            NoReplies, WriteReply, YourName, Send, NewPost, NewPosts,
+            NoReplies, WriteReply, YourName, Send, NewPost, NewPosts, VerifiedBrand, Delete,
         ] {
             assert!(!Lang::En.t(text).is_empty());
             assert!(!Lang::Fr.t(text).is_empty());

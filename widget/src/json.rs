@@ -7,7 +7,7 @@
 
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
-use gazouillis_protocol::{Account, AccountInfo, Author, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use gazouillis_protocol::{Account, AccountInfo, Author, Badge, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -76,7 +76,11 @@ impl Decode for Post {
 
 impl Decode for Author {
     fn decode(v: &JsValue) -> Option<Self> {
-        Some(Author { id: string(v, "id")?, name: string(v, "name")? })
+        let badge = match string(v, "badge").as_deref() {
+            Some("brand") => Some(Badge::Brand),
+            _ => None,
+        };
+        Some(Author { id: string(v, "id")?, name: string(v, "name")?, badge })
     }
 }
 
@@ -124,6 +128,7 @@ impl Decode for Event {
             "post" => Event::Post { post: Post::decode(&field(v, "post"))? },
             "post_deleted" => Event::PostDeleted { id: string(v, "id")? },
             "reply" => Event::Reply { reply: Reply::decode(&field(v, "reply"))?, replies: count(v, "replies")? },
+            "reply_deleted" => Event::ReplyDeleted { id: string(v, "id")?, post: string(v, "post")?, replies: count(v, "replies")? },
             "followers" => Event::Followers { followers: count(v, "followers")? },
             _ => return None,
         })

@@ -103,6 +103,7 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl In
         Event::Post { post } if !conversation => posts.arrive(post.clone()),
         Event::PostDeleted { id } => posts.remove(id),
         Event::Reply { reply, replies } => posts.update(&reply.post, |post| post.replies = post.replies.max(*replies)),
+        Event::ReplyDeleted { post, replies, .. } => posts.update(post, |post| post.replies = *replies),
         _ => {}
     });
     let body = move || {

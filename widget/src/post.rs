@@ -22,6 +22,7 @@ pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>,
     let id = StoredValue::new(post.id.clone());
     widget.live.subscribe(move |event| match event {
         Event::Reply { reply, .. } if id.with_value(|id| *id == reply.post) => thread.arrive(reply.clone()),
+        Event::ReplyDeleted { id: reply, post, .. } if id.with_value(|id| id == post) => thread.remove(reply),
         Event::Hello { .. } => thread.catch_up(None),
         _ => {}
     });

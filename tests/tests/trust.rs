@@ -1,0 +1,114 @@
+//! Who may write what in a conversation, against the real Worker: the brand
+//! answers as itself with a verified mark; a visitor deletes their own reply
+//! and no one else's; the brand deletes any reply; a deleted reply leaves the
+//! thread, the counts and the live push.
+
+use gazouillis_protocol::live::Event;
+use gazouillis_protocol::{Author, Badge, Reply};
+use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trust() {
+    let mut suite = Suite::new("trust", Edge::start().await);
+    suite.spawn("the brand replies as itself, verified", brand_replies);
+    suite.spawn("a visitor deletes their own reply, and no one else's", visitor_deletes_own);
+    suite.spawn("the brand deletes any reply: gone from thread, counts and push", brand_deletes_any);
+    suite.spawn("deleting a reply: each wrong request has its error", delete_errors);
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+async fn delete_reply(e: &Edge, token: &str, id: &str) -> gazouillis_tests::Resp {
+    e.delete(&format!("/v1/replies/{id}")).bearer(token).send().await
+}
+
+async fn brand_replies(e: Arc<Edge>) {
+    e.create_account("shop", "The Shop", "").await;
+    let post = e.create_post("shop", "Ask us anything").await;
+    let reply: Reply = e
+        .admin(e.post(&format!("/v1/posts/{}/replies", post.id)))
+        .json(&json!({"text": "Yes, it ships on Monday."}))
+        .send()
+        .await
+        .expect_json(201);
+    let brand = Author { id: "@shop".into(), name: "The Shop".into(), badge: Some(Badge::Brand) };
+    assert_eq!(reply.author, brand);
+    let visitor = e.new_session("Sam").await;
+    let answer = e.reply(&visitor.token, &post.id, "thanks").await;
+    assert_eq!(answer.author.badge, None, "a visitor gets no badge");
+    eventually(SETTLE, || async {
+        let listed = e.replies_all(&post.id, None).await?;
+        ensure_eq!(listed, vec![reply.clone(), answer.clone()], "replies");
+        Ok(())
+    })
+    .await;
+    // The badge is the edge's word: a visitor cannot claim it.
+    e.post(&format!("/v1/posts/{}/replies", post.id))
+        .bearer(&visitor.token)
+        .json(&json!({"text": "I am the brand", "badge": "brand"}))
+        .send()
+        .await
+        .expect_error(400, "malformed_json");
+}
+
+async fn visitor_deletes_own(e: Arc<Edge>) {
+    e.create_account("cafe", "Café", "").await;
+    let post = e.create_post("cafe", "New menu").await;
+    let (alice, bob) = (e.new_session("Alice").await, e.new_session("Bob").await);
+    let first = e.reply(&alice.token, &post.id, "looks good").await;
+    let second = e.reply(&bob.token, &post.id, "vegan options?").await;
+    delete_reply(&e, &bob.token, &first.id).await.expect_error(403, "forbidden");
+    delete_reply(&e, &alice.token, &first.id).await.expect(204);
+    delete_reply(&e, &alice.token, &first.id).await.expect_error(404, "reply_not_found");
+    eventually(SETTLE, || async {
+        ensure_eq!(e.replies_all(&post.id, None).await?, vec![second.clone()], "replies after deletion");
+        ensure_eq!(e.post_of(&post.id).await?.replies, 1, "reply count");
+        ensure_eq!(e.feed_all("cafe", None).await?[0].replies, 1, "count in the feed");
+        Ok(())
+    })
+    .await;
+    // Numbers are not reused.
+    let third = e.reply(&alice.token, &post.id, "again").await;
+    assert_eq!(third.id, format!("{}-2", post.id));
+}
+
+async fn brand_deletes_any(e: Arc<Edge>) {
+    e.create_account("bank", "Bank", "").await;
+    let post = e.create_post("bank", "Our new app").await;
+    let troll = e.new_session("Troll").await;
+    let watcher = LiveClient::connect(&e.base_url(), "bank").await.expect("connect");
+    let bad = e.reply(&troll.token, &post.id, "spam spam spam").await;
+    e.admin(e.delete(&format!("/v1/replies/{}", bad.id))).send().await.expect(204);
+    let pushed = watcher
+        .wait_for(Duration::from_secs(5), |e| matches!(e, Event::ReplyDeleted { .. }))
+        .await
+        .expect("deletion pushed");
+    assert_eq!(pushed, Event::ReplyDeleted { id: bad.id.clone(), post: post.id.clone(), replies: 0 });
+    eventually(SETTLE, || async {
+        ensure_eq!(e.replies_all(&post.id, None).await?, vec![], "replies");
+        ensure_eq!(e.post_of(&post.id).await?.replies, 0, "reply count");
+        Ok(())
+    })
+    .await;
+}
+
+async fn delete_errors(e: Arc<Edge>) {
+    e.create_account("strict", "Strict", "").await;
+    let post = e.create_post("strict", "Rules").await;
+    let visitor = e.new_session("Val").await;
+    let reply = e.reply(&visitor.token, &post.id, "ok").await;
+    e.delete(&format!("/v1/replies/{}", reply.id)).send().await.expect_error(401, "unauthorized");
+    delete_reply(&e, "forged.token", &reply.id).await.expect_error(401, "unauthorized");
+    delete_reply(&e, &visitor.token, &post.id).await.expect_error(400, "invalid_id");
+    delete_reply(&e, &visitor.token, "..%2Fstrict-0-0").await.expect_error(400, "invalid_id");
+    delete_reply(&e, &visitor.token, &format!("{}-9", post.id)).await.expect_error(404, "reply_not_found");
+    delete_reply(&e, &visitor.token, "strict-9-0").await.expect_error(404, "post_not_found");
+    e.get(&format!("/v1/replies/{}", reply.id)).send().await.expect_error(405, "method_not_allowed");
+    eventually(SETTLE, || async {
+        ensure_eq!(e.replies_all(&post.id, None).await?, vec![reply.clone()], "the reply is untouched");
+        Ok(())
+    })
+    .await;
+}
