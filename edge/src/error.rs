@@ -9,24 +9,35 @@ use worker::Response;
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// Seconds to wait, sent as `Retry-After` (rate limits).
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T = Response> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into() }
+        ApiError { code, message: message.into(), retry_after: None }
+    }
+
+    /// 429, to try again in `seconds`.
+    pub fn rate_limited(seconds: u64) -> Self {
+        ApiError { retry_after: Some(seconds), ..ErrorCode::RateLimited.into() }
     }
 
     pub fn into_response(self) -> worker::Result<Response> {
         let body = ErrorBody { error: ErrorDetail { code: self.code.as_str().into(), message: self.message } };
-        Ok(Response::from_json(&body)?.with_status(self.code.status()))
+        let response = Response::from_json(&body)?.with_status(self.code.status());
+        if let Some(seconds) = self.retry_after {
+            response.headers().set("retry-after", &seconds.to_string())?;
+        }
+        Ok(response)
     }
 }
 
 impl From<ErrorCode> for ApiError {
     fn from(code: ErrorCode) -> Self {
-        ApiError { code, message: code.message().into() }
+        ApiError { code, message: code.message().into(), retry_after: None }
     }
 }
 

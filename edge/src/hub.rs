@@ -19,7 +19,8 @@
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use gazouillis_protocol::keys;
-use gazouillis_protocol::limits::PAGE_SIZE;
+use crate::limiter;
+use gazouillis_protocol::limits::{PAGE_SIZE, RATE_REPLIES, RATE_REPLIES_IP};
 use gazouillis_protocol::live::{Event, PING, PONG};
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::time::rfc3339_from_millis;
@@ -43,8 +44,9 @@ pub enum Command {
     CreateAccount { name: String, bio: String },
     CreatePost { text: String },
     DeletePost { seq: u64 },
-    /// `author: None` is the account's brand itself.
-    CreateReply { post: u64, author: Option<Author>, text: String },
+    /// `author: None` is the account's brand itself; `ip` is the client's
+    /// address, for the abuse limits.
+    CreateReply { post: u64, author: Option<Author>, text: String, ip: String },
     /// `visitor: Some(id)` may delete only their own reply; `None` is the brand, who may delete any.
     DeleteReply { post: u64, seq: u64, visitor: Option<String> },
     Follow { visitor: String, follow: bool },
@@ -194,7 +196,7 @@ impl AccountHub {
             Command::CreateAccount { name, bio } => self.create_account(handle, name, bio).await,
             Command::CreatePost { text } => self.create_post(text).await,
             Command::DeletePost { seq } => self.delete_post(seq).await,
-            Command::CreateReply { post, author, text } => self.create_reply(post, author, text).await,
+            Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
             Command::Follow { visitor, follow } => self.follow(visitor, follow).await,
         }
@@ -281,10 +283,17 @@ impl AccountHub {
         Ok(Response::empty()?.with_status(204))
     }
 
-    async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String) -> ApiResult {
+    async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String, ip: &str) -> ApiResult {
         let mut record = self.post(post_seq).await?;
         let author = match author {
-            Some(visitor) => visitor,
+            Some(visitor) => {
+                // The brand answers without limit; visitors within theirs.
+                let per_ip = limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP);
+                limiter::admit_in(&self.storage(), &format!("rate/reply-ip/{ip}"), per_ip).await?;
+                let per_visitor = limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES);
+                limiter::admit_in(&self.storage(), &format!("rate/reply/{}", visitor.id), per_visitor).await?;
+                visitor
+            }
             None => {
                 let account = self.account().await?.account;
                 Author::brand(&account.handle, &account.name)

@@ -12,6 +12,7 @@ mod error;
 mod follows;
 mod http;
 mod hub;
+mod limiter;
 mod posts;
 mod replies;
 mod routes;

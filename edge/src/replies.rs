@@ -6,6 +6,7 @@ use crate::auth::{require_writer, Writer};
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
+use crate::limiter::client_ip;
 use crate::views::Views;
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::{check_text, keys, Author, ErrorCode, NewText, PostId, Reply, ReplyId, ReplyPage};
@@ -38,7 +39,8 @@ pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
         Writer::Visitor(visitor) => Some(Author { id: visitor.sub, name: visitor.name, badge: None }),
         Writer::Brand => None,
     };
-    hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text }).await
+    let ip = client_ip(&req);
+    hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }).await
 }
 
 pub async fn delete(req: Request, env: &Env, id: &ReplyId) -> ApiResult {

@@ -18,6 +18,7 @@ pub enum ErrorCode {
     HandleTaken,
     BodyTooLarge,
     UpgradeRequired,
+    RateLimited,
     TextEmpty,
     TextTooLong,
     TextInvalid,
@@ -45,6 +46,7 @@ impl ErrorCode {
             HandleTaken => "handle_taken",
             BodyTooLarge => "body_too_large",
             UpgradeRequired => "upgrade_required",
+            RateLimited => "rate_limited",
             TextEmpty => "text_empty",
             TextTooLong => "text_too_long",
             TextInvalid => "text_invalid",
@@ -65,6 +67,7 @@ impl ErrorCode {
             HandleTaken => 409,
             BodyTooLarge => 413,
             UpgradeRequired => 426,
+            RateLimited => 429,
             TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName => 422,
             Internal => 500,
         }
@@ -89,6 +92,7 @@ impl ErrorCode {
             HandleTaken => "This handle is already taken.",
             BodyTooLarge => "The request body is too large.",
             UpgradeRequired => "This call opens a WebSocket: send `Upgrade: websocket`.",
+            RateLimited => "Too many at once. Please wait a moment and try again.",
             TextEmpty => "The text is empty.",
             TextTooLong => "The text is too long.",
             TextInvalid => "The text contains characters that are not allowed.",
@@ -108,7 +112,7 @@ mod tests {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
             Forbidden, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
-            BodyTooLarge, UpgradeRequired, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName,
+            BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

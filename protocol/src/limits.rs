@@ -1,5 +1,7 @@
 //! Every limit of the product, in one place.
 
+use crate::rate::RateLimit;
+
 /// Default maximum characters in a post or a reply (the `MAX_CHARS` wrangler var overrides it).
 pub const DEFAULT_MAX_CHARS: usize = 140;
 /// Largest request body the edge reads, in bytes.
@@ -23,3 +25,9 @@ pub const SESSION_TTL_SECONDS: u64 = 365 * 24 * 3600;
 pub const LIVE_PING_SECONDS: u32 = 25;
 /// Longest wait between two attempts to reconnect the live push, in milliseconds.
 pub const LIVE_RETRY_MAX_MS: u32 = 30_000;
+/// Replies one visitor may write to one account (wrangler var `RATE_REPLIES`).
+pub const RATE_REPLIES: RateLimit = RateLimit { max: 5, window_ms: 60_000 };
+/// Replies one client address may write to one account (`RATE_REPLIES_IP`).
+pub const RATE_REPLIES_IP: RateLimit = RateLimit { max: 20, window_ms: 60_000 };
+/// Visitor sessions one client address may create (`RATE_SESSIONS_IP`).
+pub const RATE_SESSIONS_IP: RateLimit = RateLimit { max: 20, window_ms: 3_600_000 };

@@ -19,6 +19,8 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// One `wrangler dev` of the real Worker, on its own data directory.
 pub struct Edge {
     root: PathBuf,
+    /// `--var` arguments, `NAME:value`.
+    vars: Vec<String>,
     admin_token: String,
     session_secret: String,
     http: reqwest::Client,
@@ -35,8 +37,19 @@ struct Running {
 
 impl Edge {
     /// Starts `wrangler dev` on the built Worker (building nothing) and waits
-    /// until it answers HTTP.
+    /// until it answers HTTP. Every test client comes from 127.0.0.1, so the
+    /// abuse limits are raised out of the way; [`Edge::start_with`] sets them.
     pub async fn start() -> Edge {
+        Edge::start_with(&[
+            ("RATE_REPLIES", "1000000/60"),
+            ("RATE_REPLIES_IP", "1000000/60"),
+            ("RATE_SESSIONS_IP", "1000000/60"),
+        ])
+        .await
+    }
+
+    /// [`Edge::start`] with these wrangler vars (`name`, `value`).
+    pub async fn start_with(vars: &[(&str, &str)]) -> Edge {
         let root = repo_root();
         for built in ["edge/build/index.js", "edge/public/widget/gazouillis.js"] {
             if !root.join(built).is_file() {
@@ -53,6 +66,7 @@ impl Edge {
             .expect("HTTP client");
         let edge = Edge {
             root,
+            vars: vars.iter().map(|(name, value)| format!("{name}:{value}")).collect(),
             admin_token: random_hex(24),
             session_secret: random_hex(32),
             http,
@@ -105,6 +119,7 @@ impl Edge {
             .arg(format!("ADMIN_TOKEN:{}", self.admin_token))
             .arg("--var")
             .arg(format!("SESSION_SECRET:{}", self.session_secret))
+            .args(self.vars.iter().flat_map(|var| ["--var", var.as_str()]))
             .args(["--log-level", "warn"])
             .env("WRANGLER_SEND_METRICS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")

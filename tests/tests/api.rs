@@ -762,14 +762,15 @@ async fn auth(e: Arc<Edge>) {
         (Method::POST, "/v1/accounts/authacct/posts".into(), Some(text.clone())),
         (Method::DELETE, format!("/v1/posts/{}", post.id), None),
     ];
+    // Visitors and the brand both reply (see trust.rs); only visitors follow.
+    let reply_route = (Method::POST, format!("/v1/posts/{}/replies", post.id), Some(text.clone()));
     let visitor_routes: Vec<(Method, String, Option<serde_json::Value>)> = vec![
-        (Method::POST, format!("/v1/posts/{}/replies", post.id), Some(text.clone())),
         (Method::GET, "/v1/accounts/authacct/follow".into(), None),
         (Method::PUT, "/v1/accounts/authacct/follow".into(), None),
         (Method::DELETE, "/v1/accounts/authacct/follow".into(), None),
         (Method::GET, "/v1/timeline".into(), None),
     ];
-    for (method, path, body) in admin_routes.iter().chain(visitor_routes.iter()) {
+    for (method, path, body) in admin_routes.iter().chain(&visitor_routes).chain([&reply_route]) {
         for header in &bad_headers {
             let mut req = e.req(method.clone(), path);
             if let Some(header) = header {

@@ -103,6 +103,10 @@ impl Lang {
                 "Votre session a expiré. Saisissez à nouveau votre nom.",
             ),
             "account_not_found" => ("No such account.", "Ce compte n’existe pas."),
+            "rate_limited" => (
+                "You are going a bit fast. Wait a moment, then try again.",
+                "Vous allez un peu vite. Patientez un instant, puis réessayez.",
+            ),
             "post_not_found" => ("No such post.", "Cette publication n’existe pas."),
             _ if !error.message.is_empty() => return error.message.clone(),
             _ => ("Something went wrong. Please try again.", "Une erreur est survenue. Réessayez."),
