@@ -1,6 +1,6 @@
 //! `/v1/accounts` and `/v1/accounts/{handle}`.
 
-use crate::auth::require_admin;
+use crate::auth::require_operator;
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json};
 use crate::hub::{self, Command};
@@ -11,7 +11,7 @@ use gazouillis_protocol::{check_name, check_text, AccountInfo, ErrorCode, NewAcc
 use worker::{Env, Request};
 
 pub async fn create(mut req: Request, env: &Env) -> ApiResult {
-    require_admin(&req, env)?;
+    require_operator(&req, env)?;
     let new: NewAccount = read_json(&mut req).await?;
     if !is_handle(&new.handle) {
         return Err(ErrorCode::InvalidHandle.into());

@@ -1,19 +1,17 @@
-//! Who is calling: the operator (`ADMIN_TOKEN`) or a visitor (a session token
-//! signed with `SESSION_SECRET`). Both come as `Authorization: Bearer`.
+//! Who is calling, from `Authorization: Bearer`: the operator (`ADMIN_TOKEN`),
+//! a brand token the operator issued for one account (checked by that
+//! account's hub, which keeps the tokens), or a visitor (a session token
+//! signed with `SESSION_SECRET`). A valid token of the wrong role gets 403;
+//! no token, or one that is none of these, 401.
 
 use crate::error::ApiResult;
 use crate::http::bearer;
-use gazouillis_protocol::token::{self, Claims};
-use gazouillis_protocol::ErrorCode;
+use gazouillis_protocol::token::{self, same, Claims};
+use gazouillis_protocol::{BrandToken, ErrorCode};
 use worker::{Date, Env, Request};
 
 fn secret(env: &Env, name: &str) -> Option<String> {
     env.secret(name).ok().map(|s| s.to_string()).filter(|s| !s.is_empty())
-}
-
-/// Compares without stopping at the first difference, so timing reveals nothing.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn now_seconds() -> u64 {
@@ -37,46 +35,69 @@ fn visitor_claims(env: &Env, token: &str) -> Option<Claims> {
     token::verify(token, secret.as_bytes(), now_seconds())
 }
 
-/// Allows the operator; a visitor token is refused with 403, anything else with 401.
-pub fn require_admin(req: &Request, env: &Env) -> ApiResult<()> {
-    let token = bearer(req).ok_or(ErrorCode::Unauthorized)?;
-    if is_admin(env, &token) {
-        Ok(())
-    } else if visitor_claims(env, &token).is_some() {
-        Err(ErrorCode::Forbidden.into())
-    } else {
-        Err(ErrorCode::Unauthorized.into())
-    }
+enum Caller {
+    Operator,
+    Brand(BrandToken),
+    Visitor(Claims),
 }
 
-/// The visitor behind a valid session token; the operator token is refused
-/// with 403 (the brand does not reply or follow as a visitor), anything else with 401.
-pub fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {
+fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
     let token = bearer(req).ok_or(ErrorCode::Unauthorized)?;
     if let Some(claims) = visitor_claims(env, &token) {
-        Ok(claims)
+        Ok(Caller::Visitor(claims))
     } else if is_admin(env, &token) {
-        Err(ErrorCode::Forbidden.into())
+        Ok(Caller::Operator)
+    } else if let Ok(brand) = token.parse() {
+        Ok(Caller::Brand(brand))
     } else {
         Err(ErrorCode::Unauthorized.into())
     }
 }
 
-/// Who may write in a conversation: a visitor, or the brand (the operator token).
+/// The brand of an account: the operator, or one of the account's brand
+/// tokens, which its hub checks before it writes.
+pub enum Brand {
+    Operator,
+    Token(BrandToken),
+}
+
+/// Allows the operator only (creating accounts, issuing brand tokens).
+pub fn require_operator(req: &Request, env: &Env) -> ApiResult<()> {
+    match caller(req, env)? {
+        Caller::Operator => Ok(()),
+        _ => Err(ErrorCode::Forbidden.into()),
+    }
+}
+
+/// Allows the brand of account `handle`: the operator, or a brand token for
+/// that account (a token for another account is refused with 403).
+pub fn require_brand(req: &Request, env: &Env, handle: &str) -> ApiResult<Brand> {
+    match caller(req, env)? {
+        Caller::Operator => Ok(Brand::Operator),
+        Caller::Brand(token) if token.handle == handle => Ok(Brand::Token(token)),
+        _ => Err(ErrorCode::Forbidden.into()),
+    }
+}
+
+/// The visitor behind a valid session token; the brand does not follow or
+/// read a timeline as a visitor (403).
+pub fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {
+    match caller(req, env)? {
+        Caller::Visitor(claims) => Ok(claims),
+        _ => Err(ErrorCode::Forbidden.into()),
+    }
+}
+
+/// Who may write in a conversation of account `handle`: a visitor, or its brand.
 pub enum Writer {
     Visitor(Claims),
-    Brand,
+    Brand(Brand),
 }
 
-/// A visitor or the brand; anything else is refused with 401.
-pub fn require_writer(req: &Request, env: &Env) -> ApiResult<Writer> {
-    let token = bearer(req).ok_or(ErrorCode::Unauthorized)?;
-    if let Some(claims) = visitor_claims(env, &token) {
-        Ok(Writer::Visitor(claims))
-    } else if is_admin(env, &token) {
-        Ok(Writer::Brand)
-    } else {
-        Err(ErrorCode::Unauthorized.into())
+pub fn require_writer(req: &Request, env: &Env, handle: &str) -> ApiResult<Writer> {
+    match caller(req, env)? {
+        Caller::Visitor(claims) => Ok(Writer::Visitor(claims)),
+        _ => require_brand(req, env, handle).map(Writer::Brand),
     }
 }
 

@@ -19,17 +19,21 @@
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use gazouillis_protocol::keys;
+use crate::auth::Brand;
 use crate::limiter;
+use gazouillis_protocol::token::{digest, same};
 use gazouillis_protocol::limits::{PAGE_SIZE, RATE_REPLIES, RATE_REPLIES_IP};
 use gazouillis_protocol::live::{Event, PING, PONG};
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::time::rfc3339_from_millis;
-use gazouillis_protocol::{Account, Author, ErrorCode, FollowState, Post, PostId, Reply, ReplyId};
+use gazouillis_protocol::{
+    Account, Author, BrandToken, ErrorCode, FollowState, IssuedToken, Post, PostId, Reply, ReplyId, TokenInfo,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use worker::{
-    durable_object, worker_sys::WebSocketRequestResponsePair, Date, DurableObject, Env, ListOptions, Method, Request,
+    durable_object, worker_sys::WebSocketRequestResponsePair, Date, DurableObject, Env, Headers, ListOptions, Method, Request,
     RequestInit, Response, State, Storage, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
@@ -50,17 +54,41 @@ pub enum Command {
     /// `visitor: Some(id)` may delete only their own reply; `None` is the brand, who may delete any.
     DeleteReply { post: u64, seq: u64, visitor: Option<String> },
     Follow { visitor: String, follow: bool },
+    IssueToken { name: String },
+    ListTokens,
+    RevokeToken { id: String },
 }
 
 /// Sends a command to the hub of `handle` and returns its answer, already in
 /// API form (status and JSON body).
 pub async fn send(env: &Env, handle: &str, command: &Command) -> ApiResult {
+    request(env, handle, command, None).await
+}
+
+/// [`send`] with the brand's authority: a brand token goes along, for the hub
+/// (which keeps the account's tokens) to check before it writes.
+pub async fn send_as(env: &Env, handle: &str, command: &Command, brand: &Brand) -> ApiResult {
+    let token = match brand {
+        Brand::Operator => None,
+        Brand::Token(token) => Some(token.to_string()),
+    };
+    request(env, handle, command, token).await
+}
+
+async fn request(env: &Env, handle: &str, command: &Command, brand_token: Option<String>) -> ApiResult {
     let body = serde_json::to_string(command).map_err(|_| ErrorCode::Internal)?;
+    let headers = Headers::new();
+    if let Some(token) = brand_token {
+        headers.set(BRAND_TOKEN_HEADER, &token)?;
+    }
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(body.into()));
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
     let req = Request::new_with_init(&format!("https://hub/{handle}"), &init)?;
     forward(env, handle, req).await
 }
+
+/// How a brand token reaches the hub (only the Worker calls the hub).
+const BRAND_TOKEN_HEADER: &str = "x-gazouillis-brand-token";
 
 /// Hands a request to the hub of `handle`: a command from [`send`], or a
 /// WebSocket upgrade, which the hub accepts to push the account's events.
@@ -135,6 +163,17 @@ fn follower_key(visitor: &str) -> String {
     format!("follower/{visitor}")
 }
 const DIRTY: &str = "dirty/";
+const TOKEN: &str = "token/";
+fn token_key(id: &str) -> String {
+    format!("{TOKEN}{id}")
+}
+
+/// A brand token as the hub keeps it: its name and the digest of its secret.
+#[derive(Serialize, Deserialize)]
+struct TokenRecord {
+    name: String,
+    digest: String,
+}
 
 #[durable_object]
 pub struct AccountHub {
@@ -157,6 +196,11 @@ impl DurableObject for AccountHub {
             return self.accept_live().await.or_else(ApiError::into_response);
         }
         let handle = req.path().trim_start_matches('/').to_owned();
+        if let Some(token) = req.headers().get(BRAND_TOKEN_HEADER)? {
+            if let Err(refused) = self.check_brand_token(&token).await {
+                return refused.into_response();
+            }
+        }
         let answer = match req.json::<Command>().await {
             Ok(command) => self.apply(&handle, command).await,
             Err(_) => Err(ErrorCode::BadRequest.into()),
@@ -199,6 +243,9 @@ impl AccountHub {
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
             Command::Follow { visitor, follow } => self.follow(visitor, follow).await,
+            Command::IssueToken { name } => self.issue_token(name).await,
+            Command::ListTokens => self.list_tokens().await,
+            Command::RevokeToken { id } => self.revoke_token(&id).await,
         }
     }
 
@@ -331,6 +378,45 @@ impl AccountHub {
         self.storage().put(&post_key(post_seq), record).await?;
         self.mark_dirty(&View::of_reply(post_seq, seq)).await?;
         self.publish(&Event::ReplyDeleted { id: reply.id, post: reply.post, replies });
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// A brand token of this account, not revoked, or 401.
+    async fn check_brand_token(&self, token: &str) -> ApiResult<()> {
+        let token: BrandToken = token.parse().map_err(|()| ErrorCode::Unauthorized)?;
+        let record: Option<TokenRecord> = self.storage().get(&token_key(&token.id)).await?;
+        match record {
+            Some(record) if same(&record.digest, &digest(&token.secret)) => Ok(()),
+            _ => Err(ErrorCode::Unauthorized.into()),
+        }
+    }
+
+    async fn issue_token(&self, name: String) -> ApiResult {
+        let handle = self.account().await?.account.handle;
+        let mut bytes = [0u8; 20];
+        getrandom::getrandom(&mut bytes).map_err(|_| ErrorCode::Internal)?;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let (id, secret) = hex.split_at(8);
+        let token = BrandToken { handle, id: id.to_owned(), secret: secret.to_owned() };
+        self.storage().put(&token_key(id), TokenRecord { name: name.clone(), digest: digest(secret) }).await?;
+        json(201, &IssuedToken { id: id.to_owned(), name, token: token.to_string() })
+    }
+
+    async fn list_tokens(&self) -> ApiResult {
+        self.account().await?;
+        let records: Vec<(String, TokenRecord)> = self.entries(ListOptions::new().prefix(TOKEN)).await?;
+        let tokens: Vec<TokenInfo> = records
+            .into_iter()
+            .map(|(key, record)| TokenInfo { id: key.trim_start_matches(TOKEN).to_owned(), name: record.name })
+            .collect();
+        json(200, &tokens)
+    }
+
+    async fn revoke_token(&self, id: &str) -> ApiResult {
+        self.account().await?;
+        if !self.storage().delete(&token_key(id)).await? {
+            return Err(ErrorCode::NotFound.into());
+        }
         Ok(Response::empty()?.with_status(204))
     }
 

@@ -18,6 +18,7 @@ mod replies;
 mod routes;
 mod session;
 mod timeline;
+mod tokens;
 mod views;
 
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;

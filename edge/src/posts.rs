@@ -1,6 +1,6 @@
 //! An account's posts: `/v1/accounts/{handle}/posts` and `/v1/posts/{id}`.
 
-use crate::auth::require_admin;
+use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
@@ -28,10 +28,10 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
-    require_admin(&req, env)?;
+    let brand = require_brand(&req, env, handle)?;
     let new: NewText = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
-    hub::send(env, handle, &Command::CreatePost { text }).await
+    hub::send_as(env, handle, &Command::CreatePost { text }, &brand).await
 }
 
 pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
@@ -39,6 +39,6 @@ pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
 }
 
 pub async fn delete(req: Request, env: &Env, id: &PostId) -> ApiResult {
-    require_admin(&req, env)?;
-    hub::send(env, &id.handle, &Command::DeletePost { seq: id.seq }).await
+    let brand = require_brand(&req, env, &id.handle)?;
+    hub::send_as(env, &id.handle, &Command::DeletePost { seq: id.seq }, &brand).await
 }

@@ -32,22 +32,28 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
 }
 
 pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
-    let writer = require_writer(&req, env)?;
+    let writer = require_writer(&req, env, &post.handle)?;
     let new: NewText = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
-    let author = match writer {
-        Writer::Visitor(visitor) => Some(Author { id: visitor.sub, name: visitor.name, badge: None }),
-        Writer::Brand => None,
-    };
     let ip = client_ip(&req);
-    hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }).await
+    match writer {
+        Writer::Visitor(visitor) => {
+            let author = Some(Author { id: visitor.sub, name: visitor.name, badge: None });
+            hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }).await
+        }
+        Writer::Brand(brand) => {
+            let command = Command::CreateReply { post: post.seq, author: None, text, ip };
+            hub::send_as(env, &post.handle, &command, &brand).await
+        }
+    }
 }
 
 pub async fn delete(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
-    let visitor = match require_writer(&req, env)? {
-        Writer::Visitor(visitor) => Some(visitor.sub),
-        Writer::Brand => None,
-    };
-    let command = Command::DeleteReply { post: id.post.seq, seq: id.seq, visitor };
-    hub::send(env, &id.post.handle, &command).await
+    let (handle, post, seq) = (&id.post.handle, id.post.seq, id.seq);
+    match require_writer(&req, env, handle)? {
+        Writer::Visitor(visitor) => {
+            hub::send(env, handle, &Command::DeleteReply { post, seq, visitor: Some(visitor.sub) }).await
+        }
+        Writer::Brand(brand) => hub::send_as(env, handle, &Command::DeleteReply { post, seq, visitor: None }, &brand).await,
+    }
 }

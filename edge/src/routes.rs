@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, posts, replies, session, timeline};
+use crate::{accounts, follows, hub, posts, replies, session, timeline, tokens};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -27,7 +27,10 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Delete, ["follow"]) => follows::set(req, env, handle, false).await,
             (Get, ["live"]) if hub::is_upgrade(&req) => hub::forward(env, handle, req).await,
             (Get, ["live"]) => Err(ErrorCode::UpgradeRequired.into()),
-            (_, [] | ["posts"] | ["follow"] | ["live"]) => Err(ErrorCode::MethodNotAllowed.into()),
+            (Post, ["tokens"]) => tokens::issue(req, env, handle).await,
+            (Get, ["tokens"]) => tokens::list(req, env, handle).await,
+            (Delete, ["tokens", id]) => tokens::revoke(req, env, handle, id).await,
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _]) => Err(ErrorCode::MethodNotAllowed.into()),
             _ => Err(ErrorCode::NotFound.into()),
         },
         (_, ["accounts", _, ..]) => Err(ErrorCode::AccountNotFound.into()),

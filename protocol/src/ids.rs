@@ -108,9 +108,59 @@ impl FromStr for Cursor {
     }
 }
 
+/// A brand token: issued by the operator for one account, it lets a
+/// community manager post and moderate that account only. Spelled
+/// `{handle}.{id}.{secret}`: the handle says which account it is for, the id
+/// names it for revocation, the secret (32 hex digits) proves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrandToken {
+    pub handle: String,
+    pub id: String,
+    pub secret: String,
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Is this a brand token id? 8 lowercase hexadecimal digits.
+pub fn is_token_id(s: &str) -> bool {
+    is_hex(s, 8)
+}
+
+impl fmt::Display for BrandToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.handle, self.id, self.secret)
+    }
+}
+
+impl FromStr for BrandToken {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let mut parts = s.split('.');
+        let (Some(handle), Some(id), Some(secret), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(());
+        };
+        if !is_handle(handle) || !is_token_id(id) || !is_hex(secret, 32) {
+            return Err(());
+        }
+        Ok(BrandToken { handle: handle.to_owned(), id: id.to_owned(), secret: secret.to_owned() })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brand_tokens() {
+        let token = BrandToken { handle: "acme".into(), id: "0a1b2c3d".into(), secret: "f".repeat(32) };
+        assert_eq!(token.to_string().parse::<BrandToken>(), Ok(token.clone()));
+        for bad in ["", "acme", "acme.0a1b2c3d", "acme.0a1b2c3d.ff", "ACME.0a1b2c3d.ffffffffffffffffffffffffffffffff",
+            "acme.0a1b2c3g.ffffffffffffffffffffffffffffffff", "acme.0a1b2c3d.ffffffffffffffffffffffffffffffff.x"] {
+            assert!(bad.parse::<BrandToken>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn handles() {

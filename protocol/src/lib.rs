@@ -22,6 +22,6 @@ pub mod token;
 pub mod wire;
 
 pub use error::ErrorCode;
-pub use ids::{Cursor, PostId, ReplyId};
+pub use ids::{BrandToken, Cursor, PostId, ReplyId};
 pub use text::{char_count, check_name, check_text, TextError};
 pub use wire::*;

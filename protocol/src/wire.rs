@@ -117,6 +117,28 @@ pub struct NewText {
     pub text: String,
 }
 
+/// `POST /v1/accounts/{handle}/tokens`: a brand token for a person or a tool.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+}
+
+/// A brand token as listed: its id and name, never its secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+}
+
+/// A brand token just issued: the only time its `token` is shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    pub id: String,
+    pub name: String,
+    pub token: String,
+}
+
 /// `POST /v1/session`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,10 +1,11 @@
 //! Who may write what in a conversation, against the real Worker: the brand
 //! answers as itself with a verified mark; a visitor deletes their own reply
 //! and no one else's; the brand deletes any reply; a deleted reply leaves the
-//! thread, the counts and the live push.
+//! thread, the counts and the live push; brand tokens act for one account
+//! only, until revoked.
 
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::{Author, Badge, Reply};
+use gazouillis_protocol::{Author, Badge, IssuedToken, Post, Reply, TokenInfo};
 use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
 use serde_json::json;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ async fn trust() {
     suite.spawn("a visitor deletes their own reply, and no one else's", visitor_deletes_own);
     suite.spawn("the brand deletes any reply: gone from thread, counts and push", brand_deletes_any);
     suite.spawn("deleting a reply: each wrong request has its error", delete_errors);
+    suite.spawn("brand tokens: post and moderate one account only, until revoked", brand_tokens);
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -108,6 +110,63 @@ async fn delete_errors(e: Arc<Edge>) {
     e.get(&format!("/v1/replies/{}", reply.id)).send().await.expect_error(405, "method_not_allowed");
     eventually(SETTLE, || async {
         ensure_eq!(e.replies_all(&post.id, None).await?, vec![reply.clone()], "the reply is untouched");
+        Ok(())
+    })
+    .await;
+}
+
+async fn brand_tokens(e: Arc<Edge>) {
+    e.create_account("studio", "Studio", "").await;
+    e.create_account("rival", "Rival", "").await;
+    let rival_post = e.create_post("rival", "Not yours").await;
+    let issued: IssuedToken = e
+        .admin(e.post("/v1/accounts/studio/tokens"))
+        .json(&json!({"name": "Community manager"}))
+        .send()
+        .await
+        .expect_json(201);
+    let cm = issued.token.clone();
+    assert!(cm.starts_with("studio."), "{cm}");
+
+    // The community manager posts, answers as the brand, and moderates.
+    let post: Post = e.post("/v1/accounts/studio/posts").bearer(&cm).json(&json!({"text": "Hello from the team"})).send().await.expect_json(201);
+    let answer: Reply = e
+        .post(&format!("/v1/posts/{}/replies", post.id))
+        .bearer(&cm)
+        .json(&json!({"text": "We answer here"}))
+        .send()
+        .await
+        .expect_json(201);
+    assert_eq!(answer.author, Author { id: "@studio".into(), name: "Studio".into(), badge: Some(Badge::Brand) });
+    let visitor = e.new_session("Vic").await;
+    let rude = e.reply(&visitor.token, &post.id, "rude words").await;
+    delete_reply(&e, &cm, &rude.id).await.expect(204);
+
+    // Another account is out of reach, and so are operator calls.
+    e.post("/v1/accounts/rival/posts").bearer(&cm).json(&json!({"text": "hijack"})).send().await.expect_error(403, "forbidden");
+    e.delete(&format!("/v1/posts/{}", rival_post.id)).bearer(&cm).send().await.expect_error(403, "forbidden");
+    e.post("/v1/accounts").bearer(&cm).json(&json!({"handle": "mine", "name": "Mine"})).send().await.expect_error(403, "forbidden");
+    e.post("/v1/accounts/studio/tokens").bearer(&cm).json(&json!({"name": "Another"})).send().await.expect_error(403, "forbidden");
+    e.put("/v1/accounts/studio/follow").bearer(&cm).send().await.expect_error(403, "forbidden");
+    e.post("/v1/accounts/studio/tokens").bearer(&visitor.token).json(&json!({"name": "Me"})).send().await.expect_error(403, "forbidden");
+    e.get("/v1/accounts/studio/tokens").send().await.expect_error(401, "unauthorized");
+    // A forged secret for a real id, and a made-up token: 401.
+    let forged = format!("studio.{}.{}", issued.id, "0".repeat(32));
+    e.post("/v1/accounts/studio/posts").bearer(&forged).json(&json!({"text": "forged"})).send().await.expect_error(401, "unauthorized");
+
+    // The operator lists (never the secret) and revokes.
+    let listed: Vec<TokenInfo> = e.admin(e.get("/v1/accounts/studio/tokens")).send().await.expect_json(200);
+    assert_eq!(listed, vec![TokenInfo { id: issued.id.clone(), name: "Community manager".into() }]);
+    assert!(!e.admin(e.get("/v1/accounts/studio/tokens")).send().await.text().contains(&cm[cm.len() - 32..]));
+    e.admin(e.delete(&format!("/v1/accounts/studio/tokens/{}", issued.id))).send().await.expect(204);
+    e.admin(e.delete(&format!("/v1/accounts/studio/tokens/{}", issued.id))).send().await.expect_error(404, "not_found");
+    e.admin(e.delete("/v1/accounts/studio/tokens/nope")).send().await.expect_error(400, "invalid_id");
+    e.post("/v1/accounts/studio/posts").bearer(&cm).json(&json!({"text": "after revocation"})).send().await.expect_error(401, "unauthorized");
+    e.admin(e.post("/v1/accounts/nobody/tokens")).json(&json!({"name": "x"})).send().await.expect_error(404, "account_not_found");
+    eventually(SETTLE, || async {
+        let feed = e.feed_all("studio", None).await?;
+        ensure_eq!(feed.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), ["Hello from the team"], "studio's feed");
+        ensure_eq!(e.feed_all("rival", None).await?.len(), 1, "rival's feed untouched");
         Ok(())
     })
     .await;

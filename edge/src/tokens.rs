@@ -1,0 +1,31 @@
+//! `/v1/accounts/{handle}/tokens`: the brand tokens the operator issues for an
+//! account (a community manager's, a tool's), lists and revokes. A brand
+//! token posts and moderates that account only.
+
+use crate::auth::require_operator;
+use crate::error::ApiResult;
+use crate::http::read_json;
+use crate::hub::{self, Command};
+use gazouillis_protocol::ids::is_token_id;
+use gazouillis_protocol::{check_name, ErrorCode, NewToken};
+use worker::{Env, Request};
+
+pub async fn issue(mut req: Request, env: &Env, handle: &str) -> ApiResult {
+    require_operator(&req, env)?;
+    let new: NewToken = read_json(&mut req).await?;
+    let name = check_name(&new.name)?;
+    hub::send(env, handle, &Command::IssueToken { name }).await
+}
+
+pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
+    require_operator(&req, env)?;
+    hub::send(env, handle, &Command::ListTokens).await
+}
+
+pub async fn revoke(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
+    require_operator(&req, env)?;
+    if !is_token_id(id) {
+        return Err(ErrorCode::InvalidId.into());
+    }
+    hub::send(env, handle, &Command::RevokeToken { id: id.to_owned() }).await
+}
