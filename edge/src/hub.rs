@@ -21,13 +21,15 @@ use crate::http::json;
 use gazouillis_protocol::keys;
 use crate::auth::Brand;
 use crate::limiter;
+use gazouillis_protocol::moderation::Settings;
 use gazouillis_protocol::token::{digest, same};
 use gazouillis_protocol::limits::{PAGE_SIZE, RATE_REPLIES, RATE_REPLIES_IP};
 use gazouillis_protocol::live::{Event, PING, PONG};
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{
-    Account, Author, BrandToken, ErrorCode, FollowState, IssuedToken, Post, PostId, Reply, ReplyId, TokenInfo,
+    Account, Author, BrandToken, ErrorCode, FollowState, IssuedToken, Pending, Post, PostId, Queue, Queued, Reply, ReplyId,
+    TokenInfo,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -54,6 +56,11 @@ pub enum Command {
     /// `visitor: Some(id)` may delete only their own reply; `None` is the brand, who may delete any.
     DeleteReply { post: u64, seq: u64, visitor: Option<String> },
     Follow { visitor: String, follow: bool },
+    GetSettings,
+    PutSettings { settings: Settings },
+    ListQueue,
+    /// Publishes (`approve`) or rejects the queued reply number `id`.
+    Decide { id: u64, approve: bool },
     IssueToken { name: String },
     ListTokens,
     RevokeToken { id: String },
@@ -107,6 +114,9 @@ pub fn is_upgrade(req: &Request) -> bool {
 struct AccountRecord {
     account: Account,
     next_post: u64,
+    /// Number of the next reply to enter the moderation queue.
+    #[serde(default)]
+    next_queued: u64,
 }
 
 /// The hub's record of one post.
@@ -164,6 +174,11 @@ fn follower_key(visitor: &str) -> String {
 }
 const DIRTY: &str = "dirty/";
 const TOKEN: &str = "token/";
+const SETTINGS: &str = "settings";
+const QUEUE: &str = "queue/";
+fn queue_key(n: u64) -> String {
+    format!("{QUEUE}{n:020}")
+}
 fn token_key(id: &str) -> String {
     format!("{TOKEN}{id}")
 }
@@ -243,6 +258,10 @@ impl AccountHub {
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
             Command::Follow { visitor, follow } => self.follow(visitor, follow).await,
+            Command::GetSettings => self.get_settings().await,
+            Command::PutSettings { settings } => self.put_settings(settings).await,
+            Command::ListQueue => self.list_queue().await,
+            Command::Decide { id, approve } => self.decide(id, approve).await,
             Command::IssueToken { name } => self.issue_token(name).await,
             Command::ListTokens => self.list_tokens().await,
             Command::RevokeToken { id } => self.revoke_token(&id).await,
@@ -284,7 +303,7 @@ impl AccountHub {
         }
         let account = Account { handle: handle.to_owned(), name, bio, followers: 0, posts: 0 };
         self.storage().put(HANDLE, handle).await?;
-        self.storage().put(ACCOUNT, AccountRecord { account: account.clone(), next_post: 0 }).await?;
+        self.storage().put(ACCOUNT, AccountRecord { account: account.clone(), next_post: 0, next_queued: 0 }).await?;
         self.mark_dirty(&[View::Account, View::FeedHead]).await?;
         json(201, &account)
     }
@@ -330,31 +349,40 @@ impl AccountHub {
         Ok(Response::empty()?.with_status(204))
     }
 
+    /// A visitor's reply (within the abuse limits, and through the queue when
+    /// the account's rules say so), or the brand's (`author: None`).
     async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String, ip: &str) -> ApiResult {
-        let mut record = self.post(post_seq).await?;
-        let author = match author {
-            Some(visitor) => {
-                // The brand answers without limit; visitors within theirs.
-                let per_ip = limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP);
-                limiter::admit_in(&self.storage(), &format!("rate/reply-ip/{ip}"), per_ip).await?;
-                let per_visitor = limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES);
-                limiter::admit_in(&self.storage(), &format!("rate/reply/{}", visitor.id), per_visitor).await?;
-                visitor
-            }
-            None => {
-                let account = self.account().await?.account;
-                Author::brand(&account.handle, &account.name)
-            }
+        self.post(post_seq).await?;
+        let now = rfc3339_from_millis(Date::now().as_millis());
+        let Some(visitor) = author else {
+            let account = self.account().await?.account;
+            return self.publish_reply(post_seq, Author::brand(&account.handle, &account.name), text, now).await;
         };
+        let per_ip = limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP);
+        limiter::admit_in(&self.storage(), &format!("rate/reply-ip/{ip}"), per_ip).await?;
+        let per_visitor = limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES);
+        limiter::admit_in(&self.storage(), &format!("rate/reply/{}", visitor.id), per_visitor).await?;
+        match self.settings().await?.review(&text) {
+            None => self.publish_reply(post_seq, visitor, text, now).await,
+            Some(reason) => {
+                let mut record = self.account().await?;
+                let n = record.next_queued;
+                record.next_queued += 1;
+                let post = PostId { handle: record.account.handle.clone(), seq: post_seq }.to_string();
+                let queued = Queued { id: n.to_string(), post, author: visitor, text, created_at: now, reason };
+                self.storage().put(&queue_key(n), &queued).await?;
+                self.storage().put(ACCOUNT, record).await?;
+                json(202, &Pending { pending: true, id: queued.id })
+            }
+        }
+    }
+
+    /// Adds a reply to its thread, counts it, and pushes it.
+    async fn publish_reply(&self, post_seq: u64, author: Author, text: String, created_at: String) -> ApiResult {
+        let mut record = self.post(post_seq).await?;
         let post_id: PostId = record.post.id.parse().map_err(|()| ErrorCode::Internal)?;
         let seq = record.next_reply;
-        let reply = Reply {
-            id: ReplyId { post: post_id, seq }.to_string(),
-            post: record.post.id.clone(),
-            author,
-            text,
-            created_at: rfc3339_from_millis(Date::now().as_millis()),
-        };
+        let reply = Reply { id: ReplyId { post: post_id, seq }.to_string(), post: record.post.id.clone(), author, text, created_at };
         record.next_reply += 1;
         record.post.replies += 1;
         let replies = record.post.replies;
@@ -379,6 +407,39 @@ impl AccountHub {
         self.mark_dirty(&View::of_reply(post_seq, seq)).await?;
         self.publish(&Event::ReplyDeleted { id: reply.id, post: reply.post, replies });
         Ok(Response::empty()?.with_status(204))
+    }
+
+    async fn settings(&self) -> worker::Result<Settings> {
+        Ok(self.storage().get(SETTINGS).await?.unwrap_or_default())
+    }
+
+    async fn get_settings(&self) -> ApiResult {
+        self.account().await?;
+        json(200, &self.settings().await?)
+    }
+
+    async fn put_settings(&self, settings: Settings) -> ApiResult {
+        self.account().await?;
+        self.storage().put(SETTINGS, &settings).await?;
+        json(200, &settings)
+    }
+
+    async fn list_queue(&self) -> ApiResult {
+        self.account().await?;
+        let queued = self.values::<Queued>(ListOptions::new().prefix(QUEUE)).await?;
+        json(200, &Queue { queued })
+    }
+
+    /// Publishes a queued reply (201 with the reply), or rejects it (204).
+    async fn decide(&self, n: u64, approve: bool) -> ApiResult {
+        let key = queue_key(n);
+        let queued: Queued = self.storage().get(&key).await?.ok_or(ErrorCode::NotFound)?;
+        self.storage().delete(&key).await?;
+        if !approve {
+            return Ok(Response::empty()?.with_status(204));
+        }
+        let post: PostId = queued.post.parse().map_err(|()| ErrorCode::Internal)?;
+        self.publish_reply(post.seq, queued.author, queued.text, queued.created_at).await
     }
 
     /// A brand token of this account, not revoked, or 401.

@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, posts, replies, session, timeline, tokens};
+use crate::{accounts, follows, hub, moderation, posts, replies, session, timeline, tokens};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -30,7 +30,12 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Post, ["tokens"]) => tokens::issue(req, env, handle).await,
             (Get, ["tokens"]) => tokens::list(req, env, handle).await,
             (Delete, ["tokens", id]) => tokens::revoke(req, env, handle, id).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _]) => Err(ErrorCode::MethodNotAllowed.into()),
+            (Get, ["settings"]) => moderation::get_settings(req, env, handle).await,
+            (Put, ["settings"]) => moderation::put_settings(req, env, handle).await,
+            (Get, ["queue"]) => moderation::queue(req, env, handle).await,
+            (Post, ["queue", id, "approve"]) => moderation::decide(req, env, handle, id, true).await,
+            (Delete, ["queue", id]) => moderation::decide(req, env, handle, id, false).await,
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _]) => Err(ErrorCode::MethodNotAllowed.into()),
             _ => Err(ErrorCode::NotFound.into()),
         },
         (_, ["accounts", _, ..]) => Err(ErrorCode::AccountNotFound.into()),

@@ -24,6 +24,7 @@ pub enum ErrorCode {
     TextInvalid,
     InvalidHandle,
     InvalidName,
+    InvalidSettings,
     Internal,
 }
 
@@ -52,6 +53,7 @@ impl ErrorCode {
             TextInvalid => "text_invalid",
             InvalidHandle => "invalid_handle",
             InvalidName => "invalid_name",
+            InvalidSettings => "invalid_settings",
             Internal => "internal",
         }
     }
@@ -68,7 +70,7 @@ impl ErrorCode {
             BodyTooLarge => 413,
             UpgradeRequired => 426,
             RateLimited => 429,
-            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName => 422,
+            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings => 422,
             Internal => 500,
         }
     }
@@ -98,6 +100,7 @@ impl ErrorCode {
             TextInvalid => "The text contains characters that are not allowed.",
             InvalidHandle => "A handle is 1 to 30 lowercase letters, digits or underscores.",
             InvalidName => "A name is 1 to 40 characters.",
+            InvalidSettings => "These settings are not valid: check the list of blocked words.",
             Internal => "Something went wrong on our side.",
         }
     }
@@ -112,7 +115,7 @@ mod tests {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
             Forbidden, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
-            BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName,
+            BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod live;
+pub mod moderation;
 pub mod page;
 pub mod rate;
 pub mod text;

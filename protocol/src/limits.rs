@@ -31,3 +31,6 @@ pub const RATE_REPLIES: RateLimit = RateLimit { max: 5, window_ms: 60_000 };
 pub const RATE_REPLIES_IP: RateLimit = RateLimit { max: 20, window_ms: 60_000 };
 /// Visitor sessions one client address may create (`RATE_SESSIONS_IP`).
 pub const RATE_SESSIONS_IP: RateLimit = RateLimit { max: 20, window_ms: 3_600_000 };
+/// Most blocked words an account may list, and longest one, in characters.
+pub const MAX_BLOCKED_WORDS: usize = 200;
+pub const MAX_BLOCKED_WORD_CHARS: usize = 50;

@@ -139,6 +139,31 @@ pub struct IssuedToken {
     pub token: String,
 }
 
+/// A visitor's reply waiting in an account's moderation queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Queued {
+    /// Its number in the queue, to approve or reject it by.
+    pub id: String,
+    pub post: String,
+    pub author: Author,
+    pub text: String,
+    pub created_at: String,
+    pub reason: crate::moderation::Reason,
+}
+
+/// `GET /v1/accounts/{handle}/queue`: the waiting replies, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Queue {
+    pub queued: Vec<Queued>,
+}
+
+/// The answer (202) to a reply that waits for the brand's approval.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub pending: bool,
+    pub id: String,
+}
+
 /// `POST /v1/session`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -60,6 +60,8 @@ async fn live_browser() {
     suite.step("after a cut, posts made meanwhile appear once each", catch_up_after_cut).await;
     suite.step("WebSocket refused: posts arrive by polling, with no alarm", polling_fallback).await;
     suite.step("the brand's reply is verified; a visitor deletes their own, live for all", brand_and_delete).await;
+    // Last: it makes the account premoderated.
+    suite.step("premoderated: a reply waits with a note, then shows live once approved", held_then_approved).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
 
@@ -272,6 +274,41 @@ async fn brand_and_delete(ctx: Arc<Ctx>) {
     for tab in [a, b] {
         eventually(LIVE, || async {
             ensure_eq!(tab.count(&format!(".gz-reply[data-id='{mine}']")).await?, 0, "deleted reply still shown");
+            Ok(())
+        })
+        .await;
+    }
+}
+
+async fn held_then_approved(ctx: Arc<Ctx>) {
+    let (a, b, e) = (&ctx.a, &ctx.b, &ctx.edge);
+    e.admin(e.put("/v1/accounts/acme/settings")).json(&serde_json::json!({"moderation": "premoderated"})).send().await.expect(200);
+    tokio::join!(open_live(&ctx, a, "/product.html"), open_live(&ctx, b, "/product.html"));
+    let text = "Is there a child seat?";
+    a.type_text("textarea.gz-reply-input", text).await.unwrap();
+    if a.count("input.gz-name").await.unwrap() > 0 {
+        a.type_text("input.gz-name", "Alex").await.unwrap();
+    }
+    a.click("button.gz-send").await.unwrap();
+    eventually(WIDGET, || async {
+        // The demo site speaks French.
+        let note = a.text(".gz-held").await?;
+        ensure!(note.starts_with("Merci"), "held note {note:?}");
+        ensure_eq!(a.value("textarea.gz-reply-input").await?, "", "the box is emptied");
+        Ok(())
+    })
+    .await;
+    let shown = |tab: &Tab| {
+        let tab = tab.clone();
+        async move { Ok::<bool, String>(tab.replies().await?.iter().any(|r| r.text.as_deref() == Some(text))) }
+    };
+    assert!(!shown(a).await.unwrap() && !shown(b).await.unwrap(), "a held reply is shown");
+    let queue: gazouillis_protocol::Queue = e.admin(e.get("/v1/accounts/acme/queue")).send().await.expect_json(200);
+    let held = queue.queued.iter().find(|q| q.text == text).expect("the reply in the queue");
+    e.admin(e.post(&format!("/v1/accounts/acme/queue/{}/approve", held.id))).send().await.expect(201);
+    for tab in [a, b] {
+        eventually(LIVE, || async {
+            ensure!(shown(tab).await?, "the approved reply is not shown");
             Ok(())
         })
         .await;

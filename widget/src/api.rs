@@ -101,8 +101,14 @@ impl Api {
         Ok(Fetched::Fresh(json(response).await?, etag))
     }
 
-    pub async fn reply(&self, post: &str, text: String, token: &str) -> Result<Reply, ApiError> {
-        decode(&self.send("POST", &replies_path(post), Some(object(&[("text", text.into())])), Some(token)).await?)
+    /// Sends a reply; `None` when it waits for the brand's approval (202).
+    pub async fn reply(&self, post: &str, text: String, token: &str) -> Result<Option<Reply>, ApiError> {
+        let body = object(&[("text", text.into())]);
+        let response = self.call("POST", &replies_path(post), Some(body), Some(token), None).await?;
+        if response.status() == 202 {
+            return Ok(None);
+        }
+        decode(&json(response).await?).map(Some)
     }
 
     pub async fn delete_reply(&self, id: &str, token: &str) -> Result<(), ApiError> {

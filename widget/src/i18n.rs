@@ -31,6 +31,7 @@ pub enum Text {
     NewPosts,
     VerifiedBrand,
     Delete,
+    Held,
 }
 
 impl Lang {
@@ -72,6 +73,10 @@ impl Lang {
             NewPosts => ("new posts", "nouvelles publications"),
             VerifiedBrand => ("Verified: the brand itself", "Vérifié : la marque elle-même"),
             Delete => ("Delete", "Supprimer"),
+            Held => (
+                "Thank you! Your reply will appear once the team has read it.",
+                "Merci ! Votre réponse apparaîtra dès que l’équipe l’aura lue.",
+            ),
         };
         self.pick(en, fr)
     }
@@ -172,7 +177,7 @@ mod tests {
         use Text::*;
         for text in [
             Loading, Retry, LoadMore, Follow, Following, Follower, Followers, Reply, Replies, NoPosts,
-            NoReplies, WriteReply, YourName, Send, NewPost, NewPosts, VerifiedBrand, Delete,
+            NoReplies, WriteReply, YourName, Send, NewPost, NewPosts, VerifiedBrand, Delete, Held,
         ] {
             assert!(!Lang::En.t(text).is_empty());
             assert!(!Lang::Fr.t(text).is_empty());

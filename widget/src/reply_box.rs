@@ -32,6 +32,8 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
     let text = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let status = RwSignal::new(Status::Idle);
+    // The last reply sent waits for the brand's approval.
+    let held = RwSignal::new(false);
     let post_id = StoredValue::new(post_id);
 
     let max_chars = widget.max_chars;
@@ -51,7 +53,10 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
             let result = widget.as_visitor(name.get_untracked(), |token| async move { api.reply(&post, body, &token).await });
             status.set(match result.await {
                 Ok(reply) => {
-                    replies.push(reply);
+                    held.set(reply.is_none());
+                    if let Some(reply) = reply {
+                        replies.push(reply);
+                    }
                     text.set(String::new());
                     Status::Idle
                 }
@@ -77,6 +82,7 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
                 <button class="gz-send" type="submit" disabled=move || !can_send()>{lang.t(Text::Send)}</button>
             </div>
             {error_note(lang, status)}
+            {move || held.get().then(|| view! { <p class="gz-held" role="status">{lang.t(Text::Held)}</p> })}
         </form>
     }
 }

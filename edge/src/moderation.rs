@@ -1,0 +1,39 @@
+//! The brand's moderation of an account: its settings
+//! (`/v1/accounts/{handle}/settings`: open or premoderated, blocked words,
+//! links) and its queue of waiting replies (`/v1/accounts/{handle}/queue`),
+//! approved or rejected one by one. The rules themselves are
+//! `gazouillis_protocol::moderation`; the hub applies them as replies arrive.
+
+use crate::auth::require_brand;
+use crate::error::ApiResult;
+use crate::http::read_json;
+use crate::hub::{self, Command};
+use gazouillis_protocol::moderation::Settings;
+use gazouillis_protocol::ErrorCode;
+use worker::{Env, Request};
+
+/// Runs a brand command on the account's hub.
+async fn as_brand(req: &Request, env: &Env, handle: &str, command: Command) -> ApiResult {
+    let brand = require_brand(req, env, handle)?;
+    hub::send_as(env, handle, &command, &brand).await
+}
+
+pub async fn get_settings(req: Request, env: &Env, handle: &str) -> ApiResult {
+    as_brand(&req, env, handle, Command::GetSettings).await
+}
+
+pub async fn put_settings(mut req: Request, env: &Env, handle: &str) -> ApiResult {
+    require_brand(&req, env, handle)?;
+    let settings: Settings = read_json(&mut req).await?;
+    let settings = settings.normalized().ok_or(ErrorCode::InvalidSettings)?;
+    as_brand(&req, env, handle, Command::PutSettings { settings }).await
+}
+
+pub async fn queue(req: Request, env: &Env, handle: &str) -> ApiResult {
+    as_brand(&req, env, handle, Command::ListQueue).await
+}
+
+pub async fn decide(req: Request, env: &Env, handle: &str, id: &str, approve: bool) -> ApiResult {
+    let id = id.parse().map_err(|_| ErrorCode::InvalidId)?;
+    as_brand(&req, env, handle, Command::Decide { id, approve }).await
+}
