@@ -135,13 +135,21 @@ enum View {
     Post(u64),
     Thread(u64, u64),
     Following(String),
+    /// A visitor's reply: (visitor, post, reply).
+    Authored(String, u64, u64),
 }
 
 impl View {
     /// The views a reply's creation or deletion changes: its post (and its
-    /// count in the feed) and its thread page.
-    fn of_reply(post: u64, seq: u64) -> [View; 4] {
-        [View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post), View::Thread(post, keys::page_of(seq))]
+    /// count in the feed), its thread page, and for a visitor's, the index of
+    /// what they wrote.
+    fn of_reply(post: u64, seq: u64, author: &Author) -> Vec<View> {
+        let mut views =
+            vec![View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post), View::Thread(post, keys::page_of(seq))];
+        if author.badge.is_none() {
+            views.push(View::Authored(author.id.clone(), post, seq));
+        }
+        views
     }
 
     fn kv_key(&self, handle: &str) -> String {
@@ -153,6 +161,7 @@ impl View {
             View::Post(seq) => keys::post(&post_id(*seq)),
             View::Thread(seq, page) => keys::thread_page(&post_id(*seq), *page),
             View::Following(visitor) => keys::following(visitor, handle),
+            View::Authored(visitor, post, seq) => keys::authored(visitor, &ReplyId { post: post_id(*post), seq: *seq }),
         }
     }
 }
@@ -334,8 +343,9 @@ impl AccountHub {
         let post = self.post(seq).await?;
         let mut record = self.account().await?;
         record.account.posts = record.account.posts.saturating_sub(1);
-        let replies = self.keys_with_prefix(&reply_prefix(seq)).await?;
-        for chunk in replies.chunks(128) {
+        let replies: Vec<(String, Reply)> = self.entries(ListOptions::new().prefix(&reply_prefix(seq))).await?;
+        let keys: Vec<&str> = replies.iter().map(|(key, _)| key.as_str()).collect();
+        for chunk in keys.chunks(128) {
             self.storage().delete_multiple(chunk.to_vec()).await?;
         }
         self.storage().delete(&post_key(seq)).await?;
@@ -344,6 +354,9 @@ impl AccountHub {
         // Page 0 exists from the post's creation on, even with no reply.
         let thread_pages = post.next_reply.div_ceil(PAGE).max(1);
         dirty.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
+        // Each visitor's index of what they wrote loses these replies.
+        let visitors = replies.iter().filter(|(_, reply)| reply.author.badge.is_none());
+        dirty.extend(visitors.filter_map(|(_, r)| Some(View::Authored(r.author.id.clone(), seq, r.id.parse::<ReplyId>().ok()?.seq))));
         self.mark_dirty(&dirty).await?;
         self.publish(&Event::PostDeleted { id: post.post.id });
         Ok(Response::empty()?.with_status(204))
@@ -388,7 +401,7 @@ impl AccountHub {
         let replies = record.post.replies;
         self.storage().put(&reply_key(post_seq, seq), &reply).await?;
         self.storage().put(&post_key(post_seq), record).await?;
-        self.mark_dirty(&View::of_reply(post_seq, seq)).await?;
+        self.mark_dirty(&View::of_reply(post_seq, seq, &reply.author)).await?;
         self.publish(&Event::Reply { reply: reply.clone(), replies });
         json(201, &reply)
     }
@@ -404,7 +417,7 @@ impl AccountHub {
         let replies = record.post.replies;
         self.storage().delete(&key).await?;
         self.storage().put(&post_key(post_seq), record).await?;
-        self.mark_dirty(&View::of_reply(post_seq, seq)).await?;
+        self.mark_dirty(&View::of_reply(post_seq, seq, &reply.author)).await?;
         self.publish(&Event::ReplyDeleted { id: reply.id, post: reply.post, replies });
         Ok(Response::empty()?.with_status(204))
     }
@@ -553,6 +566,7 @@ impl AccountHub {
             View::Post(seq) => self.storage().get::<PostRecord>(&post_key(*seq)).await?.map(|r| to_json(&r.post)),
             View::Thread(seq, page) => self.thread_page(*seq, *page).await?.map(|view| to_json(&view)),
             View::Following(visitor) => self.storage().get::<bool>(&follower_key(visitor)).await?.map(|_| "1".into()),
+            View::Authored(_, post, seq) => self.storage().get::<Reply>(&reply_key(*post, *seq)).await?.map(|_| "1".into()),
         };
         match document {
             Some(document) => kv.put(&key, document)?.execute().await?,
@@ -608,10 +622,6 @@ impl AccountHub {
         Ok(self.entries(options).await?.into_iter().map(|(_, value)| value).collect())
     }
 
-    async fn keys_with_prefix(&self, prefix: &str) -> worker::Result<Vec<String>> {
-        let entries: Vec<(String, serde_json::Value)> = self.entries(ListOptions::new().prefix(prefix)).await?;
-        Ok(entries.into_iter().map(|(key, _)| key).collect())
-    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

@@ -13,6 +13,7 @@ mod follows;
 mod http;
 mod hub;
 mod limiter;
+mod me;
 mod moderation;
 mod posts;
 mod replies;

@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, moderation, posts, replies, session, timeline, tokens};
+use crate::{accounts, follows, hub, me, moderation, posts, replies, session, timeline, tokens};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -18,6 +18,8 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
         (Post, ["accounts"]) => accounts::create(req, env).await,
         (Post, ["session"]) => session::create(req, env).await,
         (Get, ["timeline"]) => timeline::get(req, env).await,
+        (Get, ["me"]) => me::export(req, env).await,
+        (Delete, ["me"]) => me::erase(req, env).await,
         (method, ["accounts", handle, rest @ ..]) if is_handle(handle) => match (method, rest) {
             (Get, []) => accounts::get(req, env, handle).await,
             (Get, ["posts"]) => posts::list(req, env, handle).await,
@@ -57,7 +59,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
                 _ => Err(ErrorCode::MethodNotAllowed.into()),
             }
         }
-        (_, ["accounts"] | ["session"] | ["timeline"]) => Err(ErrorCode::MethodNotAllowed.into()),
+        (_, ["accounts"] | ["session"] | ["timeline"] | ["me"]) => Err(ErrorCode::MethodNotAllowed.into()),
         _ => Err(ErrorCode::NotFound.into()),
     }
 }

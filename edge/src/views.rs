@@ -3,7 +3,7 @@
 
 use crate::error::ApiResult;
 use gazouillis_protocol::page::PageView;
-use gazouillis_protocol::{keys, Account, ErrorCode, Post, PostId, Reply};
+use gazouillis_protocol::{keys, Account, ErrorCode, Post, PostId, Reply, ReplyId};
 use serde::de::DeserializeOwned;
 use worker::{Env, KvStore};
 
@@ -47,6 +47,29 @@ impl Views {
 
     pub async fn follows(&self, visitor: &str, handle: &str) -> ApiResult<bool> {
         Ok(self.0.get(&keys::following(visitor, handle)).text().await?.is_some())
+    }
+
+    /// The ids of a visitor's replies (one KV list, up to 1,000).
+    pub async fn authored(&self, visitor: &str) -> ApiResult<Vec<ReplyId>> {
+        let prefix = keys::authored_prefix(visitor);
+        let listed = self.0.list().prefix(prefix.clone()).execute().await?;
+        Ok(listed.keys.iter().filter_map(|key| key.name.strip_prefix(&prefix)?.parse().ok()).collect())
+    }
+
+    /// These replies, read from their thread pages (one KV read per page).
+    pub async fn replies(&self, ids: &[ReplyId]) -> ApiResult<Vec<Reply>> {
+        let mut pages: Vec<(String, PostId, u64)> =
+            ids.iter().map(|id| (id.post.to_string(), id.post.clone(), keys::page_of(id.seq))).collect();
+        pages.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+        pages.dedup_by(|a, b| (&a.0, a.2) == (&b.0, b.2));
+        let wanted: Vec<String> = ids.iter().map(ReplyId::to_string).collect();
+        let mut replies = Vec::new();
+        for (_, post, page) in pages {
+            if let Some(view) = self.thread(&post, page).await? {
+                replies.extend(view.items.into_iter().filter(|reply| wanted.contains(&reply.id)));
+            }
+        }
+        Ok(replies)
     }
 
     /// Handles of the accounts a visitor follows (one KV list, up to 1,000).

@@ -2,7 +2,7 @@
 //! key format. Each key holds one JSON document that a read call returns with
 //! a single KV read; see README's "Storage" section for who writes what.
 
-use crate::ids::PostId;
+use crate::ids::{PostId, ReplyId};
 use crate::limits::PAGE_SIZE;
 
 /// `account/{handle}`: the [`Account`](crate::Account) with its counts.
@@ -38,6 +38,17 @@ pub fn following(visitor: &str, handle: &str) -> String {
 /// The prefix listing every account a visitor follows.
 pub fn following_prefix(visitor: &str) -> String {
     format!("following/{visitor}/")
+}
+
+/// `authored/{visitor}/{reply}`: present while the visitor's reply exists, so
+/// that a visitor's data can be found (`/v1/me`) without reading every thread.
+pub fn authored(visitor: &str, reply: &ReplyId) -> String {
+    format!("{}{reply}", authored_prefix(visitor))
+}
+
+/// The prefix listing every reply a visitor wrote.
+pub fn authored_prefix(visitor: &str) -> String {
+    format!("authored/{visitor}/")
 }
 
 /// The stored page an item numbered `seq` belongs to.

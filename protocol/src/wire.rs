@@ -164,6 +164,23 @@ pub struct Pending {
     pub id: String,
 }
 
+/// `GET /v1/me`: everything stored about a visitor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyData {
+    pub visitor: Visitor,
+    /// Their replies, oldest post first.
+    pub replies: Vec<Reply>,
+    /// The handles of the accounts they follow.
+    pub following: Vec<String>,
+}
+
+/// `DELETE /v1/me`: what was deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Erased {
+    pub replies: u64,
+    pub follows: u64,
+}
+
 /// `POST /v1/session`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,66 @@
+//! A visitor's own data against the real Worker: `GET /v1/me` gives back
+//! everything stored about them, `DELETE /v1/me` deletes it (replies and
+//! follows, with counts updated), and leaves everyone else's alone.
+
+use gazouillis_protocol::{Erased, MyData, Reply};
+use gazouillis_tests::{Edge, SETTLE, Suite, ensure_eq, eventually};
+use std::sync::Arc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn privacy() {
+    let mut suite = Suite::new("privacy", Edge::start().await);
+    suite.step("a visitor downloads, then deletes, everything about them", export_then_erase).await;
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+async fn export_then_erase(e: Arc<Edge>) {
+    e.create_account("alpha", "Alpha", "").await;
+    e.create_account("beta", "Beta", "").await;
+    let (a, b) = (e.create_post("alpha", "Alpha news").await, e.create_post("beta", "Beta news").await);
+    let gone = e.create_post("beta", "Soon deleted").await;
+    let me = e.new_session("Maxime").await;
+    let other = e.new_session("Other").await;
+    // Over a stored page of replies (50), to read several pages back.
+    let mut mine: Vec<Reply> = Vec::new();
+    for n in 0..52 {
+        mine.push(e.reply(&me.token, &a.id, &format!("mine {n}")).await);
+    }
+    mine.push(e.reply(&me.token, &b.id, "mine on beta").await);
+    let on_gone = e.reply(&me.token, &gone.id, "on a post the brand deletes").await;
+    let theirs = e.reply(&other.token, &a.id, "not mine").await;
+    e.follow(&me.token, "alpha").await;
+    e.follow(&me.token, "beta").await;
+    e.follow(&other.token, "alpha").await;
+    e.delete_post(&gone.id).await;
+
+    e.get("/v1/me").send().await.expect_error(401, "unauthorized");
+    e.admin(e.get("/v1/me")).send().await.expect_error(403, "forbidden");
+    let mut expected = mine.clone();
+    expected.sort_by(|x, y| x.id.cmp(&y.id));
+    eventually(SETTLE, || async {
+        let data: MyData = e.get("/v1/me").bearer(&me.token).send().await.check_json(200)?;
+        ensure_eq!(data.visitor, me.visitor, "visitor");
+        let mut replies = data.replies.clone();
+        replies.sort_by(|x, y| x.id.cmp(&y.id));
+        ensure_eq!(replies, expected, "replies (not the one on the deleted post, {})", on_gone.id);
+        let mut following = data.following.clone();
+        following.sort();
+        ensure_eq!(following, ["alpha", "beta"], "following");
+        Ok(())
+    })
+    .await;
+
+    let erased: Erased = e.delete("/v1/me").bearer(&me.token).send().await.expect_json(200);
+    assert_eq!(erased, Erased { replies: 53, follows: 2 });
+    eventually(SETTLE, || async {
+        ensure_eq!(e.replies_all(&a.id, None).await?, vec![theirs.clone()], "alpha's thread keeps only the other's reply");
+        ensure_eq!(e.replies_all(&b.id, None).await?, vec![], "beta's thread");
+        ensure_eq!(e.post_of(&a.id).await?.replies, 1, "alpha's count");
+        ensure_eq!(e.account("alpha").await?.followers, 1, "alpha's followers");
+        ensure_eq!(e.account("beta").await?.followers, 0, "beta's followers");
+        let data: MyData = e.get("/v1/me").bearer(&me.token).send().await.check_json(200)?;
+        ensure_eq!((data.replies.len(), data.following.len()), (0, 0), "nothing left");
+        Ok(())
+    })
+    .await;
+}
