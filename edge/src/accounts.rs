@@ -1,13 +1,13 @@
 //! `/v1/accounts` and `/v1/accounts/{handle}`.
 
 use crate::auth::require_operator;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::{cached_json, read_json};
 use crate::hub::{self, Command};
 use crate::views::Views;
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::limits::MAX_BIO_CHARS;
-use gazouillis_protocol::{check_name, check_text, AccountInfo, ErrorCode, NewAccount};
+use gazouillis_protocol::{check_name, check_text, AccountInfo, ErrorCode, NewAccount, SsoSecret};
 use worker::{Env, Request};
 
 pub async fn create(mut req: Request, env: &Env) -> ApiResult {
@@ -22,6 +22,17 @@ pub async fn create(mut req: Request, env: &Env) -> ApiResult {
         bio => check_text(bio, MAX_BIO_CHARS).map_err(|err| err.code())?,
     };
     hub::send(env, &new.handle, &Command::CreateAccount { name, bio }).await
+}
+
+/// `PUT /v1/accounts/{handle}/sso` `{secret}`: the secret the company's site
+/// signs its customers' SSO tokens with (operator only).
+pub async fn set_sso(mut req: Request, env: &Env, handle: &str) -> ApiResult {
+    require_operator(&req, env)?;
+    let new: SsoSecret = read_json(&mut req).await?;
+    if new.secret.len() < 16 {
+        return Err(ApiError::with_message(ErrorCode::BadRequest, "An SSO secret is at least 16 characters."));
+    }
+    hub::send(env, handle, &Command::SetSsoSecret { secret: new.secret }).await
 }
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {

@@ -101,12 +101,14 @@ pub fn require_writer(req: &Request, env: &Env, handle: &str) -> ApiResult<Write
     }
 }
 
-/// A new visitor session token for `claims`.
-pub fn issue(env: &Env, visitor: &str, name: &str) -> ApiResult<String> {
+/// A new visitor session token; `customer_of` names the account whose SSO
+/// vouched for the visitor.
+pub fn issue(env: &Env, visitor: &str, name: &str, customer_of: Option<String>) -> ApiResult<String> {
     let claims = Claims {
         sub: visitor.to_owned(),
         name: name.to_owned(),
         exp: now_seconds() + gazouillis_protocol::limits::SESSION_TTL_SECONDS,
+        customer_of,
     };
     Ok(token::sign(&claims, session_secret(env)?.as_bytes()))
 }

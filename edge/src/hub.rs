@@ -22,13 +22,13 @@ use gazouillis_protocol::keys;
 use crate::auth::Brand;
 use crate::limiter;
 use gazouillis_protocol::moderation::Settings;
-use gazouillis_protocol::token::{digest, same};
+use gazouillis_protocol::token::{self, digest, same};
 use gazouillis_protocol::limits::{PAGE_SIZE, RATE_REPLIES, RATE_REPLIES_IP};
 use gazouillis_protocol::live::{Event, PING, PONG};
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{
-    Account, Author, BrandToken, ErrorCode, FollowState, IssuedToken, Pending, Post, PostId, Queue, Queued, Reply, ReplyId,
+    Account, Author, Badge, BrandToken, ErrorCode, FollowState, IssuedToken, Pending, Post, PostId, Queue, Queued, Reply, ReplyId,
     TokenInfo,
 };
 use serde::de::DeserializeOwned;
@@ -62,6 +62,9 @@ pub enum Command {
     /// Publishes (`approve`) or rejects the queued reply number `id`.
     Decide { id: u64, approve: bool },
     IssueToken { name: String },
+    SetSsoSecret { secret: String },
+    /// Answers the claims of a customer's SSO token signed with the account's secret, or 401.
+    VerifySso { sso: String },
     ListTokens,
     RevokeToken { id: String },
 }
@@ -146,7 +149,7 @@ impl View {
     fn of_reply(post: u64, seq: u64, author: &Author) -> Vec<View> {
         let mut views =
             vec![View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post), View::Thread(post, keys::page_of(seq))];
-        if author.badge.is_none() {
+        if !author.is_brand() {
             views.push(View::Authored(author.id.clone(), post, seq));
         }
         views
@@ -184,6 +187,7 @@ fn follower_key(visitor: &str) -> String {
 const DIRTY: &str = "dirty/";
 const TOKEN: &str = "token/";
 const SETTINGS: &str = "settings";
+const SSO_SECRET: &str = "sso_secret";
 const QUEUE: &str = "queue/";
 fn queue_key(n: u64) -> String {
     format!("{QUEUE}{n:020}")
@@ -272,6 +276,8 @@ impl AccountHub {
             Command::ListQueue => self.list_queue().await,
             Command::Decide { id, approve } => self.decide(id, approve).await,
             Command::IssueToken { name } => self.issue_token(name).await,
+            Command::SetSsoSecret { secret } => self.set_sso_secret(secret).await,
+            Command::VerifySso { sso } => self.verify_sso(&sso).await,
             Command::ListTokens => self.list_tokens().await,
             Command::RevokeToken { id } => self.revoke_token(&id).await,
         }
@@ -355,7 +361,7 @@ impl AccountHub {
         let thread_pages = post.next_reply.div_ceil(PAGE).max(1);
         dirty.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
         // Each visitor's index of what they wrote loses these replies.
-        let visitors = replies.iter().filter(|(_, reply)| reply.author.badge.is_none());
+        let visitors = replies.iter().filter(|(_, reply)| !reply.author.is_brand());
         dirty.extend(visitors.filter_map(|(_, r)| Some(View::Authored(r.author.id.clone(), seq, r.id.parse::<ReplyId>().ok()?.seq))));
         self.mark_dirty(&dirty).await?;
         self.publish(&Event::PostDeleted { id: post.post.id });
@@ -375,7 +381,11 @@ impl AccountHub {
         limiter::admit_in(&self.storage(), &format!("rate/reply-ip/{ip}"), per_ip).await?;
         let per_visitor = limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES);
         limiter::admit_in(&self.storage(), &format!("rate/reply/{}", visitor.id), per_visitor).await?;
-        match self.settings().await?.review(&text) {
+        let settings = self.settings().await?;
+        if settings.sso_required && visitor.badge != Some(Badge::Customer) {
+            return Err(ErrorCode::SsoRequired.into());
+        }
+        match settings.review(&text) {
             None => self.publish_reply(post_seq, visitor, text, now).await,
             Some(reason) => {
                 let mut record = self.account().await?;
@@ -453,6 +463,22 @@ impl AccountHub {
         }
         let post: PostId = queued.post.parse().map_err(|()| ErrorCode::Internal)?;
         self.publish_reply(post.seq, queued.author, queued.text, queued.created_at).await
+    }
+
+    async fn set_sso_secret(&self, secret: String) -> ApiResult {
+        self.account().await?;
+        self.storage().put(SSO_SECRET, secret).await?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    async fn verify_sso(&self, sso: &str) -> ApiResult {
+        self.account().await?;
+        let secret: Option<String> = self.storage().get(SSO_SECRET).await?;
+        let now = Date::now().as_millis() / 1000;
+        match secret.and_then(|secret| token::verify(sso, secret.as_bytes(), now)) {
+            Some(claims) => json(200, &claims),
+            None => Err(ErrorCode::Unauthorized.into()),
+        }
     }
 
     /// A brand token of this account, not revoked, or 401.

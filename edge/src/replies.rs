@@ -9,7 +9,7 @@ use crate::hub::{self, Command};
 use crate::limiter::client_ip;
 use crate::views::Views;
 use gazouillis_protocol::page::PageView;
-use gazouillis_protocol::{check_text, keys, Author, ErrorCode, NewText, PostId, Reply, ReplyId, ReplyPage};
+use gazouillis_protocol::{check_text, keys, Author, Badge, ErrorCode, NewText, PostId, Reply, ReplyId, ReplyPage};
 use worker::{Env, Request};
 
 fn seq_of(reply: &Reply) -> u64 {
@@ -38,7 +38,8 @@ pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
     let ip = client_ip(&req);
     match writer {
         Writer::Visitor(visitor) => {
-            let author = Some(Author { id: visitor.sub, name: visitor.name, badge: None });
+            let customer = visitor.customer_of.as_deref() == Some(post.handle.as_str());
+            let author = Some(Author { id: visitor.sub, name: visitor.name, badge: customer.then_some(Badge::Customer) });
             hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }).await
         }
         Writer::Brand(brand) => {

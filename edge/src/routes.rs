@@ -17,6 +17,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
     match (method, segments.as_slice()) {
         (Post, ["accounts"]) => accounts::create(req, env).await,
         (Post, ["session"]) => session::create(req, env).await,
+        (Post, ["session", "sso"]) => session::create_sso(req, env).await,
         (Get, ["timeline"]) => timeline::get(req, env).await,
         (Get, ["me"]) => me::export(req, env).await,
         (Delete, ["me"]) => me::erase(req, env).await,
@@ -32,12 +33,13 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Post, ["tokens"]) => tokens::issue(req, env, handle).await,
             (Get, ["tokens"]) => tokens::list(req, env, handle).await,
             (Delete, ["tokens", id]) => tokens::revoke(req, env, handle, id).await,
+            (Put, ["sso"]) => accounts::set_sso(req, env, handle).await,
             (Get, ["settings"]) => moderation::get_settings(req, env, handle).await,
             (Put, ["settings"]) => moderation::put_settings(req, env, handle).await,
             (Get, ["queue"]) => moderation::queue(req, env, handle).await,
             (Post, ["queue", id, "approve"]) => moderation::decide(req, env, handle, id, true).await,
             (Delete, ["queue", id]) => moderation::decide(req, env, handle, id, false).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _]) => Err(ErrorCode::MethodNotAllowed.into()),
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["sso"]) => Err(ErrorCode::MethodNotAllowed.into()),
             _ => Err(ErrorCode::NotFound.into()),
         },
         (_, ["accounts", _, ..]) => Err(ErrorCode::AccountNotFound.into()),
@@ -59,7 +61,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
                 _ => Err(ErrorCode::MethodNotAllowed.into()),
             }
         }
-        (_, ["accounts"] | ["session"] | ["timeline"] | ["me"]) => Err(ErrorCode::MethodNotAllowed.into()),
+        (_, ["accounts"] | ["session"] | ["session", "sso"] | ["timeline"] | ["me"]) => Err(ErrorCode::MethodNotAllowed.into()),
         _ => Err(ErrorCode::NotFound.into()),
     }
 }

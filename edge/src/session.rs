@@ -1,21 +1,49 @@
-//! `POST /v1/session`: an anonymous visitor identity with a signed token.
+//! Visitor sessions: `POST /v1/session`, an anonymous identity under a name
+//! the visitor gives; `POST /v1/session/sso`, a customer already signed in on
+//! the company's site, vouched for by the account's SSO secret.
 
-use crate::auth::issue;
+use crate::auth::{issue, session_secret};
+use crate::hub::{self, Command};
 use crate::error::ApiResult;
 use crate::http::{json, read_json};
 use crate::limiter::{self, client_ip};
 use gazouillis_protocol::limits::RATE_SESSIONS_IP;
-use gazouillis_protocol::{check_name, ErrorCode, NewSession, Session, Visitor};
-use worker::Request;
+use gazouillis_protocol::ids::is_handle;
+use gazouillis_protocol::token::{derive_id, Claims};
+use gazouillis_protocol::{check_name, Badge, ErrorCode, NewSession, NewSsoSession, Session, Visitor};
+use worker::{Env, Request};
 
-pub async fn create(mut req: Request, env: &worker::Env) -> ApiResult {
+pub async fn create(mut req: Request, env: &Env) -> ApiResult {
     let new: NewSession = read_json(&mut req).await?;
     let name = check_name(&new.name)?;
-    let limit = limiter::limit(env, "RATE_SESSIONS_IP", RATE_SESSIONS_IP);
-    limiter::check(env, &format!("session/{}", client_ip(&req)), limit).await?;
+    within_limit(&req, env).await?;
     let mut bytes = [0u8; 8];
     getrandom::getrandom(&mut bytes).map_err(|_| ErrorCode::Internal)?;
     let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let token = issue(env, &id, &name)?;
+    let token = issue(env, &id, &name, None)?;
     json(201, &Session { visitor: Visitor { id, name, badge: None }, token })
+}
+
+/// The customer's visitor id is derived from the account and the site's own
+/// id for them (`sub`), so it is the same on every sign-in and device.
+pub async fn create_sso(mut req: Request, env: &Env) -> ApiResult {
+    let new: NewSsoSession = read_json(&mut req).await?;
+    if !is_handle(&new.account) {
+        return Err(ErrorCode::InvalidHandle.into());
+    }
+    within_limit(&req, env).await?;
+    let mut answer = hub::send(env, &new.account, &Command::VerifySso { sso: new.sso }).await?;
+    if answer.status_code() != 200 {
+        return Ok(answer);
+    }
+    let customer: Claims = answer.json().await?;
+    let name = check_name(&customer.name)?;
+    let id = derive_id(session_secret(env)?.as_bytes(), &format!("sso/{}/{}", new.account, customer.sub));
+    let token = issue(env, &id, &name, Some(new.account))?;
+    json(201, &Session { visitor: Visitor { id, name, badge: Some(Badge::Customer) }, token })
+}
+
+async fn within_limit(req: &Request, env: &Env) -> ApiResult<()> {
+    let limit = limiter::limit(env, "RATE_SESSIONS_IP", RATE_SESSIONS_IP);
+    limiter::check(env, &format!("session/{}", client_ip(req)), limit).await
 }

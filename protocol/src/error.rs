@@ -10,6 +10,7 @@ pub enum ErrorCode {
     InvalidId,
     Unauthorized,
     Forbidden,
+    SsoRequired,
     NotFound,
     AccountNotFound,
     PostNotFound,
@@ -39,6 +40,7 @@ impl ErrorCode {
             InvalidId => "invalid_id",
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
+            SsoRequired => "sso_required",
             NotFound => "not_found",
             AccountNotFound => "account_not_found",
             PostNotFound => "post_not_found",
@@ -63,7 +65,7 @@ impl ErrorCode {
         match self {
             MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId => 400,
             Unauthorized => 401,
-            Forbidden => 403,
+            Forbidden | SsoRequired => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
             MethodNotAllowed => 405,
             HandleTaken => 409,
@@ -86,6 +88,7 @@ impl ErrorCode {
             InvalidId => "The id is not valid.",
             Unauthorized => "A valid token is required.",
             Forbidden => "This token is not allowed to do that.",
+            SsoRequired => "Sign in on the company's site to reply here.",
             NotFound => "Nothing here.",
             AccountNotFound => "No such account.",
             PostNotFound => "No such post.",
@@ -114,7 +117,7 @@ mod tests {
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
-            Forbidden, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
+            Forbidden, SsoRequired, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");

@@ -16,6 +16,9 @@ pub struct Settings {
     pub blocked_words: Vec<String>,
     #[serde(default)]
     pub links: LinkRule,
+    /// Only customers signed in through the account's SSO may reply.
+    #[serde(default)]
+    pub sso_required: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

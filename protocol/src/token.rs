@@ -17,6 +17,10 @@ pub struct Claims {
     pub name: String,
     /// Expiry, seconds since the Unix epoch.
     pub exp: u64,
+    /// The account whose single sign-on vouched for this visitor (a customer
+    /// signed in on the company's site); `None` for an anonymous visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_of: Option<String>,
 }
 
 fn mac(secret: &[u8], payload: &str) -> Hmac<Sha256> {
@@ -30,6 +34,13 @@ fn mac(secret: &[u8], payload: &str) -> Hmac<Sha256> {
 /// instead of the secret.
 pub fn digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A stable 16-hex-digit id derived from `input` under `secret`: the same
+/// customer of the same account gets the same visitor id on every sign-in,
+/// and nobody can guess it without the secret.
+pub fn derive_id(secret: &[u8], input: &str) -> String {
+    mac(secret, input).finalize().into_bytes().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Compares without stopping at the first difference, so timing reveals nothing.
@@ -59,7 +70,7 @@ mod tests {
     use super::*;
 
     fn claims() -> Claims {
-        Claims { sub: "0123456789abcdef".into(), name: "Marie".into(), exp: 2_000 }
+        Claims { sub: "0123456789abcdef".into(), name: "Marie".into(), exp: 2_000, customer_of: None }
     }
 
     #[test]

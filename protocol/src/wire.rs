@@ -49,9 +49,15 @@ pub struct Author {
 pub enum Badge {
     /// The account's own brand, answering in its conversation.
     Brand,
+    /// A customer signed in on the company's site (single sign-on).
+    Customer,
 }
 
 impl Author {
+    pub fn is_brand(&self) -> bool {
+        self.badge == Some(Badge::Brand)
+    }
+
     /// The brand of account `handle`, named `name`: its id is `@handle`, which
     /// no visitor id can be.
     pub fn brand(handle: &str, name: &str) -> Author {
@@ -186,6 +192,23 @@ pub struct Erased {
 #[serde(deny_unknown_fields)]
 pub struct NewSession {
     pub name: String,
+}
+
+/// `POST /v1/session/sso`: a customer signed in on the company's site. `sso`
+/// is `base64url(JSON {sub,name,exp}) "." base64url(HMAC-SHA256)` signed by the
+/// site with the account's SSO secret (the same format as session tokens).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSsoSession {
+    pub account: String,
+    pub sso: String,
+}
+
+/// `PUT /v1/accounts/{handle}/sso` (operator): the account's SSO secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SsoSecret {
+    pub secret: String,
 }
 
 /// Every error answer: `{"error":{"code":"...","message":"..."}}`.

@@ -60,6 +60,7 @@ async fn live_browser() {
     suite.step("after a cut, posts made meanwhile appear once each", catch_up_after_cut).await;
     suite.step("WebSocket refused: posts arrive by polling, with no alarm", polling_fallback).await;
     suite.step("the brand's reply is verified; a visitor deletes their own, live for all", brand_and_delete).await;
+    suite.step("a customer signed in on the site replies without a name prompt, marked customer", sso_customer).await;
     // Last: it makes the account premoderated.
     suite.step("premoderated: a reply waits with a note, then shows live once approved", held_then_approved).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
@@ -219,7 +220,8 @@ async fn polling_fallback(ctx: Arc<Ctx>) {
     let post = e.create_post("acme", "Still there without WebSockets").await;
     // One poll interval, plus the hub's flush to KV and room for a slow machine.
     eventually(Duration::from_secs(u64::from(POLL_SECONDS) + 5), || async {
-        ensure_eq!(c.text("button.gz-new-posts").await?, "1 new post", "new posts button");
+        let shown = ids(&c.posts().await?);
+        ensure_eq!(c.text("button.gz-new-posts").await?, "1 new post", "new posts button (shown: {shown:?}; posted {})", post.id);
         Ok(())
     })
     .await;
@@ -313,4 +315,33 @@ async fn held_then_approved(ctx: Arc<Ctx>) {
         })
         .await;
     }
+}
+
+async fn sso_customer(ctx: Arc<Ctx>) {
+    let (c, e) = (&ctx.c, &ctx.edge);
+    const SECRET: &str = "acme-site-sso-secret-0123456789";
+    e.admin(e.put("/v1/accounts/acme/sso")).json(&serde_json::json!({"secret": SECRET})).send().await.expect(204);
+    let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
+    let claims = gazouillis_protocol::token::Claims { sub: "order-1234".into(), name: "Claire".into(), exp, customer_of: None };
+    let sso = gazouillis_protocol::token::sign(&claims, SECRET.as_bytes());
+    ctx.www.add_page("/test/sso.html", &page("", &format!("<gazouillis-feed account=\"acme\" post=\"acme-0\" sso=\"{sso}\"></gazouillis-feed>")));
+    open_live(&ctx, c, "/test/sso.html").await;
+    let text = "Delivered today, thanks!";
+    c.type_text("textarea.gz-reply-input", text).await.unwrap();
+    eventually(WIDGET, || async {
+        ensure_eq!(c.count("input.gz-name").await?, 0, "a name asked of a signed-in customer");
+        ensure_eq!(c.attr("button.gz-send", "disabled").await?, None, "send disabled");
+        Ok(())
+    })
+    .await;
+    c.click("button.gz-send").await.unwrap();
+    eventually(WIDGET, || async {
+        let shown = c.replies().await?;
+        let mine = shown.iter().find(|r| r.text.as_deref() == Some(text)).ok_or("the reply is not shown")?;
+        ensure_eq!(mine.author.as_deref().map(str::trim), Some("Claire"), "author");
+        let mark = c.text(&format!(".gz-reply[data-id='{}'] .gz-customer", mine.id.clone().unwrap_or_default())).await?;
+        ensure_eq!(mark, "customer", "customer mark");
+        Ok(())
+    })
+    .await;
 }

@@ -35,7 +35,7 @@ async fn settings(e: Arc<Edge>) {
     let saved: Settings = put_settings(&e, "tidy", &json!({"moderation": "premoderated", "blocked_words": [" Spam ", "spam"], "links": "queue"}))
         .await
         .expect_json(200);
-    let expected = Settings { moderation: Moderation::Premoderated, blocked_words: vec!["spam".into()], links: LinkRule::Queue };
+    let expected = Settings { moderation: Moderation::Premoderated, blocked_words: vec!["spam".into()], links: LinkRule::Queue, sso_required: false };
     assert_eq!(saved, expected);
     let read: Settings = e.admin(e.get("/v1/accounts/tidy/settings")).send().await.expect_json(200);
     assert_eq!(read, expected);

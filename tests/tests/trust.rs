@@ -5,7 +5,8 @@
 //! only, until revoked.
 
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::{Author, Badge, IssuedToken, Post, Reply, TokenInfo};
+use gazouillis_protocol::token::{self, Claims};
+use gazouillis_protocol::{Author, Badge, IssuedToken, Post, Reply, Session, TokenInfo};
 use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
 use serde_json::json;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ async fn trust() {
     suite.spawn("the brand deletes any reply: gone from thread, counts and push", brand_deletes_any);
     suite.spawn("deleting a reply: each wrong request has its error", delete_errors);
     suite.spawn("brand tokens: post and moderate one account only, until revoked", brand_tokens);
+    suite.spawn("SSO: a customer signed in on the site replies as a verified customer", sso);
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -170,4 +172,62 @@ async fn brand_tokens(e: Arc<Edge>) {
         Ok(())
     })
     .await;
+}
+
+/// What the company's site does for a signed-in customer: sign `{sub,name,exp}`.
+fn site_signs(secret: &str, sub: &str, name: &str, exp: u64) -> String {
+    token::sign(&Claims { sub: sub.into(), name: name.into(), exp, customer_of: None }, secret.as_bytes())
+}
+
+async fn sso(e: Arc<Edge>) {
+    const SECRET: &str = "the-shop-sso-secret-0123456789";
+    let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
+    e.create_account("boutique", "Boutique", "").await;
+    e.create_account("other_shop", "Other", "").await;
+    let post = e.create_post("boutique", "Questions about your order?").await;
+    let elsewhere = e.create_post("other_shop", "Hi").await;
+    let sign_in = |sso: String| {
+        let e = e.clone();
+        async move { e.post("/v1/session/sso").json(&json!({"account": "boutique", "sso": sso})).send().await }
+    };
+    // Before the operator sets the secret, no SSO token is good.
+    sign_in(site_signs(SECRET, "client-42", "Claire", later)).await.expect_error(401, "unauthorized");
+    let visitor = e.new_session("Anon").await;
+    e.put("/v1/accounts/boutique/sso").bearer(&visitor.token).json(&json!({"secret": SECRET})).send().await.expect_error(403, "forbidden");
+    e.admin(e.put("/v1/accounts/boutique/sso")).json(&json!({"secret": "short"})).send().await.expect_error(400, "bad_request");
+    e.admin(e.put("/v1/accounts/boutique/sso")).json(&json!({"secret": SECRET})).send().await.expect(204);
+
+    let session: Session = sign_in(site_signs(SECRET, "client-42", "Claire", later)).await.expect_json(201);
+    assert_eq!(session.visitor.badge, Some(Badge::Customer));
+    assert_eq!(session.visitor.name, "Claire");
+    // The same customer is the same visitor on every sign-in.
+    let again: Session = sign_in(site_signs(SECRET, "client-42", "Claire", later)).await.expect_json(201);
+    assert_eq!(again.visitor.id, session.visitor.id);
+    let someone: Session = sign_in(site_signs(SECRET, "client-43", "Hugo", later)).await.expect_json(201);
+    assert_ne!(someone.visitor.id, session.visitor.id);
+    // Forged, expired and altered SSO tokens are refused.
+    sign_in(site_signs("not-the-secret-at-all-000", "client-42", "Claire", later)).await.expect_error(401, "unauthorized");
+    sign_in(site_signs(SECRET, "client-42", "Claire", 1)).await.expect_error(401, "unauthorized");
+    let mut altered = site_signs(SECRET, "client-42", "Claire", later);
+    altered.insert(3, 'x');
+    sign_in(altered).await.expect_error(401, "unauthorized");
+    e.post("/v1/session/sso").json(&json!({"account": "../x", "sso": "a.b"})).send().await.expect_error(422, "invalid_handle");
+
+    // On its account, a customer's reply carries the mark; elsewhere, not.
+    let answer = e.reply(&session.token, &post.id, "Where is my parcel?").await;
+    assert_eq!(answer.author, Author { id: session.visitor.id.clone(), name: "Claire".into(), badge: Some(Badge::Customer) });
+    let other = e.reply(&session.token, &elsewhere.id, "hello").await;
+    assert_eq!(other.author.badge, None);
+    // An account that requires SSO takes only customers (and its brand).
+    e.admin(e.put("/v1/accounts/boutique/settings")).json(&json!({"sso_required": true})).send().await.expect(200);
+    e.post(&format!("/v1/posts/{}/replies", post.id))
+        .bearer(&visitor.token)
+        .json(&json!({"text": "anonymous"}))
+        .send()
+        .await
+        .expect_error(403, "sso_required");
+    e.reply(&session.token, &post.id, "still me").await;
+    e.admin(e.post(&format!("/v1/posts/{}/replies", post.id))).json(&json!({"text": "On its way!"})).send().await.expect(201);
+    // The customer deletes their own reply, from any sign-in.
+    delete_reply(&e, &again.token, &answer.id).await.expect(204);
 }

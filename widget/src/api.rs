@@ -115,6 +115,12 @@ impl Api {
         self.call("DELETE", &format!("/v1/replies/{}", segment(id)), None, Some(token), None).await.map(drop)
     }
 
+    /// A customer's session, from the SSO token the company's site signed for them.
+    pub async fn create_sso_session(&self, account: &str, sso: &str) -> Result<Session, ApiError> {
+        let body = object(&[("account", account.into()), ("sso", sso.into())]);
+        decode(&self.send("POST", "/v1/session/sso", Some(body), None).await?)
+    }
+
     pub async fn create_session(&self, name: String) -> Result<Session, ApiError> {
         decode(&self.send("POST", "/v1/session", Some(object(&[("name", name.into())])), None).await?)
     }

@@ -32,6 +32,7 @@ pub enum Text {
     VerifiedBrand,
     Delete,
     Held,
+    Customer,
 }
 
 impl Lang {
@@ -73,6 +74,7 @@ impl Lang {
             NewPosts => ("new posts", "nouvelles publications"),
             VerifiedBrand => ("Verified: the brand itself", "Vérifié : la marque elle-même"),
             Delete => ("Delete", "Supprimer"),
+            Customer => ("customer", "client"),
             Held => (
                 "Thank you! Your reply will appear once the team has read it.",
                 "Merci ! Votre réponse apparaîtra dès que l’équipe l’aura lue.",
@@ -177,7 +179,7 @@ mod tests {
         use Text::*;
         for text in [
             Loading, Retry, LoadMore, Follow, Following, Follower, Followers, Reply, Replies, NoPosts,
-            NoReplies, WriteReply, YourName, Send, NewPost, NewPosts, VerifiedBrand, Delete, Held,
+            NoReplies, WriteReply, YourName, Send, NewPost, NewPosts, VerifiedBrand, Delete, Held, Customer,
         ] {
             assert!(!Lang::En.t(text).is_empty());
             assert!(!Lang::Fr.t(text).is_empty());

@@ -78,6 +78,7 @@ impl Decode for Author {
     fn decode(v: &JsValue) -> Option<Self> {
         let badge = match string(v, "badge").as_deref() {
             Some("brand") => Some(Badge::Brand),
+            Some("customer") => Some(Badge::Customer),
             _ => None,
         };
         Some(Author { id: string(v, "id")?, name: string(v, "name")?, badge })
@@ -162,6 +163,10 @@ pub fn parse<T: Decode>(text: &str) -> Option<T> {
 }
 
 pub fn session_json(session: &Session) -> Option<String> {
-    let visitor = object(&[("id", session.visitor.id.as_str().into()), ("name", session.visitor.name.as_str().into())]);
+    let mut visitor = vec![("id", session.visitor.id.as_str().into()), ("name", session.visitor.name.as_str().into())];
+    if session.visitor.badge == Some(Badge::Customer) {
+        visitor.push(("badge", "customer".into()));
+    }
+    let visitor = object(&visitor);
     stringify(&object(&[("visitor", visitor), ("token", session.token.as_str().into())]))
 }

@@ -68,7 +68,8 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     shadow.append_child(&style)?;
     shadow.append_child(&container)?;
 
-    let widget = Widget::new(api, lang, host, &handle);
+    let sso = attribute(&host, "sso");
+    let widget = Widget::new(api, lang, host, &handle, sso);
     leptos::mount::mount_to(container, move || view! { <App widget handle post/> }).forget();
     Ok(())
 }
@@ -97,6 +98,7 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl In
         });
     };
     load();
+    widget.sign_in_customer();
     Effect::new(move || widget.show_live(widget.live.connected.get()));
     widget.live.subscribe(move |event| match event {
         Event::Hello { newest_post, .. } if !conversation => posts.catch_up(newest_post.clone()),

@@ -38,7 +38,7 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
 
     let max_chars = widget.max_chars;
     let draft = move || text.with(|t| Draft::of(t, max_chars.get()));
-    let name_ok = move || widget.session.with(Option::is_some) || name.with(|n| check_name(n).is_ok());
+    let name_ok = move || widget.session.with(Option::is_some) || widget.sso.is_some() || name.with(|n| check_name(n).is_ok());
     let can_send = move || draft().sendable && name_ok() && status.with(|s| *s != Status::Loading);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -92,7 +92,8 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
 pub fn NameInput(widget: &'static Widget, name: RwSignal<String>) -> impl IntoView {
     let label = widget.lang.t(Text::YourName);
     move || {
-        widget.session.with(Option::is_none).then(|| {
+        // A customer signed in through the company's site is never asked.
+        (widget.sso.is_none() && widget.session.with(Option::is_none)).then(|| {
             view! { <input class="gz-name" type="text" autocomplete="nickname" placeholder=label aria-label=label bind:value=name/> }
         })
     }

@@ -50,9 +50,13 @@ fn ReplyView(widget: &'static Widget, reply: Reply, replies: Pager<ReplyPage>) -
             }
         });
     };
-    let verified = lang.t(Text::VerifiedBrand);
-    let badge = (reply.author.badge == Some(Badge::Brand))
-        .then(|| view! { <span class="gz-badge" title=verified aria-label=verified>"✓"</span> });
+    let badge = reply.author.badge.map(|badge| match badge {
+        Badge::Brand => {
+            let verified = lang.t(Text::VerifiedBrand);
+            view! { <span class="gz-badge" title=verified aria-label=verified>"✓"</span> }.into_any()
+        }
+        Badge::Customer => view! { <span class="gz-customer">{lang.t(Text::Customer)}</span> }.into_any(),
+    });
     view! {
         <div class="gz-reply" data-id=reply.id>
             <div class="gz-meta">

@@ -21,16 +21,20 @@ pub struct Widget {
     pub live: Live,
     /// The most characters a reply may hold, as the API says.
     pub max_chars: RwSignal<usize>,
+    /// The account, and the SSO token the page gave for its signed-in customer.
+    handle: String,
+    pub sso: Option<String>,
     host: StoredValue<HtmlElement, LocalStorage>,
 }
 
 impl Widget {
     /// Lives as long as the page: a mounted widget is never unmounted.
-    pub fn new(api: Api, lang: Lang, host: HtmlElement, handle: &str) -> &'static Widget {
+    pub fn new(api: Api, lang: Lang, host: HtmlElement, handle: &str, sso: Option<String>) -> &'static Widget {
         let session = shared_session(api.base());
         let live = Live::of(api.base(), handle);
         let max_chars = RwSignal::new(DEFAULT_MAX_CHARS);
-        Box::leak(Box::new(Widget { api, lang, session, live, max_chars, host: StoredValue::new_local(host) }))
+        let widget = Widget { api, lang, session, live, max_chars, handle: handle.to_owned(), sso, host: StoredValue::new_local(host) };
+        Box::leak(Box::new(widget))
     }
 
     /// Marks the host element `data-live="on"` while events are pushed live,
@@ -57,7 +61,10 @@ impl Widget {
         let session = match self.session.get_untracked() {
             Some(session) => session,
             None => {
-                let session = self.api.create_session(name).await?;
+                let session = match &self.sso {
+                    Some(sso) => self.api.create_sso_session(&self.handle, sso).await?,
+                    None => self.api.create_session(name).await?,
+                };
                 self.keep_session(Some(session.clone()));
                 session
             }
@@ -67,6 +74,26 @@ impl Widget {
             self.keep_session(None);
         }
         result
+    }
+
+    /// With an `sso` attribute, signs the customer in at once (unless the page's
+    /// session is already theirs), so that they are never asked their name.
+    pub fn sign_in_customer(&'static self) {
+        let Some(sso) = self.sso.clone() else { return };
+        let key = format!("gazouillis:sso:{}", self.api.base());
+        if storage().and_then(|s| s.get_item(&key).ok().flatten()).as_deref() == Some(sso.as_str())
+            && self.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.visitor.badge.is_some()))
+        {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(session) = self.api.create_sso_session(&self.handle, &sso).await {
+                self.keep_session(Some(session));
+                if let Some(storage) = storage() {
+                    let _ = storage.set_item(&key, &sso);
+                }
+            }
+        });
     }
 
     fn keep_session(&self, session: Option<Session>) {
