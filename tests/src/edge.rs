@@ -171,6 +171,12 @@ impl Edge {
         &self.admin_token
     }
 
+    /// The `SESSION_SECRET` visitor tokens are signed with, for tests that
+    /// forge, alter or expire tokens.
+    pub fn session_secret(&self) -> &str {
+        &self.session_secret
+    }
+
     /// The end of the current wrangler's output (errors and panics of the Worker show there).
     pub fn log_tail(&self, max: usize) -> String {
         let running = self.running.lock().expect("edge state");

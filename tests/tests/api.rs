@@ -32,8 +32,6 @@ async fn api() {
     suite.spawn("404 and 405", not_found_and_method);
     suite.spawn("413 on bodies over 8 KiB", body_too_large);
     suite.join().await;
-    // Last and alone: if hostile input crashed the Worker, no other step pays for it.
-    suite.step("hostile input never gets a 5xx", never_5xx).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -868,80 +866,4 @@ async fn body_too_large(e: Arc<Edge>) {
     // At the limit the body is read, and the text judged.
     e.admin(e.post(posts)).raw(body("text", limit)).send().await.expect_error(422, "text_too_long");
     e.post(&replies).bearer(&visitor.token).raw(body("text", limit)).send().await.expect_error(422, "text_too_long");
-}
-
-async fn never_5xx(e: Arc<Edge>) {
-    e.create_account("hostile", "Hostile", "").await;
-    let post = e.create_post("hostile", "hostile target").await;
-    let visitor = e.new_session("Hostile Visitor").await;
-    let deep = format!("{}{}", "[".repeat(3000), "]".repeat(3000));
-    let deep_obj = format!("{}\"x\"{}", "{\"text\":".repeat(1000), "}".repeat(1000));
-    let mut cases: Vec<(Method, String, Option<Vec<u8>>, bool)> = Vec::new();
-    for path in [
-        "/v1/accounts/%00",
-        "/v1/accounts/a%2Fb",
-        "/v1/accounts/..%2F..%2Fetc%2Fpasswd",
-        "/v1/accounts/%F0%9F%90%A6",
-        "/v1/accounts/%FF%FE",
-        &format!("/v1/accounts/{}", "a".repeat(2000)),
-        "/v1/accounts/hostile/posts?limit=1&limit=2",
-        "/v1/accounts/hostile/posts?cursor=%FF",
-        "/v1/accounts/hostile/posts?cursor=3w5e11264sgsg",
-        "/v1/accounts/hostile/posts?cursor=1&cursor=zzzzzzzzzzzzz",
-        "/v1/accounts/hostile/posts?limit=%00",
-        "/v1/accounts/hostile/posts?cursor=1",
-        "/v1/accounts/hostile/posts?cursor=0",
-        "/v1/accounts/hostile/posts?cursor=zzzzzzzzzzzzz",
-        "/v1/posts/hostile-zzzzzzzzzzzzz",
-        "/v1/posts/hostile-0/replies?cursor=zzzzzzzzzzzzz",
-        "/v1/posts/hostile-0/replies?cursor=0",
-        "/v1/posts/a-1-2",
-        "/v1/posts/%F0%9F%90%A6-1",
-        "/v1/posts/-/replies",
-        "/v1//accounts",
-        "/v1/accounts//posts",
-    ] {
-        cases.push((Method::GET, path.to_owned(), None, false));
-    }
-    cases.push((Method::GET, "/v1/timeline?cursor=zzzzzzzzzzzzz".into(), None, true));
-    cases.push((Method::GET, "/v1/timeline?cursor=0".into(), None, true));
-    let replies = format!("/v1/posts/{}/replies", post.id);
-    for body in [
-        vec![0xff, 0xfe, 0x00],
-        deep.clone().into_bytes(),
-        deep_obj.clone().into_bytes(),
-        br#"{"text":"\ud800"}"#.to_vec(),
-        br#"{"text":"a\u0000b"}"#.to_vec(),
-        br#"{"text":"x","text":"y"}"#.to_vec(),
-        format!("{{\"text\":{}}}", "9".repeat(5000)).into_bytes(),
-    ] {
-        cases.push((Method::POST, replies.clone(), Some(body.clone()), true));
-        cases.push((Method::POST, "/v1/session".into(), Some(body), false));
-    }
-    cases.push((Method::POST, "/v1/accounts".into(), Some(br#"{"handle":"bio_long","name":"B","bio":"#.iter().copied().chain(format!("\"{}\"}}", "b".repeat(500)).into_bytes()).collect()), false));
-
-    for (method, path, body, as_visitor) in cases {
-        let mut req = e.req(method.clone(), &path);
-        if as_visitor {
-            req = req.bearer(&visitor.token);
-        } else if path == "/v1/accounts" {
-            req = e.admin(req);
-        }
-        if let Some(body) = body {
-            req = req.raw(body);
-        }
-        let resp = req.send().await;
-        assert!(resp.status < 500, "{method} {path} answered {}: {}", resp.status, resp.text());
-        if resp.status >= 400 {
-            let parsed: Result<gazouillis_protocol::ErrorBody, _> = serde_json::from_slice(&resp.body);
-            assert!(
-                parsed.is_ok(),
-                "{method} {path}: error body is not {{\"error\":{{code,message}}}}: {}",
-                resp.text()
-            );
-        }
-    }
-    // And the Worker still works.
-    e.create_post("hostile", "still standing").await;
-    e.reply(&visitor.token, &post.id, "still here").await;
 }
