@@ -152,6 +152,10 @@ impl View {
         if !author.is_brand() {
             views.push(View::Authored(author.id.clone(), post, seq));
         }
+        // The first reply of a new page: the page before now goes on here (its `next`).
+        if seq > 0 && seq % PAGE == 0 {
+            views.push(View::Thread(post, keys::page_of(seq) - 1));
+        }
         views
     }
 
@@ -229,9 +233,11 @@ impl DurableObject for AccountHub {
                 return refused.into_response();
             }
         }
-        let answer = match req.json::<Command>().await {
-            Ok(command) => self.apply(&handle, command).await,
-            Err(_) => Err(ErrorCode::BadRequest.into()),
+        // serde_json, not the JS parser: post numbers are u64, and JS numbers lose them past 2^53.
+        let command = req.text().await.ok().and_then(|body| serde_json::from_str::<Command>(&body).ok());
+        let answer = match command {
+            Some(command) => self.apply(&handle, command).await,
+            None => Err(ErrorCode::BadRequest.into()),
         };
         answer.or_else(ApiError::into_response)
     }

@@ -20,7 +20,7 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     let query = ListQuery::from_request(&req)?;
     let view = match query.cursor {
         None => Views::new(env)?.feed(handle, None).await?,
-        Some(Cursor(0)) => PageView::default(),
+        Some(Cursor(0)) => Views::new(env)?.account(handle).await.map(|_| PageView::default())?,
         Some(Cursor(before)) => Views::new(env)?.feed(handle, Some(keys::page_of(before - 1))).await?,
     };
     let (posts, next) = view.newest_before(query.cursor.map(|c| c.0), query.limit, seq_of);

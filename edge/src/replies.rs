@@ -25,7 +25,8 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
     let view = match Views::new(env)?.thread(post, page).await? {
         Some(view) => view,
         None if page == 0 => return Err(ErrorCode::PostNotFound.into()),
-        None => PageView::default(),
+        // Past page 0, a missing page is empty if the post exists (one more read, only then).
+        None => Views::new(env)?.post(post).await.map(|_| PageView::default())?,
     };
     let (replies, next) = view.oldest_from(from, query.limit, seq_of);
     cached_json(&req, &ReplyPage { replies, next: next.map(|c| c.to_string()) })

@@ -13,6 +13,10 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
         None => return Err(ErrorCode::NotFound.into()),
     };
     let method = req.method();
+    // worker-rs reads a method it does not know (PURGE, FOO) as GET: no route has one.
+    if req.inner().method() != method.as_ref() {
+        return Err(ErrorCode::MethodNotAllowed.into());
+    }
     use Method::{Delete, Get, Post, Put};
     match (method, segments.as_slice()) {
         (Post, ["accounts"]) => accounts::create(req, env).await,

@@ -30,8 +30,9 @@ impl Views {
         };
         match self.get(&key).await? {
             Some(view) => Ok(view),
-            // A page that was never written is empty; an account without a head does not exist.
-            None if page.is_some() => Ok(PageView::default()),
+            // A page that was never written is empty, if the account exists (one more read,
+            // only for cursors no feed hands out); an account without a head does not exist.
+            None if page.is_some() => self.account(handle).await.map(|_| PageView::default()),
             None => Err(ErrorCode::AccountNotFound.into()),
         }
     }
