@@ -10,7 +10,7 @@ use gazouillis_protocol::token::{self, same, Claims};
 use gazouillis_protocol::{BrandToken, ErrorCode};
 use worker::{Date, Env, Request};
 
-fn secret(env: &Env, name: &str) -> Option<String> {
+pub fn secret(env: &Env, name: &str) -> Option<String> {
     env.secret(name).ok().map(|s| s.to_string()).filter(|s| !s.is_empty())
 }
 

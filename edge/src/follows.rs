@@ -19,5 +19,5 @@ pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
 /// Follows (`true`) or unfollows: the hub counts, so doing it twice counts once.
 pub async fn set(req: Request, env: &Env, handle: &str, follow: bool) -> ApiResult {
     let visitor = require_visitor(&req, env)?;
-    hub::send(env, handle, &Command::Follow { visitor: visitor.sub, follow }).await
+    hub::send_from(env, handle, &Command::Follow { visitor: visitor.sub, follow }, &req).await
 }

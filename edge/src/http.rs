@@ -1,5 +1,5 @@
 //! Request and response helpers shared by the handlers: bounded JSON bodies,
-//! list queries, bearer tokens, ETags and CORS.
+//! list queries, bearer tokens and ETags.
 
 use crate::error::{ApiError, ApiResult};
 use futures_util::StreamExt;
@@ -83,23 +83,4 @@ impl ListQuery {
         }
         Ok(query)
     }
-}
-
-/// Open CORS: any site may embed the widget and call the API. There are no
-/// cookies, so `*` gives no site another's credentials.
-pub fn with_cors(response: Response) -> worker::Result<Response> {
-    let headers = response.headers().clone();
-    headers.set("access-control-allow-origin", "*")?;
-    headers.set("access-control-expose-headers", "etag")?;
-    Ok(response.with_headers(headers))
-}
-
-/// The answer to a CORS preflight.
-pub fn preflight() -> worker::Result<Response> {
-    let headers = Headers::new();
-    headers.set("access-control-allow-origin", "*")?;
-    headers.set("access-control-allow-methods", "GET, POST, PUT, DELETE, OPTIONS")?;
-    headers.set("access-control-allow-headers", "authorization, content-type, if-none-match")?;
-    headers.set("access-control-max-age", "86400")?;
-    Ok(Response::empty()?.with_status(204).with_headers(headers))
 }

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod auth;
+mod cors;
 mod error;
 mod follows;
 mod http;
@@ -21,6 +22,7 @@ mod routes;
 mod session;
 mod timeline;
 mod tokens;
+mod turnstile;
 mod views;
 
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
@@ -29,7 +31,7 @@ use worker::{event, Context, Env, Method, Request, Response};
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     if req.method() == Method::Options {
-        return http::preflight();
+        return cors::preflight(&req, &env).await;
     }
     let response = match routes::route(req, &env).await {
         Ok(response) => response,
@@ -39,7 +41,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         // A live WebSocket: CORS does not apply, and its headers are the runtime's.
         return Ok(response);
     }
-    http::with_cors(response)
+    cors::with_cors(response)
 }
 
 /// Most characters in a post or a reply: the `MAX_CHARS` var, or the default.

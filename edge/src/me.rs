@@ -6,13 +6,24 @@ use crate::error::ApiResult;
 use crate::http::json;
 use crate::hub::{self, Command};
 use crate::views::Views;
-use gazouillis_protocol::{Erased, MyData, Visitor};
+use gazouillis_protocol::{Erased, MyData, ReplyId, Visitor};
 use worker::{Env, Request};
 
 pub async fn export(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env)?;
     let views = Views::new(env)?;
-    let replies = views.replies(&views.authored(&visitor.sub).await?).await?;
+    let authored = views.authored(&visitor.sub).await?;
+    let mut replies = views.replies(&authored).await?;
+    // Those not in the threads are hidden (or just deleted): their hubs have them.
+    let shown: Vec<String> = replies.iter().map(|reply| reply.id.clone()).collect();
+    for id in authored.iter().filter(|id| !shown.contains(&id.to_string())) {
+        let command = Command::AuthoredReply { post: id.post.seq, seq: id.seq, visitor: visitor.sub.clone() };
+        let mut answer = hub::send(env, &id.post.handle, &command).await?;
+        if answer.status_code() == 200 {
+            replies.push(answer.json().await?);
+        }
+    }
+    replies.sort_by_key(|reply| reply.id.parse::<ReplyId>().map(|id| (id.post.to_string(), id.seq)).ok());
     let following = views.followed(&visitor.sub).await?;
     json(200, &MyData { visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None }, replies, following })
 }

@@ -1,7 +1,9 @@
 //! The brand's moderation of an account: its settings
 //! (`/v1/accounts/{handle}/settings`: open or premoderated, blocked words,
 //! links) and its queue of waiting replies (`/v1/accounts/{handle}/queue`),
-//! approved or rejected one by one. The rules themselves are
+//! approved or rejected one by one; and hiding posts and replies
+//! (`/v1/posts/{id}/hidden`, `/v1/replies/{id}/hidden`,
+//! `/v1/accounts/{handle}/hidden`). The rules themselves are
 //! `gazouillis_protocol::moderation`; the hub applies them as replies arrive.
 
 use crate::auth::require_brand;
@@ -9,7 +11,7 @@ use crate::error::ApiResult;
 use crate::http::read_json;
 use crate::hub::{self, Command};
 use gazouillis_protocol::moderation::Settings;
-use gazouillis_protocol::ErrorCode;
+use gazouillis_protocol::{ErrorCode, HiddenState, PostId, ReplyId};
 use worker::{Env, Request};
 
 /// Runs a brand command on the account's hub.
@@ -36,4 +38,19 @@ pub async fn queue(req: Request, env: &Env, handle: &str) -> ApiResult {
 pub async fn decide(req: Request, env: &Env, handle: &str, id: &str, approve: bool) -> ApiResult {
     let id = id.parse().map_err(|_| ErrorCode::InvalidId)?;
     as_brand(&req, env, handle, Command::Decide { id, approve }).await
+}
+
+/// Hides a post (`reply: None`) or one of its replies, or shows it again.
+pub async fn hide(mut req: Request, env: &Env, post: &PostId, reply: Option<u64>) -> ApiResult {
+    require_brand(&req, env, &post.handle)?;
+    let state: HiddenState = read_json(&mut req).await?;
+    as_brand(&req, env, &post.handle, Command::Hide { post: post.seq, reply, hidden: state.hidden }).await
+}
+
+pub async fn hide_reply(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
+    hide(req, env, &id.post, Some(id.seq)).await
+}
+
+pub async fn hidden(req: Request, env: &Env, handle: &str) -> ApiResult {
+    as_brand(&req, env, handle, Command::ListHidden).await
 }

@@ -41,7 +41,7 @@ pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
         Writer::Visitor(visitor) => {
             let customer = visitor.customer_of.as_deref() == Some(post.handle.as_str());
             let author = Some(Author { id: visitor.sub, name: visitor.name, badge: customer.then_some(Badge::Customer) });
-            hub::send(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }).await
+            hub::send_from(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }, &req).await
         }
         Writer::Brand(brand) => {
             let command = Command::CreateReply { post: post.seq, author: None, text, ip };
@@ -54,7 +54,7 @@ pub async fn delete(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
     let (handle, post, seq) = (&id.post.handle, id.post.seq, id.seq);
     match require_writer(&req, env, handle)? {
         Writer::Visitor(visitor) => {
-            hub::send(env, handle, &Command::DeleteReply { post, seq, visitor: Some(visitor.sub) }).await
+            hub::send_from(env, handle, &Command::DeleteReply { post, seq, visitor: Some(visitor.sub) }, &req).await
         }
         Writer::Brand(brand) => hub::send_as(env, handle, &Command::DeleteReply { post, seq, visitor: None }, &brand).await,
     }

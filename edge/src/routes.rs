@@ -43,7 +43,10 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Get, ["queue"]) => moderation::queue(req, env, handle).await,
             (Post, ["queue", id, "approve"]) => moderation::decide(req, env, handle, id, true).await,
             (Delete, ["queue", id]) => moderation::decide(req, env, handle, id, false).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["sso"]) => Err(ErrorCode::MethodNotAllowed.into()),
+            (Get, ["hidden"]) => moderation::hidden(req, env, handle).await,
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["sso"] | ["hidden"]) => {
+                Err(ErrorCode::MethodNotAllowed.into())
+            }
             _ => Err(ErrorCode::NotFound.into()),
         },
         (_, ["accounts", _, ..]) => Err(ErrorCode::AccountNotFound.into()),
@@ -54,18 +57,34 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
                 (Delete, []) => posts::delete(req, env, &id).await,
                 (Get, ["replies"]) => replies::list(req, env, &id).await,
                 (Post, ["replies"]) => replies::create(req, env, &id).await,
-                (_, [] | ["replies"]) => Err(ErrorCode::MethodNotAllowed.into()),
+                (Put, ["hidden"]) => moderation::hide(req, env, &id, None).await,
+                (_, [] | ["replies"] | ["hidden"]) => Err(ErrorCode::MethodNotAllowed.into()),
                 _ => Err(ErrorCode::NotFound.into()),
             }
         }
-        (method, ["replies", id]) => {
+        (method, ["replies", id, rest @ ..]) => {
             let id: ReplyId = id.parse().map_err(|()| ErrorCode::InvalidId)?;
-            match method {
-                Delete => replies::delete(req, env, &id).await,
-                _ => Err(ErrorCode::MethodNotAllowed.into()),
+            match (method, rest) {
+                (Delete, []) => replies::delete(req, env, &id).await,
+                (Put, ["hidden"]) => moderation::hide_reply(req, env, &id).await,
+                (_, [] | ["hidden"]) => Err(ErrorCode::MethodNotAllowed.into()),
+                _ => Err(ErrorCode::NotFound.into()),
             }
         }
         (_, ["accounts"] | ["session"] | ["session", "sso"] | ["timeline"] | ["me"]) => Err(ErrorCode::MethodNotAllowed.into()),
         _ => Err(ErrorCode::NotFound.into()),
+    }
+}
+
+/// The account a visitor's write to `path` goes to, for its CORS preflight:
+/// replies, their deletion and follows (SSO sign-in names its account in the
+/// body, which a preflight does not carry; the hub checks it on the write).
+pub fn visitor_write_account(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.strip_prefix("/v1/")?.split('/').collect();
+    match segments.as_slice() {
+        ["accounts", handle, "follow"] if is_handle(handle) => Some((*handle).to_owned()),
+        ["posts", id, "replies"] => id.parse::<PostId>().ok().map(|id| id.handle),
+        ["replies", id] => id.parse::<ReplyId>().ok().map(|id| id.post.handle),
+        _ => None,
     }
 }

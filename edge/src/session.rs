@@ -7,6 +7,7 @@ use crate::hub::{self, Command};
 use crate::error::ApiResult;
 use crate::http::{json, read_json};
 use crate::limiter::{self, client_ip};
+use crate::turnstile;
 use gazouillis_protocol::limits::RATE_SESSIONS_IP;
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::token::{derive_id, Claims};
@@ -17,6 +18,7 @@ pub async fn create(mut req: Request, env: &Env) -> ApiResult {
     let new: NewSession = read_json(&mut req).await?;
     let name = check_name(&new.name)?;
     within_limit(&req, env).await?;
+    turnstile::check(env, new.turnstile.as_deref(), &client_ip(&req)).await?;
     let mut bytes = [0u8; 8];
     getrandom::getrandom(&mut bytes).map_err(|_| ErrorCode::Internal)?;
     let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -32,7 +34,7 @@ pub async fn create_sso(mut req: Request, env: &Env) -> ApiResult {
         return Err(ErrorCode::InvalidHandle.into());
     }
     within_limit(&req, env).await?;
-    let mut answer = hub::send(env, &new.account, &Command::VerifySso { sso: new.sso }).await?;
+    let mut answer = hub::send_from(env, &new.account, &Command::VerifySso { sso: new.sso }, &req).await?;
     if answer.status_code() != 200 {
         return Ok(answer);
     }

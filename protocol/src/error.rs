@@ -11,6 +11,9 @@ pub enum ErrorCode {
     Unauthorized,
     Forbidden,
     SsoRequired,
+    OriginNotAllowed,
+    TurnstileRequired,
+    TurnstileFailed,
     NotFound,
     AccountNotFound,
     PostNotFound,
@@ -27,6 +30,7 @@ pub enum ErrorCode {
     InvalidName,
     InvalidSettings,
     Internal,
+    TurnstileUnavailable,
 }
 
 impl ErrorCode {
@@ -41,6 +45,10 @@ impl ErrorCode {
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
             SsoRequired => "sso_required",
+            OriginNotAllowed => "origin_not_allowed",
+            TurnstileRequired => "turnstile_required",
+            TurnstileFailed => "turnstile_failed",
+            TurnstileUnavailable => "turnstile_unavailable",
             NotFound => "not_found",
             AccountNotFound => "account_not_found",
             PostNotFound => "post_not_found",
@@ -65,7 +73,7 @@ impl ErrorCode {
         match self {
             MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId => 400,
             Unauthorized => 401,
-            Forbidden | SsoRequired => 403,
+            Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
             MethodNotAllowed => 405,
             HandleTaken => 409,
@@ -74,6 +82,7 @@ impl ErrorCode {
             RateLimited => 429,
             TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings => 422,
             Internal => 500,
+            TurnstileUnavailable => 503,
         }
     }
 
@@ -89,6 +98,10 @@ impl ErrorCode {
             Unauthorized => "A valid token is required.",
             Forbidden => "This token is not allowed to do that.",
             SsoRequired => "Sign in on the company's site to reply here.",
+            OriginNotAllowed => "This site is not allowed to write to this account.",
+            TurnstileRequired => "Complete the check that you are not a robot.",
+            TurnstileFailed => "The check that you are not a robot failed. Please try again.",
+            TurnstileUnavailable => "The check that you are not a robot is unavailable. Please try again later.",
             NotFound => "Nothing here.",
             AccountNotFound => "No such account.",
             PostNotFound => "No such post.",
@@ -103,7 +116,7 @@ impl ErrorCode {
             TextInvalid => "The text contains characters that are not allowed.",
             InvalidHandle => "A handle is 1 to 30 lowercase letters, digits or underscores.",
             InvalidName => "A name is 1 to 40 characters.",
-            InvalidSettings => "These settings are not valid: check the list of blocked words.",
+            InvalidSettings => "These settings are not valid: check the blocked words and the sites.",
             Internal => "Something went wrong on our side.",
         }
     }
@@ -117,12 +130,13 @@ mod tests {
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
-            Forbidden, SsoRequired, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
+            Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
         }
         assert_eq!(Internal.status(), 500);
+        assert_eq!(TurnstileUnavailable.status(), 503);
     }
 }

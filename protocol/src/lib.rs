@@ -14,6 +14,7 @@ pub mod keys;
 pub mod limits;
 pub mod live;
 pub mod moderation;
+pub mod origin;
 pub mod page;
 pub mod rate;
 pub mod text;

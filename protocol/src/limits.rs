@@ -34,3 +34,5 @@ pub const RATE_SESSIONS_IP: RateLimit = RateLimit { max: 20, window_ms: 3_600_00
 /// Most blocked words an account may list, and longest one, in characters.
 pub const MAX_BLOCKED_WORDS: usize = 200;
 pub const MAX_BLOCKED_WORD_CHARS: usize = 50;
+/// Most sites an account may allow to write through its widget.
+pub const MAX_ORIGINS: usize = 50;

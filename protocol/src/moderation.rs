@@ -1,8 +1,10 @@
 //! Moderation rules of an account: whether visitors' replies publish at once
-//! or wait for the brand, and which replies always wait (blocked words,
-//! links). Pure, so tested natively; the account's hub applies it.
+//! or wait for the brand, which replies always wait (blocked words, links),
+//! and which sites may write through its widget. Pure, so tested natively;
+//! the account's hub applies it.
 
-use crate::limits::{MAX_BLOCKED_WORDS, MAX_BLOCKED_WORD_CHARS};
+use crate::limits::{MAX_BLOCKED_WORDS, MAX_BLOCKED_WORD_CHARS, MAX_ORIGINS};
+use crate::origin;
 use serde::{Deserialize, Serialize};
 
 /// `GET` / `PUT /v1/accounts/{handle}/settings`.
@@ -19,6 +21,10 @@ pub struct Settings {
     /// Only customers signed in through the account's SSO may reply.
     #[serde(default)]
     pub sso_required: bool,
+    /// Sites (`https://shop.example`) whose pages may write (reply, follow)
+    /// through the widget; empty: any site. Reads stay open to all.
+    #[serde(default)]
+    pub origins: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +57,8 @@ pub enum Reason {
 
 impl Settings {
     /// The settings as stored: blocked words trimmed, lowercased, deduplicated,
-    /// or `None` when there are too many or one is empty or too long.
+    /// origins as browsers send them, deduplicated; or `None` when a list is
+    /// too long, a word empty or too long, or an origin not one.
     pub fn normalized(mut self) -> Option<Settings> {
         let mut words: Vec<String> = Vec::new();
         for word in &self.blocked_words {
@@ -67,7 +74,23 @@ impl Settings {
             return None;
         }
         self.blocked_words = words;
+        let mut origins: Vec<String> = Vec::new();
+        for text in &self.origins {
+            let origin = origin::normalize(text)?;
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+        if origins.len() > MAX_ORIGINS {
+            return None;
+        }
+        self.origins = origins;
         Some(self)
+    }
+
+    /// Whether a page of `origin` (as the browser sent it) may write here.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.origins.is_empty() || self.origins.iter().any(|allowed| allowed == origin)
     }
 
     /// Whether a visitor's reply must wait for the brand, and why.
@@ -133,5 +156,22 @@ mod tests {
         let json = r#"{"moderation":"premoderated","blocked_words":["a"],"links":"queue"}"#;
         assert!(serde_json::from_str::<Settings>(json).is_ok());
         assert!(serde_json::from_str::<Settings>(r#"{"moderation":"strict"}"#).is_err());
+    }
+
+    #[test]
+    fn origins_allowed_to_write() {
+        assert!(Settings::default().allows_origin("https://anywhere.example"));
+        let listed = |origins: &[&str]| {
+            Settings { origins: origins.iter().map(|o| o.to_string()).collect(), ..Settings::default() }.normalized()
+        };
+        let shop = listed(&["https://Shop.example/", "https://shop.example", "http://127.0.0.1:8787"]).unwrap();
+        assert_eq!(shop.origins, ["https://shop.example", "http://127.0.0.1:8787"]);
+        assert!(shop.allows_origin("https://shop.example"));
+        assert!(shop.allows_origin("http://127.0.0.1:8787"));
+        assert!(!shop.allows_origin("https://evil.example"));
+        assert!(!shop.allows_origin("null"));
+        assert!(listed(&["shop.example"]).is_none());
+        let many: Vec<String> = (0..=MAX_ORIGINS).map(|n| format!("https://s{n}.example")).collect();
+        assert!(listed(&many.iter().map(String::as_str).collect::<Vec<_>>()).is_none());
     }
 }

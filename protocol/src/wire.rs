@@ -163,6 +163,22 @@ pub struct Queue {
     pub queued: Vec<Queued>,
 }
 
+/// `PUT /v1/posts/{id}/hidden` and `/v1/replies/{id}/hidden`: the brand hides
+/// a post or a reply from everyone (`true`), or shows it again (`false`).
+/// Unlike deleting, it can be undone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HiddenState {
+    pub hidden: bool,
+}
+
+/// `GET /v1/accounts/{handle}/hidden`: what the brand has hidden, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HiddenContent {
+    pub posts: Vec<Post>,
+    pub replies: Vec<Reply>,
+}
+
 /// The answer (202) to a reply that waits for the brand's approval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pending {
@@ -192,6 +208,9 @@ pub struct Erased {
 #[serde(deny_unknown_fields)]
 pub struct NewSession {
     pub name: String,
+    /// The Turnstile token, when the edge asks for one (see `TURNSTILE_SECRET`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<String>,
 }
 
 /// `POST /v1/session/sso`: a customer signed in on the company's site. `sso`

@@ -34,6 +34,7 @@ pub mod browser;
 pub mod edge;
 pub mod live;
 pub mod process;
+pub mod turnstile;
 pub mod www;
 
 pub use browser::{Browser, PostView, ReplyView, Tab};

@@ -14,10 +14,8 @@ use std::time::Duration;
 
 /// A GET-only static file server on a free loopback port.
 pub struct WwwServer {
-    port: u16,
-    stop: Arc<AtomicBool>,
+    server: Server,
     extra: Arc<Mutex<HashMap<String, String>>>,
-    thread: Option<JoinHandle<()>>,
 }
 
 struct Site {
@@ -29,28 +27,14 @@ struct Site {
 impl WwwServer {
     /// Serves `root` (e.g. `www/`), pointing `/widget/` references at `edge_origin`.
     pub fn start(root: &Path, edge_origin: &str) -> WwwServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the www server");
-        let port = listener.local_addr().expect("www address").port();
-        let stop = Arc::new(AtomicBool::new(false));
         let extra = Arc::new(Mutex::new(HashMap::new()));
-        let site = Arc::new(Site { root: root.to_owned(), edge_origin: edge_origin.to_owned(), extra: extra.clone() });
-        let stopping = stop.clone();
-        let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let site = site.clone();
-                std::thread::spawn(move || serve(&site, stream));
-            }
-        });
-        WwwServer { port, stop, extra, thread: Some(thread) }
+        let site = Site { root: root.to_owned(), edge_origin: edge_origin.to_owned(), extra: extra.clone() };
+        WwwServer { server: Server::start(move |stream| serve(&site, stream)), extra }
     }
 
     /// `http://127.0.0.1:<port>`: not the edge's origin.
     pub fn origin(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.server.port())
     }
 
     /// Serves `html` at `path` (e.g. `/test/ghost.html`) besides the files of `www/`.
@@ -59,7 +43,39 @@ impl WwwServer {
     }
 }
 
-impl Drop for WwwServer {
+/// A loopback HTTP server: each connection is handled on its own thread.
+pub(crate) struct Server {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    pub(crate) fn start(handle: impl Fn(TcpStream) + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test server");
+        let port = listener.local_addr().expect("test server address").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
+        let handle = Arc::new(handle);
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let handle = handle.clone();
+                std::thread::spawn(move || handle(stream));
+            }
+        });
+        Server { port, stop, thread: Some(thread) }
+    }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so that it sees the flag.
@@ -72,40 +88,73 @@ impl Drop for WwwServer {
 
 /// Answers one request, then closes the connection.
 fn serve(site: &Site, mut stream: TcpStream) {
+    let Some(request) = read_request(&mut stream) else { return };
+    let (status, content_type, body) = match request.method.as_str() {
+        "GET" | "HEAD" => match site.lookup(&request.path) {
+            Some((content_type, body)) => ("200 OK", content_type, body),
+            None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+        },
+        _ => ("405 Method Not Allowed", "text/plain", b"GET only".to_vec()),
+    };
+    let body = if request.method == "HEAD" { Vec::new() } else { body };
+    respond(stream, status, content_type, &body);
+}
+
+/// One HTTP/1.1 request, as the small servers of the tests need it.
+pub(crate) struct HttpRequest {
+    pub method: String,
+    /// Without query or fragment.
+    pub path: String,
+    pub body: Vec<u8>,
+}
+
+/// Reads one request (head, and a body of `content-length` bytes), or `None`.
+pub(crate) fn read_request(stream: &mut TcpStream) -> Option<HttpRequest> {
     // Chromium opens connections ahead of need and may send a request on one
     // long after: wait, and close without a word if nothing complete comes
     // (an answer to no request would be read as the answer to the next one).
     let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
     let mut request = Vec::new();
     let mut buf = [0u8; 4096];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+    let head_end = loop {
+        if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
         match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return None,
             Ok(n) => request.extend_from_slice(&buf[..n]),
         }
         if request.len() > 64 * 1024 {
-            return;
+            return None;
         }
-    }
-    let head = String::from_utf8_lossy(&request);
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
     let mut parts = head.lines().next().unwrap_or_default().split_whitespace();
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let (status, content_type, body) = match method {
-        "GET" | "HEAD" => match site.lookup(path) {
-            Some((content_type, body)) => ("200 OK", content_type, body),
-            None => ("404 Not Found", "text/plain", b"not found".to_vec()),
-        },
-        _ => ("405 Method Not Allowed", "text/plain", b"GET only".to_vec()),
-    };
+    let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
+    let length = head
+        .lines()
+        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = request[head_end..].to_vec();
+    while body.len() < length.min(64 * 1024) {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => body.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(HttpRequest { method: method.to_owned(), path, body })
+}
+
+/// Writes a whole answer and closes the connection.
+pub(crate) fn respond(mut stream: TcpStream, status: &str, content_type: &str, body: &[u8]) {
     let mut answer = format!(
         "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n",
         body.len()
     )
     .into_bytes();
-    if method != "HEAD" {
-        answer.extend_from_slice(&body);
-    }
+    answer.extend_from_slice(body);
     let _ = stream.write_all(&answer);
     let _ = stream.flush();
     let _ = stream.shutdown(Shutdown::Write);

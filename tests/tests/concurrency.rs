@@ -17,6 +17,7 @@ async fn concurrency() {
     suite.spawn("50 concurrent replies to one post", concurrent_replies);
     suite.spawn("50 concurrent follows, then 50 concurrent unfollows", concurrent_follows);
     suite.spawn("50 concurrent posts on one account", concurrent_posts);
+    suite.spawn("writes spread over many flushes all reach the views, with no later write", writes_across_flushes);
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -163,6 +164,46 @@ async fn concurrent_posts(e: Arc<Edge>) {
         ensure_eq!(e.account("prolific").await?.posts, N, "posts count");
         let feed = e.feed_all("prolific", Some(7)).await?;
         ensure_eq!(feed, newest_first, "feed, newest first");
+        Ok(())
+    })
+    .await;
+}
+
+/// Posts and replies one after another, spaced so that some land while the
+/// hub is flushing the views of the previous ones: every one of them must
+/// reach the views without any later write to push it out.
+async fn writes_across_flushes(e: Arc<Edge>) {
+    e.create_account("steady", "Steady", "").await;
+    let post = e.create_post("steady", "first").await;
+    let visitor = e.new_session("Steady Visitor").await;
+    let mut last = post.clone();
+    for n in 0..24u64 {
+        // 0 to 230 ms apart: over the run, several writes meet a flush (once a second).
+        tokio::time::sleep(std::time::Duration::from_millis((n * 37) % 240)).await;
+        if n % 3 == 0 {
+            e.reply(&visitor.token, &post.id, &format!("reply {n}")).await;
+        } else {
+            last = e.create_post("steady", &format!("post {n}")).await;
+        }
+    }
+    // Right after an account is created its hub flushes at once: a post
+    // arriving during that first flush must not wait for another write.
+    let mut fresh = Vec::new();
+    for n in 0..8 {
+        let handle = format!("fresh_{n}");
+        e.create_account(&handle, "Fresh", "").await;
+        fresh.push((handle.clone(), e.create_post(&handle, "hello").await.id));
+    }
+    eventually(SETTLE, || async {
+        for (handle, id) in &fresh {
+            let feed = e.feed_all(handle, None).await?;
+            ensure_eq!(feed.first().map(|p| p.id.clone()), Some(id.clone()), "the post in {handle}'s feed");
+        }
+        let feed = e.feed_all("steady", None).await?;
+        ensure_eq!(feed.len(), 17, "posts in the feed");
+        ensure_eq!(feed.first().map(|p| p.id.clone()), Some(last.id.clone()), "newest post");
+        ensure_eq!(e.replies_all(&post.id, None).await?.len(), 8, "replies");
+        ensure_eq!(e.account("steady").await?.posts, 17, "account's count");
         Ok(())
     })
     .await;

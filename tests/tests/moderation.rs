@@ -1,12 +1,15 @@
 //! Moderation against the real Worker: an account's settings, premoderation,
 //! blocked words and links sending replies to the queue, and the brand
 //! approving or rejecting them; what waits is nowhere to be seen (thread,
-//! counts, live push) until approved.
+//! counts, live push) until approved. And the sites an account allows to
+//! write through its widget (CORS preflight and the writes themselves), and
+//! hiding posts and replies: out of sight everywhere, until shown again.
 
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::moderation::{LinkRule, Moderation, Reason, Settings};
-use gazouillis_protocol::{IssuedToken, Pending, Queue, Reply};
+use gazouillis_protocol::{HiddenContent, HiddenState, IssuedToken, MyData, Pending, Post, Queue, Reply};
 use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
+use reqwest::Method;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +20,8 @@ async fn moderation() {
     suite.spawn("settings: read, write, validated, brand only", settings);
     suite.spawn("premoderation: replies wait, then are approved or rejected", premoderation);
     suite.spawn("blocked words and links send a reply to the queue", rules);
+    suite.spawn("allowed sites: preflights and writes from others refused, reads open", allowed_sites);
+    suite.spawn("hiding: out of feeds, threads, timelines, counts and push; shown again", hiding);
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -35,7 +40,7 @@ async fn settings(e: Arc<Edge>) {
     let saved: Settings = put_settings(&e, "tidy", &json!({"moderation": "premoderated", "blocked_words": [" Spam ", "spam"], "links": "queue"}))
         .await
         .expect_json(200);
-    let expected = Settings { moderation: Moderation::Premoderated, blocked_words: vec!["spam".into()], links: LinkRule::Queue, sso_required: false };
+    let expected = Settings { moderation: Moderation::Premoderated, blocked_words: vec!["spam".into()], links: LinkRule::Queue, ..Settings::default() };
     assert_eq!(saved, expected);
     let read: Settings = e.admin(e.get("/v1/accounts/tidy/settings")).send().await.expect_json(200);
     assert_eq!(read, expected);
@@ -116,6 +121,170 @@ async fn rules(e: Arc<Edge>) {
     assert_eq!(reasons, [Reason::BlockedWord, Reason::Link]);
     eventually(SETTLE, || async {
         ensure_eq!(e.replies_all(&post.id, None).await?, vec![fine.clone()], "published replies");
+        Ok(())
+    })
+    .await;
+}
+
+async fn preflight(e: &Edge, origin: &str, method: &str, path: &str) -> gazouillis_tests::Resp {
+    e.req(Method::OPTIONS, path)
+        .header("origin", origin)
+        .header("access-control-request-method", method)
+        .header("access-control-request-headers", "authorization, content-type")
+        .send()
+        .await
+}
+
+async fn allowed_sites(e: Arc<Edge>) {
+    let (shop, evil) = ("https://shop.example", "https://evil.example");
+    e.create_account("walled", "Walled", "").await;
+    e.create_account("open_door", "Open", "").await;
+    let post = e.create_post("walled", "Only from our shop").await;
+    let saved: Settings = put_settings(&e, "walled", &json!({"origins": ["https://Shop.example/", "http://127.0.0.1:9"]}))
+        .await
+        .expect_json(200);
+    assert_eq!(saved.origins, [shop, "http://127.0.0.1:9"]);
+    for bad in ["shop.example", "https://shop.example/page", "ftp://shop.example"] {
+        put_settings(&e, "walled", &json!({"origins": [bad]})).await.expect_error(422, "invalid_settings");
+    }
+    let visitor = e.new_session("Sam").await;
+    let own = e.reply(&visitor.token, &post.id, "Hello from the shop").await;
+
+    // Preflights of visitor writes: the allowed site gets its origin back, another gets 403 and no CORS.
+    let writes = [
+        ("POST", format!("/v1/posts/{}/replies", post.id)),
+        ("DELETE", format!("/v1/replies/{}", own.id)),
+        ("PUT", "/v1/accounts/walled/follow".to_owned()),
+        ("DELETE", "/v1/accounts/walled/follow".to_owned()),
+    ];
+    for (method, path) in &writes {
+        let allowed = preflight(&e, shop, method, path).await;
+        allowed.expect(204);
+        assert_eq!(allowed.header("access-control-allow-origin").as_deref(), Some(shop), "{method} {path}");
+        assert!(allowed.header("access-control-allow-methods").unwrap_or_default().contains(method), "{method} {path}");
+        let refused = preflight(&e, evil, method, path).await;
+        refused.expect_error(403, "origin_not_allowed");
+        assert_eq!(refused.header("access-control-allow-origin"), None, "{method} {path}");
+    }
+    // Reads, and other accounts, stay open to every site.
+    let read = preflight(&e, evil, "GET", "/v1/accounts/walled/posts").await;
+    read.expect(204);
+    assert_eq!(read.header("access-control-allow-origin").as_deref(), Some("*"));
+    let other = preflight(&e, evil, "PUT", "/v1/accounts/open_door/follow").await;
+    assert_eq!(other.header("access-control-allow-origin").as_deref(), Some(evil));
+    let feed = e.get("/v1/accounts/walled/posts").header("origin", evil).send().await;
+    feed.expect(200);
+    assert_eq!(feed.header("access-control-allow-origin").as_deref(), Some("*"));
+
+    // The writes themselves, sent anyway from another site: refused, nothing changed.
+    let from = |req: gazouillis_tests::Req, origin: &str| req.header("origin", origin).bearer(&visitor.token);
+    let path = format!("/v1/posts/{}/replies", post.id);
+    from(e.post(&path), evil).json(&json!({"text": "spam"})).send().await.expect_error(403, "origin_not_allowed");
+    from(e.delete(&format!("/v1/replies/{}", own.id)), evil).send().await.expect_error(403, "origin_not_allowed");
+    from(e.put("/v1/accounts/walled/follow"), evil).send().await.expect_error(403, "origin_not_allowed");
+    e.post("/v1/session/sso")
+        .header("origin", evil)
+        .json(&json!({"account": "walled", "sso": "x.y"}))
+        .send()
+        .await
+        .expect_error(403, "origin_not_allowed");
+    // From the shop, and from no page at all (a server), they go through; the brand writes from anywhere.
+    let from_shop: Reply = from(e.post(&path), shop).json(&json!({"text": "From the shop"})).send().await.expect_json(201);
+    from(e.put("/v1/accounts/walled/follow"), shop).send().await.expect(200);
+    e.admin(e.post(&path)).header("origin", evil).json(&json!({"text": "The brand"})).send().await.expect(201);
+    eventually(SETTLE, || async {
+        let texts: Vec<String> = e.replies_all(&post.id, None).await?.into_iter().map(|r| r.text).collect();
+        ensure_eq!(texts, ["Hello from the shop", from_shop.text.as_str(), "The brand"], "thread");
+        ensure_eq!(e.account("walled").await?.followers, 1, "followers");
+        Ok(())
+    })
+    .await;
+}
+
+async fn set_hidden(e: &Edge, what: &str, hidden: bool) -> gazouillis_tests::Resp {
+    e.admin(e.put(&format!("{what}/hidden"))).json(&json!({"hidden": hidden})).send().await
+}
+
+async fn hiding(e: Arc<Edge>) {
+    e.create_account("veiled", "Veiled", "").await;
+    let (p0, p1) = (e.create_post("veiled", "First").await, e.create_post("veiled", "Second").await);
+    let fan = e.new_session("Fan").await;
+    e.follow(&fan.token, "veiled").await;
+    let (r0, r1) = (e.reply(&fan.token, &p0.id, "one").await, e.reply(&fan.token, &p0.id, "two").await);
+    let watcher = LiveClient::connect(&e.base_url(), "veiled").await.expect("connect");
+    let reply_path = format!("/v1/replies/{}", r0.id);
+
+    // Only the brand hides; each wrong request has its error.
+    let body = json!({"hidden": true});
+    e.put(&format!("{reply_path}/hidden")).bearer(&fan.token).json(&body).send().await.expect_error(403, "forbidden");
+    e.put(&format!("{reply_path}/hidden")).json(&body).send().await.expect_error(401, "unauthorized");
+    e.admin(e.put(&format!("{reply_path}/hidden"))).json(&json!({"hidden": "yes"})).send().await.expect_error(400, "malformed_json");
+    e.admin(e.get(&format!("{reply_path}/hidden"))).send().await.expect_error(405, "method_not_allowed");
+    set_hidden(&e, &format!("/v1/replies/{}-9", p0.id), true).await.expect_error(404, "reply_not_found");
+    set_hidden(&e, "/v1/posts/veiled-9", true).await.expect_error(404, "post_not_found");
+    e.get("/v1/accounts/veiled/hidden").bearer(&fan.token).send().await.expect_error(403, "forbidden");
+
+    // A hidden reply leaves the thread, the count and the push; hiding twice changes nothing.
+    for _ in 0..2 {
+        let state: HiddenState = set_hidden(&e, &reply_path, true).await.expect_json(200);
+        assert!(state.hidden);
+    }
+    watcher
+        .wait_for(Duration::from_secs(5), |ev| matches!(ev, Event::ReplyDeleted { id, replies: 1, .. } if *id == r0.id))
+        .await
+        .expect("hidden reply pushed as gone");
+    eventually(SETTLE, || async {
+        ensure_eq!(e.replies_all(&p0.id, None).await?, vec![r1.clone()], "thread");
+        ensure_eq!(e.post_of(&p0.id).await?.replies, 1, "count");
+        Ok(())
+    })
+    .await;
+    // Its author still gets it in their download.
+    let mine: MyData = e.get("/v1/me").bearer(&fan.token).send().await.expect_json(200);
+    assert_eq!(mine.replies, [r0.clone(), r1.clone()]);
+
+    // A hidden post leaves the feed, the timeline, the post count; its thread is gone.
+    set_hidden(&e, &format!("/v1/posts/{}", p1.id), true).await.expect(200);
+    watcher.wait_for(Duration::from_secs(5), |ev| matches!(ev, Event::PostDeleted { id } if *id == p1.id)).await.expect("hidden post pushed as gone");
+    let mut p0_now = p0.clone();
+    p0_now.replies = 1;
+    eventually(SETTLE, || async {
+        ensure_eq!(e.feed_all("veiled", None).await?, vec![p0_now.clone()], "feed");
+        ensure_eq!(e.timeline_all(&fan.token, None).await?, vec![p0_now.clone()], "timeline");
+        ensure_eq!(e.account("veiled").await?.posts, 1, "posts");
+        e.get(&format!("/v1/posts/{}", p1.id)).send().await.check_error(404, "post_not_found")?;
+        e.get(&format!("/v1/posts/{}/replies", p1.id)).send().await.check_error(404, "post_not_found")?;
+        Ok(())
+    })
+    .await;
+    let listed: HiddenContent = e.admin(e.get("/v1/accounts/veiled/hidden")).send().await.expect_json(200);
+    assert_eq!(listed, HiddenContent { posts: vec![p1.clone()], replies: vec![r0.clone()] });
+    // No reply to a hidden post.
+    e.post(&format!("/v1/posts/{}/replies", p1.id)).bearer(&fan.token).json(&json!({"text": "hi"})).send().await.expect_error(404, "post_not_found");
+
+    // Shown again: back everywhere, pushed.
+    set_hidden(&e, &reply_path, false).await.expect(200);
+    set_hidden(&e, &format!("/v1/posts/{}", p1.id), false).await.expect(200);
+    watcher.wait_for(Duration::from_secs(5), |ev| matches!(ev, Event::Reply { reply, replies: 2 } if reply.id == r0.id)).await.expect("shown reply pushed");
+    watcher.wait_for(Duration::from_secs(5), |ev| matches!(ev, Event::Post { post } if post.id == p1.id)).await.expect("shown post pushed");
+    p0_now.replies = 2;
+    let feed: Vec<Post> = vec![p1.clone(), p0_now.clone()];
+    eventually(SETTLE, || async {
+        ensure_eq!(e.replies_all(&p0.id, None).await?, vec![r0.clone(), r1.clone()], "thread");
+        ensure_eq!(e.feed_all("veiled", None).await?, feed, "feed");
+        ensure_eq!(e.account("veiled").await?.posts, 2, "posts");
+        Ok(())
+    })
+    .await;
+
+    // The author deletes their own hidden reply; the count of shown ones stays.
+    set_hidden(&e, &format!("/v1/replies/{}", r1.id), true).await.expect(200);
+    e.delete(&format!("/v1/replies/{}", r1.id)).bearer(&fan.token).send().await.expect(204);
+    let listed: HiddenContent = e.admin(e.get("/v1/accounts/veiled/hidden")).send().await.expect_json(200);
+    assert_eq!(listed, HiddenContent::default());
+    eventually(SETTLE, || async {
+        ensure_eq!(e.replies_all(&p0.id, None).await?, vec![r0.clone()], "thread");
+        ensure_eq!(e.post_of(&p0.id).await?.replies, 1, "count");
         Ok(())
     })
     .await;

@@ -115,6 +115,14 @@ impl Lang {
                 "Vous allez un peu vite. Patientez un instant, puis réessayez.",
             ),
             "post_not_found" => ("No such post.", "Cette publication n’existe pas."),
+            "sso_required" => (
+                "Sign in on this site to reply here.",
+                "Connectez-vous sur ce site pour répondre ici.",
+            ),
+            "origin_not_allowed" => (
+                "This site may not write to this account.",
+                "Ce site n’est pas autorisé à écrire sur ce compte.",
+            ),
             _ if !error.message.is_empty() => return error.message.clone(),
             _ => ("Something went wrong. Please try again.", "Une erreur est survenue. Réessayez."),
         };

@@ -16,6 +16,8 @@
 //! Not here: HTTP parsing, authentication and validation (the handlers do them
 //! before calling the hub).
 
+mod hiding;
+
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
 use gazouillis_protocol::keys;
@@ -67,30 +69,43 @@ pub enum Command {
     VerifySso { sso: String },
     ListTokens,
     RevokeToken { id: String },
+    /// Answers 204 when the page's site may write here (see [`send_from`]).
+    CheckOrigin,
+    /// Hides (`hidden: true`) or shows again post `post`, or its reply `reply`.
+    Hide { post: u64, reply: Option<u64>, hidden: bool },
+    ListHidden,
+    /// Reply `seq` of post `post`, hidden or not, if `visitor` wrote it.
+    AuthoredReply { post: u64, seq: u64, visitor: String },
 }
 
 /// Sends a command to the hub of `handle` and returns its answer, already in
 /// API form (status and JSON body).
 pub async fn send(env: &Env, handle: &str, command: &Command) -> ApiResult {
-    request(env, handle, command, None).await
+    request(env, handle, command, Headers::new()).await
+}
+
+/// [`send`] for a visitor's write from a web page: the page's site (its
+/// `Origin`) goes along, for the hub to refuse it unless the account allows it.
+pub async fn send_from(env: &Env, handle: &str, command: &Command, from: &Request) -> ApiResult {
+    let headers = Headers::new();
+    if let Some(origin) = from.headers().get("origin")? {
+        headers.set(ORIGIN_HEADER, &origin)?;
+    }
+    request(env, handle, command, headers).await
 }
 
 /// [`send`] with the brand's authority: a brand token goes along, for the hub
 /// (which keeps the account's tokens) to check before it writes.
 pub async fn send_as(env: &Env, handle: &str, command: &Command, brand: &Brand) -> ApiResult {
-    let token = match brand {
-        Brand::Operator => None,
-        Brand::Token(token) => Some(token.to_string()),
-    };
-    request(env, handle, command, token).await
+    let headers = Headers::new();
+    if let Brand::Token(token) = brand {
+        headers.set(BRAND_TOKEN_HEADER, &token.to_string())?;
+    }
+    request(env, handle, command, headers).await
 }
 
-async fn request(env: &Env, handle: &str, command: &Command, brand_token: Option<String>) -> ApiResult {
+async fn request(env: &Env, handle: &str, command: &Command, headers: Headers) -> ApiResult {
     let body = serde_json::to_string(command).map_err(|_| ErrorCode::Internal)?;
-    let headers = Headers::new();
-    if let Some(token) = brand_token {
-        headers.set(BRAND_TOKEN_HEADER, &token)?;
-    }
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
     let req = Request::new_with_init(&format!("https://hub/{handle}"), &init)?;
@@ -99,6 +114,8 @@ async fn request(env: &Env, handle: &str, command: &Command, brand_token: Option
 
 /// How a brand token reaches the hub (only the Worker calls the hub).
 const BRAND_TOKEN_HEADER: &str = "x-gazouillis-brand-token";
+/// How the site of a visitor's page reaches the hub.
+const ORIGIN_HEADER: &str = "x-gazouillis-origin";
 
 /// Hands a request to the hub of `handle`: a command from [`send`], or a
 /// WebSocket upgrade, which the hub accepts to push the account's events.
@@ -143,6 +160,16 @@ enum View {
 }
 
 impl View {
+    /// The views showing a post: the account (its count), the feed pages it
+    /// is on, the post and every page of its thread.
+    fn of_post(seq: u64, record: &PostRecord) -> Vec<View> {
+        let mut views = vec![View::Account, View::FeedHead, View::FeedPage(keys::page_of(seq)), View::Post(seq)];
+        // Page 0 exists from the post's creation on, even with no reply.
+        let thread_pages = record.next_reply.div_ceil(PAGE).max(1);
+        views.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
+        views
+    }
+
     /// The views a reply's creation or deletion changes: its post (and its
     /// count in the feed), its thread page, and for a visitor's, the index of
     /// what they wrote.
@@ -184,6 +211,19 @@ fn reply_prefix(post: u64) -> String {
 }
 fn reply_key(post: u64, seq: u64) -> String {
     format!("{}{seq:020}", reply_prefix(post))
+}
+/// Hidden posts and replies are kept apart from the shown ones, so that
+/// nothing that builds a view has to skip them.
+const HIDDEN_POSTS: &str = "hidden_post/";
+const HIDDEN_REPLIES: &str = "hidden_reply/";
+fn hidden_post_key(seq: u64) -> String {
+    format!("{HIDDEN_POSTS}{seq:020}")
+}
+fn hidden_reply_prefix(post: u64) -> String {
+    format!("{HIDDEN_REPLIES}{post:020}/")
+}
+fn hidden_reply_key(post: u64, seq: u64) -> String {
+    format!("{}{seq:020}", hidden_reply_prefix(post))
 }
 fn follower_key(visitor: &str) -> String {
     format!("follower/{visitor}")
@@ -231,6 +271,11 @@ impl DurableObject for AccountHub {
         if let Some(token) = req.headers().get(BRAND_TOKEN_HEADER)? {
             if let Err(refused) = self.check_brand_token(&token).await {
                 return refused.into_response();
+            }
+        }
+        if let Some(origin) = req.headers().get(ORIGIN_HEADER)? {
+            if !self.settings().await?.allows_origin(&origin) {
+                return ApiError::from(ErrorCode::OriginNotAllowed).into_response();
             }
         }
         // serde_json, not the JS parser: post numbers are u64, and JS numbers lose them past 2^53.
@@ -286,6 +331,11 @@ impl AccountHub {
             Command::VerifySso { sso } => self.verify_sso(&sso).await,
             Command::ListTokens => self.list_tokens().await,
             Command::RevokeToken { id } => self.revoke_token(&id).await,
+            Command::CheckOrigin => Ok(Response::empty()?.with_status(204)),
+            Command::Hide { post, reply: None, hidden } => self.hide_post(post, hidden).await,
+            Command::Hide { post, reply: Some(seq), hidden } => self.hide_reply(post, seq, hidden).await,
+            Command::ListHidden => self.list_hidden().await,
+            Command::AuthoredReply { post, seq, visitor } => self.authored_reply(post, seq, &visitor).await,
         }
     }
 
@@ -314,8 +364,32 @@ impl AccountHub {
         self.storage().get(ACCOUNT).await?.ok_or_else(|| ErrorCode::AccountNotFound.into())
     }
 
+    /// A shown post.
     async fn post(&self, seq: u64) -> ApiResult<PostRecord> {
         self.storage().get(&post_key(seq)).await?.ok_or_else(|| ErrorCode::PostNotFound.into())
+    }
+
+    /// A post, shown or hidden: its record, and whether it is hidden.
+    async fn any_post(&self, seq: u64) -> ApiResult<(PostRecord, bool)> {
+        if let Some(record) = self.storage().get(&post_key(seq)).await? {
+            return Ok((record, false));
+        }
+        let hidden = self.storage().get(&hidden_post_key(seq)).await?;
+        hidden.map(|record| (record, true)).ok_or_else(|| ErrorCode::PostNotFound.into())
+    }
+
+    /// A reply, shown or hidden: the reply, and whether it is hidden.
+    async fn any_reply(&self, post: u64, seq: u64) -> worker::Result<Option<(Reply, bool)>> {
+        if let Some(reply) = self.storage().get(&reply_key(post, seq)).await? {
+            return Ok(Some((reply, false)));
+        }
+        Ok(self.storage().get(&hidden_reply_key(post, seq)).await?.map(|reply| (reply, true)))
+    }
+
+    /// Stores a post's record where its state says (shown or hidden).
+    async fn put_post(&self, seq: u64, record: &PostRecord, hidden: bool) -> worker::Result<()> {
+        let key = if hidden { hidden_post_key(seq) } else { post_key(seq) };
+        self.storage().put(&key, record).await
     }
 
     async fn create_account(&self, handle: &str, name: String, bio: String) -> ApiResult {
@@ -352,20 +426,20 @@ impl AccountHub {
     }
 
     async fn delete_post(&self, seq: u64) -> ApiResult {
-        let post = self.post(seq).await?;
+        let (post, was_hidden) = self.any_post(seq).await?;
         let mut record = self.account().await?;
-        record.account.posts = record.account.posts.saturating_sub(1);
-        let replies: Vec<(String, Reply)> = self.entries(ListOptions::new().prefix(&reply_prefix(seq))).await?;
+        if !was_hidden {
+            record.account.posts = record.account.posts.saturating_sub(1);
+        }
+        let mut replies: Vec<(String, Reply)> = self.entries(ListOptions::new().prefix(&reply_prefix(seq))).await?;
+        replies.extend(self.entries::<Reply>(ListOptions::new().prefix(&hidden_reply_prefix(seq))).await?);
         let keys: Vec<&str> = replies.iter().map(|(key, _)| key.as_str()).collect();
         for chunk in keys.chunks(128) {
             self.storage().delete_multiple(chunk.to_vec()).await?;
         }
-        self.storage().delete(&post_key(seq)).await?;
+        self.storage().delete_multiple(vec![post_key(seq), hidden_post_key(seq)]).await?;
         self.storage().put(ACCOUNT, record).await?;
-        let mut dirty = vec![View::Account, View::FeedHead, View::FeedPage(keys::page_of(seq)), View::Post(seq)];
-        // Page 0 exists from the post's creation on, even with no reply.
-        let thread_pages = post.next_reply.div_ceil(PAGE).max(1);
-        dirty.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
+        let mut dirty = View::of_post(seq, &post);
         // Each visitor's index of what they wrote loses these replies.
         let visitors = replies.iter().filter(|(_, reply)| !reply.author.is_brand());
         dirty.extend(visitors.filter_map(|(_, r)| Some(View::Authored(r.author.id.clone(), seq, r.id.parse::<ReplyId>().ok()?.seq))));
@@ -423,16 +497,17 @@ impl AccountHub {
     }
 
     async fn delete_reply(&self, post_seq: u64, seq: u64, visitor: Option<String>) -> ApiResult {
-        let mut record = self.post(post_seq).await?;
-        let key = reply_key(post_seq, seq);
-        let reply: Reply = self.storage().get(&key).await?.ok_or(ErrorCode::ReplyNotFound)?;
+        let (mut record, post_hidden) = self.any_post(post_seq).await?;
+        let (reply, was_hidden) = self.any_reply(post_seq, seq).await?.ok_or(ErrorCode::ReplyNotFound)?;
         if visitor.is_some_and(|visitor| visitor != reply.author.id) {
             return Err(ErrorCode::Forbidden.into());
         }
-        record.post.replies = record.post.replies.saturating_sub(1);
+        if !was_hidden {
+            record.post.replies = record.post.replies.saturating_sub(1);
+        }
         let replies = record.post.replies;
-        self.storage().delete(&key).await?;
-        self.storage().put(&post_key(post_seq), record).await?;
+        self.storage().delete_multiple(vec![reply_key(post_seq, seq), hidden_reply_key(post_seq, seq)]).await?;
+        self.put_post(post_seq, &record, post_hidden).await?;
         self.mark_dirty(&View::of_reply(post_seq, seq, &reply.author)).await?;
         self.publish(&Event::ReplyDeleted { id: reply.id, post: reply.post, replies });
         Ok(Response::empty()?.with_status(204))
@@ -598,7 +673,8 @@ impl AccountHub {
             View::Post(seq) => self.storage().get::<PostRecord>(&post_key(*seq)).await?.map(|r| to_json(&r.post)),
             View::Thread(seq, page) => self.thread_page(*seq, *page).await?.map(|view| to_json(&view)),
             View::Following(visitor) => self.storage().get::<bool>(&follower_key(visitor)).await?.map(|_| "1".into()),
-            View::Authored(_, post, seq) => self.storage().get::<Reply>(&reply_key(*post, *seq)).await?.map(|_| "1".into()),
+            // Hidden replies stay in the index: their author may still download or delete them.
+            View::Authored(_, post, seq) => self.any_reply(*post, *seq).await?.map(|_| "1".into()),
         };
         match document {
             Some(document) => kv.put(&key, document)?.execute().await?,

@@ -1,0 +1,70 @@
+//! Hiding: the brand takes a post or a reply out of sight (feeds, threads,
+//! timelines, counts, the live push) without deleting it, and may show it
+//! again. Hidden items are stored under their own keys, so that the views
+//! are built from the shown ones without skipping anything.
+
+use super::{hidden_post_key, hidden_reply_key, post_key, reply_key, AccountHub, PostRecord, View, ACCOUNT, HIDDEN_POSTS, HIDDEN_REPLIES};
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::live::Event;
+use gazouillis_protocol::{ErrorCode, HiddenContent, HiddenState, Post, Reply};
+use worker::ListOptions;
+
+/// Most hidden posts, and most hidden replies, listed at once.
+const LISTED: usize = 500;
+
+impl AccountHub {
+    pub(super) async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult {
+        let (record, was_hidden) = self.any_post(seq).await?;
+        if was_hidden != hidden {
+            let mut account = self.account().await?;
+            account.account.posts = if hidden { account.account.posts.saturating_sub(1) } else { account.account.posts + 1 };
+            let (from, to) = if hidden { (post_key(seq), hidden_post_key(seq)) } else { (hidden_post_key(seq), post_key(seq)) };
+            self.storage().delete(&from).await?;
+            self.storage().put(&to, &record).await?;
+            self.storage().put(ACCOUNT, account).await?;
+            self.mark_dirty(&View::of_post(seq, &record)).await?;
+            self.publish(&if hidden { Event::PostDeleted { id: record.post.id } } else { Event::Post { post: record.post } });
+        }
+        json(200, &HiddenState { hidden })
+    }
+
+    pub(super) async fn hide_reply(&self, post: u64, seq: u64, hidden: bool) -> ApiResult {
+        let (mut record, post_hidden) = self.any_post(post).await?;
+        let (reply, was_hidden) = self.any_reply(post, seq).await?.ok_or(ErrorCode::ReplyNotFound)?;
+        if was_hidden != hidden {
+            let count = &mut record.post.replies;
+            *count = if hidden { count.saturating_sub(1) } else { *count + 1 };
+            let replies = *count;
+            let (from, to) =
+                if hidden { (reply_key(post, seq), hidden_reply_key(post, seq)) } else { (hidden_reply_key(post, seq), reply_key(post, seq)) };
+            self.storage().delete(&from).await?;
+            self.storage().put(&to, &reply).await?;
+            self.put_post(post, &record, post_hidden).await?;
+            self.mark_dirty(&View::of_reply(post, seq, &reply.author)).await?;
+            let event = if hidden {
+                Event::ReplyDeleted { id: reply.id, post: reply.post, replies }
+            } else {
+                Event::Reply { reply, replies }
+            };
+            self.publish(&event);
+        }
+        json(200, &HiddenState { hidden })
+    }
+
+    pub(super) async fn list_hidden(&self) -> ApiResult {
+        self.account().await?;
+        let posts: Vec<PostRecord> = self.values(ListOptions::new().prefix(HIDDEN_POSTS).limit(LISTED)).await?;
+        let replies: Vec<Reply> = self.values(ListOptions::new().prefix(HIDDEN_REPLIES).limit(LISTED)).await?;
+        let posts: Vec<Post> = posts.into_iter().map(|record| record.post).collect();
+        json(200, &HiddenContent { posts, replies })
+    }
+
+    /// For a visitor's download of their data: their reply, even hidden.
+    pub(super) async fn authored_reply(&self, post: u64, seq: u64, visitor: &str) -> ApiResult {
+        match self.any_reply(post, seq).await? {
+            Some((reply, _)) if reply.author.id == visitor => json(200, &reply),
+            _ => Err(ErrorCode::ReplyNotFound.into()),
+        }
+    }
+}
