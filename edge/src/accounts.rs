@@ -4,6 +4,7 @@ use crate::auth::require_operator;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{cached_json, read_json};
 use crate::hub::{self, Command};
+use crate::turnstile;
 use crate::views::Views;
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::limits::MAX_BIO_CHARS;
@@ -37,5 +38,5 @@ pub async fn set_sso(mut req: Request, env: &Env, handle: &str) -> ApiResult {
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let account = Views::new(env)?.account(handle).await?;
-    cached_json(&req, &AccountInfo { account, max_chars: crate::max_chars(env) })
+    cached_json(&req, &AccountInfo { account, max_chars: crate::max_chars(env), turnstile: turnstile::site(env) })
 }

@@ -20,6 +20,16 @@ pub struct AccountInfo {
     #[serde(flatten)]
     pub account: Account,
     pub max_chars: usize,
+    /// Set when a new visitor session needs a solved Turnstile challenge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnstile: Option<TurnstileSite>,
+}
+
+/// How the widget shows the Turnstile challenge: the site key and the script.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TurnstileSite {
+    pub site_key: String,
+    pub script: String,
 }
 
 /// A top-level post by an account.

@@ -59,6 +59,7 @@ async fn live_browser() {
     suite.step("100 concurrent follows: every open widget ends with 100", concurrent_follows).await;
     suite.step("after a cut, posts made meanwhile appear once each", catch_up_after_cut).await;
     suite.step("WebSocket refused: posts arrive by polling, with no alarm", polling_fallback).await;
+    suite.step("a page opened right after a post shows it, though its first read may predate it", opened_after_post).await;
     suite.step("the brand's reply is verified; a visitor deletes their own, live for all", brand_and_delete).await;
     suite.step("a customer signed in on the site replies without a name prompt, marked customer", sso_customer).await;
     // Last: it makes the account premoderated.
@@ -236,6 +237,21 @@ async fn polling_fallback(ctx: Arc<Ctx>) {
     })
     .await;
     assert_eq!(c.count(".gz-error").await.unwrap(), 0, "an error shown while polling");
+}
+
+async fn opened_after_post(ctx: Arc<Ctx>) {
+    let (a, e) = (&ctx.a, &ctx.edge);
+    let post = e.create_post("acme", "Just posted, and the page opened at once").await;
+    a.goto(&ctx.page("/index.html")).await;
+    eventually(SETTLE, || async {
+        // Caught up after the first read, it may wait behind "1 new post".
+        if a.count("button.gz-new-posts").await? > 0 {
+            a.click("button.gz-new-posts").await?;
+        }
+        ensure_eq!(ids(&a.posts().await?).first(), Some(&post.id), "top post");
+        Ok(())
+    })
+    .await;
 }
 
 async fn brand_and_delete(ctx: Arc<Ctx>) {

@@ -121,8 +121,12 @@ impl Api {
         decode(&self.send("POST", "/v1/session/sso", Some(body), None).await?)
     }
 
-    pub async fn create_session(&self, name: String) -> Result<Session, ApiError> {
-        decode(&self.send("POST", "/v1/session", Some(object(&[("name", name.into())])), None).await?)
+    /// An anonymous visitor's session; `turnstile`: the token of the solved
+    /// challenge, when the API asks for one.
+    pub async fn create_session(&self, name: String, turnstile: Option<String>) -> Result<Session, ApiError> {
+        let mut fields = vec![("name", JsValue::from(name))];
+        fields.extend(turnstile.map(|token| ("turnstile", JsValue::from(token))));
+        decode(&self.send("POST", "/v1/session", Some(object(&fields)), None).await?)
     }
 
     pub async fn follow(&self, handle: &str, call: FollowCall, token: &str) -> Result<FollowState, ApiError> {

@@ -119,6 +119,14 @@ impl Lang {
                 "Sign in on this site to reply here.",
                 "Connectez-vous sur ce site pour répondre ici.",
             ),
+            "turnstile_failed" | "turnstile_required" => (
+                "The check that you are not a robot did not pass. Please try again.",
+                "La vérification anti-robot n’a pas abouti. Réessayez.",
+            ),
+            "turnstile_unavailable" => (
+                "The check that you are not a robot is unavailable. Try again later.",
+                "La vérification anti-robot est indisponible. Réessayez plus tard.",
+            ),
             "origin_not_allowed" => (
                 "This site may not write to this account.",
                 "Ce site n’est pas autorisé à écrire sur ce compte.",

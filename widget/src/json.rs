@@ -7,7 +7,7 @@
 
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
-use gazouillis_protocol::{Account, AccountInfo, Author, Badge, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use gazouillis_protocol::{Account, AccountInfo, Author, Badge, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session, TurnstileSite};
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -58,7 +58,10 @@ impl Decode for Account {
 impl Decode for AccountInfo {
     fn decode(v: &JsValue) -> Option<Self> {
         let max_chars = count(v, "max_chars").map_or(DEFAULT_MAX_CHARS, |n| n as usize);
-        Some(AccountInfo { account: Account::decode(v)?, max_chars })
+        let turnstile = Reflect::get(v, &"turnstile".into()).ok().filter(|t| t.is_object()).and_then(|t| {
+            Some(TurnstileSite { site_key: string(&t, "site_key")?, script: string(&t, "script")? })
+        });
+        Some(AccountInfo { account: Account::decode(v)?, max_chars, turnstile })
     }
 }
 

@@ -23,6 +23,7 @@ mod post;
 mod reply_box;
 mod status;
 mod thread;
+mod turnstile;
 mod widget;
 
 use crate::account::AccountHeader;
@@ -90,6 +91,7 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl In
             match first_view(widget, &handle.get_value(), post.get_value(), posts).await {
                 Ok(loaded) => {
                     widget.max_chars.set(loaded.max_chars);
+                    widget.turnstile.set_value(loaded.turnstile);
                     account.set(Some(loaded.account));
                     status.set(Status::Idle);
                 }

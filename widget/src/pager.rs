@@ -37,6 +37,8 @@ struct Paging {
     next: RwSignal<Option<String>>,
     /// Whether a first page has loaded.
     loaded: StoredValue<bool>,
+    /// The newest item named by a live hello that came before the first page.
+    early_hello: StoredValue<Option<String>>,
     /// The cursor of the last load asked for, to retry it.
     asked: StoredValue<Option<String>>,
     /// The page polls ask for again, with its last ETag: the first page of a
@@ -63,6 +65,7 @@ impl<P: Page> Pager<P> {
                 status: RwSignal::new(Status::Idle),
                 next: RwSignal::new(None),
                 loaded: StoredValue::new(false),
+                early_hello: StoredValue::new(None),
                 asked: StoredValue::new(None),
                 watched: StoredValue::new((None, None)),
             },
@@ -107,7 +110,15 @@ impl<P: Page> Pager<P> {
         if !newest_first || cursor.is_none() {
             watched.set_value((cursor, etag));
         }
+        let first = !loaded.get_value();
         loaded.set_value(true);
+        // The first page may be older than the hello (KV views lag the hub
+        // by up to a second): catch up when it lacks the newest item named.
+        if let Some(newest) = self.paging.early_hello.try_update_value(Option::take).flatten() {
+            if first && !self.knows(&newest) {
+                self.catch_up(Some(newest));
+            }
+        }
         (known, next_cursor)
     }
 
@@ -161,10 +172,12 @@ impl<P: Page> Pager<P> {
     /// may have missed. A newest-first list reads back page by page until it
     /// meets an item it knows, and again a second later while `newest` (the
     /// newest item the hub named) is not there yet; an oldest-first list
-    /// reads its watched page again. Nothing is read before the first page.
+    /// reads its watched page again. Nothing is read before the first page:
+    /// the newest item named then is checked once that page is there.
     pub fn catch_up(self, newest: Option<String>) {
         let paging = self.paging;
         if !paging.loaded.get_value() {
+            paging.early_hello.set_value(newest);
             return;
         }
         spawn_local(async move {

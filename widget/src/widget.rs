@@ -5,7 +5,7 @@
 use crate::api::{Api, ApiError};
 use crate::i18n::Lang;
 use crate::live::Live;
-use gazouillis_protocol::Session;
+use gazouillis_protocol::{Session, TurnstileSite};
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -21,6 +21,8 @@ pub struct Widget {
     pub live: Live,
     /// The most characters a reply may hold, as the API says.
     pub max_chars: RwSignal<usize>,
+    /// The Turnstile challenge a new session needs, if the API asks for one.
+    pub turnstile: StoredValue<Option<TurnstileSite>>,
     /// The account, and the SSO token the page gave for its signed-in customer.
     handle: String,
     pub sso: Option<String>,
@@ -33,7 +35,9 @@ impl Widget {
         let session = shared_session(api.base());
         let live = Live::of(api.base(), handle);
         let max_chars = RwSignal::new(DEFAULT_MAX_CHARS);
-        let widget = Widget { api, lang, session, live, max_chars, handle: handle.to_owned(), sso, host: StoredValue::new_local(host) };
+        let turnstile = StoredValue::new(None);
+        let host = StoredValue::new_local(host);
+        let widget = Widget { api, lang, session, live, max_chars, turnstile, handle: handle.to_owned(), sso, host };
         Box::leak(Box::new(widget))
     }
 
@@ -63,7 +67,7 @@ impl Widget {
             None => {
                 let session = match &self.sso {
                     Some(sso) => self.api.create_sso_session(&self.handle, sso).await?,
-                    None => self.api.create_session(name).await?,
+                    None => self.api.create_session(name, self.solve_turnstile().await?).await?,
                 };
                 self.keep_session(Some(session.clone()));
                 session
@@ -74,6 +78,15 @@ impl Widget {
             self.keep_session(None);
         }
         result
+    }
+
+    /// The token of a solved Turnstile challenge, shown in the widget, when
+    /// the API asks for one.
+    async fn solve_turnstile(&self) -> Result<Option<String>, ApiError> {
+        let Some(site) = self.turnstile.get_value() else { return Ok(None) };
+        let root = self.host.with_value(|host| host.shadow_root());
+        let root = root.ok_or_else(|| ApiError { code: "turnstile_failed".to_owned(), message: String::new() })?;
+        crate::turnstile::solve(&site, &root).await.map(Some)
     }
 
     /// With an `sso` attribute, signs the customer in at once (unless the page's
