@@ -2236,6 +2236,8 @@ async fn run_cases(e: &Edge, cases: &[Case]) -> Vec<String> {
 struct Answer {
     status: u16,
     content_type: String,
+    /// Its `access-control-allow-origin`.
+    allow_origin: Option<String>,
     body: Vec<u8>,
     /// Why the body ended early, if the connection dropped in the middle of it.
     cut: Option<String>,
@@ -2278,15 +2280,15 @@ async fn run_case(e: &Edge, case: &Case) -> Result<(), String> {
             return Ok(());
         }
     }
-    check(&answer, case.expect).map_err(|why| {
+    check(&answer, case).map_err(|why| {
         let server_error = if answer.status >= 500 { " (5xx!)" } else { "" };
         let cut = answer.cut.as_ref().map(|cut| format!(" (body cut: {cut})")).unwrap_or_default();
         format!("{}\n      {why}{server_error}: {} {}{cut}", case.label(), answer.status, shorten(&answer.body, 300))
     })
 }
 
-fn check(answer: &Answer, expect: Expect) -> Result<(), String> {
-    match expect {
+fn check(answer: &Answer, case: &Case) -> Result<(), String> {
+    match case.expect {
         Expect::Error(status, code) => {
             ensure!(answer.status == status, "expected {status} {code}, got");
             ensure!(answer.content_type.starts_with("application/json"), "content-type {:?}, got", answer.content_type);
@@ -2302,6 +2304,17 @@ fn check(answer: &Answer, expect: Expect) -> Result<(), String> {
         Expect::Empty(status) => {
             ensure!(answer.status == status, "expected {status}, got");
             ensure!(answer.body.is_empty(), "expected no body, got");
+        }
+    }
+    if case.method == Method::OPTIONS {
+        // A preflight let through names the sites that may write; a refused
+        // one names none, so that the browser does not send the write.
+        match (case.expect, &answer.allow_origin) {
+            (Expect::Error(..), Some(origin)) => {
+                return Err(format!("access-control-allow-origin {origin:?} on a refused preflight, got"));
+            }
+            (Expect::Empty(_), None) => return Err("no access-control-allow-origin, got".into()),
+            _ => {}
         }
     }
     Ok(())
@@ -2330,7 +2343,8 @@ async fn send(e: &Edge, case: &Case) -> Result<Answer, String> {
         Err(e) => e.to_string(),
     })?;
     let content_type = resp.header("content-type").unwrap_or_default();
-    Ok(Answer { status: resp.status, content_type, body: resp.body, cut: None })
+    let allow_origin = resp.header("access-control-allow-origin");
+    Ok(Answer { status: resp.status, content_type, allow_origin, body: resp.body, cut: None })
 }
 
 /// A request written byte for byte on a socket.
@@ -2418,9 +2432,10 @@ fn read_answer(reader: &mut impl BufRead) -> Result<Answer, String> {
         }
     }
     let content_type = headers.get("content-type").cloned().unwrap_or_default();
+    let allow_origin = headers.get("access-control-allow-origin").cloned();
     let mut body = Vec::new();
     let cut = read_body(reader, status, &headers, &mut body).err();
-    Ok(Answer { status, content_type, body, cut })
+    Ok(Answer { status, content_type, allow_origin, body, cut })
 }
 
 fn read_body(
