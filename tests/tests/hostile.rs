@@ -365,14 +365,14 @@ async fn seed(w: Arc<World>) {
         (issue(ACME, "Community manager").await, issue(ACME, "Former agency").await, issue(OTHER, "Other's CM").await);
     e.admin(e.delete(&format!("/v1/accounts/{ACME}/tokens/{}", revoked.id))).send().await.expect(204);
     e.admin(e.put("/v1/accounts/acme/sso")).json(&json!({"secret": SSO_SECRET})).send().await.expect(204);
-    let zoe: Session =
-        e.post("/v1/session/sso").raw(sso_sign_in(ACME, &CUSTOMER_SSO)).send().await.expect_json(201);
+    let zoe: Session = e.post("/v1/session/sso").raw(sso_sign_in(ACME, &CUSTOMER_SSO)).send().await.expect_json(201);
     assert_eq!(zoe.visitor.name, CUSTOMER_NAME, "the customer's name, from acme's site");
     e.reply(&zoe.token, "acme-4", "Is it in stock?").await;
     e.admin(e.put("/v1/accounts/acme/settings")).json(&acme_settings()).send().await.expect(200);
-    for (who, post, text, id) in
-        [(&cleo, "acme-4", "Quelle ARNAQUE !", QUEUED), (&dan, "acme-5", "cheaper at https://elsewhere.example", QUEUED_LINK)]
-    {
+    for (who, post, text, id) in [
+        (&cleo, "acme-4", "Quelle ARNAQUE !", QUEUED),
+        (&dan, "acme-5", "cheaper at https://elsewhere.example", QUEUED_LINK),
+    ] {
         let reply = e.post(&format!("/v1/posts/{post}/replies")).bearer(&who.token).json(&json!({"text": text}));
         assert_eq!(reply.send().await.expect_json::<Pending>(202).id, id, "{text:?} queued as");
     }
@@ -567,16 +567,8 @@ enum Area {
 }
 
 impl Area {
-    const ALL: [Area; 8] = [
-        Area::Bodies,
-        Area::Text,
-        Area::Sizes,
-        Area::Paths,
-        Area::Lists,
-        Area::Tokens,
-        Area::Origins,
-        Area::Methods,
-    ];
+    const ALL: [Area; 8] =
+        [Area::Bodies, Area::Text, Area::Sizes, Area::Paths, Area::Lists, Area::Tokens, Area::Origins, Area::Methods];
 
     fn name(self) -> &'static str {
         match self {
@@ -1222,43 +1214,32 @@ impl Matrix<'_> {
     /// where a body taken would still store nothing (an account that exists,
     /// or one or a post that does not): these cases do not change one thing.
     fn array_bodies(&self) -> Vec<Case> {
-        let mallory = self.seed.mallory.token.as_str();
-        let sign_in = json!([GHOST, *CUSTOMER_SSO]).to_string();
-        let cases: [(&str, Method, &str, Option<&str>, &str); 11] = [
-            ("an account whose handle is taken", Method::POST, "/v1/accounts", Some(self.admin), r#"["acme","Evil","x"]"#),
-            ("a post of an unknown account", Method::POST, "/v1/accounts/ghost/posts", Some(self.admin), r#"["hi"]"#),
-            ("a reply to an unknown post", Method::POST, "/v1/posts/ghost-0/replies", Some(mallory), r#"["hi"]"#),
-            ("a session", Method::POST, "/v1/session", None, r#"["Mallory"]"#),
-            ("a brand token of an unknown account", Method::POST, "/v1/accounts/ghost/tokens", Some(self.admin), r#"["x"]"#),
-            ("no setting, of an unknown account", Method::PUT, "/v1/accounts/ghost/settings", Some(self.admin), "[]"),
-            (
-                "premoderation, of an unknown account",
-                Method::PUT,
-                "/v1/accounts/ghost/settings",
-                Some(self.admin),
-                r#"["premoderated"]"#,
-            ),
-            (
-                "an SSO secret of an unknown account",
-                Method::PUT,
-                "/v1/accounts/ghost/sso",
-                Some(self.admin),
-                r#"["an-intruder-sets-this-secret"]"#,
-            ),
-            ("an SSO sign-in to an unknown account", Method::POST, "/v1/session/sso", None, sign_in.as_str()),
-            ("hiding an unknown post", Method::PUT, "/v1/posts/ghost-0/hidden", Some(self.admin), "[true]"),
-            ("hiding an unknown reply", Method::PUT, "/v1/replies/ghost-0-0/hidden", Some(self.admin), "[true]"),
+        let array = |what: &str, method: Method, path: &str, body: &str| {
+            Case::new(Area::Bodies, format!("the body as a JSON array: {what}"), method, path)
+                .body(body)
+                .error(400, "malformed_json")
+                .edge_bug(ARRAY_BODIES)
+        };
+        let as_operator = [
+            ("an account whose handle is taken", Method::POST, "/v1/accounts", r#"["acme","Evil","x"]"#),
+            ("a post of an unknown account", Method::POST, "/v1/accounts/ghost/posts", r#"["hi"]"#),
+            ("a brand token of an unknown account", Method::POST, "/v1/accounts/ghost/tokens", r#"["x"]"#),
+            ("no setting, of an unknown account", Method::PUT, "/v1/accounts/ghost/settings", "[]"),
+            ("premoderation, of an unknown account", Method::PUT, "/v1/accounts/ghost/settings", r#"["premoderated"]"#),
+            ("an SSO secret of an unknown account", Method::PUT, "/v1/accounts/ghost/sso", r#"["long-enough-secret"]"#),
+            ("hiding an unknown post", Method::PUT, "/v1/posts/ghost-0/hidden", "[true]"),
+            ("hiding an unknown reply", Method::PUT, "/v1/replies/ghost-0-0/hidden", "[true]"),
         ];
-        cases
+        let mut cases: Vec<Case> = as_operator
             .into_iter()
-            .map(|(what, method, path, token, body)| {
-                Case::new(Area::Bodies, format!("the body as a JSON array: {what}"), method, path)
-                    .authorization(token.map(|token| format!("Bearer {token}")))
-                    .body(body)
-                    .error(400, "malformed_json")
-                    .edge_bug(ARRAY_BODIES)
-            })
-            .collect()
+            .map(|(what, method, path, body)| array(what, method, path, body).bearer(self.admin))
+            .collect();
+        let reply = array("a reply to an unknown post", Method::POST, "/v1/posts/ghost-0/replies", r#"["hi"]"#);
+        cases.push(reply.bearer(&self.seed.mallory.token));
+        cases.push(array("a session", Method::POST, "/v1/session", r#"["Mallory"]"#));
+        let sign_in = json!([GHOST, *CUSTOMER_SSO]).to_string();
+        cases.push(array("an SSO sign-in to an unknown account", Method::POST, "/v1/session/sso", &sign_in));
+        cases
     }
 
     /// Text the rules refuse: 422 with the rule's code; invalid settings;
@@ -1306,7 +1287,9 @@ impl Matrix<'_> {
                 }
             }
             Takes::SsoSecret => {
-                for (what, secret) in [("empty", ""), ("a space", " "), ("NUL", "\0"), ("15 characters", "fifteen-chars-!")] {
+                for (what, secret) in
+                    [("empty", ""), ("a space", " "), ("NUL", "\0"), ("15 characters", "fifteen-chars-!")]
+                {
                     let short = self.base(route, Area::Text, format!("secret: {what}"));
                     cases.push(short.body(body_with_str(route.takes, "secret", secret)).error(400, "bad_request"));
                 }
@@ -1334,26 +1317,20 @@ impl Matrix<'_> {
         }
         let label = main_label(takes);
         let valid = valid_body(takes);
-        // Exactly MAX_BODY_BYTES: read, then judged by the route's rules.
-        let (fill, status, code) = match takes {
-            Takes::Account => ("bio", 422, "text_too_long"),
-            Takes::Session | Takes::TokenName => ("name", 422, "invalid_name"),
-            Takes::Settings => ("blocked_words", 422, "invalid_settings"),
-            Takes::SsoSignIn => ("sso", 401, "unauthorized"),
-            Takes::Hidden => ("hidden", 400, "malformed_json"),
+        // Exactly MAX_BODY_BYTES: read whole, then judged by the route's rules.
+        let up_to_limit = |body: &dyn Fn(&str) -> Vec<u8>| body(&"a".repeat(MAX_BODY_BYTES - body("").len()));
+        let in_main = |value: &str| with_main_str(takes, value);
+        let (mut at_limit, status, code) = match takes {
+            Takes::Account => (up_to_limit(&|bio| body_with_str(takes, "bio", bio)), 422, "text_too_long"),
+            Takes::Session | Takes::TokenName => (up_to_limit(&in_main), 422, "invalid_name"),
+            Takes::Settings => (up_to_limit(&in_main), 422, "invalid_settings"),
+            Takes::SsoSignIn => (up_to_limit(&in_main), 401, "unauthorized"),
+            // A string where a boolean goes.
+            Takes::Hidden => (up_to_limit(&in_main), 400, "malformed_json"),
             // A long secret is a good one: a short one, padded with spaces.
-            Takes::SsoSecret => ("", 400, "bad_request"),
-            _ => ("text", 422, "text_too_long"),
+            Takes::SsoSecret => (body_with_str(takes, "secret", "short"), 400, "bad_request"),
+            _ => (up_to_limit(&in_main), 422, "text_too_long"),
         };
-        let filled = |value: &str| match fill {
-            "" => body_with_str(takes, "secret", "short"),
-            field if field == main_field(takes) => with_main_str(takes, value),
-            field => body_with_str(takes, field, value),
-        };
-        let mut at_limit = filled("");
-        if !fill.is_empty() {
-            at_limit = filled(&"a".repeat(MAX_BODY_BYTES - at_limit.len()));
-        }
         at_limit.resize(MAX_BODY_BYTES, b' ');
         let case = |what: &str| self.base(route, Area::Sizes, what);
         vec![
@@ -1734,16 +1711,23 @@ impl Matrix<'_> {
         };
         let now = now_seconds();
         let far = now + 3600 * 24 * 30;
-        let customer = |sub: &str, name: &str, exp| Claims { sub: sub.into(), name: name.into(), exp, customer_of: None };
+        let customer =
+            |sub: &str, name: &str, exp| Claims { sub: sub.into(), name: name.into(), exp, customer_of: None };
         let good: &str = &CUSTOMER_SSO;
         let (payload, signature) = good.split_once('.').expect("an SSO token has a dot");
         let payload_of = |claims| sso_token(claims, "any").split_once('.').unwrap().0.to_owned();
         let mut cases: Vec<Case> = [
             ("empty", String::new()),
             ("garbage", "garbage".into()),
-            ("signed with another secret", sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), "not-acme-s-0123456789")),
+            (
+                "signed with another secret",
+                sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), "not-acme-s-0123456789"),
+            ),
             ("signed with an empty secret", sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), "")),
-            ("signed with the edge's session secret", sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), self.secret)),
+            (
+                "signed with the edge's session secret",
+                sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), self.secret),
+            ),
             ("a visitor's session token", self.seed.mallory.token.clone()),
             ("the admin token", self.admin.into()),
             ("acme's brand token", self.seed.acme_cm.token.clone()),
@@ -1769,7 +1753,9 @@ impl Matrix<'_> {
         .into_iter()
         .map(|(what, sso)| case(what, ACME, &sso).error(401, "unauthorized"))
         .collect();
-        cases.push(case("acme's good token, for other (which has no SSO secret)", OTHER, good).error(401, "unauthorized"));
+        cases.push(
+            case("acme's good token, for other (which has no SSO secret)", OTHER, good).error(401, "unauthorized"),
+        );
         cases.push(case("acme's good token, for an unknown account", GHOST, good).error(404, "account_not_found"));
         for (what, name) in [("empty", ""), ("NUL", "a\0b"), ("right-to-left override", "\u{202E}eoZ")]
             .into_iter()
@@ -1798,19 +1784,28 @@ impl Matrix<'_> {
             show("acme's hidden reply, no token", &reply).error(401, "unauthorized"),
             show("acme's hidden reply, as its author", &reply).bearer(&seed.dan.token).error(403, "forbidden"),
             show("acme's hidden reply, as another visitor", &reply).bearer(&seed.mallory.token).error(403, "forbidden"),
-            show("acme's hidden reply, with other's brand token", &reply).bearer(&seed.other_cm.token).error(403, "forbidden"),
+            show("acme's hidden reply, with other's brand token", &reply)
+                .bearer(&seed.other_cm.token)
+                .error(403, "forbidden"),
             show("acme's hidden reply, with acme's revoked brand token", &reply)
                 .bearer(&seed.revoked.token)
                 .error(401, "unauthorized"),
             show("other's hidden post, no token", &post).error(401, "unauthorized"),
             show("other's hidden post, as a visitor", &post).bearer(&seed.mallory.token).error(403, "forbidden"),
-            show("other's hidden post, with acme's brand token", &post).bearer(&seed.acme_cm.token).error(403, "forbidden"),
+            show("other's hidden post, with acme's brand token", &post)
+                .bearer(&seed.acme_cm.token)
+                .error(403, "forbidden"),
             delete("no token").error(401, "unauthorized"),
             delete("as another visitor").bearer(&seed.mallory.token).error(403, "forbidden"),
             delete("with other's brand token").bearer(&seed.other_cm.token).error(403, "forbidden"),
-            Case::new(Area::Tokens, "other's hidden list, with acme's brand token", Method::GET, "/v1/accounts/other/hidden")
-                .bearer(&seed.acme_cm.token)
-                .error(403, "forbidden"),
+            Case::new(
+                Area::Tokens,
+                "other's hidden list, with acme's brand token",
+                Method::GET,
+                "/v1/accounts/other/hidden",
+            )
+            .bearer(&seed.acme_cm.token)
+            .error(403, "forbidden"),
         ]
     }
 
@@ -1963,7 +1958,6 @@ impl Matrix<'_> {
         cases
     }
 }
-
 
 // ----- the hostile values -----
 
