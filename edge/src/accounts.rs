@@ -7,12 +7,12 @@ use crate::hub::{self, Command};
 use crate::turnstile;
 use crate::views::Views;
 use gazouillis_protocol::ids::is_handle;
-use gazouillis_protocol::limits::MAX_BIO_CHARS;
+use gazouillis_protocol::limits::{MAX_BIO_CHARS, MIN_SSO_SECRET_CHARS};
 use gazouillis_protocol::{check_name, check_text, AccountInfo, ErrorCode, NewAccount, SsoSecret};
 use worker::{Env, Request};
 
 pub async fn create(mut req: Request, env: &Env) -> ApiResult {
-    require_operator(&req, env)?;
+    require_operator(&req, env).await?;
     let new: NewAccount = read_json(&mut req).await?;
     if !is_handle(&new.handle) {
         return Err(ErrorCode::InvalidHandle.into());
@@ -28,10 +28,11 @@ pub async fn create(mut req: Request, env: &Env) -> ApiResult {
 /// `PUT /v1/accounts/{handle}/sso` `{secret}`: the secret the company's site
 /// signs its customers' SSO tokens with (operator only).
 pub async fn set_sso(mut req: Request, env: &Env, handle: &str) -> ApiResult {
-    require_operator(&req, env)?;
+    require_operator(&req, env).await?;
     let new: SsoSecret = read_json(&mut req).await?;
-    if new.secret.len() < 16 {
-        return Err(ApiError::with_message(ErrorCode::BadRequest, "An SSO secret is at least 16 characters."));
+    if new.secret.chars().count() < MIN_SSO_SECRET_CHARS {
+        let message = format!("An SSO secret is at least {MIN_SSO_SECRET_CHARS} characters.");
+        return Err(ApiError::with_message(ErrorCode::BadRequest, message));
     }
     hub::send(env, handle, &Command::SetSsoSecret { secret: new.secret }).await
 }

@@ -4,8 +4,9 @@
 //! signed with `SESSION_SECRET`). A valid token of the wrong role gets 403;
 //! no token, or one that is none of these, 401.
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::bearer;
+use crate::hub::{self, Command};
 use gazouillis_protocol::token::{self, same, Claims};
 use gazouillis_protocol::{BrandToken, ErrorCode};
 use worker::{Date, Env, Request};
@@ -61,30 +62,47 @@ pub enum Brand {
     Token(BrandToken),
 }
 
+/// Refuses a call `caller`'s role may not make: 403, unless the caller is a
+/// brand token its account's hub does not know (forged, revoked, or of no
+/// account), which gets 401 like any invalid token. Only the hub keeps brand
+/// tokens, so it is asked, on this refusal path only.
+async fn refuse(env: &Env, caller: Caller) -> ApiError {
+    if let Caller::Brand(token) = caller {
+        let handle = token.handle.clone();
+        match hub::send_as(env, &handle, &Command::Check, &Brand::Token(token)).await {
+            Ok(answer) if answer.status_code() == 401 => return ErrorCode::Unauthorized.into(),
+            Err(err) => return err,
+            Ok(_) => {}
+        }
+    }
+    ErrorCode::Forbidden.into()
+}
+
 /// Allows the operator only (creating accounts, issuing brand tokens).
-pub fn require_operator(req: &Request, env: &Env) -> ApiResult<()> {
+pub async fn require_operator(req: &Request, env: &Env) -> ApiResult<()> {
     match caller(req, env)? {
         Caller::Operator => Ok(()),
-        _ => Err(ErrorCode::Forbidden.into()),
+        other => Err(refuse(env, other).await),
     }
 }
 
 /// Allows the brand of account `handle`: the operator, or a brand token for
-/// that account (a token for another account is refused with 403).
-pub fn require_brand(req: &Request, env: &Env, handle: &str) -> ApiResult<Brand> {
+/// that account (a token for another account is refused with 403). The
+/// account's hub checks the token itself before it acts.
+pub async fn require_brand(req: &Request, env: &Env, handle: &str) -> ApiResult<Brand> {
     match caller(req, env)? {
         Caller::Operator => Ok(Brand::Operator),
         Caller::Brand(token) if token.handle == handle => Ok(Brand::Token(token)),
-        _ => Err(ErrorCode::Forbidden.into()),
+        other => Err(refuse(env, other).await),
     }
 }
 
 /// The visitor behind a valid session token; the brand does not follow or
 /// read a timeline as a visitor (403).
-pub fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {
+pub async fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {
     match caller(req, env)? {
         Caller::Visitor(claims) => Ok(claims),
-        _ => Err(ErrorCode::Forbidden.into()),
+        other => Err(refuse(env, other).await),
     }
 }
 
@@ -94,10 +112,10 @@ pub enum Writer {
     Brand(Brand),
 }
 
-pub fn require_writer(req: &Request, env: &Env, handle: &str) -> ApiResult<Writer> {
+pub async fn require_writer(req: &Request, env: &Env, handle: &str) -> ApiResult<Writer> {
     match caller(req, env)? {
         Caller::Visitor(claims) => Ok(Writer::Visitor(claims)),
-        _ => require_brand(req, env, handle).map(Writer::Brand),
+        _ => require_brand(req, env, handle).await.map(Writer::Brand),
     }
 }
 

@@ -26,7 +26,7 @@ pub async fn preflight(req: &Request, env: &Env) -> worker::Result<Response> {
     let headers = Headers::new();
     match (origin, account) {
         (Some(origin), Some(handle)) => {
-            let answer = hub::send_from(env, &handle, &Command::CheckOrigin, req).await;
+            let answer = hub::send_from(env, &handle, &Command::Check, req).await;
             match answer {
                 Ok(answer) if answer.status_code() == 204 => {}
                 Ok(refused) => return Ok(refused),

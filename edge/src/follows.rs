@@ -9,7 +9,7 @@ use gazouillis_protocol::FollowState;
 use worker::{Env, Request};
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
-    let visitor = require_visitor(&req, env)?;
+    let visitor = require_visitor(&req, env).await?;
     let views = Views::new(env)?;
     let followers = views.account(handle).await?.followers;
     let following = views.follows(&visitor.sub, handle).await?;
@@ -18,6 +18,6 @@ pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
 
 /// Follows (`true`) or unfollows: the hub counts, so doing it twice counts once.
 pub async fn set(req: Request, env: &Env, handle: &str, follow: bool) -> ApiResult {
-    let visitor = require_visitor(&req, env)?;
+    let visitor = require_visitor(&req, env).await?;
     hub::send_from(env, handle, &Command::Follow { visitor: visitor.sub, follow }, &req).await
 }

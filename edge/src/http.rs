@@ -26,6 +26,11 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
             }
         }
     }
+    // Every body is an object: serde would also read a struct from an array
+    // of its field values.
+    if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::with_message(ErrorCode::MalformedJson, "The request body must be a JSON object."));
+    }
     serde_json::from_slice(&body)
         .map_err(|err| ApiError::with_message(ErrorCode::MalformedJson, format!("The request body is not the JSON this call expects: {err}.")))
 }

@@ -10,7 +10,7 @@ use gazouillis_protocol::{Erased, MyData, ReplyId, Visitor};
 use worker::{Env, Request};
 
 pub async fn export(req: Request, env: &Env) -> ApiResult {
-    let visitor = require_visitor(&req, env)?;
+    let visitor = require_visitor(&req, env).await?;
     let views = Views::new(env)?;
     let authored = views.authored(&visitor.sub).await?;
     let mut replies = views.replies(&authored).await?;
@@ -31,7 +31,7 @@ pub async fn export(req: Request, env: &Env) -> ApiResult {
 /// Deletes every reply of the visitor and every follow, through each
 /// account's hub, so counts and the live push follow.
 pub async fn erase(req: Request, env: &Env) -> ApiResult {
-    let visitor = require_visitor(&req, env)?;
+    let visitor = require_visitor(&req, env).await?;
     let views = Views::new(env)?;
     let mut erased = Erased { replies: 0, follows: 0 };
     for id in views.authored(&visitor.sub).await? {

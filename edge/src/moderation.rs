@@ -10,13 +10,14 @@ use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::read_json;
 use crate::hub::{self, Command};
+use gazouillis_protocol::ids::queue_number;
 use gazouillis_protocol::moderation::Settings;
 use gazouillis_protocol::{ErrorCode, HiddenState, PostId, ReplyId};
 use worker::{Env, Request};
 
 /// Runs a brand command on the account's hub.
 async fn as_brand(req: &Request, env: &Env, handle: &str, command: Command) -> ApiResult {
-    let brand = require_brand(req, env, handle)?;
+    let brand = require_brand(req, env, handle).await?;
     hub::send_as(env, handle, &command, &brand).await
 }
 
@@ -25,7 +26,7 @@ pub async fn get_settings(req: Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 pub async fn put_settings(mut req: Request, env: &Env, handle: &str) -> ApiResult {
-    require_brand(&req, env, handle)?;
+    require_brand(&req, env, handle).await?;
     let settings: Settings = read_json(&mut req).await?;
     let settings = settings.normalized().ok_or(ErrorCode::InvalidSettings)?;
     as_brand(&req, env, handle, Command::PutSettings { settings }).await
@@ -36,13 +37,13 @@ pub async fn queue(req: Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 pub async fn decide(req: Request, env: &Env, handle: &str, id: &str, approve: bool) -> ApiResult {
-    let id = id.parse().map_err(|_| ErrorCode::InvalidId)?;
+    let id = queue_number(id).ok_or(ErrorCode::InvalidId)?;
     as_brand(&req, env, handle, Command::Decide { id, approve }).await
 }
 
 /// Hides a post (`reply: None`) or one of its replies, or shows it again.
 pub async fn hide(mut req: Request, env: &Env, post: &PostId, reply: Option<u64>) -> ApiResult {
-    require_brand(&req, env, &post.handle)?;
+    require_brand(&req, env, &post.handle).await?;
     let state: HiddenState = read_json(&mut req).await?;
     as_brand(&req, env, &post.handle, Command::Hide { post: post.seq, reply, hidden: state.hidden }).await
 }

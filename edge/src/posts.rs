@@ -28,7 +28,7 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
-    let brand = require_brand(&req, env, handle)?;
+    let brand = require_brand(&req, env, handle).await?;
     let new: NewText = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
     hub::send_as(env, handle, &Command::CreatePost { text }, &brand).await
@@ -39,6 +39,6 @@ pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
 }
 
 pub async fn delete(req: Request, env: &Env, id: &PostId) -> ApiResult {
-    let brand = require_brand(&req, env, &id.handle)?;
+    let brand = require_brand(&req, env, &id.handle).await?;
     hub::send_as(env, &id.handle, &Command::DeletePost { seq: id.seq }, &brand).await
 }

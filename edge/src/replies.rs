@@ -33,7 +33,7 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
 }
 
 pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
-    let writer = require_writer(&req, env, &post.handle)?;
+    let writer = require_writer(&req, env, &post.handle).await?;
     let new: NewText = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
     let ip = client_ip(&req);
@@ -52,7 +52,7 @@ pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
 
 pub async fn delete(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
     let (handle, post, seq) = (&id.post.handle, id.post.seq, id.seq);
-    match require_writer(&req, env, handle)? {
+    match require_writer(&req, env, handle).await? {
         Writer::Visitor(visitor) => {
             hub::send_from(env, handle, &Command::DeleteReply { post, seq, visitor: Some(visitor.sub) }, &req).await
         }

@@ -44,7 +44,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Post, ["queue", id, "approve"]) => moderation::decide(req, env, handle, id, true).await,
             (Delete, ["queue", id]) => moderation::decide(req, env, handle, id, false).await,
             (Get, ["hidden"]) => moderation::hidden(req, env, handle).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["sso"] | ["hidden"]) => {
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

@@ -15,7 +15,7 @@ use gazouillis_protocol::{Cursor, PostPage};
 use worker::{Env, Request};
 
 pub async fn get(req: Request, env: &Env) -> ApiResult {
-    let visitor = require_visitor(&req, env)?;
+    let visitor = require_visitor(&req, env).await?;
     let query = ListQuery::from_request(&req)?;
     let views = Views::new(env)?;
     let handles = views.followed(&visitor.sub).await?;

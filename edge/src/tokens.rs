@@ -11,19 +11,19 @@ use gazouillis_protocol::{check_name, ErrorCode, NewToken};
 use worker::{Env, Request};
 
 pub async fn issue(mut req: Request, env: &Env, handle: &str) -> ApiResult {
-    require_operator(&req, env)?;
+    require_operator(&req, env).await?;
     let new: NewToken = read_json(&mut req).await?;
     let name = check_name(&new.name)?;
     hub::send(env, handle, &Command::IssueToken { name }).await
 }
 
 pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
-    require_operator(&req, env)?;
+    require_operator(&req, env).await?;
     hub::send(env, handle, &Command::ListTokens).await
 }
 
 pub async fn revoke(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
-    require_operator(&req, env)?;
+    require_operator(&req, env).await?;
     if !is_token_id(id) {
         return Err(ErrorCode::InvalidId.into());
     }

@@ -22,6 +22,13 @@ pub fn is_visitor_id(s: &str) -> bool {
     s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// The number of a queued reply: decimal, written one way only (no sign, no
+/// leading zero), so that one reply has one address.
+pub fn queue_number(s: &str) -> Option<u64> {
+    let canonical = !s.is_empty() && (s == "0" || !s.starts_with('0')) && s.bytes().all(|b| b.is_ascii_digit());
+    if canonical { s.parse().ok() } else { None }
+}
+
 fn to_base36(mut n: u64) -> String {
     let mut digits = Vec::new();
     loop {
@@ -151,6 +158,16 @@ impl FromStr for BrandToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queue_numbers_have_one_spelling() {
+        assert_eq!(queue_number("0"), Some(0));
+        assert_eq!(queue_number("42"), Some(42));
+        assert_eq!(queue_number("18446744073709551615"), Some(u64::MAX));
+        for bad in ["", "07", "+7", "-1", " 7", "7 ", "1e3", "0x1", "18446744073709551616", "٣"] {
+            assert_eq!(queue_number(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn brand_tokens() {

@@ -34,5 +34,7 @@ pub const RATE_SESSIONS_IP: RateLimit = RateLimit { max: 20, window_ms: 3_600_00
 /// Most blocked words an account may list, and longest one, in characters.
 pub const MAX_BLOCKED_WORDS: usize = 200;
 pub const MAX_BLOCKED_WORD_CHARS: usize = 50;
+/// Fewest characters in an account's SSO secret.
+pub const MIN_SSO_SECRET_CHARS: usize = 16;
 /// Most sites an account may allow to write through its widget.
 pub const MAX_ORIGINS: usize = 50;

@@ -89,15 +89,11 @@ fn allows(route: &Route, role: Role) -> bool {
     }
 }
 
-/// The status, and error code, `role` must get on `route`. Only the
-/// account's hub knows a brand token is revoked: where no brand may act, a
-/// revoked one gets 403 like any brand token, without asking the hub.
+/// The status, and error code, `role` must get on `route`.
 fn expected(route: &Route, role: Role) -> (u16, Option<&'static str>) {
-    let unauthorized = (401, Some("unauthorized"));
     match role {
         _ if allows(route, role) => (route.success, None),
-        Role::Nobody => unauthorized,
-        Role::RevokedBrand if allows(route, Role::Brand) => unauthorized,
+        Role::Nobody | Role::RevokedBrand => (401, Some("unauthorized")),
         _ => (403, Some("forbidden")),
     }
 }

@@ -69,8 +69,9 @@ pub enum Command {
     VerifySso { sso: String },
     ListTokens,
     RevokeToken { id: String },
-    /// Answers 204 when the page's site may write here (see [`send_from`]).
-    CheckOrigin,
+    /// Answers 204 once the checks every command goes through passed: the
+    /// brand token, the page's site (see [`send_as`], [`send_from`]).
+    Check,
     /// Hides (`hidden: true`) or shows again post `post`, or its reply `reply`.
     Hide { post: u64, reply: Option<u64>, hidden: bool },
     ListHidden,
@@ -331,7 +332,7 @@ impl AccountHub {
             Command::VerifySso { sso } => self.verify_sso(&sso).await,
             Command::ListTokens => self.list_tokens().await,
             Command::RevokeToken { id } => self.revoke_token(&id).await,
-            Command::CheckOrigin => Ok(Response::empty()?.with_status(204)),
+            Command::Check => Ok(Response::empty()?.with_status(204)),
             Command::Hide { post, reply: None, hidden } => self.hide_post(post, hidden).await,
             Command::Hide { post, reply: Some(seq), hidden } => self.hide_reply(post, seq, hidden).await,
             Command::ListHidden => self.list_hidden().await,
@@ -536,6 +537,7 @@ impl AccountHub {
 
     /// Publishes a queued reply (201 with the reply), or rejects it (204).
     async fn decide(&self, n: u64, approve: bool) -> ApiResult {
+        self.account().await?;
         let key = queue_key(n);
         let queued: Queued = self.storage().get(&key).await?.ok_or(ErrorCode::NotFound)?;
         self.storage().delete(&key).await?;
