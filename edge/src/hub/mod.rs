@@ -181,7 +181,7 @@ impl View {
             views.push(View::Authored(author.id.clone(), post, seq));
         }
         // The first reply of a new page: the page before now goes on here (its `next`).
-        if seq > 0 && seq % PAGE == 0 {
+        if seq > 0 && seq.is_multiple_of(PAGE) {
             views.push(View::Thread(post, keys::page_of(seq) - 1));
         }
         views
@@ -269,15 +269,15 @@ impl DurableObject for AccountHub {
             return self.accept_live().await.or_else(ApiError::into_response);
         }
         let handle = req.path().trim_start_matches('/').to_owned();
-        if let Some(token) = req.headers().get(BRAND_TOKEN_HEADER)? {
-            if let Err(refused) = self.check_brand_token(&token).await {
-                return refused.into_response();
-            }
+        if let Some(token) = req.headers().get(BRAND_TOKEN_HEADER)?
+            && let Err(refused) = self.check_brand_token(&token).await
+        {
+            return refused.into_response();
         }
-        if let Some(origin) = req.headers().get(ORIGIN_HEADER)? {
-            if !self.settings().await?.allows_origin(&origin) {
-                return ApiError::from(ErrorCode::OriginNotAllowed).into_response();
-            }
+        if let Some(origin) = req.headers().get(ORIGIN_HEADER)?
+            && !self.settings().await?.allows_origin(&origin)
+        {
+            return ApiError::from(ErrorCode::OriginNotAllowed).into_response();
         }
         // serde_json, not the JS parser: post numbers are u64, and JS numbers lose them past 2^53.
         let command = req.text().await.ok().and_then(|body| serde_json::from_str::<Command>(&body).ok());
