@@ -52,6 +52,7 @@ fn build_widget(repo: &Repo) -> Result {
                 "--out-name",
                 project::WIDGET_CRATE,
             ])
+            .args(project::WASM_BINDGEN_SIZE_FLAGS)
             .arg("--out-dir")
             .arg(&out)
             .arg(repo.widget_release_wasm()),
@@ -60,7 +61,7 @@ fn build_widget(repo: &Repo) -> Result {
     let optimized = wasm.with_extension("opt.wasm");
     cmd::run(
         Command::new(repo.wasm_opt())
-            .arg("-Oz")
+            .args(project::WASM_OPT_FLAGS)
             .args(project::WASM_OPT_FEATURES)
             .arg(&wasm)
             .arg("-o")
