@@ -77,7 +77,7 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
             ></textarea>
             <div class="gz-reply-actions">
                 <NameInput widget name/>
-                <span class="gz-counter" class:gz-over=move || draft().over>
+                <span class=move || if draft().over { "gz-counter gz-over" } else { "gz-counter" }>
                     {move || draft().count}"/"{max_chars}
                 </span>
                 <button class="gz-send" type="submit" disabled=move || !can_send()>{lang.t(Text::Send)}</button>
