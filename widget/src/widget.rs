@@ -8,6 +8,7 @@ use crate::live::Live;
 use gazouillis_protocol::Session;
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::future::Future;
 use web_sys::HtmlElement;
@@ -24,7 +25,9 @@ pub struct Widget {
     /// The account, and the SSO token the page gave for its signed-in customer.
     handle: String,
     pub sso: Option<String>,
-    host: StoredValue<HtmlElement, LocalStorage>,
+    /// The custom element. The wasm has one thread: the wrapper only lets
+    /// `Widget` be shared by view closures, which must be `Send`.
+    host: SendWrapper<HtmlElement>,
 }
 
 impl Widget {
@@ -33,20 +36,20 @@ impl Widget {
         let session = shared_session(api.base());
         let live = Live::of(api.base(), handle);
         let max_chars = RwSignal::new(DEFAULT_MAX_CHARS);
-        let widget = Widget { api, lang, session, live, max_chars, handle: handle.to_owned(), sso, host: StoredValue::new_local(host) };
+        let widget = Widget { api, lang, session, live, max_chars, handle: handle.to_owned(), sso, host: SendWrapper::new(host) };
         Box::leak(Box::new(widget))
     }
 
     /// Marks the host element `data-live="on"` while events are pushed live,
     /// `"off"` while the widget polls, for the page's CSS and for tests.
     pub fn show_live(&self, on: bool) {
-        let _ = self.host.with_value(|host| host.set_attribute("data-live", if on { "on" } else { "off" }));
+        let _ = self.host.set_attribute("data-live", if on { "on" } else { "off" });
     }
 
     /// Polling is skipped while nobody can see the widget: its element was
     /// removed from the page, or the tab is in the background.
     pub fn is_shown(&self) -> bool {
-        let connected = self.host.with_value(|host| host.is_connected());
+        let connected = self.host.is_connected();
         let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
         connected && !hidden
     }
