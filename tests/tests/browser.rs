@@ -143,7 +143,11 @@ async fn stored_session(tab: &Tab) -> Result<Option<Session>, String> {
 /// Types a reply in the thread's box and sends it, giving `name` if the widget
 /// asks for one (the visitor's first time).
 async fn send_reply(tab: &Tab, name: &str, text: &str) -> Result<(), String> {
+    // Over the limit the counter is marked, and no longer once back under it.
+    tab.type_text("textarea.gz-reply-input", &"x".repeat(141)).await?;
+    ensure_eq!(tab.count(".gz-counter.gz-over").await?, 1, "counter marked over the limit");
     tab.type_text("textarea.gz-reply-input", text).await?;
+    ensure_eq!(tab.count(".gz-counter.gz-over").await?, 0, "counter marked under the limit");
     let typed = tab.value("textarea.gz-reply-input").await?;
     ensure_eq!(typed, text, "textarea value after typing");
     // The live counter counts what was typed.

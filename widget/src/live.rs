@@ -112,8 +112,13 @@ impl Live {
 
     fn url(self) -> String {
         with_channel(self.index, |c| {
-            let ws = c.api.replacen("http", "ws", 1);
-            format!("{ws}/v1/accounts/{}/live", js_sys::encode_uri_component(&c.handle))
+            // The API's origin with `http` (`https`) made `ws` (`wss`). A prefix
+            // test rather than `replacen`, whose substring search is large in the wasm.
+            let origin = match c.api.strip_prefix("http") {
+                Some(rest) => format!("ws{rest}"),
+                None => c.api.clone(),
+            };
+            format!("{origin}/v1/accounts/{}/live", js_sys::encode_uri_component(&c.handle))
         })
     }
 

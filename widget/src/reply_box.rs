@@ -72,11 +72,12 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
                 rows="2"
                 placeholder=lang.t(Text::WriteReply)
                 aria-label=lang.t(Text::WriteReply)
-                bind:value=text
+                prop:value=text
+                on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
             <div class="gz-reply-actions">
                 <NameInput widget name/>
-                <span class="gz-counter" class:gz-over=move || draft().over>
+                <span class=move || if draft().over { "gz-counter gz-over" } else { "gz-counter" }>
                     {move || draft().count}"/"{max_chars}
                 </span>
                 <button class="gz-send" type="submit" disabled=move || !can_send()>{lang.t(Text::Send)}</button>
@@ -94,7 +95,7 @@ pub fn NameInput(widget: &'static Widget, name: RwSignal<String>) -> impl IntoVi
     move || {
         // A customer signed in through the company's site is never asked.
         (widget.sso.is_none() && widget.session.with(Option::is_none)).then(|| {
-            view! { <input class="gz-name" type="text" autocomplete="nickname" placeholder=label aria-label=label bind:value=name/> }
+            view! { <input class="gz-name" type="text" autocomplete="nickname" placeholder=label aria-label=label prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/> }
         })
     }
 }

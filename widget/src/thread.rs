@@ -6,6 +6,7 @@ use crate::reply_box::ReplyBox;
 use crate::status::{Status, error_note};
 use crate::widget::Widget;
 use gazouillis_protocol::{Badge, Reply, ReplyPage};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -53,9 +54,9 @@ fn ReplyView(widget: &'static Widget, reply: Reply, replies: Pager<ReplyPage>) -
     let badge = reply.author.badge.map(|badge| match badge {
         Badge::Brand => {
             let verified = lang.t(Text::VerifiedBrand);
-            view! { <span class="gz-badge" title=verified aria-label=verified>"✓"</span> }.into_any()
+            Either::Left(view! { <span class="gz-badge" title=verified aria-label=verified>"✓"</span> })
         }
-        Badge::Customer => view! { <span class="gz-customer">{lang.t(Text::Customer)}</span> }.into_any(),
+        Badge::Customer => Either::Right(view! { <span class="gz-customer">{lang.t(Text::Customer)}</span> }),
     });
     view! {
         <div class="gz-reply" data-id=reply.id>

@@ -8,6 +8,7 @@ use crate::live::Live;
 use gazouillis_protocol::{Session, TurnstileSite};
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::future::Future;
 use web_sys::HtmlElement;
@@ -26,7 +27,9 @@ pub struct Widget {
     /// The account, and the SSO token the page gave for its signed-in customer.
     handle: String,
     pub sso: Option<String>,
-    host: StoredValue<HtmlElement, LocalStorage>,
+    /// The custom element. The wasm has one thread: the wrapper only lets
+    /// `Widget` be shared by view closures, which must be `Send`.
+    host: SendWrapper<HtmlElement>,
 }
 
 impl Widget {
@@ -36,7 +39,7 @@ impl Widget {
         let live = Live::of(api.base(), handle);
         let max_chars = RwSignal::new(DEFAULT_MAX_CHARS);
         let turnstile = StoredValue::new(None);
-        let host = StoredValue::new_local(host);
+        let host = SendWrapper::new(host);
         let widget = Widget { api, lang, session, live, max_chars, turnstile, handle: handle.to_owned(), sso, host };
         Box::leak(Box::new(widget))
     }
@@ -44,13 +47,13 @@ impl Widget {
     /// Marks the host element `data-live="on"` while events are pushed live,
     /// `"off"` while the widget polls, for the page's CSS and for tests.
     pub fn show_live(&self, on: bool) {
-        let _ = self.host.with_value(|host| host.set_attribute("data-live", if on { "on" } else { "off" }));
+        let _ = self.host.set_attribute("data-live", if on { "on" } else { "off" });
     }
 
     /// Polling is skipped while nobody can see the widget: its element was
     /// removed from the page, or the tab is in the background.
     pub fn is_shown(&self) -> bool {
-        let connected = self.host.with_value(|host| host.is_connected());
+        let connected = self.host.is_connected();
         let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
         connected && !hidden
     }
@@ -84,7 +87,7 @@ impl Widget {
     /// the API asks for one.
     async fn solve_turnstile(&self) -> Result<Option<String>, ApiError> {
         let Some(site) = self.turnstile.get_value() else { return Ok(None) };
-        let root = self.host.with_value(|host| host.shadow_root());
+        let root = self.host.shadow_root();
         let root = root.ok_or_else(|| ApiError { code: "turnstile_failed".to_owned(), message: String::new() })?;
         crate::turnstile::solve(&site, &root).await.map(Some)
     }

@@ -33,7 +33,8 @@ pub fn build_site(repo: &Repo) -> Result {
     assemble_public(repo)
 }
 
-/// Compiles the widget, runs wasm-bindgen and wasm-opt into a scratch directory.
+/// Compiles the widget, runs wasm-bindgen, esbuild (on the bindings) and
+/// wasm-opt into a scratch directory.
 fn build_widget(repo: &Repo) -> Result {
     cmd::run(
         Command::new(project::cargo())
@@ -52,15 +53,25 @@ fn build_widget(repo: &Repo) -> Result {
                 "--out-name",
                 project::WIDGET_CRATE,
             ])
+            .args(project::WASM_BINDGEN_SIZE_FLAGS)
             .arg("--out-dir")
             .arg(&out)
             .arg(repo.widget_release_wasm()),
+    )?;
+    // The bindings, minified (their doc comments and long local names are
+    // most of their size); their exports and the wasm's import names stay.
+    let js = out.join(format!("{}.js", project::WIDGET_CRATE));
+    cmd::run(
+        Command::new(repo.esbuild())
+            .arg(&js)
+            .args(["--minify", "--format=esm", "--allow-overwrite", "--log-level=warning"])
+            .arg(format!("--outfile={}", js.display())),
     )?;
     let wasm = out.join(format!("{}_bg.wasm", project::WIDGET_CRATE));
     let optimized = wasm.with_extension("opt.wasm");
     cmd::run(
         Command::new(repo.wasm_opt())
-            .arg("-Oz")
+            .args(project::WASM_OPT_FLAGS)
             .args(project::WASM_OPT_FEATURES)
             .arg(&wasm)
             .arg("-o")

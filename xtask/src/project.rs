@@ -19,6 +19,16 @@ pub const BROTLI: &str = "/usr/bin/brotli";
 /// Where `run` serves the site and the API.
 pub const DEV_HOST: &str = "127.0.0.1";
 pub const DEV_PORT: u16 = 8787;
+/// wasm-bindgen options that make the widget's bindings smaller, measured
+/// with `cargo xtask size`: the loader always gives `init` the wasm's URL, so
+/// no default path is needed; every browser with `AbortSignal.timeout` (which
+/// the widget needs) has `TextEncoder.encodeInto`, so no fallback is needed.
+pub const WASM_BINDGEN_SIZE_FLAGS: &[&str] = &["--omit-default-module-path", "--encode-into", "always"];
+/// How `wasm-opt` optimizes the widget's wasm. Measured with `cargo xtask size`
+/// (brotli): `-Os` run to a fixed point (`--converge`) beats `-Oz`, `-O3` and
+/// `-O4`. (Stripping the small producers and target-features sections made
+/// the brotli output larger, so they stay.)
+pub const WASM_OPT_FLAGS: &[&str] = &["-Os", "--converge"];
 /// `wasm-opt` features of the widget's wasm. wasm-bindgen's output has no
 /// `target_features` section, so they must be named, and wasm-opt refuses the
 /// module if one it uses is missing. Measured on the widget (rustc 1.95,
