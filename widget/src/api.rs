@@ -15,7 +15,7 @@ pub type ApiError = ErrorDetail;
 /// A request that hangs this long fails, so the widget never stays on "Loading…".
 const TIMEOUT_MS: u32 = 15_000;
 
-fn error(code: &str) -> ApiError {
+pub fn error(code: &str) -> ApiError {
     ApiError { code: code.to_owned(), message: String::new() }
 }
 

@@ -3,7 +3,7 @@
 //! script). The script is loaded once per page, on the first need: visitors
 //! who only read never load it.
 
-use crate::api::ApiError;
+use crate::api::{ApiError, error};
 use gazouillis_protocol::TurnstileSite;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::Node;
 
 fn failed() -> ApiError {
-    ApiError { code: "turnstile_failed".to_owned(), message: String::new() }
+    error("turnstile_failed")
 }
 
 /// Shows the challenge in `parent` until it is solved, and answers its token.

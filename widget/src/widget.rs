@@ -87,8 +87,7 @@ impl Widget {
     /// the API asks for one.
     async fn solve_turnstile(&self) -> Result<Option<String>, ApiError> {
         let Some(site) = self.turnstile.get_value() else { return Ok(None) };
-        let root = self.host.shadow_root();
-        let root = root.ok_or_else(|| ApiError { code: "turnstile_failed".to_owned(), message: String::new() })?;
+        let root = self.host.shadow_root().ok_or_else(|| crate::api::error("turnstile_failed"))?;
         crate::turnstile::solve(&site, &root).await.map(Some)
     }
 

@@ -8,20 +8,24 @@ use crate::error::ApiResult;
 use crate::http::json;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::{ErrorCode, HiddenContent, HiddenState, Post, Reply};
+use serde::Serialize;
 use worker::ListOptions;
 
 /// Most hidden posts, and most hidden replies, listed at once.
 const LISTED: usize = 500;
+
+/// A count once one of its items is hidden (one less) or shown again (one more).
+fn recount(count: u64, hidden: bool) -> u64 {
+    if hidden { count.saturating_sub(1) } else { count + 1 }
+}
 
 impl AccountHub {
     pub(super) async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult {
         let (record, was_hidden) = self.any_post(seq).await?;
         if was_hidden != hidden {
             let mut account = self.account().await?;
-            account.account.posts = if hidden { account.account.posts.saturating_sub(1) } else { account.account.posts + 1 };
-            let (from, to) = if hidden { (post_key(seq), hidden_post_key(seq)) } else { (hidden_post_key(seq), post_key(seq)) };
-            self.storage().delete(&from).await?;
-            self.storage().put(&to, &record).await?;
+            account.account.posts = recount(account.account.posts, hidden);
+            self.store_as(hidden, &record, post_key(seq), hidden_post_key(seq)).await?;
             self.storage().put(ACCOUNT, account).await?;
             self.mark_dirty(&View::of_post(seq, &record)).await?;
             self.publish(&if hidden { Event::PostDeleted { id: record.post.id } } else { Event::Post { post: record.post } });
@@ -33,13 +37,9 @@ impl AccountHub {
         let (mut record, post_hidden) = self.any_post(post).await?;
         let (reply, was_hidden) = self.any_reply(post, seq).await?.ok_or(ErrorCode::ReplyNotFound)?;
         if was_hidden != hidden {
-            let count = &mut record.post.replies;
-            *count = if hidden { count.saturating_sub(1) } else { *count + 1 };
-            let replies = *count;
-            let (from, to) =
-                if hidden { (reply_key(post, seq), hidden_reply_key(post, seq)) } else { (hidden_reply_key(post, seq), reply_key(post, seq)) };
-            self.storage().delete(&from).await?;
-            self.storage().put(&to, &reply).await?;
+            record.post.replies = recount(record.post.replies, hidden);
+            let replies = record.post.replies;
+            self.store_as(hidden, &reply, reply_key(post, seq), hidden_reply_key(post, seq)).await?;
             self.put_post(post, &record, post_hidden).await?;
             self.mark_dirty(&View::of_reply(post, seq, &reply.author)).await?;
             let event = if hidden {
@@ -50,6 +50,14 @@ impl AccountHub {
             self.publish(&event);
         }
         json(200, &HiddenState { hidden })
+    }
+
+    /// Stores `value` under the key of its new state (`shown` or `hidden`),
+    /// and removes it from the other.
+    async fn store_as<T: Serialize>(&self, hidden: bool, value: &T, shown: String, hidden_key: String) -> worker::Result<()> {
+        let (from, to) = if hidden { (shown, hidden_key) } else { (hidden_key, shown) };
+        self.storage().delete(&from).await?;
+        self.storage().put(&to, value).await
     }
 
     pub(super) async fn list_hidden(&self) -> ApiResult {
