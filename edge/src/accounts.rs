@@ -5,7 +5,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{cached_json, read_json};
 use crate::hub::{self, Command};
 use crate::turnstile;
-use crate::views::Views;
+use crate::views::{Freshness, Views};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::limits::{MAX_BIO_CHARS, MIN_SSO_SECRET_CHARS};
 use gazouillis_protocol::{check_name, check_text, AccountInfo, ErrorCode, NewAccount, SsoSecret};
@@ -38,6 +38,7 @@ pub async fn set_sso(mut req: Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
-    let account = Views::new(env)?.account(handle).await?;
-    cached_json(&req, &AccountInfo { account, max_chars: crate::max_chars(env), turnstile: turnstile::site(env) })
+    let stored = Views::fresh(env, Freshness::of(&req, env, handle)?)?.account(handle).await?;
+    let info = AccountInfo { account: stored.view, max_chars: crate::max_chars(env), turnstile: turnstile::site(env) };
+    cached_json(&req, &info, stored.version)
 }

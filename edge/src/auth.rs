@@ -97,6 +97,17 @@ pub async fn require_brand(req: &Request, env: &Env, handle: &str) -> ApiResult<
     }
 }
 
+/// The brand of account `handle` behind a read, if the caller is one: its
+/// reads come from the hub, which checks a brand token. Anyone else reads
+/// as the public does.
+pub fn brand_reader(req: &Request, env: &Env, handle: &str) -> Option<Brand> {
+    match caller(req, env).ok()? {
+        Caller::Operator => Some(Brand::Operator),
+        Caller::Brand(token) if token.handle == handle => Some(Brand::Token(token)),
+        _ => None,
+    }
+}
+
 /// The visitor behind a valid session token; the brand does not follow or
 /// read a timeline as a visitor (403).
 pub async fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {

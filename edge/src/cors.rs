@@ -7,13 +7,14 @@
 
 use crate::hub::{self, Command};
 use crate::routes;
+use gazouillis_protocol::fresh::VERSION_HEADER;
 use worker::{Env, Headers, Request, Response};
 
 /// Adds the CORS headers of every API answer.
 pub fn with_cors(response: Response) -> worker::Result<Response> {
     let headers = response.headers().clone();
     headers.set("access-control-allow-origin", "*")?;
-    headers.set("access-control-expose-headers", "etag")?;
+    headers.set("access-control-expose-headers", &format!("etag, {VERSION_HEADER}"))?;
     Ok(response.with_headers(headers))
 }
 

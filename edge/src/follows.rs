@@ -4,14 +4,18 @@ use crate::auth::require_visitor;
 use crate::error::ApiResult;
 use crate::http::json;
 use crate::hub::{self, Command};
-use crate::views::Views;
+use crate::views::{Freshness, Views};
 use gazouillis_protocol::FollowState;
 use worker::{Env, Request};
 
+/// From KV (two reads), or from the hub when the visitor asks for a version.
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
+    if let Freshness::AtLeast(_) = Freshness::of(&req, env, handle)? {
+        return hub::send(env, handle, &Command::GetFollow { visitor: visitor.sub }).await;
+    }
     let views = Views::new(env)?;
-    let followers = views.account(handle).await?.followers;
+    let followers = views.account(handle).await?.view.followers;
     let following = views.follows(&visitor.sub, handle).await?;
     json(200, &FollowState { following, followers })
 }

@@ -3,6 +3,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use futures_util::StreamExt;
+use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::limits::{DEFAULT_LIMIT, MAX_BODY_BYTES, PAGE_SIZE};
 use gazouillis_protocol::{Cursor, ErrorCode};
 use serde::Serialize;
@@ -40,9 +41,10 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
     Ok(Response::from_json(value)?.with_status(status))
 }
 
-/// A 200 JSON response with an ETag; 304 with no body when the client already
-/// has it (`If-None-Match`). Lets open widgets poll for nearly nothing.
-pub fn cached_json<T: Serialize>(req: &Request, value: &T) -> ApiResult {
+/// A 200 JSON response cut from a view of the account's `version`, with an
+/// ETag; 304 with no body when the client already has it (`If-None-Match`).
+/// Lets open widgets poll for nearly nothing.
+pub fn cached_json<T: Serialize>(req: &Request, value: &T, version: u64) -> ApiResult {
     let body = serde_json::to_string(value).map_err(|_| ErrorCode::Internal)?;
     let mut hasher = DefaultHasher::new();
     body.hash(&mut hasher);
@@ -50,6 +52,7 @@ pub fn cached_json<T: Serialize>(req: &Request, value: &T) -> ApiResult {
     let headers = Headers::new();
     headers.set("etag", &etag)?;
     headers.set("cache-control", "no-cache")?;
+    headers.set(VERSION_HEADER, &version.to_string())?;
     if req.headers().get("if-none-match")?.is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag)) {
         return Ok(Response::empty()?.with_status(304).with_headers(headers));
     }

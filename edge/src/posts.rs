@@ -4,7 +4,8 @@ use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
-use crate::views::Views;
+use crate::views::{Freshness, Views};
+use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::{check_text, keys, Cursor, NewText, Post, PostId, PostPage};
 use worker::{Env, Request};
@@ -18,13 +19,14 @@ pub fn seq_of(post: &Post) -> u64 {
 /// stored page holding the cursor: one KV read either way.
 pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     let query = ListQuery::from_request(&req)?;
-    let view = match query.cursor {
-        None => Views::new(env)?.feed(handle, None).await?,
-        Some(Cursor(0)) => Views::new(env)?.account(handle).await.map(|_| PageView::default())?,
-        Some(Cursor(before)) => Views::new(env)?.feed(handle, Some(keys::page_of(before - 1))).await?,
+    let views = Views::fresh(env, Freshness::of(&req, env, handle)?)?;
+    let stored = match query.cursor {
+        None => views.feed(handle, None).await?,
+        Some(Cursor(0)) => views.account(handle).await.map(|account| Versioned { version: account.version, view: PageView::default() })?,
+        Some(Cursor(before)) => views.feed(handle, Some(keys::page_of(before - 1))).await?,
     };
-    let (posts, next) = view.newest_before(query.cursor.map(|c| c.0), query.limit, seq_of);
-    cached_json(&req, &PostPage { posts, next: next.map(|c| c.to_string()) })
+    let (posts, next) = stored.view.newest_before(query.cursor.map(|c| c.0), query.limit, seq_of);
+    cached_json(&req, &PostPage { posts, next: next.map(|c| c.to_string()) }, stored.version)
 }
 
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
@@ -35,7 +37,8 @@ pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
-    cached_json(&req, &Views::new(env)?.post(id).await?)
+    let stored = Views::fresh(env, Freshness::of(&req, env, &id.handle)?)?.post(id).await?;
+    cached_json(&req, &stored.view, stored.version)
 }
 
 pub async fn delete(req: Request, env: &Env, id: &PostId) -> ApiResult {

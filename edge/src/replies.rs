@@ -7,7 +7,8 @@ use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
 use crate::limiter::client_ip;
-use crate::views::Views;
+use crate::views::{Freshness, Views};
+use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::{check_text, keys, Author, Badge, ErrorCode, NewText, PostId, Reply, ReplyId, ReplyPage};
 use worker::{Env, Request};
@@ -22,14 +23,15 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
     let query = ListQuery::from_request(&req)?;
     let from = query.cursor.map_or(0, |c| c.0);
     let page = keys::page_of(from);
-    let view = match Views::new(env)?.thread(post, page).await? {
-        Some(view) => view,
+    let views = Views::fresh(env, Freshness::of(&req, env, &post.handle)?)?;
+    let stored = match views.thread(post, page).await? {
+        Some(stored) => stored,
         None if page == 0 => return Err(ErrorCode::PostNotFound.into()),
         // Past page 0, a missing page is empty if the post exists (one more read, only then).
-        None => Views::new(env)?.post(post).await.map(|_| PageView::default())?,
+        None => views.post(post).await.map(|post| Versioned { version: post.version, view: PageView::default() })?,
     };
-    let (replies, next) = view.oldest_from(from, query.limit, seq_of);
-    cached_json(&req, &ReplyPage { replies, next: next.map(|c| c.to_string()) })
+    let (replies, next) = stored.view.oldest_from(from, query.limit, seq_of);
+    cached_json(&req, &ReplyPage { replies, next: next.map(|c| c.to_string()) }, stored.version)
 }
 
 pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {

@@ -24,7 +24,7 @@ pub async fn get(req: Request, env: &Env) -> ApiResult {
     let mut posts: Vec<_> = heads
         .into_iter()
         .filter_map(Result::ok)
-        .flat_map(|head| head.items)
+        .flat_map(|head| head.view.items)
         .filter(|post| before.as_ref().is_none_or(|before| post.created_at < *before))
         .collect();
     posts.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)));

@@ -1,59 +1,146 @@
-//! The read side: the views the account hubs materialize in Workers KV.
-//! Every function here is one KV read (or, for `followed`, one KV list).
+//! The read side: the views the account hubs materialize in Workers KV, read
+//! as fresh as the reader needs them ([`Freshness`]).
+//!
+//! A public read costs one KV read. A read that asks for at least a version
+//! costs one KV read, plus one hub request when KV's view is older. The
+//! brand's reads ask the hub. A KV miss on an account, a post or a page asks
+//! the hub before answering 404 (KV may not have it yet), and a 404 the hub
+//! confirms is remembered for [`MISS_SECONDS`] in the location's cache, so
+//! that a missing key costs the hub at most one request per location in that
+//! time.
 
+use crate::auth::{self, Brand};
 use crate::error::ApiResult;
+use crate::hub::{self, Command, View};
+use gazouillis_protocol::fresh::{parse_min_version, Versioned, MIN_VERSION_PARAM};
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::{keys, Account, ErrorCode, Post, PostId, Reply, ReplyId};
 use serde::de::DeserializeOwned;
-use worker::{Env, KvStore};
+use worker::{Cache, Env, KvStore, Request, Response};
 
-pub struct Views(KvStore);
+/// How long a confirmed miss is remembered, in seconds.
+const MISS_SECONDS: u32 = 5;
 
-impl Views {
-    pub fn new(env: &Env) -> ApiResult<Self> {
-        Ok(Views(env.kv("POSTS")?))
+/// How recent a read's views must be.
+pub enum Freshness {
+    /// Whatever KV holds (the public read).
+    Stored,
+    /// At least this version of the account (a writer reading its write).
+    AtLeast(u64),
+    /// The hub's, now (the brand's reads; the hub checks its token).
+    Hub(Brand),
+}
+
+impl Freshness {
+    /// The freshness a read of account `handle` asks for: the brand's calls
+    /// read from the hub; `?min_version=N` asks for at least version N.
+    pub fn of(req: &Request, env: &Env, handle: &str) -> ApiResult<Freshness> {
+        if let Some(brand) = auth::brand_reader(req, env, handle) {
+            return Ok(Freshness::Hub(brand));
+        }
+        let url = req.url()?;
+        let min_version = url.query_pairs().find(|(name, _)| name == MIN_VERSION_PARAM);
+        match min_version {
+            Some((_, value)) => parse_min_version(&value).map(Freshness::AtLeast).ok_or_else(|| ErrorCode::InvalidVersion.into()),
+            None => Ok(Freshness::Stored),
+        }
+    }
+}
+
+pub struct Views<'a> {
+    kv: KvStore,
+    env: &'a Env,
+    freshness: Freshness,
+}
+
+impl<'a> Views<'a> {
+    /// Views as KV holds them.
+    pub fn new(env: &'a Env) -> ApiResult<Self> {
+        Views::fresh(env, Freshness::Stored)
     }
 
-    async fn get<T: DeserializeOwned>(&self, key: &str) -> ApiResult<Option<T>> {
-        Ok(self.0.get(key).json().await?)
+    pub fn fresh(env: &'a Env, freshness: Freshness) -> ApiResult<Self> {
+        Ok(Views { kv: env.kv("POSTS")?, env, freshness })
     }
 
-    pub async fn account(&self, handle: &str) -> ApiResult<Account> {
-        self.get(&keys::account(handle)).await?.ok_or_else(|| ErrorCode::AccountNotFound.into())
-    }
-
-    /// The newest posts of an account (`page: None`) or one stored page of older ones.
-    pub async fn feed(&self, handle: &str, page: Option<u64>) -> ApiResult<PageView<Post>> {
-        let key = match page {
-            None => keys::feed_head(handle),
-            Some(page) => keys::feed_page(handle, page),
-        };
-        match self.get(&key).await? {
-            Some(view) => Ok(view),
-            // A page that was never written is empty, if the account exists (one more read,
-            // only for cursors no feed hands out); an account without a head does not exist.
-            None if page.is_some() => self.account(handle).await.map(|_| PageView::default()),
-            None => Err(ErrorCode::AccountNotFound.into()),
+    /// View `view` of account `handle` as fresh as asked; `None` when it is absent.
+    async fn view<T: DeserializeOwned>(&self, handle: &str, view: View) -> ApiResult<Option<Versioned<T>>> {
+        let key = view.kv_key(handle);
+        match &self.freshness {
+            Freshness::Hub(brand) => self.hub_view(handle, view, Some(brand)).await,
+            Freshness::AtLeast(version) => match self.kv.get(&key).json::<Versioned<T>>().await? {
+                Some(stored) if stored.version >= *version => Ok(Some(stored)),
+                _ => self.hub_view(handle, view, None).await,
+            },
+            Freshness::Stored => match self.kv.get(&key).json::<Versioned<T>>().await? {
+                Some(stored) => Ok(Some(stored)),
+                None => self.on_miss(handle, view, &key).await,
+            },
         }
     }
 
-    pub async fn post(&self, id: &PostId) -> ApiResult<Post> {
-        self.get(&keys::post(id)).await?.ok_or_else(|| ErrorCode::PostNotFound.into())
+    /// A view KV does not hold: the hub's, unless the hub said lately that it is absent.
+    async fn on_miss<T: DeserializeOwned>(&self, handle: &str, view: View, key: &str) -> ApiResult<Option<Versioned<T>>> {
+        let cache = Cache::default();
+        let remembered = format!("https://views.gazouillis.invalid/miss/{key}");
+        if cache.get(remembered.as_str(), false).await?.is_some() {
+            return Ok(None);
+        }
+        let found = self.hub_view(handle, view, None).await?;
+        if found.is_none() {
+            let miss = Response::empty()?;
+            miss.headers().set("cache-control", &format!("max-age={MISS_SECONDS}"))?;
+            cache.put(remembered.as_str(), miss).await?;
+        }
+        Ok(found)
     }
 
-    /// One stored page of a post's replies; `None` when the post has none there or does not exist.
-    pub async fn thread(&self, id: &PostId, page: u64) -> ApiResult<Option<PageView<Reply>>> {
-        self.get(&keys::thread_page(id, page)).await
+    async fn hub_view<T: DeserializeOwned>(&self, handle: &str, view: View, brand: Option<&Brand>) -> ApiResult<Option<Versioned<T>>> {
+        let command = Command::Read { view };
+        let mut answer = match brand {
+            Some(brand) => hub::send_as(self.env, handle, &command, brand).await?,
+            None => hub::send(self.env, handle, &command).await?,
+        };
+        match answer.status_code() {
+            200 => Ok(Some(answer.json().await?)),
+            404 => Ok(None),
+            401 => Err(ErrorCode::Unauthorized.into()),
+            status => {
+                worker::console_error!("hub read of {handle} answered {status}");
+                Err(ErrorCode::Internal.into())
+            }
+        }
     }
 
+    pub async fn account(&self, handle: &str) -> ApiResult<Versioned<Account>> {
+        self.view(handle, View::Account).await?.ok_or_else(|| ErrorCode::AccountNotFound.into())
+    }
+
+    /// The newest posts of an account (`page: None`) or one stored page of
+    /// older ones (empty if never written, when the account exists).
+    pub async fn feed(&self, handle: &str, page: Option<u64>) -> ApiResult<Versioned<PageView<Post>>> {
+        let view = page.map_or(View::FeedHead, View::FeedPage);
+        self.view(handle, view).await?.ok_or_else(|| ErrorCode::AccountNotFound.into())
+    }
+
+    pub async fn post(&self, id: &PostId) -> ApiResult<Versioned<Post>> {
+        self.view(&id.handle, View::Post(id.seq)).await?.ok_or_else(|| ErrorCode::PostNotFound.into())
+    }
+
+    /// One stored page of a post's replies; `None` when the post does not exist.
+    pub async fn thread(&self, id: &PostId, page: u64) -> ApiResult<Option<Versioned<PageView<Reply>>>> {
+        self.view(&id.handle, View::Thread(id.seq, page)).await
+    }
+
+    /// Whether a visitor follows an account, as KV holds it.
     pub async fn follows(&self, visitor: &str, handle: &str) -> ApiResult<bool> {
-        Ok(self.0.get(&keys::following(visitor, handle)).text().await?.is_some())
+        Ok(self.kv.get(&keys::following(visitor, handle)).text().await?.is_some())
     }
 
     /// The ids of a visitor's replies (one KV list, up to 1,000).
     pub async fn authored(&self, visitor: &str) -> ApiResult<Vec<ReplyId>> {
         let prefix = keys::authored_prefix(visitor);
-        let listed = self.0.list().prefix(prefix.clone()).execute().await?;
+        let listed = self.kv.list().prefix(prefix.clone()).execute().await?;
         Ok(listed.keys.iter().filter_map(|key| key.name.strip_prefix(&prefix)?.parse().ok()).collect())
     }
 
@@ -66,8 +153,8 @@ impl Views {
         let wanted: Vec<String> = ids.iter().map(ReplyId::to_string).collect();
         let mut replies = Vec::new();
         for (_, post, page) in pages {
-            if let Some(view) = self.thread(&post, page).await? {
-                replies.extend(view.items.into_iter().filter(|reply| wanted.contains(&reply.id)));
+            if let Some(stored) = self.thread(&post, page).await? {
+                replies.extend(stored.view.items.into_iter().filter(|reply| wanted.contains(&reply.id)));
             }
         }
         Ok(replies)
@@ -76,7 +163,7 @@ impl Views {
     /// Handles of the accounts a visitor follows (one KV list, up to 1,000).
     pub async fn followed(&self, visitor: &str) -> ApiResult<Vec<String>> {
         let prefix = keys::following_prefix(visitor);
-        let listed = self.0.list().prefix(prefix.clone()).execute().await?;
+        let listed = self.kv.list().prefix(prefix.clone()).execute().await?;
         Ok(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)).collect())
     }
 }

@@ -8,6 +8,7 @@ pub enum ErrorCode {
     InvalidCursor,
     InvalidLimit,
     InvalidId,
+    InvalidVersion,
     Unauthorized,
     Forbidden,
     SsoRequired,
@@ -42,6 +43,7 @@ impl ErrorCode {
             InvalidCursor => "invalid_cursor",
             InvalidLimit => "invalid_limit",
             InvalidId => "invalid_id",
+            InvalidVersion => "invalid_version",
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
             SsoRequired => "sso_required",
@@ -71,7 +73,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId => 400,
+            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion => 400,
             Unauthorized => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
@@ -95,6 +97,7 @@ impl ErrorCode {
             InvalidCursor => "The cursor is not valid.",
             InvalidLimit => "The limit must be a whole number from 1 to 50.",
             InvalidId => "The id is not valid.",
+            InvalidVersion => "min_version must be a whole number.",
             Unauthorized => "A valid token is required.",
             Forbidden => "This token is not allowed to do that.",
             SsoRequired => "Sign in on the company's site to reply here.",
@@ -129,7 +132,7 @@ mod tests {
     #[test]
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
-            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, Unauthorized,
+            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {

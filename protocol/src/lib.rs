@@ -1,14 +1,16 @@
 //! The pure core of Gazouillis, shared by the edge Worker and the widget.
 //!
 //! It holds what both sides must agree on: the JSON wire types, the limits, the
-//! one function that counts a post's characters, ids, cursors, error codes and
-//! the layout of the keys the edge keeps in Workers KV. It has no I/O and no
+//! one function that counts a post's characters, ids, cursors, error codes,
+//! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema
+//! and how readers see their own writes. It has no I/O and no
 //! wasm-only dependency, so everything here is tested natively in milliseconds.
 //!
 //! It is not a client or a server: HTTP, storage and rendering live in `edge`
 //! and `widget`.
 
 pub mod error;
+pub mod fresh;
 pub mod ids;
 pub mod keys;
 pub mod limits;
@@ -17,6 +19,7 @@ pub mod moderation;
 pub mod origin;
 pub mod page;
 pub mod rate;
+pub mod schema;
 pub mod text;
 pub mod time;
 #[cfg(feature = "token")]

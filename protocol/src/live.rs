@@ -15,8 +15,15 @@ use serde::{Deserialize, Serialize};
 pub enum Event {
     /// First message of every connection: the account with its exact counts
     /// and the id of its newest post (`None`: no post yet). A widget that was
-    /// disconnected catches up through the REST API until it has that post.
-    Hello { account: Account, newest_post: Option<String> },
+    /// disconnected catches up through the REST API until it has that post,
+    /// asking for at least `version` (see [`fresh`](crate::fresh)) so that
+    /// views KV has not caught up with yet come from the hub.
+    Hello {
+        account: Account,
+        newest_post: Option<String>,
+        #[serde(default)]
+        version: u64,
+    },
     /// A new post.
     Post { post: Post },
     /// A post and its replies were deleted.

@@ -8,13 +8,37 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long `wrangler dev` may take to answer its first request.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What an [`Edge`] starts on: a built tree, a store, and its secrets.
+pub struct Store {
+    /// The repository whose `edge/build` and `edge/public` run.
+    pub root: PathBuf,
+    /// A `--persist-to` directory to start from (copied, never changed); `None`: empty.
+    pub state: Option<PathBuf>,
+    pub admin_token: String,
+    pub session_secret: String,
+}
+
+/// Copies the directory tree `from` to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display())) {
+        let entry = entry.expect("directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("copy {}: {e}", entry.path().display()));
+        }
+    }
+}
 
 /// One `wrangler dev` of the real Worker, on its own data directory.
 pub struct Edge {
@@ -50,14 +74,26 @@ impl Edge {
 
     /// [`Edge::start`] with these wrangler vars (`name`, `value`).
     pub async fn start_with(vars: &[(&str, &str)]) -> Edge {
-        let root = repo_root();
+        Edge::start_on(Store { root: repo_root(), state: None, admin_token: random_hex(24), session_secret: random_hex(32) }, vars)
+            .await
+    }
+
+    /// Starts `wrangler dev` on the Worker built in `store.root`, on a copy of
+    /// `store.state` (a `--persist-to` directory; none: a fresh one), with the
+    /// secrets that store was written with.
+    pub async fn start_on(store: Store, vars: &[(&str, &str)]) -> Edge {
+        let root = store.root;
         for built in ["edge/build/index.js", "edge/public/widget/gazouillis.js"] {
             if !root.join(built).is_file() {
                 panic!("{} is missing: run `cargo xtask build` first", root.join(built).display());
             }
         }
         let dir = TempDir::new("edge");
-        std::fs::create_dir_all(dir.path().join("state")).expect("create the persist dir");
+        let state = dir.path().join("state");
+        match &store.state {
+            Some(from) => copy_dir(from, &state),
+            None => std::fs::create_dir_all(&state).expect("create the persist dir"),
+        }
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(30))
@@ -67,14 +103,19 @@ impl Edge {
         let edge = Edge {
             root,
             vars: vars.iter().map(|(name, value)| format!("{name}:{value}")).collect(),
-            admin_token: random_hex(24),
-            session_secret: random_hex(32),
+            admin_token: store.admin_token,
+            session_secret: store.session_secret,
             http,
             running: Mutex::new(Running { process: None, port: 0, generation: 0 }),
             dir,
         };
         edge.launch().await;
         edge
+    }
+
+    /// The `--persist-to` directory: KV, Durable Objects and their SQLite files.
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
     }
 
     /// Stops wrangler and everything it started. Requests fail until [`Edge::restart`].
@@ -114,7 +155,7 @@ impl Edge {
             .arg("--inspector-port")
             .arg(inspector.to_string())
             .arg("--persist-to")
-            .arg(self.dir.path().join("state"))
+            .arg(self.state_dir())
             .arg("--var")
             .arg(format!("ADMIN_TOKEN:{}", self.admin_token))
             .arg("--var")
@@ -444,7 +485,7 @@ impl Resp {
         self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         let mut body = self.text();
         if body.len() > 600 {
             let mut cut = 600;

@@ -32,6 +32,7 @@
 
 pub mod browser;
 pub mod edge;
+pub mod fixture;
 pub mod live;
 pub mod process;
 pub mod turnstile;
@@ -87,6 +88,25 @@ pub fn random_hex(bytes: usize) -> String {
     }
     out.truncate(bytes * 2);
     out
+}
+
+/// p50, p95 and max (nearest rank) of `values`, each clamped at 0: for the benchmarks.
+pub fn percentiles(values: impl Iterator<Item = f64>) -> Option<[f64; 3]> {
+    let mut ms: Vec<f64> = values.map(|v| v.max(0.0)).collect();
+    ms.sort_by(f64::total_cmp);
+    let rank = |q: f64| ms[((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1];
+    (!ms.is_empty()).then(|| [rank(0.50), rank(0.95), rank(1.0)])
+}
+
+/// The median of `values`, if any.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
 }
 
 /// A directory under the system temp dir, removed (with its content) on drop.

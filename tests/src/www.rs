@@ -12,6 +12,14 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// A page of `body` that loads the widget, with `head` before the script.
+pub fn widget_page(head: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>test</title>{head}\
+         <script type=\"module\" src=\"/widget/gazouillis.js\"></script></head><body>{body}</body></html>"
+    )
+}
+
 /// A GET-only static file server on a free loopback port.
 pub struct WwwServer {
     server: Server,

@@ -51,7 +51,8 @@ async fn hello(e: Arc<Edge>) {
     .await
     .expect("connect");
     match &empty.events()[..] {
-        [Event::Hello { account, newest_post: None }] => assert_eq!((account.posts, account.followers), (0, 0)),
+        // Version 1: the account's creation.
+        [Event::Hello { account, newest_post: None, version: 1 }] => assert_eq!((account.posts, account.followers), (0, 0)),
         other => panic!("expected a hello with no post, got {other:?}"),
     }
     let first = e.create_post("greeter", "one").await;
@@ -61,7 +62,8 @@ async fn hello(e: Arc<Edge>) {
     e.follow(&fan.token, "greeter").await;
     let later = LiveClient::connect(&e.base_url(), "greeter").await.expect("connect");
     match &later.events()[..] {
-        [Event::Hello { account, newest_post }] => {
+        // Version 5: two posts, a deletion and a follow later.
+        [Event::Hello { account, newest_post, version: 5 }] => {
             assert_eq!((account.posts, account.followers), (1, 1));
             assert_eq!(newest_post.as_deref(), Some(first.id.as_str()));
         }
@@ -141,7 +143,7 @@ async fn restart_cuts(e: Arc<Edge>) {
     let posted = e.create_post("phoenix", "posted while the widget was away").await;
     let after = LiveClient::connect(&e.base_url(), "phoenix").await.expect("reconnect");
     match &after.events()[..] {
-        [Event::Hello { account, newest_post }] => {
+        [Event::Hello { account, newest_post, .. }] => {
             assert_eq!(account.posts, 1);
             assert_eq!(newest_post.as_deref(), Some(posted.id.as_str()));
         }

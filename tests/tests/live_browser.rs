@@ -4,7 +4,7 @@
 //! that refuses WebSockets still updates by polling.
 
 use gazouillis_protocol::limits::POLL_SECONDS;
-use gazouillis_tests::www::WwwServer;
+use gazouillis_tests::www::{WwwServer, widget_page};
 use gazouillis_tests::{Browser, Edge, SETTLE, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,14 +30,6 @@ impl Ctx {
     }
 }
 
-/// A page of `body` that loads the widget, with `head` before the script.
-fn page(head: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>test</title>{head}\
-         <script type=\"module\" src=\"/widget/gazouillis.js\"></script></head><body>{body}</body></html>"
-    )
-}
-
 /// Counts the WebSockets the page opens (`window.__sockets`).
 const COUNT_SOCKETS: &str = "<script>const Native = WebSocket; window.__sockets = 0;\
     window.WebSocket = function (url) { window.__sockets++; return new Native(url); };</script>";
@@ -49,9 +41,9 @@ async fn live_browser() {
     let (edge, browser) = tokio::join!(Edge::start(), Browser::start());
     let (_, a, b, c) = tokio::join!(seed(&edge), browser.new_context(), browser.new_context(), browser.new_context());
     let www = WwwServer::start(&repo_root().join("www"), &edge.base_url());
-    www.add_page("/test/two.html", &page(COUNT_SOCKETS, "<gazouillis-feed account=\"acme\"></gazouillis-feed><gazouillis-feed account=\"acme\" post=\"acme-0\"></gazouillis-feed>"));
-    www.add_page("/test/refused.html", &page(REFUSE_SOCKETS, "<gazouillis-feed account=\"acme\"></gazouillis-feed>"));
-    www.add_page("/test/popular.html", &page("", "<gazouillis-feed account=\"popular\"></gazouillis-feed>"));
+    www.add_page("/test/two.html", &widget_page(COUNT_SOCKETS, "<gazouillis-feed account=\"acme\"></gazouillis-feed><gazouillis-feed account=\"acme\" post=\"acme-0\"></gazouillis-feed>"));
+    www.add_page("/test/refused.html", &widget_page(REFUSE_SOCKETS, "<gazouillis-feed account=\"acme\"></gazouillis-feed>"));
+    www.add_page("/test/popular.html", &widget_page("", "<gazouillis-feed account=\"popular\"></gazouillis-feed>"));
     let mut suite = Suite::new("live_browser", Ctx { edge, www, _browser: browser, a, b, c });
     suite.step("a post shows in two open widgets within 2 s, without reload", post_reaches_both).await;
     suite.step("a reply shows in the other's open conversation within 2 s, count updated", reply_reaches_other).await;
@@ -344,7 +336,7 @@ async fn sso_customer(ctx: Arc<Ctx>) {
     let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
     let claims = gazouillis_protocol::token::Claims { sub: "order-1234".into(), name: "Claire".into(), exp, customer_of: None };
     let sso = gazouillis_protocol::token::sign(&claims, SECRET.as_bytes());
-    ctx.www.add_page("/test/sso.html", &page("", &format!("<gazouillis-feed account=\"acme\" post=\"acme-0\" sso=\"{sso}\"></gazouillis-feed>")));
+    ctx.www.add_page("/test/sso.html", &widget_page("", &format!("<gazouillis-feed account=\"acme\" post=\"acme-0\" sso=\"{sso}\"></gazouillis-feed>")));
     open_live(&ctx, c, "/test/sso.html").await;
     let text = "Delivered today, thanks!";
     c.type_text("textarea.gz-reply-input", text).await.unwrap();

@@ -239,9 +239,13 @@ async fn hiding(e: Arc<Edge>) {
         Ok(())
     })
     .await;
-    // Its author still gets it in their download.
-    let mine: MyData = e.get("/v1/me").bearer(&fan.token).send().await.expect_json(200);
-    assert_eq!(mine.replies, [r0.clone(), r1.clone()]);
+    // Its author still gets it in their download (from KV's index, once flushed).
+    eventually(SETTLE, || async {
+        let mine: MyData = e.get("/v1/me").bearer(&fan.token).send().await.check_json(200)?;
+        ensure_eq!(mine.replies, [r0.clone(), r1.clone()], "download");
+        Ok(())
+    })
+    .await;
 
     // A hidden post leaves the feed, the timeline, the post count; its thread is gone.
     set_hidden(&e, &format!("/v1/posts/{}", p1.id), true).await.expect(200);

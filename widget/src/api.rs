@@ -2,8 +2,15 @@
 //! [`Api`], which speaks JSON over `fetch`, adds the visitor's bearer token,
 //! sends `If-None-Match` when polling, and turns every failure into the API's
 //! own error shape ([`ErrorDetail`]) so the UI has one kind of error to show.
+//!
+//! It also makes the visitor read their own writes: each write answer names
+//! the account's version after it, kept in localStorage for
+//! [`KEEP_VERSION_MS`]; until then every read asks for at least that version
+//! (`min_version`), so a reload shows the reply or follow just made, though
+//! the public views have not caught up yet.
 
 use crate::json::{Decode, object};
+use gazouillis_protocol::fresh::{KEEP_VERSION_MS, MIN_VERSION_PARAM, VERSION_HEADER};
 use gazouillis_protocol::{AccountInfo, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -55,14 +62,36 @@ pub enum FollowCall {
     Unfollow,
 }
 
-/// The API of one origin, e.g. `https://gazouillis.example`.
+/// The API of one origin, e.g. `https://gazouillis.example`, as one
+/// account's widget uses it.
 pub struct Api {
     base: String,
+    /// Where the version of the account's last write by this visitor is kept.
+    written_key: String,
 }
 
 impl Api {
-    pub fn new(base: &str) -> Api {
-        Api { base: base.trim_end_matches('/').to_owned() }
+    pub fn new(base: &str, handle: &str) -> Api {
+        let base = base.trim_end_matches('/').to_owned();
+        Api { written_key: format!("gazouillis:version:{base}:{handle}"), base }
+    }
+
+    /// The version of the visitor's last write, while it is kept.
+    fn written(&self) -> u64 {
+        let kept = storage().and_then(|s| s.get_item(&self.written_key).ok().flatten()).unwrap_or_default();
+        let (version, until) = kept.split_once(' ').unwrap_or_default();
+        // Whole milliseconds: parsing or printing a float would cost the wasm KBs.
+        let fresh = until.parse::<u64>().is_ok_and(|until| until > now_ms());
+        if fresh { version.parse().unwrap_or(0) } else { 0 }
+    }
+
+    /// Keeps the version a write answer names, if it is newer.
+    fn note_written(&self, response: &Response) {
+        let named = response.headers().get(VERSION_HEADER).ok().flatten().and_then(|v| v.parse::<u64>().ok());
+        if let (Some(version), Some(storage)) = (named, storage()) {
+            let until = now_ms() + KEEP_VERSION_MS;
+            let _ = storage.set_item(&self.written_key, &format!("{} {until}", version.max(self.written())));
+        }
     }
 
     /// The origin, which also names this API's visitor session in localStorage.
@@ -78,22 +107,23 @@ impl Api {
         decode(&self.send("GET", &format!("/v1/posts/{}", segment(id)), None, None).await?)
     }
 
-    /// One page of a list (see [`posts_path`], [`replies_path`]) from `cursor` on;
-    /// with `etag`, answers [`Fetched::Unchanged`] when the page is the same.
-    pub async fn page<P: Page>(&self, path: &str, cursor: Option<&str>, etag: Option<&str>) -> Result<Fetched<P>, ApiError> {
-        Ok(match self.page_json(path, cursor, etag).await? {
+    /// One page of a list (see [`posts_path`], [`replies_path`]) from `cursor` on,
+    /// at least at version `at_least`; with `etag`, answers [`Fetched::Unchanged`]
+    /// when the page is the same.
+    pub async fn page<P: Page>(&self, path: &str, cursor: Option<&str>, etag: Option<&str>, at_least: u64) -> Result<Fetched<P>, ApiError> {
+        Ok(match self.page_json(path, cursor, etag, at_least).await? {
             Fetched::Fresh(page, etag) => Fetched::Fresh(decode(&page)?, etag),
             Fetched::Unchanged => Fetched::Unchanged,
         })
     }
 
     /// [`Api::page`] before decoding: the same code for every kind of page.
-    async fn page_json(&self, path: &str, cursor: Option<&str>, etag: Option<&str>) -> Result<Fetched<JsValue>, ApiError> {
+    async fn page_json(&self, path: &str, cursor: Option<&str>, etag: Option<&str>, at_least: u64) -> Result<Fetched<JsValue>, ApiError> {
         let url = match cursor {
             Some(cursor) => format!("{path}?cursor={}", segment(cursor)),
             None => path.to_owned(),
         };
-        let response = self.call("GET", &url, None, None, etag).await?;
+        let response = self.call_at("GET", &url, None, None, etag, at_least).await?;
         if response.status() == 304 {
             return Ok(Fetched::Unchanged);
         }
@@ -143,14 +173,20 @@ impl Api {
         json(self.call(method, path, body, token, None).await?).await
     }
 
-    /// Sends one request; any answer but 2xx and 304 becomes an error.
-    async fn call(
+    async fn call(&self, method: &str, path: &str, body: Option<JsValue>, token: Option<&str>, etag: Option<&str>) -> Result<Response, ApiError> {
+        self.call_at(method, path, body, token, etag, 0).await
+    }
+
+    /// Sends one request; any answer but 2xx and 304 becomes an error. A read
+    /// asks for at least `at_least`, or the version of the visitor's last write.
+    async fn call_at(
         &self,
         method: &str,
         path: &str,
         body: Option<JsValue>,
         token: Option<&str>,
         etag: Option<&str>,
+        at_least: u64,
     ) -> Result<Response, ApiError> {
         let network = |_| error("network");
         let headers = Headers::new().map_err(network)?;
@@ -169,18 +205,36 @@ impl Api {
         }
         init.set_headers(&headers);
         let window = web_sys::window().ok_or_else(|| error("network"))?;
-        let url = format!("{}{path}", self.base);
+        let reading = method == "GET";
+        let mut url = format!("{}{path}", self.base);
+        let version = if reading { at_least.max(self.written()) } else { 0 };
+        if version > 0 {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            url = format!("{url}{separator}{MIN_VERSION_PARAM}={version}");
+        }
         let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await
             .map_err(network)?
             .unchecked_into();
         if response.ok() || response.status() == 304 {
+            if !reading {
+                self.note_written(&response);
+            }
             return Ok(response);
         }
         let body = json(response).await;
         Err(body.ok().and_then(|body| ApiError::decode(&body)).unwrap_or_else(|| error("internal")))
     }
 
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// The page's localStorage, if it may be used.
+pub fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
 }
 
 /// The body of `response`, parsed by the browser.

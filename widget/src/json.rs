@@ -128,7 +128,11 @@ impl Decode for FollowState {
 impl Decode for Event {
     fn decode(v: &JsValue) -> Option<Self> {
         Some(match string(v, "type")?.as_str() {
-            "hello" => Event::Hello { account: Account::decode(&field(v, "account"))?, newest_post: string(v, "newest_post") },
+            "hello" => Event::Hello {
+                account: Account::decode(&field(v, "account"))?,
+                newest_post: string(v, "newest_post"),
+                version: count(v, "version").unwrap_or(0),
+            },
             "post" => Event::Post { post: Post::decode(&field(v, "post"))? },
             "post_deleted" => Event::PostDeleted { id: string(v, "id")? },
             "reply" => Event::Reply { reply: Reply::decode(&field(v, "reply"))?, replies: count(v, "replies")? },

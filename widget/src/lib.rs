@@ -52,9 +52,9 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     let attribute = |element: &web_sys::Element, name: &str| element.get_attribute(name).filter(|v| !v.trim().is_empty());
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    let handle = attribute(&host, "account").unwrap_or_default();
     let post = attribute(&host, "post");
-    let api = Api::new(&attribute(&host, "api").unwrap_or(default_api));
+    let handle = attribute(&host, "account").unwrap_or_default();
+    let api = Api::new(&attribute(&host, "api").unwrap_or(default_api), &handle);
     let lang_tag = attribute(&host, "lang")
         .or_else(|| attribute(&document.document_element()?, "lang"))
         .or_else(|| window.navigator().language());
@@ -103,7 +103,7 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl In
     widget.sign_in_customer();
     Effect::new(move || widget.show_live(widget.live.connected.get()));
     widget.live.subscribe(move |event| match event {
-        Event::Hello { newest_post, .. } if !conversation => posts.catch_up(newest_post.clone()),
+        Event::Hello { newest_post, version, .. } if !conversation => posts.catch_up(newest_post.clone(), *version),
         Event::Post { post } if !conversation => posts.arrive(post.clone()),
         Event::PostDeleted { id } => posts.remove(id),
         Event::Reply { reply, replies } => posts.update(&reply.post, |post| post.replies = post.replies.max(*replies)),
@@ -141,7 +141,7 @@ async fn first_view(
         }
         None => {
             let path = posts_path(handle);
-            let (account, page) = join(api.account(handle), api.page::<PostPage>(&path, None, None)).await;
+            let (account, page) = join(api.account(handle), api.page::<PostPage>(&path, None, None, 0)).await;
             posts.take(None, page?, false);
             account
         }

@@ -37,8 +37,8 @@ struct Paging {
     next: RwSignal<Option<String>>,
     /// Whether a first page has loaded.
     loaded: StoredValue<bool>,
-    /// The newest item named by a live hello that came before the first page.
-    early_hello: StoredValue<Option<String>>,
+    /// The newest item and version named by a live hello that came before the first page.
+    early_hello: StoredValue<Option<(Option<String>, u64)>>,
     /// The cursor of the last load asked for, to retry it.
     asked: StoredValue<Option<String>>,
     /// The page polls ask for again, with its last ETag: the first page of a
@@ -50,7 +50,8 @@ struct Paging {
 /// Most pages a catch-up reads back after a reconnection.
 const CATCH_UP_PAGES: usize = 10;
 /// Reads a catch-up makes, a second apart, for the newest post the hub named
-/// to reach the REST views (the hub writes them to KV within about a second).
+/// to reach the REST views (they ask for the hello's version, so one read
+/// normally does).
 const CATCH_UP_TRIES: u32 = 4;
 
 impl<P: Page> Pager<P> {
@@ -79,7 +80,7 @@ impl<P: Page> Pager<P> {
         paging.status.set(Status::Loading);
         spawn_local(async move {
             let path = paging.path.get_value();
-            match paging.widget.api.page::<P>(&path, cursor.as_deref(), None).await {
+            match paging.widget.api.page::<P>(&path, cursor.as_deref(), None, 0).await {
                 Ok(fetched) => {
                     self.take(cursor, fetched, false);
                     paging.status.set(Status::Idle);
@@ -112,12 +113,13 @@ impl<P: Page> Pager<P> {
         }
         let first = !loaded.get_value();
         loaded.set_value(true);
-        // The first page may be older than the hello (KV views lag the hub
-        // by up to a second): catch up when it lacks the newest item named.
-        if let Some(newest) = self.paging.early_hello.try_update_value(Option::take).flatten() {
-            if first && !self.knows(&newest) {
-                self.catch_up(Some(newest));
-            }
+        // The first page may be older than the hello (KV views lag the hub):
+        // catch up when it lacks the newest item named.
+        if let Some((Some(newest), version)) = self.paging.early_hello.try_update_value(Option::take).flatten()
+            && first
+            && !self.knows(&newest)
+        {
+            self.catch_up(Some(newest), version);
         }
         (known, next_cursor)
     }
@@ -169,15 +171,17 @@ impl<P: Page> Pager<P> {
     }
 
     /// After a reconnection: reads through the REST API what the live push
-    /// may have missed. A newest-first list reads back page by page until it
-    /// meets an item it knows, and again a second later while `newest` (the
-    /// newest item the hub named) is not there yet; an oldest-first list
-    /// reads its watched page again. Nothing is read before the first page:
-    /// the newest item named then is checked once that page is there.
-    pub fn catch_up(self, newest: Option<String>) {
+    /// may have missed, at least at the `version` the hub named (so that
+    /// views KV does not have yet come from the hub). A newest-first list
+    /// reads back page by page until it meets an item it knows, and again a
+    /// second later while `newest` (the newest item the hub named) is not
+    /// there yet; an oldest-first list reads its watched page again. Nothing
+    /// is read before the first page: the newest item named then is checked
+    /// once that page is there.
+    pub fn catch_up(self, newest: Option<String>, version: u64) {
         let paging = self.paging;
         if !paging.loaded.get_value() {
-            paging.early_hello.set_value(newest);
+            paging.early_hello.set_value(Some((newest, version)));
             return;
         }
         spawn_local(async move {
@@ -188,7 +192,7 @@ impl<P: Page> Pager<P> {
                 }
                 let mut cursor = if paging.newest_first { None } else { paging.watched.get_value().0 };
                 for _ in 0..CATCH_UP_PAGES {
-                    let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), None).await else { break };
+                    let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), None, version).await else { break };
                     let (known, next) = self.take(cursor.clone(), fetched, true);
                     if known || !paging.newest_first || next.is_none() {
                         break;
@@ -213,7 +217,7 @@ impl<P: Page> Pager<P> {
         spawn_local(async move {
             let (cursor, etag) = paging.watched.get_value();
             let path = paging.path.get_value();
-            if let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), etag.as_deref()).await {
+            if let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), etag.as_deref(), 0).await {
                 self.take(cursor, fetched, true);
             }
         });

@@ -2,7 +2,7 @@
 //! account's live push) and the visitor session, which every widget of the
 //! page talking to the same API shares.
 
-use crate::api::{Api, ApiError};
+use crate::api::{Api, ApiError, storage};
 use crate::i18n::Lang;
 use crate::live::Live;
 use gazouillis_protocol::{Session, TurnstileSite};
@@ -128,9 +128,6 @@ fn storage_key(api: &str) -> String {
     format!("gazouillis:session:{api}")
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
 
 thread_local! {
     /// One session signal per API origin, so that a name given in one widget

@@ -1,43 +1,65 @@
-//! `cargo xtask bench`: how fast a new post reaches open widgets, live push
-//! against polling, on the real Worker and in headless Chromium. Sets up and
-//! builds like `test`, then runs the `bench_live` binary of the tests crate
-//! (see `tests/src/bin/bench_live.rs`). A measurement, not a test.
+//! The benchmarks, measurements and never tests, each a binary of the tests
+//! crate run after setup and build:
+//! - `cargo xtask bench`: how fast a new post reaches open widgets, live push
+//!   against polling, on the real Worker and in headless Chromium
+//!   (`tests/src/bin/bench_live.rs`);
+//! - `cargo xtask bench-views`: the lag from a write to its view in KV, this
+//!   tree's edge side by side with a baseline commit's
+//!   (`tests/src/bin/bench_views.rs`).
 
 use crate::project::{self, Repo};
-use crate::{Result, build, cmd, exit_code, setup};
+use crate::{Result, at, build, cmd, exit_code, setup};
 use std::process::{Command, ExitCode};
 
-/// The arguments `bench_live` takes, each followed by a number.
-const ARGS: &[&str] = &["--clients", "--posts", "--hold", "--runs"];
+/// The commit `bench-views` compares with by default: the last edge whose
+/// hub kept key-value entries and flushed its views only from its alarm.
+const VIEWS_BASELINE: &str = "03de7b4";
 
 pub fn bench(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
-    // Refuse a typo before the minutes of setup and build.
-    for flag in args.iter().step_by(2) {
-        if !ARGS.contains(flag) {
-            return Err(format!(
-                "bench: unknown argument {flag} (takes {})",
-                ARGS.join(" N, ") + " N"
-            ));
-        }
-    }
+    check_args("bench", args, &["--clients", "--posts", "--hold", "--runs"])?;
     setup::setup(repo, true)?;
     build::build_all(repo)?;
+    run(repo, "bench_live", args.iter().map(|arg| arg.to_string()).collect())
+}
+
+pub fn bench_views(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
+    check_args("bench-views", args, &["--baseline", "--writes", "--runs"])?;
+    let mut baseline = VIEWS_BASELINE;
+    let mut passed = Vec::new();
+    for pair in args.chunks(2) {
+        match pair {
+            ["--baseline", commit] => baseline = commit,
+            [flag, value] => passed.extend([flag.to_string(), value.to_string()]),
+            _ => {}
+        }
+    }
+    setup::setup(repo, false)?;
+    build::build_all(repo)?;
+    let tree = at::build_at(repo, baseline)?;
+    passed.extend(["--baseline".to_owned(), tree.display().to_string(), "--label".to_owned(), baseline.to_owned()]);
+    run(repo, "bench_views", passed)
+}
+
+/// Refuses an unknown flag, or one without its value, before the minutes of setup and build.
+fn check_args(command: &str, args: &[&str], known: &[&str]) -> Result {
+    if args.len() % 2 == 1 {
+        return Err(format!("{command}: every argument takes a value"));
+    }
+    match args.iter().step_by(2).find(|flag| !known.contains(flag)) {
+        Some(flag) => Err(format!("{command}: unknown argument {flag} (takes {})", known.join(", "))),
+        None => Ok(()),
+    }
+}
+
+fn run(repo: &Repo, bin: &str, args: Vec<String>) -> Result<ExitCode> {
     let status = cmd::status(
         Command::new(project::cargo())
-            .args([
-                "run",
-                "--release",
-                "-p",
-                "gazouillis-tests",
-                "--bin",
-                "bench_live",
-                "--",
-            ])
+            .args(["run", "--release", "-p", "gazouillis-tests", "--bin", bin, "--"])
             .args(args)
             .current_dir(&repo.root)
             .env("CHROMEDRIVER", project::CHROMEDRIVER)
             .env("CHROMIUM", project::CHROMIUM)
             .env("GAZOUILLIS_ROOT", &repo.root),
     )?;
-    Ok(exit_code("bench_live", status))
+    Ok(exit_code(bin, status))
 }

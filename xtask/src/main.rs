@@ -20,9 +20,15 @@
 //!   `setup --browser` and build, then the `bench_live` binary of the tests
 //!   crate: latency of the live push to N WebSocket clients and to the widget
 //!   in Chromium, against polling, and K clients held open at once.
+//! - `bench-views [--baseline COMMIT] [--writes N] [--runs R]`: build, and
+//!   build the baseline commit (`build-at`), then the `bench_views` binary:
+//!   the lag from a write to its view in KV, both edges side by side.
+//! - `build-at COMMIT`: the product as it was at a commit, built in a
+//!   worktree under `target/at/` (see `at.rs`); prints the tree's path.
 //!
 //! Pinned versions and paths live in `project.rs`.
 
+mod at;
 mod bench;
 mod build;
 mod cmd;
@@ -46,7 +52,11 @@ commands:
   size               build the widget, print the widget's raw / gzip / brotli bytes
   bench [--clients N] [--posts M] [--hold K] [--runs R]
                      setup --browser, build, measure live push latency against polling
-                     (defaults: 100 clients, 20 posts, hold 1000, 3 runs)";
+                     (defaults: 100 clients, 20 posts, hold 1000, 3 runs)
+  bench-views [--baseline COMMIT] [--writes N] [--runs R]
+                     build this tree and COMMIT's, measure the lag from a write to its
+                     view in KV on both (defaults: 03de7b4, 20 writes, 3 runs)
+  build-at COMMIT    build the product as it was at COMMIT, under target/at/";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -60,6 +70,11 @@ fn main() -> ExitCode {
         ["test"] => test(&repo),
         ["size"] => size::size(&repo).map(|()| ExitCode::SUCCESS),
         ["bench", rest @ ..] => bench::bench(&repo, rest),
+        ["bench-views", rest @ ..] => bench::bench_views(&repo, rest),
+        ["build-at", commit] => at::build_at(&repo, commit).map(|tree| {
+            println!("{}", tree.display());
+            ExitCode::SUCCESS
+        }),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -32,7 +32,7 @@ use gazouillis_protocol::PostPage;
 use gazouillis_protocol::limits::POLL_SECONDS;
 use gazouillis_protocol::live::Event;
 use gazouillis_tests::www::WwwServer;
-use gazouillis_tests::{Browser, Edge, LiveClient, Method, SETTLE, Tab, eventually, random_hex, repo_root};
+use gazouillis_tests::{Browser, Edge, LiveClient, Method, SETTLE, Tab, eventually, median, percentiles, random_hex, repo_root};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -174,14 +174,6 @@ struct Summary {
     missed: usize,
 }
 
-/// p50, p95 and max (nearest rank) of `values`, each clamped at 0.
-fn percentiles(values: impl Iterator<Item = f64>) -> Option<[f64; 3]> {
-    let mut ms: Vec<f64> = values.map(|v| v.max(0.0)).collect();
-    ms.sort_by(f64::total_cmp);
-    let rank = |q: f64| ms[((q * ms.len() as f64).ceil() as usize).clamp(1, ms.len()) - 1];
-    (!ms.is_empty()).then(|| [rank(0.50), rank(0.95), rank(1.0)])
-}
-
 impl Sample {
     fn summary(&self) -> Summary {
         Summary {
@@ -215,17 +207,6 @@ impl std::fmt::Display for Summary {
             triple(self.from_sent),
             self.missed
         )
-    }
-}
-
-/// The median of `values`, if any.
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(values[n / 2]),
-        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
     }
 }
 

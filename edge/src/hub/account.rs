@@ -1,0 +1,54 @@
+//! The hub's one account: its row, with the exact counts and the next
+//! numbers, and its creation.
+
+use super::views::View;
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::{Account, ErrorCode};
+use serde::Deserialize;
+
+/// The `account` row.
+#[derive(Deserialize)]
+pub struct AccountRow {
+    pub handle: String,
+    pub name: String,
+    pub bio: String,
+    pub followers: u64,
+    pub posts: u64,
+    pub next_post: u64,
+    pub next_queued: u64,
+}
+
+impl AccountRow {
+    pub fn account(&self) -> Account {
+        Account {
+            handle: self.handle.clone(),
+            name: self.name.clone(),
+            bio: self.bio.clone(),
+            followers: self.followers,
+            posts: self.posts,
+        }
+    }
+}
+
+impl AccountHub {
+    pub(super) fn account_row(&self) -> worker::Result<Option<AccountRow>> {
+        self.db.row("SELECT handle, name, bio, followers, posts, next_post, next_queued FROM account", vec![])
+    }
+
+    /// The account, or 404 `account_not_found`.
+    pub(super) fn account(&self) -> ApiResult<AccountRow> {
+        self.account_row()?.ok_or_else(|| ErrorCode::AccountNotFound.into())
+    }
+
+    pub(super) async fn create_account(&self, handle: &str, name: String, bio: String) -> ApiResult {
+        if self.account_row()?.is_some() {
+            return Err(ErrorCode::HandleTaken.into());
+        }
+        let statement = "INSERT INTO account (id, handle, name, bio) VALUES (0, ?, ?, ?)";
+        self.db.run(statement, vec![handle.into(), name.into(), bio.into()])?;
+        self.changed(&[View::Account, View::FeedHead]).await?;
+        json(201, &self.account()?.account())
+    }
+}

@@ -1,0 +1,38 @@
+//! The account's followers: one row each, and the exact count on the account.
+
+use super::views::View;
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::live::Event;
+use gazouillis_protocol::FollowState;
+
+impl AccountHub {
+    pub(super) fn follows(&self, visitor: &str) -> worker::Result<bool> {
+        Ok(self.db.number("SELECT count(*) AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
+    }
+
+    /// Follows (`true`) or unfollows: doing it twice counts once.
+    pub(super) async fn follow(&self, visitor: &str, follow: bool) -> ApiResult {
+        let account = self.account()?;
+        if self.follows(visitor)? == follow {
+            return json(200, &FollowState { following: follow, followers: account.followers });
+        }
+        if follow {
+            self.db.run("INSERT INTO follows (visitor) VALUES (?)", vec![visitor.into()])?;
+            self.db.run("UPDATE account SET followers = followers + 1", vec![])?;
+        } else {
+            self.db.run("DELETE FROM follows WHERE visitor = ?", vec![visitor.into()])?;
+            self.db.run("UPDATE account SET followers = max(followers - 1, 0)", vec![])?;
+        }
+        let followers = self.account()?.followers;
+        self.publish(&Event::Followers { followers });
+        self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;
+        json(200, &FollowState { following: follow, followers })
+    }
+
+    pub(super) fn get_follow(&self, visitor: &str) -> ApiResult {
+        let followers = self.account()?.followers;
+        json(200, &FollowState { following: self.follows(visitor)?, followers })
+    }
+}

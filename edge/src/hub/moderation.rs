@@ -1,0 +1,179 @@
+//! The brand's moderation: the account's settings, the queue of visitors'
+//! replies waiting for a decision, and hiding posts and replies (out of
+//! feeds, threads, counts and the live push, without deleting them).
+
+use super::db::{flag, int, Db};
+use super::replies::{badge_name, badge_of, ReplyRow, REPLY_COLUMNS};
+use super::views::View;
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::live::Event;
+use gazouillis_protocol::moderation::{Reason, Settings};
+use gazouillis_protocol::{Author, ErrorCode, HiddenContent, HiddenState, PostId, Queue, Queued};
+use serde::Deserialize;
+use worker::Response;
+
+/// Most hidden posts, and most hidden replies, listed at once.
+const LISTED: usize = 500;
+
+/// Puts a reply in the queue as number `n`.
+pub fn enqueue(db: &Db, n: u64, queued: &Queued) -> worker::Result<()> {
+    let post = queued.post.parse::<PostId>().map_or(0, |id| id.seq);
+    let reason = serde_json::to_value(queued.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    db.run(
+        "INSERT OR REPLACE INTO queue (n, post, author_id, author_name, author_badge, text, created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            int(n),
+            int(post),
+            queued.author.id.clone().into(),
+            queued.author.name.clone().into(),
+            badge_name(queued.author.badge).into(),
+            queued.text.clone().into(),
+            queued.created_at.clone().into(),
+            reason.into(),
+        ],
+    )
+}
+
+/// A `queue` row.
+#[derive(Deserialize)]
+struct QueuedRow {
+    n: u64,
+    post: u64,
+    author_id: String,
+    author_name: String,
+    author_badge: Option<String>,
+    text: String,
+    created_at: String,
+    reason: String,
+}
+
+impl QueuedRow {
+    fn queued(self, handle: &str) -> Queued {
+        let author = Author { id: self.author_id, name: self.author_name, badge: badge_of(self.author_badge.as_deref()) };
+        Queued {
+            id: self.n.to_string(),
+            post: PostId { handle: handle.to_owned(), seq: self.post }.to_string(),
+            author,
+            text: self.text,
+            created_at: self.created_at,
+            reason: serde_json::from_value(self.reason.into()).unwrap_or(Reason::Premoderated),
+        }
+    }
+}
+
+/// A count once one of its items is hidden (one less) or shown again (one more).
+fn recount(count: u64, hidden: bool) -> u64 {
+    if hidden { count.saturating_sub(1) } else { count + 1 }
+}
+
+impl AccountHub {
+    pub(super) fn settings(&self) -> worker::Result<Settings> {
+        #[derive(Deserialize)]
+        struct Stored {
+            json: String,
+        }
+        let stored: Option<Stored> = self.db.row("SELECT json FROM settings", vec![])?;
+        Ok(stored.and_then(|stored| serde_json::from_str(&stored.json).ok()).unwrap_or_default())
+    }
+
+    pub(super) fn get_settings(&self) -> ApiResult {
+        self.account()?;
+        json(200, &self.settings()?)
+    }
+
+    pub(super) fn put_settings(&self, settings: Settings) -> ApiResult {
+        self.account()?;
+        let stored = serde_json::to_string(&settings).map_err(|_| ErrorCode::Internal)?;
+        self.db.run("INSERT OR REPLACE INTO settings (id, json) VALUES (0, ?)", vec![stored.into()])?;
+        json(200, &settings)
+    }
+
+    /// Holds a visitor's reply in the queue; answers its number there.
+    pub(super) fn hold(&self, post: u64, author: Author, text: String, created_at: String, reason: Reason) -> ApiResult<String> {
+        let account = self.account()?;
+        let n = account.next_queued;
+        let post = PostId { handle: account.handle, seq: post }.to_string();
+        enqueue(&self.db, n, &Queued { id: n.to_string(), post, author, text, created_at, reason })?;
+        self.db.run("UPDATE account SET next_queued = next_queued + 1", vec![])?;
+        Ok(n.to_string())
+    }
+
+    pub(super) fn list_queue(&self) -> ApiResult {
+        let handle = self.account()?.handle;
+        let rows: Vec<QueuedRow> = self.db.rows("SELECT * FROM queue ORDER BY n", vec![])?;
+        json(200, &Queue { queued: rows.into_iter().map(|row| row.queued(&handle)).collect() })
+    }
+
+    /// Publishes a queued reply (201 with the reply), or rejects it (204).
+    pub(super) async fn decide(&self, n: u64, approve: bool) -> ApiResult {
+        let handle = self.account()?.handle;
+        let row: QueuedRow = self.db.row("SELECT * FROM queue WHERE n = ?", vec![int(n)])?.ok_or(ErrorCode::NotFound)?;
+        self.db.run("DELETE FROM queue WHERE n = ?", vec![int(n)])?;
+        if !approve {
+            return Ok(Response::empty()?.with_status(204));
+        }
+        let post = row.post;
+        let queued = row.queued(&handle);
+        self.publish_reply(post, queued.author, queued.text, queued.created_at).await
+    }
+
+    pub(super) async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult {
+        let post = self.any_post(seq)?;
+        if post.hidden() != hidden {
+            let posts = recount(self.account()?.posts, hidden);
+            self.db.run("UPDATE posts SET hidden = ? WHERE seq = ?", vec![flag(hidden), int(seq)])?;
+            self.db.run("UPDATE account SET posts = ?", vec![int(posts)])?;
+            let views = View::of_post(seq, post.next_reply);
+            let post = post.post(&self.handle()?);
+            self.publish(&if hidden { Event::PostDeleted { id: post.id } } else { Event::Post { post } });
+            self.changed(&views).await?;
+        }
+        json(200, &HiddenState { hidden })
+    }
+
+    pub(super) async fn hide_reply(&self, post: u64, seq: u64, hidden: bool) -> ApiResult {
+        let replies = self.any_post(post)?.replies;
+        let reply = self.any_reply(post, seq)?.ok_or(ErrorCode::ReplyNotFound)?;
+        if reply.hidden() != hidden {
+            let replies = recount(replies, hidden);
+            self.db.run("UPDATE replies SET hidden = ? WHERE post = ? AND seq = ?", vec![flag(hidden), int(post), int(seq)])?;
+            self.db.run("UPDATE posts SET replies = ? WHERE seq = ?", vec![int(replies), int(post)])?;
+            let views = View::of_reply(post, seq, &reply.author());
+            let reply = reply.reply(&self.handle()?);
+            self.publish(&if hidden {
+                Event::ReplyDeleted { id: reply.id, post: reply.post, replies }
+            } else {
+                Event::Reply { reply, replies }
+            });
+            self.changed(&views).await?;
+        }
+        json(200, &HiddenState { hidden })
+    }
+
+    pub(super) fn list_hidden(&self) -> ApiResult {
+        let handle = self.account()?.handle;
+        let posts: Vec<super::posts::PostRow> =
+            self.db.rows(&format!("SELECT * FROM posts WHERE hidden = 1 ORDER BY seq LIMIT {LISTED}"), vec![])?;
+        let replies: Vec<ReplyRow> = self
+            .db
+            .rows(&format!("SELECT {REPLY_COLUMNS} FROM replies WHERE hidden = 1 ORDER BY post, seq LIMIT {LISTED}"), vec![])?;
+        json(
+            200,
+            &HiddenContent {
+                posts: posts.into_iter().map(|row| row.post(&handle)).collect(),
+                replies: replies.into_iter().map(|row| row.reply(&handle)).collect(),
+            },
+        )
+    }
+
+    /// For a visitor's download of their data: their reply, even hidden.
+    pub(super) fn authored_reply(&self, post: u64, seq: u64, visitor: &str) -> ApiResult {
+        let handle = self.handle()?;
+        match self.any_reply(post, seq)?.map(|row| row.reply(&handle)) {
+            Some(reply) if reply.author.id == visitor => json(200, &reply),
+            _ => Err(ErrorCode::ReplyNotFound.into()),
+        }
+    }
+}

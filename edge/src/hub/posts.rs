@@ -1,0 +1,125 @@
+//! The account's posts: creating and deleting them, and the feed pages built
+//! from them. A hidden post keeps its row (`hidden = 1`) and its number, and
+//! is left out of every feed and count.
+
+use super::db::int;
+use super::replies::ReplyRow;
+use super::views::{View, PAGE};
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::live::Event;
+use gazouillis_protocol::page::PageView;
+use gazouillis_protocol::time::rfc3339_from_millis;
+use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::{ErrorCode, Post, PostId};
+use serde::Deserialize;
+use worker::{Date, Response};
+
+const POST_COLUMNS: &str = "seq, text, created_at, replies, next_reply, hidden";
+
+/// A `posts` row.
+#[derive(Deserialize)]
+pub struct PostRow {
+    pub seq: u64,
+    text: String,
+    created_at: String,
+    pub replies: u64,
+    pub next_reply: u64,
+    hidden: u8,
+}
+
+impl PostRow {
+    pub fn hidden(&self) -> bool {
+        self.hidden != 0
+    }
+
+    pub fn post(self, handle: &str) -> Post {
+        let id = PostId { handle: handle.to_owned(), seq: self.seq };
+        Post { id: id.to_string(), account: id.handle, text: self.text, created_at: self.created_at, replies: self.replies }
+    }
+}
+
+impl AccountHub {
+    /// A post, shown or hidden, or 404 `post_not_found`.
+    pub(super) fn any_post(&self, seq: u64) -> ApiResult<PostRow> {
+        let row = self.db.row(&format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ?"), vec![int(seq)])?;
+        row.ok_or_else(|| ErrorCode::PostNotFound.into())
+    }
+
+    /// A shown post, or 404 `post_not_found`.
+    pub(super) fn post(&self, seq: u64) -> ApiResult<PostRow> {
+        let row = self.any_post(seq)?;
+        if row.hidden() { Err(ErrorCode::PostNotFound.into()) } else { Ok(row) }
+    }
+
+    pub(super) fn shown_post(&self, seq: u64) -> worker::Result<Option<Post>> {
+        let statement = format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ? AND hidden = 0");
+        let row: Option<PostRow> = self.db.row(&statement, vec![int(seq)])?;
+        Ok(row.map(|row| row.post(&self.handle().unwrap_or_default())))
+    }
+
+    /// The id of the newest shown post.
+    pub(super) fn newest_post(&self) -> worker::Result<Option<String>> {
+        Ok(self.feed(Some(1), "", vec![])?.into_iter().next().map(|post| post.id))
+    }
+
+    /// Shown posts, newest first: `limit` of them (`None`: all), filtered by `condition`.
+    fn feed(&self, limit: Option<usize>, condition: &str, values: Vec<super::db::Value>) -> worker::Result<Vec<Post>> {
+        let limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+        let statement = format!("SELECT {POST_COLUMNS} FROM posts WHERE hidden = 0 {condition} ORDER BY seq DESC {limit}");
+        let rows: Vec<PostRow> = self.db.rows(&statement, values)?;
+        let handle = self.handle()?;
+        Ok(rows.into_iter().map(|row| row.post(&handle)).collect())
+    }
+
+    /// The newest posts, and where to go on from the oldest of them.
+    pub(super) fn feed_head(&self) -> worker::Result<PageView<Post>> {
+        let mut posts = self.feed(Some(PAGE_SIZE + 1), "", vec![])?;
+        let more = posts.len() > PAGE_SIZE;
+        posts.truncate(PAGE_SIZE);
+        let next = posts.last().filter(|_| more).and_then(|oldest| oldest.id.parse::<PostId>().ok()).map(|id| id.seq);
+        Ok(PageView { items: posts, next })
+    }
+
+    /// Stored feed page `page`: posts numbered `page * PAGE ..` below the next page, newest first.
+    pub(super) fn feed_page(&self, page: u64) -> worker::Result<PageView<Post>> {
+        let start = page.saturating_mul(PAGE);
+        let posts = self.feed(None, "AND seq >= ? AND seq < ?", vec![int(start), int(start.saturating_add(PAGE))])?;
+        Ok(PageView { items: posts, next: (page > 0).then_some(start) })
+    }
+
+    pub(super) async fn create_post(&self, text: String) -> ApiResult {
+        let account = self.account()?;
+        let seq = account.next_post;
+        let created_at = rfc3339_from_millis(Date::now().as_millis());
+        let statement = "INSERT INTO posts (seq, text, created_at) VALUES (?, ?, ?)";
+        self.db.run(statement, vec![int(seq), text.into(), created_at.into()])?;
+        self.db.run("UPDATE account SET next_post = next_post + 1, posts = posts + 1", vec![])?;
+        let post = self.any_post(seq)?.post(&account.handle);
+        self.publish(&Event::Post { post: post.clone() });
+        // Thread page 0 is written at once, empty, so that listing replies is one read.
+        self.changed(&View::of_post(seq, 0)).await?;
+        json(201, &post)
+    }
+
+    /// Deletes a post, shown or hidden, with its replies.
+    pub(super) async fn delete_post(&self, seq: u64) -> ApiResult {
+        let post = self.any_post(seq)?;
+        let handle = self.account()?.handle;
+        let statement = "SELECT post, seq, author_id, author_name, author_badge, text, created_at, hidden FROM replies WHERE post = ?";
+        let replies: Vec<ReplyRow> = self.db.rows(statement, vec![int(seq)])?;
+        self.db.run("DELETE FROM replies WHERE post = ?", vec![int(seq)])?;
+        self.db.run("DELETE FROM posts WHERE seq = ?", vec![int(seq)])?;
+        if !post.hidden() {
+            self.db.run("UPDATE account SET posts = max(posts - 1, 0)", vec![])?;
+        }
+        let mut views = View::of_post(seq, post.next_reply);
+        // Each visitor's index of what they wrote loses these replies.
+        let visitors = replies.iter().map(|reply| (reply.seq, reply.author())).filter(|(_, author)| !author.is_brand());
+        views.extend(visitors.map(|(reply, author)| View::Authored(author.id, seq, reply)));
+        self.publish(&Event::PostDeleted { id: post.post(&handle).id });
+        self.changed(&views).await?;
+        Ok(Response::empty()?.with_status(204))
+    }
+}

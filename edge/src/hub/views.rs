@@ -1,0 +1,207 @@
+//! View flushing: the hub materializes the read views of its account into
+//! Workers KV, and answers, from the same code, the reads KV cannot serve yet.
+//!
+//! A write records the views it changed (`dirty_views`) and raises the
+//! account's version; a flush rewrites the dirty views from the tables, each
+//! stamped with the version it was built at. A write after a quiet second
+//! flushes at once; one within a second of the last flush leaves it to the
+//! alarm, set for a second after that flush. So bursts are coalesced: no KV
+//! key is written more than once a second (KV's limit per key), however many
+//! writes arrive.
+//!
+//! For tests, the `VIEW_DELAY_MS` var holds every flush back until that long
+//! after the latest write, as KV's propagation to other locations would.
+
+use super::AccountHub;
+use crate::error::ApiResult;
+use gazouillis_protocol::fresh::Versioned;
+use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::{keys, Author, ErrorCode, PostId, ReplyId};
+use serde::{Deserialize, Serialize};
+use futures_util::future::join_all;
+use worker::{Date, KvStore, Response};
+
+/// Shortest time between two flushes of views to KV, in milliseconds.
+const FLUSH_INTERVAL_MS: u64 = 1_000;
+pub(super) const PAGE: u64 = PAGE_SIZE as u64;
+
+/// A KV view that a write changes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum View {
+    Account,
+    FeedHead,
+    FeedPage(u64),
+    Post(u64),
+    /// (post, page)
+    Thread(u64, u64),
+    Following(String),
+    /// A visitor's reply: (visitor, post, reply).
+    Authored(String, u64, u64),
+}
+
+impl View {
+    /// The views showing a post: the account (its count), the feed pages it
+    /// is on, the post and every page of its thread.
+    pub fn of_post(seq: u64, next_reply: u64) -> Vec<View> {
+        let mut views = vec![View::Account, View::FeedHead, View::FeedPage(keys::page_of(seq)), View::Post(seq)];
+        // Page 0 exists from the post's creation on, even with no reply.
+        let thread_pages = next_reply.div_ceil(PAGE).max(1);
+        views.extend((0..thread_pages).map(|page| View::Thread(seq, page)));
+        views
+    }
+
+    /// The views a reply's creation or deletion changes: its post (and its
+    /// count in the feed), its thread page, and for a visitor's, the index of
+    /// what they wrote.
+    pub fn of_reply(post: u64, seq: u64, author: &Author) -> Vec<View> {
+        let mut views =
+            vec![View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post), View::Thread(post, keys::page_of(seq))];
+        if !author.is_brand() {
+            views.push(View::Authored(author.id.clone(), post, seq));
+        }
+        // The first reply of a new page: the page before now goes on here (its `next`).
+        if seq > 0 && seq.is_multiple_of(PAGE) {
+            views.push(View::Thread(post, keys::page_of(seq) - 1));
+        }
+        views
+    }
+
+    pub fn kv_key(&self, handle: &str) -> String {
+        let post_id = |seq: u64| PostId { handle: handle.to_owned(), seq };
+        match self {
+            View::Account => keys::account(handle),
+            View::FeedHead => keys::feed_head(handle),
+            View::FeedPage(page) => keys::feed_page(handle, *page),
+            View::Post(seq) => keys::post(&post_id(*seq)),
+            View::Thread(seq, page) => keys::thread_page(&post_id(*seq), *page),
+            View::Following(visitor) => keys::following(visitor, handle),
+            View::Authored(visitor, post, seq) => keys::authored(visitor, &ReplyId { post: post_id(*post), seq: *seq }),
+        }
+    }
+}
+
+/// Writes a view's document to KV, or deletes the view when it is absent.
+async fn write_view(kv: &KvStore, key: &str, document: Option<String>) -> worker::Result<()> {
+    match document {
+        Some(document) => kv.put(key, document)?.execute().await?,
+        None => kv.delete(key).await?,
+    }
+    Ok(())
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl AccountHub {
+    /// The account's version: how many writes changed what readers see.
+    /// `None` before the account exists.
+    pub(super) fn version(&self) -> worker::Result<Option<u64>> {
+        self.db.number("SELECT version AS n FROM account", vec![])
+    }
+
+    pub(super) fn handle(&self) -> worker::Result<String> {
+        #[derive(Deserialize)]
+        struct Handle {
+            handle: String,
+        }
+        Ok(self.db.row::<Handle>("SELECT handle FROM account", vec![])?.map(|row| row.handle).unwrap_or_default())
+    }
+
+    /// Records that a write changed `views`: the account's version goes up
+    /// by one, the views are marked to rewrite, and a flush is scheduled.
+    pub(super) async fn changed(&self, views: &[View]) -> worker::Result<()> {
+        self.db.run("UPDATE account SET version = version + 1", vec![])?;
+        let handle = self.handle()?;
+        for view in views {
+            self.db.run(
+                "INSERT OR REPLACE INTO dirty_views (key, view) VALUES (?, ?)",
+                vec![view.kv_key(&handle).into(), to_json(view).into()],
+            )?;
+        }
+        let storage = self.state.storage();
+        let now = Date::now().as_millis();
+        let hold = self.env.var("VIEW_DELAY_MS").ok().and_then(|v| v.to_string().parse::<u64>().ok()).unwrap_or(0);
+        if hold > 0 {
+            return storage.set_alarm(hold as i64).await;
+        }
+        if storage.get_alarm().await?.is_some() {
+            return Ok(());
+        }
+        let due = self.last_flush.get() + FLUSH_INTERVAL_MS;
+        if now < due {
+            return storage.set_alarm((due - now) as i64).await;
+        }
+        // Quiet: flush now. The write is stored whatever happens here; a
+        // failed flush is left to the alarm (its views were marked again).
+        if let Err(err) = self.flush().await {
+            worker::console_error!("flush failed, retried by the alarm: {err}");
+            storage.set_alarm(FLUSH_INTERVAL_MS as i64).await?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites every dirty view in KV from the tables. Marks are removed
+    /// before writing: a write arriving meanwhile marks its views again and
+    /// schedules the next flush, so nothing is missed.
+    pub(super) async fn flush(&self) -> worker::Result<()> {
+        self.last_flush.set(Date::now().as_millis());
+        #[derive(Deserialize)]
+        struct Dirty {
+            key: String,
+            view: String,
+        }
+        let marked: Vec<Dirty> = self.db.rows("SELECT key, view FROM dirty_views", vec![])?;
+        self.db.run("DELETE FROM dirty_views", vec![])?;
+        let kv = self.env.kv("POSTS")?;
+        // Built first (the tables as they are now), then written side by side.
+        let mut writes = Vec::new();
+        for dirty in &marked {
+            match serde_json::from_str::<View>(&dirty.view) {
+                Ok(view) => writes.push((dirty, write_view(&kv, &dirty.key, self.document(&view)?))),
+                Err(err) => worker::console_error!("dirty view {} unreadable, skipped: {err}", dirty.key),
+            }
+        }
+        let (dirties, writes): (Vec<&Dirty>, Vec<_>) = writes.into_iter().unzip();
+        let written = join_all(writes).await;
+        let failed: Vec<_> = written.into_iter().zip(dirties).filter_map(|(result, dirty)| result.err().map(|err| (err, dirty))).collect();
+        // Mark what failed again; the runtime retries a failed alarm.
+        for (_, dirty) in &failed {
+            self.db.run("INSERT OR IGNORE INTO dirty_views (key, view) VALUES (?, ?)", vec![dirty.key.clone().into(), dirty.view.clone().into()])?;
+        }
+        match failed.into_iter().next() {
+            Some((err, _)) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    /// A view's document as KV holds it, built from the tables now; `None`
+    /// when the view is absent (no such account, post or follow).
+    fn document(&self, view: &View) -> worker::Result<Option<String>> {
+        let Some(version) = self.version()? else {
+            return Ok(None);
+        };
+        Ok(match view {
+            View::Account => self.account_row()?.map(|row| to_json(&Versioned { version, view: row.account() })),
+            View::FeedHead => Some(to_json(&Versioned { version, view: self.feed_head()? })),
+            View::FeedPage(page) => Some(to_json(&Versioned { version, view: self.feed_page(*page)? })),
+            View::Post(seq) => self.shown_post(*seq)?.map(|post| to_json(&Versioned { version, view: post })),
+            View::Thread(seq, page) => self.thread_page(*seq, *page)?.map(|page| to_json(&Versioned { version, view: page })),
+            View::Following(visitor) => self.follows(visitor)?.then(|| "1".to_owned()),
+            // Hidden replies stay in the index: their author may still download or delete them.
+            View::Authored(_, post, seq) => self.any_reply(*post, *seq)?.map(|_| "1".to_owned()),
+        })
+    }
+
+    /// `Command::Read`: the view as the next flush will write it, or 404.
+    pub(super) fn read(&self, view: &View) -> ApiResult {
+        match self.document(view)? {
+            Some(document) => {
+                let response = Response::ok(document)?;
+                response.headers().set("content-type", "application/json")?;
+                Ok(response)
+            }
+            None => Err(ErrorCode::NotFound.into()),
+        }
+    }
+}

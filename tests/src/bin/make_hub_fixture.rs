@@ -1,0 +1,29 @@
+//! Writes a fixture store with an edge built elsewhere (an older commit), for
+//! `tests/migration.rs`: `make_hub_fixture <built repo> <commit> <out dir>`.
+//! See `tests/fixtures/README.md`, whose `make.sh` runs it.
+
+use gazouillis_tests::edge::{Store, copy_dir};
+use gazouillis_tests::fixture::{self, Fixture};
+use gazouillis_tests::{Edge, random_hex};
+use std::path::PathBuf;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [root, commit, out] = args.as_slice() else {
+        panic!("usage: make_hub_fixture <built repo> <commit> <out dir>");
+    };
+    let (admin_token, session_secret) = (random_hex(24), random_hex(32));
+    let store = Store { root: PathBuf::from(root), state: None, admin_token: admin_token.clone(), session_secret: session_secret.clone() };
+    let edge = Edge::start_on(store, &[("RATE_REPLIES", "1000/60"), ("RATE_REPLIES_IP", "1000/60"), ("RATE_SESSIONS_IP", "1000/60")]).await;
+    let tokens = fixture::seed(&edge).await;
+    let reads = fixture::settled_snapshot(&edge, &tokens).await;
+    edge.stop();
+    let out = PathBuf::from(out);
+    let _ = std::fs::remove_dir_all(out.join("state"));
+    copy_dir(&edge.state_dir(), &out.join("state"));
+    let fixture = Fixture { written_by: commit.clone(), admin_token, session_secret, tokens, reads };
+    let json = serde_json::to_string_pretty(&fixture).expect("fixture JSON");
+    std::fs::write(out.join("fixture.json"), json + "\n").expect("write fixture.json");
+    println!("wrote {}", out.display());
+}
