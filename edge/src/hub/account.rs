@@ -2,6 +2,7 @@
 //! numbers, and its creation.
 
 use super::views::View;
+use super::db::Db;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
@@ -32,23 +33,27 @@ impl AccountRow {
     }
 }
 
-impl AccountHub {
+/// Reads of the tables, for the hub's commands and for the views.
+impl Db {
     pub(super) fn account_row(&self) -> worker::Result<Option<AccountRow>> {
-        self.db.row("SELECT handle, name, bio, followers, posts, next_post, next_queued FROM account", vec![])
+        self.row("SELECT handle, name, bio, followers, posts, next_post, next_queued FROM account", vec![])
     }
 
     /// The account, or 404 `account_not_found`.
     pub(super) fn account(&self) -> ApiResult<AccountRow> {
         self.account_row()?.ok_or_else(|| ErrorCode::AccountNotFound.into())
     }
+}
+
+impl AccountHub {
 
     pub(super) async fn create_account(&self, handle: &str, name: String, bio: String) -> ApiResult {
-        if self.account_row()?.is_some() {
+        if self.db.account_row()?.is_some() {
             return Err(ErrorCode::HandleTaken.into());
         }
         let statement = "INSERT INTO account (id, handle, name, bio) VALUES (0, ?, ?, ?)";
         self.db.run(statement, vec![handle.into(), name.into(), bio.into()])?;
         self.changed(&[View::Account, View::FeedHead]).await?;
-        json(201, &self.account()?.account())
+        json(201, &self.db.account()?.account())
     }
 }

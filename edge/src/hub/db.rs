@@ -8,6 +8,7 @@
 use serde::de::DeserializeOwned;
 use worker::{SqlStorage, SqlStorageValue};
 
+#[derive(Clone)]
 pub struct Db(SqlStorage);
 
 /// A value bound to a `?` of a statement.

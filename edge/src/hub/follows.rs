@@ -1,21 +1,26 @@
 //! The account's followers: one row each, and the exact count on the account.
 
 use super::views::View;
+use super::db::Db;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::FollowState;
 
-impl AccountHub {
+/// Reads of the tables, for the hub's commands and for the views.
+impl Db {
     pub(super) fn follows(&self, visitor: &str) -> worker::Result<bool> {
-        Ok(self.db.number("SELECT count(*) AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
+        Ok(self.number("SELECT count(*) AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
     }
+}
+
+impl AccountHub {
 
     /// Follows (`true`) or unfollows: doing it twice counts once.
     pub(super) async fn follow(&self, visitor: &str, follow: bool) -> ApiResult {
-        let account = self.account()?;
-        if self.follows(visitor)? == follow {
+        let account = self.db.account()?;
+        if self.db.follows(visitor)? == follow {
             return json(200, &FollowState { following: follow, followers: account.followers });
         }
         if follow {
@@ -25,14 +30,14 @@ impl AccountHub {
             self.db.run("DELETE FROM follows WHERE visitor = ?", vec![visitor.into()])?;
             self.db.run("UPDATE account SET followers = max(followers - 1, 0)", vec![])?;
         }
-        let followers = self.account()?.followers;
+        let followers = self.db.account()?.followers;
         self.publish(&Event::Followers { followers });
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;
         json(200, &FollowState { following: follow, followers })
     }
 
     pub(super) fn get_follow(&self, visitor: &str) -> ApiResult {
-        let followers = self.account()?.followers;
-        json(200, &FollowState { following: self.follows(visitor)?, followers })
+        let followers = self.db.account()?.followers;
+        json(200, &FollowState { following: self.db.follows(visitor)?, followers })
     }
 }

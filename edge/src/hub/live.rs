@@ -12,8 +12,8 @@ impl AccountHub {
     /// Accepts a live connection (hibernatable) and greets it with the
     /// account's exact counts, newest post and version.
     pub(super) fn accept_live(&self) -> ApiResult {
-        let account = self.account()?.account();
-        let event = Event::Hello { account, newest_post: self.newest_post()?, version: self.version()?.unwrap_or(0) };
+        let account = self.db.account()?.account();
+        let event = Event::Hello { account, newest_post: self.db.newest_post()?, version: self.db.version()?.unwrap_or(0) };
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
         pair.server.send_with_str(serde_json::to_string(&event).unwrap_or_default())?;

@@ -168,7 +168,7 @@ impl DurableObject for AccountHub {
             return refused.into_response();
         }
         if let Some(origin) = req.headers().get(ORIGIN_HEADER)?
-            && !self.settings()?.allows_origin(&origin)
+            && !self.db.settings()?.allows_origin(&origin)
         {
             return ApiError::from(ErrorCode::OriginNotAllowed).into_response();
         }
@@ -180,7 +180,7 @@ impl DurableObject for AccountHub {
         };
         let answer = answer.or_else(ApiError::into_response)?;
         // Every answer names the account's version after it (read your writes).
-        if let Some(version) = self.version()? {
+        if let Some(version) = self.db.version()? {
             answer.headers().set(VERSION_HEADER, &version.to_string())?;
         }
         Ok(answer)

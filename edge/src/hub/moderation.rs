@@ -68,23 +68,27 @@ fn recount(count: u64, hidden: bool) -> u64 {
     if hidden { count.saturating_sub(1) } else { count + 1 }
 }
 
-impl AccountHub {
+/// Reads of the tables, for the hub's commands and for the views.
+impl Db {
     pub(super) fn settings(&self) -> worker::Result<Settings> {
         #[derive(Deserialize)]
         struct Stored {
             json: String,
         }
-        let stored: Option<Stored> = self.db.row("SELECT json FROM settings", vec![])?;
+        let stored: Option<Stored> = self.row("SELECT json FROM settings", vec![])?;
         Ok(stored.and_then(|stored| serde_json::from_str(&stored.json).ok()).unwrap_or_default())
     }
+}
+
+impl AccountHub {
 
     pub(super) fn get_settings(&self) -> ApiResult {
-        self.account()?;
-        json(200, &self.settings()?)
+        self.db.account()?;
+        json(200, &self.db.settings()?)
     }
 
     pub(super) fn put_settings(&self, settings: Settings) -> ApiResult {
-        self.account()?;
+        self.db.account()?;
         let stored = serde_json::to_string(&settings).map_err(|_| ErrorCode::Internal)?;
         self.db.run("INSERT OR REPLACE INTO settings (id, json) VALUES (0, ?)", vec![stored.into()])?;
         json(200, &settings)
@@ -92,7 +96,7 @@ impl AccountHub {
 
     /// Holds a visitor's reply in the queue; answers its number there.
     pub(super) fn hold(&self, post: u64, author: Author, text: String, created_at: String, reason: Reason) -> ApiResult<String> {
-        let account = self.account()?;
+        let account = self.db.account()?;
         let n = account.next_queued;
         let post = PostId { handle: account.handle, seq: post }.to_string();
         enqueue(&self.db, n, &Queued { id: n.to_string(), post, author, text, created_at, reason })?;
@@ -101,14 +105,14 @@ impl AccountHub {
     }
 
     pub(super) fn list_queue(&self) -> ApiResult {
-        let handle = self.account()?.handle;
+        let handle = self.db.account()?.handle;
         let rows: Vec<QueuedRow> = self.db.rows("SELECT * FROM queue ORDER BY n", vec![])?;
         json(200, &Queue { queued: rows.into_iter().map(|row| row.queued(&handle)).collect() })
     }
 
     /// Publishes a queued reply (201 with the reply), or rejects it (204).
     pub(super) async fn decide(&self, n: u64, approve: bool) -> ApiResult {
-        let handle = self.account()?.handle;
+        let handle = self.db.account()?.handle;
         let row: QueuedRow = self.db.row("SELECT * FROM queue WHERE n = ?", vec![int(n)])?.ok_or(ErrorCode::NotFound)?;
         self.db.run("DELETE FROM queue WHERE n = ?", vec![int(n)])?;
         if !approve {
@@ -120,13 +124,13 @@ impl AccountHub {
     }
 
     pub(super) async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult {
-        let post = self.any_post(seq)?;
+        let post = self.db.any_post(seq)?;
         if post.hidden() != hidden {
-            let posts = recount(self.account()?.posts, hidden);
+            let posts = recount(self.db.account()?.posts, hidden);
             self.db.run("UPDATE posts SET hidden = ? WHERE seq = ?", vec![flag(hidden), int(seq)])?;
             self.db.run("UPDATE account SET posts = ?", vec![int(posts)])?;
             let views = View::of_post(seq, post.next_reply);
-            let post = post.post(&self.handle()?);
+            let post = post.post(&self.db.handle()?);
             self.publish(&if hidden { Event::PostDeleted { id: post.id } } else { Event::Post { post } });
             self.changed(&views).await?;
         }
@@ -134,14 +138,14 @@ impl AccountHub {
     }
 
     pub(super) async fn hide_reply(&self, post: u64, seq: u64, hidden: bool) -> ApiResult {
-        let replies = self.any_post(post)?.replies;
-        let reply = self.any_reply(post, seq)?.ok_or(ErrorCode::ReplyNotFound)?;
+        let replies = self.db.any_post(post)?.replies;
+        let reply = self.db.any_reply(post, seq)?.ok_or(ErrorCode::ReplyNotFound)?;
         if reply.hidden() != hidden {
             let replies = recount(replies, hidden);
             self.db.run("UPDATE replies SET hidden = ? WHERE post = ? AND seq = ?", vec![flag(hidden), int(post), int(seq)])?;
             self.db.run("UPDATE posts SET replies = ? WHERE seq = ?", vec![int(replies), int(post)])?;
             let views = View::of_reply(post, seq, &reply.author());
-            let reply = reply.reply(&self.handle()?);
+            let reply = reply.reply(&self.db.handle()?);
             self.publish(&if hidden {
                 Event::ReplyDeleted { id: reply.id, post: reply.post, replies }
             } else {
@@ -153,7 +157,7 @@ impl AccountHub {
     }
 
     pub(super) fn list_hidden(&self) -> ApiResult {
-        let handle = self.account()?.handle;
+        let handle = self.db.account()?.handle;
         let posts: Vec<super::posts::PostRow> =
             self.db.rows(&format!("SELECT * FROM posts WHERE hidden = 1 ORDER BY seq LIMIT {LISTED}"), vec![])?;
         let replies: Vec<ReplyRow> = self
@@ -170,8 +174,8 @@ impl AccountHub {
 
     /// For a visitor's download of their data: their reply, even hidden.
     pub(super) fn authored_reply(&self, post: u64, seq: u64, visitor: &str) -> ApiResult {
-        let handle = self.handle()?;
-        match self.any_reply(post, seq)?.map(|row| row.reply(&handle)) {
+        let handle = self.db.handle()?;
+        match self.db.any_reply(post, seq)?.map(|row| row.reply(&handle)) {
             Some(reply) if reply.author.id == visitor => json(200, &reply),
             _ => Err(ErrorCode::ReplyNotFound.into()),
         }

@@ -2,7 +2,7 @@
 //! from them. A hidden post keeps its row (`hidden = 1`) and its number, and
 //! is left out of every feed and count.
 
-use super::db::int;
+use super::db::{int, Db};
 use super::replies::ReplyRow;
 use super::views::{View, PAGE};
 use super::AccountHub;
@@ -40,10 +40,11 @@ impl PostRow {
     }
 }
 
-impl AccountHub {
+/// Reads of the tables, for the hub's commands and for the views.
+impl Db {
     /// A post, shown or hidden, or 404 `post_not_found`.
     pub(super) fn any_post(&self, seq: u64) -> ApiResult<PostRow> {
-        let row = self.db.row(&format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ?"), vec![int(seq)])?;
+        let row = self.row(&format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ?"), vec![int(seq)])?;
         row.ok_or_else(|| ErrorCode::PostNotFound.into())
     }
 
@@ -55,7 +56,7 @@ impl AccountHub {
 
     pub(super) fn shown_post(&self, seq: u64) -> worker::Result<Option<Post>> {
         let statement = format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ? AND hidden = 0");
-        let row: Option<PostRow> = self.db.row(&statement, vec![int(seq)])?;
+        let row: Option<PostRow> = self.row(&statement, vec![int(seq)])?;
         Ok(row.map(|row| row.post(&self.handle().unwrap_or_default())))
     }
 
@@ -68,7 +69,7 @@ impl AccountHub {
     fn feed(&self, limit: Option<usize>, condition: &str, values: Vec<super::db::Value>) -> worker::Result<Vec<Post>> {
         let limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
         let statement = format!("SELECT {POST_COLUMNS} FROM posts WHERE hidden = 0 {condition} ORDER BY seq DESC {limit}");
-        let rows: Vec<PostRow> = self.db.rows(&statement, values)?;
+        let rows: Vec<PostRow> = self.rows(&statement, values)?;
         let handle = self.handle()?;
         Ok(rows.into_iter().map(|row| row.post(&handle)).collect())
     }
@@ -88,15 +89,18 @@ impl AccountHub {
         let posts = self.feed(None, "AND seq >= ? AND seq < ?", vec![int(start), int(start.saturating_add(PAGE))])?;
         Ok(PageView { items: posts, next: (page > 0).then_some(start) })
     }
+}
+
+impl AccountHub {
 
     pub(super) async fn create_post(&self, text: String) -> ApiResult {
-        let account = self.account()?;
+        let account = self.db.account()?;
         let seq = account.next_post;
         let created_at = rfc3339_from_millis(Date::now().as_millis());
         let statement = "INSERT INTO posts (seq, text, created_at) VALUES (?, ?, ?)";
         self.db.run(statement, vec![int(seq), text.into(), created_at.into()])?;
         self.db.run("UPDATE account SET next_post = next_post + 1, posts = posts + 1", vec![])?;
-        let post = self.any_post(seq)?.post(&account.handle);
+        let post = self.db.any_post(seq)?.post(&account.handle);
         self.publish(&Event::Post { post: post.clone() });
         // Thread page 0 is written at once, empty, so that listing replies is one read.
         self.changed(&View::of_post(seq, 0)).await?;
@@ -105,8 +109,8 @@ impl AccountHub {
 
     /// Deletes a post, shown or hidden, with its replies.
     pub(super) async fn delete_post(&self, seq: u64) -> ApiResult {
-        let post = self.any_post(seq)?;
-        let handle = self.account()?.handle;
+        let post = self.db.any_post(seq)?;
+        let handle = self.db.account()?.handle;
         let statement = "SELECT post, seq, author_id, author_name, author_badge, text, created_at, hidden FROM replies WHERE post = ?";
         let replies: Vec<ReplyRow> = self.db.rows(statement, vec![int(seq)])?;
         self.db.run("DELETE FROM replies WHERE post = ?", vec![int(seq)])?;

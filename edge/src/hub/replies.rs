@@ -64,11 +64,12 @@ pub fn save_window(db: &Db, key: &str, hits: &[u64]) -> worker::Result<()> {
     db.run("INSERT OR REPLACE INTO rate_windows (key, hits) VALUES (?, ?)", vec![key.into(), hits.into()])
 }
 
-impl AccountHub {
+/// Reads of the tables, for the hub's commands and for the views.
+impl Db {
     /// A reply, shown or hidden.
     pub(super) fn any_reply(&self, post: u64, seq: u64) -> worker::Result<Option<ReplyRow>> {
         let statement = format!("SELECT {REPLY_COLUMNS} FROM replies WHERE post = ? AND seq = ?");
-        self.db.row(&statement, vec![int(post), int(seq)])
+        self.row(&statement, vec![int(post), int(seq)])
     }
 
     /// Stored thread page `page` of post `seq`, oldest first; `None` once the post is gone or hidden.
@@ -79,11 +80,14 @@ impl AccountHub {
         let start = page.saturating_mul(PAGE);
         let end = start.saturating_add(PAGE);
         let statement = format!("SELECT {REPLY_COLUMNS} FROM replies WHERE post = ? AND seq >= ? AND seq < ? AND hidden = 0 ORDER BY seq");
-        let rows: Vec<ReplyRow> = self.db.rows(&statement, vec![int(seq), int(start), int(end)])?;
+        let rows: Vec<ReplyRow> = self.rows(&statement, vec![int(seq), int(start), int(end)])?;
         let handle = self.handle()?;
         let replies = rows.into_iter().map(|row| row.reply(&handle)).collect();
         Ok(Some(PageView { items: replies, next: (post.next_reply > end).then_some(end) }))
     }
+}
+
+impl AccountHub {
 
     /// Counts one event of the limit `key`, or refuses it with 429.
     fn admit(&self, key: &str, limit: RateLimit) -> ApiResult<()> {
@@ -101,15 +105,15 @@ impl AccountHub {
     /// A visitor's reply (within the abuse limits, and through the queue when
     /// the account's rules say so), or the brand's (`author: None`).
     pub(super) async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String, ip: &str) -> ApiResult {
-        self.post(post_seq)?;
+        self.db.post(post_seq)?;
         let now = rfc3339_from_millis(Date::now().as_millis());
         let Some(visitor) = author else {
-            let account = self.account()?;
+            let account = self.db.account()?;
             return self.publish_reply(post_seq, Author::brand(&account.handle, &account.name), text, now).await;
         };
         self.admit(&format!("reply-ip/{ip}"), limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP))?;
         self.admit(&format!("reply/{}", visitor.id), limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES))?;
-        let settings = self.settings()?;
+        let settings = self.db.settings()?;
         if settings.sso_required && visitor.badge != Some(Badge::Customer) {
             return Err(ErrorCode::SsoRequired.into());
         }
@@ -124,7 +128,7 @@ impl AccountHub {
 
     /// Adds a reply to its thread, counts it, and pushes it.
     pub(super) async fn publish_reply(&self, post_seq: u64, author: Author, text: String, created_at: String) -> ApiResult {
-        let post = self.post(post_seq)?;
+        let post = self.db.post(post_seq)?;
         let seq = post.next_reply;
         self.db.run(
             &format!("INSERT INTO replies ({REPLY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"),
@@ -132,15 +136,15 @@ impl AccountHub {
         )?;
         self.db.run("UPDATE posts SET next_reply = next_reply + 1, replies = replies + 1 WHERE seq = ?", vec![int(post_seq)])?;
         let replies = post.replies + 1;
-        let reply = self.any_reply(post_seq, seq)?.ok_or(ErrorCode::Internal)?.reply(&self.handle()?);
+        let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::Internal)?.reply(&self.db.handle()?);
         self.publish(&Event::Reply { reply: reply.clone(), replies });
         self.changed(&View::of_reply(post_seq, seq, &reply.author)).await?;
         json(201, &reply)
     }
 
     pub(super) async fn delete_reply(&self, post_seq: u64, seq: u64, visitor: Option<String>) -> ApiResult {
-        let post = self.any_post(post_seq)?;
-        let reply = self.any_reply(post_seq, seq)?.ok_or(ErrorCode::ReplyNotFound)?;
+        let post = self.db.any_post(post_seq)?;
+        let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::ReplyNotFound)?;
         let author = reply.author();
         if visitor.is_some_and(|visitor| visitor != author.id) {
             return Err(ErrorCode::Forbidden.into());
@@ -151,7 +155,7 @@ impl AccountHub {
             replies = replies.saturating_sub(1);
             self.db.run("UPDATE posts SET replies = ? WHERE seq = ?", vec![int(replies), int(post_seq)])?;
         }
-        let reply = reply.reply(&self.handle()?);
+        let reply = reply.reply(&self.db.handle()?);
         self.publish(&Event::ReplyDeleted { id: reply.id, post: reply.post, replies });
         self.changed(&View::of_reply(post_seq, seq, &author)).await?;
         Ok(Response::empty()?.with_status(204))

@@ -26,7 +26,7 @@ impl AccountHub {
     }
 
     pub(super) fn issue_token(&self, name: String) -> ApiResult {
-        let handle = self.account()?.handle;
+        let handle = self.db.account()?.handle;
         let mut bytes = [0u8; 20];
         getrandom::getrandom(&mut bytes).map_err(|_| ErrorCode::Internal)?;
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -38,13 +38,13 @@ impl AccountHub {
     }
 
     pub(super) fn list_tokens(&self) -> ApiResult {
-        self.account()?;
+        self.db.account()?;
         let tokens: Vec<TokenInfo> = self.db.rows("SELECT id, name FROM tokens ORDER BY id", vec![])?;
         json(200, &tokens)
     }
 
     pub(super) fn revoke_token(&self, id: &str) -> ApiResult {
-        self.account()?;
+        self.db.account()?;
         if self.db.number("SELECT count(*) AS n FROM tokens WHERE id = ?", vec![id.into()])? != Some(1) {
             return Err(ErrorCode::NotFound.into());
         }
@@ -53,7 +53,7 @@ impl AccountHub {
     }
 
     pub(super) fn set_sso_secret(&self, secret: &str) -> ApiResult {
-        self.account()?;
+        self.db.account()?;
         self.db.run("UPDATE account SET sso_secret = ?", vec![secret.into()])?;
         Ok(Response::empty()?.with_status(204))
     }

@@ -4,14 +4,16 @@
 //! A write records the views it changed (`dirty_views`) and raises the
 //! account's version; a flush rewrites the dirty views from the tables, each
 //! stamped with the version it was built at. A write after a quiet second
-//! flushes at once; one within a second of the last flush leaves it to the
-//! alarm, set for a second after that flush. So bursts are coalesced: no KV
+//! flushes at once, right after its answer leaves (the writer does not wait
+//! for KV); one within a second of the last flush leaves it to the alarm, set
+//! for a second after that flush. So bursts are coalesced: no KV
 //! key is written more than once a second (KV's limit per key), however many
 //! writes arrive.
 //!
 //! For tests, the `VIEW_DELAY_MS` var holds every flush back until that long
 //! after the latest write, as KV's propagation to other locations would.
 
+use super::db::Db;
 use super::AccountHub;
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
@@ -19,7 +21,8 @@ use gazouillis_protocol::limits::PAGE_SIZE;
 use gazouillis_protocol::{keys, Author, ErrorCode, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
 use futures_util::future::join_all;
-use worker::{Date, KvStore, Response};
+use std::time::Duration;
+use worker::{Date, Delay, KvStore, Response};
 
 /// Shortest time between two flushes of views to KV, in milliseconds.
 const FLUSH_INTERVAL_MS: u64 = 1_000;
@@ -80,8 +83,42 @@ impl View {
     }
 }
 
+/// A `dirty_views` row.
+#[derive(Deserialize)]
+struct Dirty {
+    key: String,
+    view: String,
+}
+
+/// Rewrites every dirty view in KV. The marks are removed and the documents
+/// built from the tables as they are now, in one go; then the documents are
+/// written side by side. A write arriving meanwhile marks its views again and
+/// schedules the next flush, so nothing is missed; a view that could not be
+/// written is marked again, and the error returned.
+async fn flush(db: &Db, kv: &KvStore) -> worker::Result<()> {
+    let marked: Vec<Dirty> = db.rows("SELECT key, view FROM dirty_views", vec![])?;
+    db.run("DELETE FROM dirty_views", vec![])?;
+    let mut views = Vec::new();
+    for dirty in marked {
+        match serde_json::from_str::<View>(&dirty.view) {
+            Ok(view) => views.push((db.document(&view)?, dirty)),
+            Err(err) => worker::console_error!("dirty view {} unreadable, skipped: {err}", dirty.key),
+        }
+    }
+    let written = join_all(views.iter().map(|(document, dirty)| write_view(kv, &dirty.key, document.as_deref()))).await;
+    let mut failed = None;
+    for (result, (_, dirty)) in written.into_iter().zip(&views) {
+        if let Err(err) = result {
+            let mark = "INSERT OR IGNORE INTO dirty_views (key, view) VALUES (?, ?)";
+            db.run(mark, vec![dirty.key.clone().into(), dirty.view.clone().into()])?;
+            failed.get_or_insert(err);
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}
+
 /// Writes a view's document to KV, or deletes the view when it is absent.
-async fn write_view(kv: &KvStore, key: &str, document: Option<String>) -> worker::Result<()> {
+async fn write_view(kv: &KvStore, key: &str, document: Option<&str>) -> worker::Result<()> {
     match document {
         Some(document) => kv.put(key, document)?.execute().await?,
         None => kv.delete(key).await?,
@@ -93,11 +130,12 @@ fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-impl AccountHub {
+/// Reads of the tables, for the hub's commands and for the views.
+impl Db {
     /// The account's version: how many writes changed what readers see.
     /// `None` before the account exists.
     pub(super) fn version(&self) -> worker::Result<Option<u64>> {
-        self.db.number("SELECT version AS n FROM account", vec![])
+        self.number("SELECT version AS n FROM account", vec![])
     }
 
     pub(super) fn handle(&self) -> worker::Result<String> {
@@ -105,74 +143,7 @@ impl AccountHub {
         struct Handle {
             handle: String,
         }
-        Ok(self.db.row::<Handle>("SELECT handle FROM account", vec![])?.map(|row| row.handle).unwrap_or_default())
-    }
-
-    /// Records that a write changed `views`: the account's version goes up
-    /// by one, the views are marked to rewrite, and a flush is scheduled.
-    pub(super) async fn changed(&self, views: &[View]) -> worker::Result<()> {
-        self.db.run("UPDATE account SET version = version + 1", vec![])?;
-        let handle = self.handle()?;
-        for view in views {
-            self.db.run(
-                "INSERT OR REPLACE INTO dirty_views (key, view) VALUES (?, ?)",
-                vec![view.kv_key(&handle).into(), to_json(view).into()],
-            )?;
-        }
-        let storage = self.state.storage();
-        let now = Date::now().as_millis();
-        let hold = self.env.var("VIEW_DELAY_MS").ok().and_then(|v| v.to_string().parse::<u64>().ok()).unwrap_or(0);
-        if hold > 0 {
-            return storage.set_alarm(hold as i64).await;
-        }
-        if storage.get_alarm().await?.is_some() {
-            return Ok(());
-        }
-        let due = self.last_flush.get() + FLUSH_INTERVAL_MS;
-        if now < due {
-            return storage.set_alarm((due - now) as i64).await;
-        }
-        // Quiet: flush now. The write is stored whatever happens here; a
-        // failed flush is left to the alarm (its views were marked again).
-        if let Err(err) = self.flush().await {
-            worker::console_error!("flush failed, retried by the alarm: {err}");
-            storage.set_alarm(FLUSH_INTERVAL_MS as i64).await?;
-        }
-        Ok(())
-    }
-
-    /// Rewrites every dirty view in KV from the tables. Marks are removed
-    /// before writing: a write arriving meanwhile marks its views again and
-    /// schedules the next flush, so nothing is missed.
-    pub(super) async fn flush(&self) -> worker::Result<()> {
-        self.last_flush.set(Date::now().as_millis());
-        #[derive(Deserialize)]
-        struct Dirty {
-            key: String,
-            view: String,
-        }
-        let marked: Vec<Dirty> = self.db.rows("SELECT key, view FROM dirty_views", vec![])?;
-        self.db.run("DELETE FROM dirty_views", vec![])?;
-        let kv = self.env.kv("POSTS")?;
-        // Built first (the tables as they are now), then written side by side.
-        let mut writes = Vec::new();
-        for dirty in &marked {
-            match serde_json::from_str::<View>(&dirty.view) {
-                Ok(view) => writes.push((dirty, write_view(&kv, &dirty.key, self.document(&view)?))),
-                Err(err) => worker::console_error!("dirty view {} unreadable, skipped: {err}", dirty.key),
-            }
-        }
-        let (dirties, writes): (Vec<&Dirty>, Vec<_>) = writes.into_iter().unzip();
-        let written = join_all(writes).await;
-        let failed: Vec<_> = written.into_iter().zip(dirties).filter_map(|(result, dirty)| result.err().map(|err| (err, dirty))).collect();
-        // Mark what failed again; the runtime retries a failed alarm.
-        for (_, dirty) in &failed {
-            self.db.run("INSERT OR IGNORE INTO dirty_views (key, view) VALUES (?, ?)", vec![dirty.key.clone().into(), dirty.view.clone().into()])?;
-        }
-        match failed.into_iter().next() {
-            Some((err, _)) => Err(err),
-            None => Ok(()),
-        }
+        Ok(self.row::<Handle>("SELECT handle FROM account", vec![])?.map(|row| row.handle).unwrap_or_default())
     }
 
     /// A view's document as KV holds it, built from the tables now; `None`
@@ -192,10 +163,58 @@ impl AccountHub {
             View::Authored(_, post, seq) => self.any_reply(*post, *seq)?.map(|_| "1".to_owned()),
         })
     }
+}
+
+impl AccountHub {
+    /// Records that a write changed `views`: the account's version goes up
+    /// by one, the views are marked to rewrite, and a flush is scheduled.
+    pub(super) async fn changed(&self, views: &[View]) -> worker::Result<()> {
+        self.db.run("UPDATE account SET version = version + 1", vec![])?;
+        let handle = self.db.handle()?;
+        for view in views {
+            self.db.run(
+                "INSERT OR REPLACE INTO dirty_views (key, view) VALUES (?, ?)",
+                vec![view.kv_key(&handle).into(), to_json(view).into()],
+            )?;
+        }
+        let storage = self.state.storage();
+        let now = Date::now().as_millis();
+        let hold = self.env.var("VIEW_DELAY_MS").ok().and_then(|v| v.to_string().parse::<u64>().ok()).unwrap_or(0);
+        if hold > 0 {
+            return storage.set_alarm(hold as i64).await;
+        }
+        if storage.get_alarm().await?.is_some() {
+            return Ok(());
+        }
+        let due = self.last_flush.get() + FLUSH_INTERVAL_MS;
+        if now < due {
+            return storage.set_alarm((due - now) as i64).await;
+        }
+        // Quiet: flush right after the write is answered (the writer does
+        // not wait for KV). A failed flush is left to the alarm.
+        self.last_flush.set(now);
+        let (storage, db, kv) = (self.state.storage(), self.db.clone(), self.env.kv("POSTS")?);
+        self.state.wait_until(async move {
+            // A timer's turn: the answer leaves first.
+            Delay::from(Duration::ZERO).await;
+            if let Err(err) = flush(&db, &kv).await {
+                worker::console_error!("flush failed, retried by the alarm: {err}");
+                let _ = storage.set_alarm(FLUSH_INTERVAL_MS as i64).await;
+            }
+        });
+        Ok(())
+    }
+
+    /// The alarm's flush; fails, for the runtime to retry the alarm, if a
+    /// view could not be written.
+    pub(super) async fn flush(&self) -> worker::Result<()> {
+        self.last_flush.set(Date::now().as_millis());
+        flush(&self.db, &self.env.kv("POSTS")?).await
+    }
 
     /// `Command::Read`: the view as the next flush will write it, or 404.
     pub(super) fn read(&self, view: &View) -> ApiResult {
-        match self.document(view)? {
+        match self.db.document(view)? {
             Some(document) => {
                 let response = Response::ok(document)?;
                 response.headers().set("content-type", "application/json")?;

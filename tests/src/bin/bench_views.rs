@@ -11,7 +11,9 @@
 //!   answered; their views are coalesced, so most wait for the next flush.
 //!
 //! Each run measures `--writes` quiet posts and one burst on each edge; the
-//! table gives the median of the runs' p50 and p95.
+//! table gives the median of the runs' p50 and p95. It also gives how long the
+//! quiet posts took to be answered: a flush made before the answer costs the
+//! writer that much.
 //!
 //! Run it with `cargo xtask bench-views [--baseline COMMIT] [--writes N] [--runs R]`.
 
@@ -79,20 +81,24 @@ async fn main() {
     let edges = [(format!("before ({})", args.label), &baseline), ("now".to_owned(), &current)];
     let mut quiet: Vec<Lags> = edges.iter().map(|_| Lags::default()).collect();
     let mut burst: Vec<Lags> = edges.iter().map(|_| Lags::default()).collect();
+    let mut answered: Vec<Lags> = edges.iter().map(|_| Lags::default()).collect();
     for run in 0..args.runs {
         for (index, (name, edge)) in edges.iter().enumerate() {
             let handle = format!("views{run}");
             edge.create_account(&handle, "Views", "").await;
             eprintln!("run {}/{}: {name}", run + 1, args.runs);
-            let mut lags = Vec::new();
+            let (mut lags, mut answers) = (Vec::new(), Vec::new());
             for n in 0..args.writes {
                 tokio::time::sleep(QUIET).await;
-                match lag(edge, &handle, &format!("quiet {n}")).await {
+                let (answer, seen) = lag(edge, &handle, &format!("quiet {n}")).await;
+                answers.push(answer);
+                match seen {
                     Some(ms) => lags.push(ms),
                     None => quiet[index].missed += 1,
                 }
             }
             quiet[index].runs.push(lags);
+            answered[index].runs.push(answers);
             tokio::time::sleep(QUIET).await;
             let sent: Vec<(Instant, String)> = {
                 let mut sent = Vec::new();
@@ -110,17 +116,20 @@ async fn main() {
     println!("| edge | writes | p50 | p95 | max | writes measured | missed |");
     println!("|---|---|---|---|---|---|---|");
     for (index, (name, _)) in edges.iter().enumerate() {
+        println!("{}", answered[index].row(name, "quiet, POST answered"));
         println!("{}", quiet[index].row(name, "quiet"));
         println!("{}", burst[index].row(name, "burst"));
     }
 }
 
-/// Posts `text` and returns the ms until the public feed lists it.
-async fn lag(edge: &Edge, handle: &str, text: &str) -> Option<f64> {
+/// Posts `text`; returns the ms until the POST was answered, and until the
+/// public feed listed the post.
+async fn lag(edge: &Edge, handle: &str, text: &str) -> (f64, Option<f64>) {
     let sent = Instant::now();
     let id = edge.create_post(handle, text).await.id;
+    let answered = sent.elapsed().as_secs_f64() * 1000.0;
     let (seen, _) = seen_at(edge, handle, &[(sent, id)]).await;
-    seen.first().copied()
+    (answered, seen.first().copied())
 }
 
 /// Reads the public feed until it lists every post of `sent`; returns the
