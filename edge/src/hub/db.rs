@@ -4,12 +4,23 @@
 //! Every call is synchronous, so the statements of one command, with no
 //! `await` between them, commit together: a command is applied whole or not
 //! at all.
+//!
+//! The schema is created by the first write: until then a hub has no tables
+//! and reads find nothing, so that asking the hub of an account that does
+//! not exist (a KV miss) stores nothing.
 
+use gazouillis_protocol::schema::{statements, MIGRATIONS, VERSION_TABLE};
 use serde::de::DeserializeOwned;
+use std::cell::Cell;
+use std::rc::Rc;
 use worker::{SqlStorage, SqlStorageValue};
 
 #[derive(Clone)]
-pub struct Db(SqlStorage);
+pub struct Db {
+    sql: SqlStorage,
+    /// Whether the schema is there (`None`: not looked yet).
+    schema: Rc<Cell<Option<bool>>>,
+}
 
 /// A value bound to a `?` of a statement.
 pub type Value = SqlStorageValue;
@@ -28,23 +39,66 @@ pub fn flag(on: bool) -> Value {
 
 impl Db {
     pub fn new(sql: SqlStorage) -> Self {
-        Db(sql)
+        Db { sql, schema: Rc::new(Cell::new(None)) }
     }
 
-    /// Runs a statement that returns no rows.
+    /// Whether the hub has its tables.
+    pub fn has_schema(&self) -> worker::Result<bool> {
+        if let Some(known) = self.schema.get() {
+            return Ok(known);
+        }
+        #[derive(serde::Deserialize)]
+        struct Count {
+            n: u64,
+        }
+        let found = "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+        let there = self.sql.exec(found, None)?.one::<Count>()?.n > 0;
+        self.schema.set(Some(there));
+        Ok(there)
+    }
+
+    /// Applies the migrations the hub has not applied yet, in order (all of
+    /// them on a new hub), recording each in `schema_version`.
+    pub fn migrate(&self) -> worker::Result<()> {
+        #[derive(serde::Deserialize)]
+        struct Applied {
+            n: Option<u64>,
+        }
+        self.sql.exec(VERSION_TABLE, None)?;
+        let applied = self.sql.exec("SELECT max(version) AS n FROM schema_version", None)?.one::<Applied>()?.n.unwrap_or(0) as usize;
+        for n in applied + 1..=MIGRATIONS.len() {
+            for statement in statements(n) {
+                self.sql.exec(statement, None)?;
+            }
+            self.sql.exec("INSERT INTO schema_version (version) VALUES (?)", vec![int(n as u64)])?;
+        }
+        self.schema.set(Some(true));
+        Ok(())
+    }
+
+    /// Runs a statement that returns no rows (creating the schema first, on a new hub).
     pub fn run(&self, sql: &str, values: Vec<Value>) -> worker::Result<()> {
-        self.0.exec(sql, values)?;
+        if !self.has_schema()? {
+            self.migrate()?;
+        }
+        self.sql.exec(sql, values)?;
         Ok(())
     }
 
     /// Every row of a query.
     pub fn rows<T: DeserializeOwned>(&self, sql: &str, values: Vec<Value>) -> worker::Result<Vec<T>> {
-        self.0.exec(sql, values)?.to_array()
+        if !self.has_schema()? {
+            return Ok(Vec::new());
+        }
+        self.sql.exec(sql, values)?.to_array()
     }
 
     /// The first row of a query, if any.
     pub fn row<T: DeserializeOwned>(&self, sql: &str, values: Vec<Value>) -> worker::Result<Option<T>> {
-        self.0.exec(sql, values)?.next().next().transpose()
+        if !self.has_schema()? {
+            return Ok(None);
+        }
+        self.sql.exec(sql, values)?.next().next().transpose()
     }
 
     /// The number in the first column of the first row (`SELECT count(*) …`).

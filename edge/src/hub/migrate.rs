@@ -1,6 +1,7 @@
 //! Brings a hub's storage to the current schema when the hub starts: the
 //! numbered migrations of `gazouillis_protocol::schema` it has not applied
-//! yet, then the import of a hub written before SQLite.
+//! yet (`Db::migrate`; a hub without tables gets them at its first write),
+//! then the import of a hub written before SQLite.
 //!
 //! Those older hubs kept one key-value entry per thing (`account`,
 //! `post/{n}`, `reply/{post}/{n}`, `follower/{visitor}`, ...). The import
@@ -12,7 +13,6 @@
 use super::db::{flag, int, Db};
 use super::views::View;
 use gazouillis_protocol::moderation::Settings;
-use gazouillis_protocol::schema::{statements, MIGRATIONS, VERSION_TABLE};
 use gazouillis_protocol::{Account, Post, Queued, Reply};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -23,13 +23,8 @@ const BATCH: usize = 256;
 
 pub async fn migrate(storage: Storage) -> worker::Result<()> {
     let db = Db::new(storage.sql());
-    db.run(VERSION_TABLE, vec![])?;
-    let applied = db.number("SELECT max(version) AS n FROM schema_version", vec![])?.unwrap_or(0) as usize;
-    for n in applied + 1..=MIGRATIONS.len() {
-        for statement in statements(n) {
-            db.run(statement, vec![])?;
-        }
-        db.run("INSERT INTO schema_version (version) VALUES (?)", vec![int(n as u64)])?;
+    if db.has_schema()? {
+        db.migrate()?;
     }
     import_key_values(&storage, &db).await
 }
