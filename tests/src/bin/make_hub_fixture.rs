@@ -14,12 +14,14 @@ async fn main() {
         panic!("usage: make_hub_fixture <built repo> <commit> <out dir>");
     };
     let (admin_token, session_secret) = (random_hex(24), random_hex(32));
-    let store = Store { root: PathBuf::from(root), state: None, admin_token: admin_token.clone(), session_secret: session_secret.clone() };
+    let root = PathBuf::from(root).canonicalize().expect("the built repo");
+    let store = Store { root, state: None, admin_token: admin_token.clone(), session_secret: session_secret.clone() };
     let edge = Edge::start_on(store, &[("RATE_REPLIES", "1000/60"), ("RATE_REPLIES_IP", "1000/60"), ("RATE_SESSIONS_IP", "1000/60")]).await;
     let tokens = fixture::seed(&edge).await;
     let reads = fixture::settled_snapshot(&edge, &tokens).await;
     edge.stop();
     let out = PathBuf::from(out);
+    std::fs::create_dir_all(&out).expect("create the out dir");
     let _ = std::fs::remove_dir_all(out.join("state"));
     copy_dir(&edge.state_dir(), &out.join("state"));
     let fixture = Fixture { written_by: commit.clone(), admin_token, session_secret, tokens, reads };
