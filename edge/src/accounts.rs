@@ -2,13 +2,13 @@
 
 use crate::auth::require_operator;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{cached_json, read_json};
+use crate::http::{cached_json, json, read_json};
 use crate::hub::{self, Command};
 use crate::turnstile;
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::limits::{MAX_BIO_CHARS, MIN_SSO_SECRET_CHARS};
-use gazouillis_protocol::{check_name, check_text, AccountInfo, ErrorCode, NewAccount, SsoSecret};
+use gazouillis_protocol::{check_name, check_text, AccountInfo, AccountList, ErrorCode, NewAccount, SsoSecret};
 use worker::{Env, Request};
 
 pub async fn create(mut req: Request, env: &Env) -> ApiResult {
@@ -35,6 +35,13 @@ pub async fn set_sso(mut req: Request, env: &Env, handle: &str) -> ApiResult {
         return Err(ApiError::with_message(ErrorCode::BadRequest, message));
     }
     hub::send(env, handle, &Command::SetSsoSecret { secret: new.secret }).await
+}
+
+/// `GET /v1/accounts`: the handles of every account, in order (operator
+/// only; one KV list of the account views, up to 1,000).
+pub async fn list(req: Request, env: &Env) -> ApiResult {
+    require_operator(&req, env).await?;
+    json(200, &AccountList { accounts: Views::new(env)?.accounts().await? })
 }
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {

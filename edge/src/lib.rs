@@ -13,6 +13,7 @@ mod error;
 mod follows;
 mod http;
 mod hub;
+mod inbox;
 mod limiter;
 mod me;
 mod moderation;

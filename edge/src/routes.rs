@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, me, moderation, posts, replies, session, timeline, tokens};
+use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, session, timeline, tokens};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -20,6 +20,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
     use Method::{Delete, Get, Post, Put};
     match (method, segments.as_slice()) {
         (Post, ["accounts"]) => accounts::create(req, env).await,
+        (Get, ["accounts"]) => accounts::list(req, env).await,
         (Post, ["session"]) => session::create(req, env).await,
         (Post, ["session", "sso"]) => session::create_sso(req, env).await,
         (Get, ["timeline"]) => timeline::get(req, env).await,
@@ -44,7 +45,8 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Post, ["queue", id, "approve"]) => moderation::decide(req, env, handle, id, true).await,
             (Delete, ["queue", id]) => moderation::decide(req, env, handle, id, false).await,
             (Get, ["hidden"]) => moderation::hidden(req, env, handle).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"]) => {
+            (Get, ["inbox"]) => inbox::list(req, env, handle).await,
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

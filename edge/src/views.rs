@@ -160,6 +160,13 @@ impl<'a> Views<'a> {
         Ok(replies)
     }
 
+    /// Handles of every account (one KV list, up to 1,000).
+    pub async fn accounts(&self) -> ApiResult<Vec<String>> {
+        let prefix = keys::account("");
+        let listed = self.kv.list().prefix(prefix.clone()).execute().await?;
+        Ok(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)).collect())
+    }
+
     /// Handles of the accounts a visitor follows (one KV list, up to 1,000).
     pub async fn followed(&self, visitor: &str) -> ApiResult<Vec<String>> {
         let prefix = keys::following_prefix(visitor);

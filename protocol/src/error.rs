@@ -9,6 +9,7 @@ pub enum ErrorCode {
     InvalidLimit,
     InvalidId,
     InvalidVersion,
+    InvalidFilter,
     Unauthorized,
     Forbidden,
     SsoRequired,
@@ -44,6 +45,7 @@ impl ErrorCode {
             InvalidLimit => "invalid_limit",
             InvalidId => "invalid_id",
             InvalidVersion => "invalid_version",
+            InvalidFilter => "invalid_filter",
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
             SsoRequired => "sso_required",
@@ -73,7 +75,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion => 400,
+            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter => 400,
             Unauthorized => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
@@ -98,6 +100,7 @@ impl ErrorCode {
             InvalidLimit => "The limit must be a whole number from 1 to 50.",
             InvalidId => "The id is not valid.",
             InvalidVersion => "min_version must be a whole number.",
+            InvalidFilter => "filter is to_answer, answered or all.",
             Unauthorized => "A valid token is required.",
             Forbidden => "This token is not allowed to do that.",
             SsoRequired => "Sign in on the company's site to reply here.",
@@ -132,7 +135,7 @@ mod tests {
     #[test]
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
-            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, Unauthorized,
+            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {

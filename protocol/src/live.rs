@@ -16,8 +16,9 @@ pub enum Event {
     /// First message of every connection: the account with its exact counts
     /// and the id of its newest post (`None`: no post yet). A widget that was
     /// disconnected catches up through the REST API until it has that post,
-    /// asking for at least `version` (see [`fresh`](crate::fresh)) so that
-    /// views KV has not caught up with yet come from the hub.
+    /// asking for at least `version`, the account's version at the last
+    /// change to its feed (see [`fresh`](crate::fresh)): KV's feed serves it
+    /// once it has caught up, the hub until then.
     Hello {
         account: Account,
         newest_post: Option<String>,

@@ -155,6 +155,52 @@ pub struct IssuedToken {
     pub token: String,
 }
 
+/// Which visitor replies the brand's inbox lists (`?filter=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxFilter {
+    /// No reply of the brand after it in its thread (the default).
+    #[default]
+    ToAnswer,
+    /// The brand replied after it in its thread.
+    Answered,
+    All,
+}
+
+impl std::str::FromStr for InboxFilter {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "to_answer" => Ok(InboxFilter::ToAnswer),
+            "answered" => Ok(InboxFilter::Answered),
+            "all" => Ok(InboxFilter::All),
+            _ => Err(()),
+        }
+    }
+}
+
+/// A visitor's reply in the brand's inbox, with its post.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub reply: Reply,
+    pub post: Post,
+    /// Whether the brand replied after it in its thread.
+    pub answered: bool,
+}
+
+/// `GET /v1/accounts/{handle}/inbox`: visitor replies, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub items: Vec<InboxItem>,
+    pub next: Option<String>,
+}
+
+/// `GET /v1/accounts`: the accounts of the edge (operator only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountList {
+    pub accounts: Vec<String>,
+}
+
 /// A visitor's reply waiting in an account's moderation queue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Queued {

@@ -825,7 +825,7 @@ async fn not_found_and_method(e: Arc<Edge>) {
         e.req(patch.clone(), &path).send().await.expect_error(405, "method_not_allowed");
     }
     for (method, path) in [
-        (Method::GET, "/v1/accounts".to_owned()),
+        (Method::PUT, "/v1/accounts".to_owned()),
         (Method::DELETE, "/v1/accounts/routes".into()),
         (Method::PUT, format!("/v1/posts/{}", post.id)),
         (Method::DELETE, format!("/v1/posts/{}/replies", post.id)),

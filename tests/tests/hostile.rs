@@ -832,6 +832,7 @@ fn routes() -> Vec<Route> {
     let route = |method, path, who, takes, list| Route { method, path, who, takes, list };
     vec![
         route(Method::POST, "/v1/accounts", Operator, Account, false),
+        route(Method::GET, "/v1/accounts", Operator, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}", Anyone, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/posts", Anyone, Nothing, true),
         route(Method::POST, "/v1/accounts/{handle}/posts", Brand, Text, false),
@@ -855,6 +856,7 @@ fn routes() -> Vec<Route> {
         route(Method::POST, "/v1/accounts/{handle}/queue/{id}/approve", Brand, Nothing, false),
         route(Method::DELETE, "/v1/accounts/{handle}/queue/{id}", Brand, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/hidden", Brand, Nothing, false),
+        route(Method::GET, "/v1/accounts/{handle}/inbox", Brand, Nothing, true),
         route(Method::PUT, "/v1/posts/{id}/hidden", Brand, Hidden, false),
         route(Method::DELETE, "/v1/replies/{id}", Writer, Nothing, false),
         route(Method::PUT, "/v1/replies/{id}/hidden", Brand, Hidden, false),

@@ -23,7 +23,8 @@ pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>,
     widget.live.subscribe(move |event| match event {
         Event::Reply { reply, .. } if id.with_value(|id| *id == reply.post) => thread.arrive(reply.clone()),
         Event::ReplyDeleted { id: reply, post, .. } if id.with_value(|id| id == post) => thread.remove(reply),
-        Event::Hello { version, .. } => thread.catch_up(None, *version),
+        // A thread's last change is not in the hello: its catch-up reads KV's view.
+        Event::Hello { .. } => thread.catch_up(None, 0),
         _ => {}
     });
     let polled = move || id.with_value(|id| posts.with(|list| list.iter().find(|p| &p.id == id).map_or(0, |p| p.replies)));

@@ -2,8 +2,8 @@
 //! into structs. The tables are `gazouillis_protocol::schema`'s.
 //!
 //! Every call is synchronous, so the statements of one command, with no
-//! `await` between them, commit together: a command is applied whole or not
-//! at all.
+//! `await` between them, commit together. A statement that fails does not
+//! undo those before it: each command checks what it needs before it writes.
 //!
 //! The schema is created by the first write: until then a hub has no tables
 //! and reads find nothing, so that asking the hub of an account that does

@@ -10,10 +10,11 @@ use worker::{Response, WebSocketPair};
 
 impl AccountHub {
     /// Accepts a live connection (hibernatable) and greets it with the
-    /// account's exact counts, newest post and version.
+    /// account's exact counts, newest post, and the version its feed must
+    /// have to show that post.
     pub(super) fn accept_live(&self) -> ApiResult {
         let account = self.db.account()?.account();
-        let event = Event::Hello { account, newest_post: self.db.newest_post()?, version: self.db.version()?.unwrap_or(0) };
+        let event = Event::Hello { account, newest_post: self.db.newest_post()?, version: self.db.feed_version()? };
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
         pair.server.send_with_str(serde_json::to_string(&event).unwrap_or_default())?;

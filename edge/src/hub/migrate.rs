@@ -13,6 +13,7 @@
 use super::db::{flag, int, Db};
 use super::views::View;
 use gazouillis_protocol::moderation::Settings;
+use gazouillis_protocol::schema::NUMBER_REPLIES;
 use gazouillis_protocol::{Account, Post, Queued, Reply};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -26,7 +27,13 @@ pub async fn migrate(storage: Storage) -> worker::Result<()> {
     if db.has_schema()? {
         db.migrate()?;
     }
-    import_key_values(&storage, &db).await
+    import_key_values(&storage, &db).await?;
+    // Views marked before a restart (or imported) are flushed by the alarm.
+    let marked = db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
+    if marked > 0 && storage.get_alarm().await?.is_none() {
+        storage.set_alarm(0).await?;
+    }
+    Ok(())
 }
 
 /// Imports and deletes the key-value entries of a hub written before SQLite.
@@ -49,7 +56,9 @@ async fn import_key_values(storage: &Storage, db: &Db) -> worker::Result<()> {
             return Err(err);
         }
         if imported.is_empty() {
-            return Ok(());
+            // Imported replies are numbered across the account in the order
+            // written (also after an import cut short: it touches no other row).
+            return if db.has_schema()? { db.run(NUMBER_REPLIES, vec![]) } else { Ok(()) };
         }
         for chunk in imported.chunks(128) {
             storage.delete_multiple(chunk.to_vec()).await?;
@@ -155,7 +164,7 @@ fn import(db: &Db, key: &str, value: JsValue) -> worker::Result<()> {
         "dirty" => {
             let view: View = read(key, value)?;
             let json = serde_json::to_string(&view).map_err(|e| worker::Error::RustError(e.to_string()))?;
-            db.run("INSERT OR REPLACE INTO dirty_views (key, view) VALUES (?, ?)", vec![rest.into(), json.into()])
+            db.run("INSERT OR REPLACE INTO dirty_views (key, view, version) VALUES (?, ?, 0)", vec![rest.into(), json.into()])
         }
         _ => Err(worker::Error::RustError(format!("hub entry {key}: no table for it"))),
     }

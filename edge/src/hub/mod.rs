@@ -10,7 +10,7 @@
 //! stored (`live`).
 //!
 //! Each concern has its own file: `posts`, `replies`, `follows`,
-//! `moderation` (settings, queue, hiding), `tokens` (brand tokens and the SSO
+//! `moderation` (settings, queue, hiding), `inbox` (the brand's), `tokens` (brand tokens and the SSO
 //! secret), `live`, `views` (flushing to KV, and answering reads KV cannot
 //! yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
@@ -22,6 +22,7 @@
 mod account;
 mod db;
 mod follows;
+mod inbox;
 mod live;
 mod migrate;
 mod moderation;
@@ -38,7 +39,7 @@ use db::Db;
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::live::{PING, PONG};
 use gazouillis_protocol::moderation::Settings;
-use gazouillis_protocol::{Author, ErrorCode};
+use gazouillis_protocol::{Author, ErrorCode, InboxFilter};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use worker::{
@@ -80,6 +81,8 @@ pub enum Command {
     ListHidden,
     /// Reply `seq` of post `post`, hidden or not, if `visitor` wrote it.
     AuthoredReply { post: u64, seq: u64, visitor: String },
+    /// The brand's inbox: up to `limit` visitor replies numbered below `before`, newest first.
+    Inbox { filter: InboxFilter, before: Option<u64>, limit: usize },
     /// A read view as KV will hold it after the next flush, built now (404 if
     /// the view would be absent): for readers that KV has not caught up with.
     Read { view: View },
@@ -231,6 +234,7 @@ impl AccountHub {
             Command::Hide { post, reply: Some(seq), hidden } => self.hide_reply(post, seq, hidden).await,
             Command::ListHidden => self.list_hidden(),
             Command::AuthoredReply { post, seq, visitor } => self.authored_reply(post, seq, &visitor),
+            Command::Inbox { filter, before, limit } => self.list_inbox(filter, before, limit),
             Command::Read { view } => self.read(&view),
         }
     }

@@ -114,6 +114,10 @@ impl AccountHub {
     pub(super) async fn decide(&self, n: u64, approve: bool) -> ApiResult {
         let handle = self.db.account()?.handle;
         let row: QueuedRow = self.db.row("SELECT * FROM queue WHERE n = ?", vec![int(n)])?.ok_or(ErrorCode::NotFound)?;
+        if approve {
+            // Checked before the reply leaves the queue: a refused approval keeps it there.
+            self.db.post(row.post)?;
+        }
         self.db.run("DELETE FROM queue WHERE n = ?", vec![int(n)])?;
         if !approve {
             return Ok(Response::empty()?.with_status(204));

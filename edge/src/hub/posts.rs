@@ -54,10 +54,14 @@ impl Db {
         if row.hidden() { Err(ErrorCode::PostNotFound.into()) } else { Ok(row) }
     }
 
+    /// A shown post's row, if there is one.
+    pub(super) fn shown_row(&self, seq: u64) -> worker::Result<Option<PostRow>> {
+        self.row(&format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ? AND hidden = 0"), vec![int(seq)])
+    }
+
     pub(super) fn shown_post(&self, seq: u64) -> worker::Result<Option<Post>> {
-        let statement = format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ? AND hidden = 0");
-        let row: Option<PostRow> = self.row(&statement, vec![int(seq)])?;
-        Ok(row.map(|row| row.post(&self.handle().unwrap_or_default())))
+        let Some(row) = self.shown_row(seq)? else { return Ok(None) };
+        Ok(Some(row.post(&self.handle()?)))
     }
 
     /// The id of the newest shown post.

@@ -74,7 +74,7 @@ impl Db {
 
     /// Stored thread page `page` of post `seq`, oldest first; `None` once the post is gone or hidden.
     pub(super) fn thread_page(&self, seq: u64, page: u64) -> worker::Result<Option<PageView<Reply>>> {
-        let Ok(post) = self.post(seq) else {
+        let Some(post) = self.shown_row(seq)? else {
             return Ok(None);
         };
         let start = page.saturating_mul(PAGE);
@@ -131,7 +131,7 @@ impl AccountHub {
         let post = self.db.post(post_seq)?;
         let seq = post.next_reply;
         self.db.run(
-            &format!("INSERT INTO replies ({REPLY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"),
+            &format!("INSERT INTO replies ({REPLY_COLUMNS}, n) VALUES (?, ?, ?, ?, ?, ?, ?, 0, (SELECT coalesce(max(n) + 1, 0) FROM replies))"),
             vec![int(post_seq), int(seq), author.id.into(), author.name.into(), badge_name(author.badge).into(), text.into(), created_at.into()],
         )?;
         self.db.run("UPDATE posts SET next_reply = next_reply + 1, replies = replies + 1 WHERE seq = ?", vec![int(post_seq)])?;

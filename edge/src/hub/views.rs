@@ -13,7 +13,7 @@
 //! For tests, the `VIEW_DELAY_MS` var holds every flush back until that long
 //! after the latest write, as KV's propagation to other locations would.
 
-use super::db::Db;
+use super::db::{int, Db};
 use super::AccountHub;
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
@@ -88,30 +88,35 @@ impl View {
 struct Dirty {
     key: String,
     view: String,
+    version: u64,
 }
 
-/// Rewrites every dirty view in KV. The marks are removed and the documents
-/// built from the tables as they are now, in one go; then the documents are
-/// written side by side. A write arriving meanwhile marks its views again and
-/// schedules the next flush, so nothing is missed; a view that could not be
-/// written is marked again, and the error returned.
+/// Rewrites every dirty view in KV: the documents are built from the tables
+/// as they are now, then written side by side, and each mark is removed once
+/// its view is written, unless a write marked it again meanwhile (it is then
+/// flushed next time). A view that could not be written keeps its mark, and
+/// the error is returned. Marks survive a restart in the middle.
 async fn flush(db: &Db, kv: &KvStore) -> worker::Result<()> {
-    let marked: Vec<Dirty> = db.rows("SELECT key, view FROM dirty_views", vec![])?;
-    db.run("DELETE FROM dirty_views", vec![])?;
+    let marked: Vec<Dirty> = db.rows("SELECT key, view, version FROM dirty_views", vec![])?;
     let mut views = Vec::new();
     for dirty in marked {
         match serde_json::from_str::<View>(&dirty.view) {
             Ok(view) => views.push((db.document(&view)?, dirty)),
-            Err(err) => worker::console_error!("dirty view {} unreadable, skipped: {err}", dirty.key),
+            Err(err) => {
+                worker::console_error!("dirty view {} unreadable, dropped: {err}", dirty.key);
+                db.run("DELETE FROM dirty_views WHERE key = ?", vec![dirty.key.into()])?;
+            }
         }
     }
     let written = join_all(views.iter().map(|(document, dirty)| write_view(kv, &dirty.key, document.as_deref()))).await;
     let mut failed = None;
     for (result, (_, dirty)) in written.into_iter().zip(&views) {
-        if let Err(err) = result {
-            let mark = "INSERT OR IGNORE INTO dirty_views (key, view) VALUES (?, ?)";
-            db.run(mark, vec![dirty.key.clone().into(), dirty.view.clone().into()])?;
-            failed.get_or_insert(err);
+        match result {
+            // Unless a write marked it again meanwhile (a newer version), the view is done.
+            Ok(()) => db.run("DELETE FROM dirty_views WHERE key = ? AND version <= ?", vec![dirty.key.clone().into(), int(dirty.version)])?,
+            Err(err) => {
+                failed.get_or_insert(err);
+            }
         }
     }
     failed.map_or(Ok(()), Err)
@@ -136,6 +141,12 @@ impl Db {
     /// `None` before the account exists.
     pub(super) fn version(&self) -> worker::Result<Option<u64>> {
         self.number("SELECT version AS n FROM account", vec![])
+    }
+
+    /// The version of the last change to the feed: reading the feed at
+    /// least that recent shows its newest post.
+    pub(super) fn feed_version(&self) -> worker::Result<u64> {
+        Ok(self.number("SELECT feed_version AS n FROM account", vec![])?.unwrap_or(0))
     }
 
     pub(super) fn handle(&self) -> worker::Result<String> {
@@ -170,11 +181,14 @@ impl AccountHub {
     /// by one, the views are marked to rewrite, and a flush is scheduled.
     pub(super) async fn changed(&self, views: &[View]) -> worker::Result<()> {
         self.db.run("UPDATE account SET version = version + 1", vec![])?;
-        let handle = self.db.handle()?;
+        if views.iter().any(|view| matches!(view, View::FeedHead)) {
+            self.db.run("UPDATE account SET feed_version = version", vec![])?;
+        }
+        let (handle, version) = (self.db.handle()?, self.db.version()?.unwrap_or(0));
         for view in views {
             self.db.run(
-                "INSERT OR REPLACE INTO dirty_views (key, view) VALUES (?, ?)",
-                vec![view.kv_key(&handle).into(), to_json(view).into()],
+                "INSERT OR REPLACE INTO dirty_views (key, view, version) VALUES (?, ?, ?)",
+                vec![view.kv_key(&handle).into(), to_json(view).into(), int(version)],
             )?;
         }
         let storage = self.state.storage();

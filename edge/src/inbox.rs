@@ -1,0 +1,24 @@
+//! `GET /v1/accounts/{handle}/inbox?filter=&cursor=&limit=`: the brand's
+//! inbox, every visitor reply on the account's posts, newest first, with its
+//! post; `filter` is `to_answer` (the default: no reply of the brand after it
+//! in its thread), `answered` or `all`. Read from the hub: the brand sees
+//! what it just did.
+
+use crate::auth::require_brand;
+use crate::error::ApiResult;
+use crate::http::ListQuery;
+use crate::hub::{self, Command};
+use gazouillis_protocol::{ErrorCode, InboxFilter};
+use worker::{Env, Request};
+
+pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    let query = ListQuery::from_request(&req)?;
+    let url = req.url()?;
+    let filter = match url.query_pairs().find(|(name, _)| name == "filter") {
+        Some((_, value)) => value.parse().map_err(|()| ErrorCode::InvalidFilter)?,
+        None => InboxFilter::default(),
+    };
+    let command = Command::Inbox { filter, before: query.cursor.map(|c| c.0), limit: query.limit };
+    hub::send_as(env, handle, &command, &brand).await
+}
