@@ -21,6 +21,7 @@ mod posts;
 mod replies;
 mod routes;
 mod session;
+mod stats;
 mod timeline;
 mod tokens;
 mod turnstile;

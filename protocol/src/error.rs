@@ -10,6 +10,7 @@ pub enum ErrorCode {
     InvalidId,
     InvalidVersion,
     InvalidFilter,
+    InvalidDays,
     Unauthorized,
     Forbidden,
     SsoRequired,
@@ -46,6 +47,7 @@ impl ErrorCode {
             InvalidId => "invalid_id",
             InvalidVersion => "invalid_version",
             InvalidFilter => "invalid_filter",
+            InvalidDays => "invalid_days",
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
             SsoRequired => "sso_required",
@@ -75,7 +77,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter => 400,
+            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays => 400,
             Unauthorized => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
@@ -101,6 +103,7 @@ impl ErrorCode {
             InvalidId => "The id is not valid.",
             InvalidVersion => "min_version must be a whole number.",
             InvalidFilter => "filter is to_answer, answered or all.",
+            InvalidDays => "days is 7, 30 or 90.",
             Unauthorized => "A valid token is required.",
             Forbidden => "This token is not allowed to do that.",
             SsoRequired => "Sign in on the company's site to reply here.",
@@ -135,7 +138,7 @@ mod tests {
     #[test]
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
-            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, Unauthorized,
+            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {

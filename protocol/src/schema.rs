@@ -18,6 +18,9 @@
 //! - `tokens`: brand tokens, by id, with the digest of their secret.
 //! - `queue`: visitors' replies waiting for the brand's decision.
 //! - `rate_windows`: the recent events of each abuse limit (JSON lists).
+//! - `daily`, `post_daily`, `answer_times`: the brand's statistics per day:
+//!   follows and unfollows, posts, visitors' replies (per post too), and how
+//!   long each reply waited for the brand's first answer.
 //! - `dirty_views`: the KV views to rewrite at the next flush, each with the
 //!   version that last changed it (a mark is removed once a view at least
 //!   that recent is in KV).
@@ -100,6 +103,31 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "ALTER TABLE replies ADD COLUMN n INTEGER",
         NUMBER_REPLIES,
         "CREATE UNIQUE INDEX replies_by_n ON replies (n)",
+    ],
+    // 3: the brand's statistics, counted as writes happen (see `stats`).
+    &[
+        "CREATE TABLE daily (
+            day TEXT PRIMARY KEY,
+            follows INTEGER NOT NULL DEFAULT 0,
+            unfollows INTEGER NOT NULL DEFAULT 0,
+            posts INTEGER NOT NULL DEFAULT 0,
+            replies INTEGER NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0
+        )",
+        "CREATE TABLE post_daily (
+            post INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            replies INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, post)
+        )",
+        "CREATE TABLE answer_times (
+            post INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            waited_ms INTEGER NOT NULL,
+            PRIMARY KEY (post, seq)
+        )",
+        "CREATE INDEX answer_times_by_day ON answer_times (day)",
     ],
 ];
 

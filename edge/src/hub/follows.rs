@@ -30,6 +30,7 @@ impl AccountHub {
             self.db.run("DELETE FROM follows WHERE visitor = ?", vec![visitor.into()])?;
             self.db.run("UPDATE account SET followers = max(followers - 1, 0)", vec![])?;
         }
+        self.db.count_follow(follow)?;
         let followers = self.db.account()?.followers;
         self.publish(&Event::Followers { followers });
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;

@@ -10,7 +10,7 @@
 //! stored (`live`).
 //!
 //! Each concern has its own file: `posts`, `replies`, `follows`,
-//! `moderation` (settings, queue, hiding), `inbox` (the brand's), `tokens` (brand tokens and the SSO
+//! `moderation` (settings, queue, hiding), `inbox` and `stats` (the brand's), `tokens` (brand tokens and the SSO
 //! secret), `live`, `views` (flushing to KV, and answering reads KV cannot
 //! yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
@@ -28,6 +28,7 @@ mod migrate;
 mod moderation;
 mod posts;
 mod replies;
+mod stats;
 mod tokens;
 mod views;
 
@@ -81,6 +82,8 @@ pub enum Command {
     ListHidden,
     /// Reply `seq` of post `post`, hidden or not, if `visitor` wrote it.
     AuthoredReply { post: u64, seq: u64, visitor: String },
+    /// The brand's statistics over the last `days` days.
+    Stats { days: u32 },
     /// The brand's inbox: up to `limit` visitor replies numbered below `before`, newest first.
     Inbox { filter: InboxFilter, before: Option<u64>, limit: usize },
     /// A read view as KV will hold it after the next flush, built now (404 if
@@ -235,6 +238,7 @@ impl AccountHub {
             Command::ListHidden => self.list_hidden(),
             Command::AuthoredReply { post, seq, visitor } => self.authored_reply(post, seq, &visitor),
             Command::Inbox { filter, before, limit } => self.list_inbox(filter, before, limit),
+            Command::Stats { days } => self.stats(days),
             Command::Read { view } => self.read(&view),
         }
     }

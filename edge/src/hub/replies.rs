@@ -130,11 +130,17 @@ impl AccountHub {
     pub(super) async fn publish_reply(&self, post_seq: u64, author: Author, text: String, created_at: String) -> ApiResult {
         let post = self.db.post(post_seq)?;
         let seq = post.next_reply;
+        let brand = author.is_brand();
         self.db.run(
             &format!("INSERT INTO replies ({REPLY_COLUMNS}, n) VALUES (?, ?, ?, ?, ?, ?, ?, 0, (SELECT coalesce(max(n) + 1, 0) FROM replies))"),
             vec![int(post_seq), int(seq), author.id.into(), author.name.into(), badge_name(author.badge).into(), text.into(), created_at.into()],
         )?;
         self.db.run("UPDATE posts SET next_reply = next_reply + 1, replies = replies + 1 WHERE seq = ?", vec![int(post_seq)])?;
+        if brand {
+            self.db.count_answers(post_seq, seq)?;
+        } else {
+            self.db.count_reply(post_seq)?;
+        }
         let replies = post.replies + 1;
         let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::Internal)?.reply(&self.db.handle()?);
         self.publish(&Event::Reply { reply: reply.clone(), replies });

@@ -1,0 +1,20 @@
+//! `GET /v1/accounts/{handle}/stats?days=7|30|90`: the brand's statistics
+//! over that period (see `gazouillis_protocol::stats`), from the hub, which
+//! counts them as writes happen.
+
+use crate::auth::require_brand;
+use crate::error::ApiResult;
+use crate::hub::{self, Command};
+use gazouillis_protocol::stats::PERIODS;
+use gazouillis_protocol::ErrorCode;
+use worker::{Env, Request};
+
+pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    let url = req.url()?;
+    let days = match url.query_pairs().find(|(name, _)| name == "days") {
+        Some((_, value)) => PERIODS.into_iter().find(|days| days.to_string() == value).ok_or(ErrorCode::InvalidDays)?,
+        None => PERIODS[0],
+    };
+    hub::send_as(env, handle, &Command::Stats { days }, &brand).await
+}

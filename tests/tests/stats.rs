@@ -1,0 +1,64 @@
+//! The brand's statistics (`GET /v1/accounts/{handle}/stats?days=`): counted
+//! by the hub as writes happen, per day: follows, posts, visitors' replies,
+//! the share answered and how long they waited, the most replied-to posts.
+
+use gazouillis_protocol::stats::Stats;
+use gazouillis_protocol::Reply;
+use gazouillis_tests::{Edge, Suite};
+use serde_json::json;
+use std::sync::Arc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats() {
+    let mut suite = Suite::new("stats", Edge::start().await);
+    suite.step("today's counts, answers and top posts, over 7, 30 and 90 days", counts).await;
+    suite.step("brand only; other periods refused", refusals).await;
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+async fn stats_of(e: &Edge, days: u32) -> Stats {
+    e.admin(e.get(&format!("/v1/accounts/numbers/stats?days={days}"))).send().await.expect_json(200)
+}
+
+async fn counts(e: Arc<Edge>) {
+    e.create_account("numbers", "Numbers", "").await;
+    let (quiet, busy) = (e.create_post("numbers", "A quiet post").await, e.create_post("numbers", "A busy post").await);
+    let visitors = [e.new_session("Ana").await, e.new_session("Bob").await, e.new_session("Cléo").await];
+    for visitor in &visitors {
+        e.follow(&visitor.token, "numbers").await;
+    }
+    e.unfollow(&visitors[2].token, "numbers").await;
+    e.reply(&visitors[0].token, &busy.id, "First question").await;
+    e.reply(&visitors[1].token, &busy.id, "Second question").await;
+    e.reply(&visitors[2].token, &quiet.id, "Unanswered").await;
+    // The brand answers the busy post's two questions, then again: counted once each.
+    for text in ["Answer to both", "And more"] {
+        let _: Reply = e.admin(e.post(&format!("/v1/posts/{}/replies", busy.id))).json(&json!({"text": text})).send().await.expect_json(201);
+    }
+
+    for days in [7, 30, 90] {
+        let stats = stats_of(&e, days).await;
+        assert_eq!(stats.days.len(), days as usize);
+        let today = stats.days.last().expect("today");
+        assert_eq!((today.follows, today.unfollows, today.followers), (3, 1, 2), "follows on {}", today.day);
+        assert_eq!((today.posts, today.replies, today.answered), (2, 3, 2), "posts, visitors' replies, answered");
+        let before: Vec<_> = stats.days[..stats.days.len() - 1].iter().map(|d| (d.followers, d.posts, d.replies)).collect();
+        assert!(before.iter().all(|d| *d == (0, 0, 0)), "days before the account: {before:?}");
+        assert_eq!((stats.first_answer.answered, stats.first_answer.replies), (2, 3));
+        let (median, p90) = (stats.first_answer.median_ms.expect("a median"), stats.first_answer.p90_ms.expect("a p90"));
+        assert!(median <= p90 && p90 < 60_000, "waits {median} ms, {p90} ms");
+        let top: Vec<(&str, u64)> = stats.top_posts.iter().map(|t| (t.post.id.as_str(), t.replies)).collect();
+        assert_eq!(top, [(busy.id.as_str(), 2), (quiet.id.as_str(), 1)], "visitors' replies per post");
+    }
+}
+
+async fn refusals(e: Arc<Edge>) {
+    e.admin(e.get("/v1/accounts/numbers/stats?days=5")).send().await.expect_error(400, "invalid_days");
+    e.admin(e.get("/v1/accounts/numbers/stats?days=")).send().await.expect_error(400, "invalid_days");
+    let visitor = e.new_session("Nosy").await;
+    e.get("/v1/accounts/numbers/stats").bearer(&visitor.token).send().await.expect_error(403, "forbidden");
+    e.get("/v1/accounts/numbers/stats").send().await.expect_error(401, "unauthorized");
+    e.admin(e.get("/v1/accounts/nobody/stats")).send().await.expect_error(404, "account_not_found");
+    let default: Stats = e.admin(e.get("/v1/accounts/numbers/stats")).send().await.expect_json(200);
+    assert_eq!(default.days.len(), 7, "7 days by default");
+}
