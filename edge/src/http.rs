@@ -60,6 +60,11 @@ pub fn cached_json<T: Serialize>(req: &Request, value: &T, version: u64) -> ApiR
     Ok(Response::ok(body)?.with_headers(headers))
 }
 
+/// The value of the query parameter `name`, if the URL has it.
+pub fn query_param(req: &Request, name: &str) -> ApiResult<Option<String>> {
+    Ok(req.url()?.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned()))
+}
+
 /// The token of an `Authorization: Bearer` header.
 pub fn bearer(req: &Request) -> Option<String> {
     let value = req.headers().get("authorization").ok()??;

@@ -6,7 +6,7 @@
 
 use crate::auth::require_brand;
 use crate::error::ApiResult;
-use crate::http::ListQuery;
+use crate::http::{query_param, ListQuery};
 use crate::hub::{self, Command};
 use gazouillis_protocol::{ErrorCode, InboxFilter};
 use worker::{Env, Request};
@@ -14,9 +14,8 @@ use worker::{Env, Request};
 pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     let query = ListQuery::from_request(&req)?;
-    let url = req.url()?;
-    let filter = match url.query_pairs().find(|(name, _)| name == "filter") {
-        Some((_, value)) => value.parse().map_err(|()| ErrorCode::InvalidFilter)?,
+    let filter = match query_param(&req, "filter")? {
+        Some(value) => value.parse().map_err(|()| ErrorCode::InvalidFilter)?,
         None => InboxFilter::default(),
     };
     let command = Command::Inbox { filter, before: query.cursor.map(|c| c.0), limit: query.limit };

@@ -5,7 +5,6 @@ use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
 use crate::views::{Freshness, Views};
-use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::{check_text, keys, Cursor, NewText, Post, PostId, PostPage};
 use worker::{Env, Request};
@@ -22,7 +21,7 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     let views = Views::fresh(env, Freshness::of(&req, env, handle)?)?;
     let stored = match query.cursor {
         None => views.feed(handle, None).await?,
-        Some(Cursor(0)) => views.account(handle).await.map(|account| Versioned { version: account.version, view: PageView::default() })?,
+        Some(Cursor(0)) => views.account(handle).await?.map(|_| PageView::default()),
         Some(Cursor(before)) => views.feed(handle, Some(keys::page_of(before - 1))).await?,
     };
     let (posts, next) = stored.view.newest_before(query.cursor.map(|c| c.0), query.limit, seq_of);

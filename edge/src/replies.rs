@@ -8,7 +8,6 @@ use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
 use crate::limiter::client_ip;
 use crate::views::{Freshness, Views};
-use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::{check_text, keys, Author, Badge, ErrorCode, NewText, PostId, Reply, ReplyId, ReplyPage};
 use worker::{Env, Request};
@@ -28,7 +27,7 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
         Some(stored) => stored,
         None if page == 0 => return Err(ErrorCode::PostNotFound.into()),
         // Past page 0, a missing page is empty if the post exists (one more read, only then).
-        None => views.post(post).await.map(|post| Versioned { version: post.version, view: PageView::default() })?,
+        None => views.post(post).await?.map(|_| PageView::default()),
     };
     let (replies, next) = stored.view.oldest_from(from, query.limit, seq_of);
     cached_json(&req, &ReplyPage { replies, next: next.map(|c| c.to_string()) }, stored.version)

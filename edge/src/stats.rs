@@ -4,6 +4,7 @@
 
 use crate::auth::require_brand;
 use crate::error::ApiResult;
+use crate::http::query_param;
 use crate::hub::{self, Command};
 use gazouillis_protocol::stats::PERIODS;
 use gazouillis_protocol::ErrorCode;
@@ -11,9 +12,8 @@ use worker::{Env, Request};
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
-    let url = req.url()?;
-    let days = match url.query_pairs().find(|(name, _)| name == "days") {
-        Some((_, value)) => PERIODS.into_iter().find(|days| days.to_string() == value).ok_or(ErrorCode::InvalidDays)?,
+    let days = match query_param(&req, "days")? {
+        Some(value) => PERIODS.into_iter().find(|days| days.to_string() == value).ok_or(ErrorCode::InvalidDays)?,
         None => PERIODS[0],
     };
     hub::send_as(env, handle, &Command::Stats { days }, &brand).await

@@ -11,6 +11,7 @@
 
 use crate::auth::{self, Brand};
 use crate::error::ApiResult;
+use crate::http::query_param;
 use crate::hub::{self, Command, View};
 use gazouillis_protocol::fresh::{parse_min_version, Versioned, MIN_VERSION_PARAM};
 use gazouillis_protocol::page::PageView;
@@ -38,10 +39,8 @@ impl Freshness {
         if let Some(brand) = auth::brand_reader(req, env, handle) {
             return Ok(Freshness::Hub(brand));
         }
-        let url = req.url()?;
-        let min_version = url.query_pairs().find(|(name, _)| name == MIN_VERSION_PARAM);
-        match min_version {
-            Some((_, value)) => parse_min_version(&value).map(Freshness::AtLeast).ok_or_else(|| ErrorCode::InvalidVersion.into()),
+        match query_param(req, MIN_VERSION_PARAM)? {
+            Some(value) => parse_min_version(&value).map(Freshness::AtLeast).ok_or_else(|| ErrorCode::InvalidVersion.into()),
             None => Ok(Freshness::Stored),
         }
     }

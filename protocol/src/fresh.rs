@@ -35,6 +35,13 @@ pub struct Versioned<T> {
     pub view: T,
 }
 
+impl<T> Versioned<T> {
+    /// Another view of the same version.
+    pub fn map<U>(self, change: impl FnOnce(T) -> U) -> Versioned<U> {
+        Versioned { version: self.version, view: change(self.view) }
+    }
+}
+
 /// `min_version`'s value: a whole number, or `None` for anything else.
 pub fn parse_min_version(value: &str) -> Option<u64> {
     match value.as_bytes() {

@@ -47,12 +47,8 @@ impl Db {
         if let Some(known) = self.schema.get() {
             return Ok(known);
         }
-        #[derive(serde::Deserialize)]
-        struct Count {
-            n: u64,
-        }
         let found = "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
-        let there = self.sql.exec(found, None)?.one::<Count>()?.n > 0;
+        let there = self.first_number(found, vec![])?.unwrap_or(0) > 0;
         self.schema.set(Some(there));
         Ok(there)
     }
@@ -60,12 +56,8 @@ impl Db {
     /// Applies the migrations the hub has not applied yet, in order (all of
     /// them on a new hub), recording each in `schema_version`.
     pub fn migrate(&self) -> worker::Result<()> {
-        #[derive(serde::Deserialize)]
-        struct Applied {
-            n: Option<u64>,
-        }
         self.sql.exec(VERSION_TABLE, None)?;
-        let applied = self.sql.exec("SELECT max(version) AS n FROM schema_version", None)?.one::<Applied>()?.n.unwrap_or(0) as usize;
+        let applied = self.first_number("SELECT max(version) AS n FROM schema_version", vec![])?.unwrap_or(0) as usize;
         for n in applied + 1..=MIGRATIONS.len() {
             for statement in statements(n) {
                 self.sql.exec(statement, None)?;
@@ -101,12 +93,20 @@ impl Db {
         self.sql.exec(sql, values)?.next().next().transpose()
     }
 
-    /// The number in the first column of the first row (`SELECT count(*) …`).
+    /// The number `n` of the first row (`SELECT count(*) AS n …`).
     pub fn number(&self, sql: &str, values: Vec<Value>) -> worker::Result<Option<u64>> {
+        if !self.has_schema()? {
+            return Ok(None);
+        }
+        self.first_number(sql, values)
+    }
+
+    /// [`Db::number`] whether or not the schema is there.
+    fn first_number(&self, sql: &str, values: Vec<Value>) -> worker::Result<Option<u64>> {
         #[derive(serde::Deserialize)]
         struct Number {
             n: Option<u64>,
         }
-        Ok(self.row::<Number>(sql, values)?.and_then(|row| row.n))
+        Ok(self.sql.exec(sql, values)?.next::<Number>().next().transpose()?.and_then(|row| row.n))
     }
 }
