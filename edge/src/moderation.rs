@@ -28,7 +28,7 @@ pub async fn get_settings(req: Request, env: &Env, handle: &str) -> ApiResult {
 pub async fn put_settings(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     require_brand(&req, env, handle).await?;
     let settings: Settings = read_json(&mut req).await?;
-    let settings = settings.normalized().ok_or(ErrorCode::InvalidSettings)?;
+    let settings = settings.normalized().map_err(|_| ErrorCode::InvalidSettings)?;
     as_brand(&req, env, handle, Command::PutSettings { settings }).await
 }
 

@@ -55,37 +55,44 @@ pub enum Reason {
     Link,
 }
 
+/// The field of [`Settings`] that is not valid, for a form to point at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingsField {
+    BlockedWords,
+    Origins,
+}
+
 impl Settings {
     /// The settings as stored: blocked words trimmed, lowercased, deduplicated,
-    /// origins as browsers send them, deduplicated; or `None` when a list is
-    /// too long, a word empty or too long, or an origin not one.
-    pub fn normalized(mut self) -> Option<Settings> {
+    /// origins as browsers send them, deduplicated; or the field that is not
+    /// valid when a list is too long, a word empty or too long, or an origin not one.
+    pub fn normalized(mut self) -> Result<Settings, SettingsField> {
         let mut words: Vec<String> = Vec::new();
         for word in &self.blocked_words {
             let word = word.trim().to_lowercase();
             if word.is_empty() || word.chars().count() > MAX_BLOCKED_WORD_CHARS {
-                return None;
+                return Err(SettingsField::BlockedWords);
             }
             if !words.contains(&word) {
                 words.push(word);
             }
         }
         if words.len() > MAX_BLOCKED_WORDS {
-            return None;
+            return Err(SettingsField::BlockedWords);
         }
         self.blocked_words = words;
         let mut origins: Vec<String> = Vec::new();
         for text in &self.origins {
-            let origin = origin::normalize(text)?;
+            let origin = origin::normalize(text).ok_or(SettingsField::Origins)?;
             if !origins.contains(&origin) {
                 origins.push(origin);
             }
         }
         if origins.len() > MAX_ORIGINS {
-            return None;
+            return Err(SettingsField::Origins);
         }
         self.origins = origins;
-        Some(self)
+        Ok(self)
     }
 
     /// Whether a page of `origin` (as the browser sent it) may write here.
@@ -148,11 +155,11 @@ mod tests {
 
     #[test]
     fn limits_on_words() {
-        assert!(Settings { blocked_words: vec![" ".into()], ..Settings::default() }.normalized().is_none());
+        assert_eq!(Settings { blocked_words: vec![" ".into()], ..Settings::default() }.normalized(), Err(SettingsField::BlockedWords));
         let long = "x".repeat(MAX_BLOCKED_WORD_CHARS + 1);
-        assert!(Settings { blocked_words: vec![long], ..Settings::default() }.normalized().is_none());
+        assert_eq!(Settings { blocked_words: vec![long], ..Settings::default() }.normalized(), Err(SettingsField::BlockedWords));
         let many = (0..=MAX_BLOCKED_WORDS).map(|n| format!("w{n}")).collect();
-        assert!(Settings { blocked_words: many, ..Settings::default() }.normalized().is_none());
+        assert_eq!(Settings { blocked_words: many, ..Settings::default() }.normalized(), Err(SettingsField::BlockedWords));
         let json = r#"{"moderation":"premoderated","blocked_words":["a"],"links":"queue"}"#;
         assert!(serde_json::from_str::<Settings>(json).is_ok());
         assert!(serde_json::from_str::<Settings>(r#"{"moderation":"strict"}"#).is_err());
@@ -170,8 +177,8 @@ mod tests {
         assert!(shop.allows_origin("http://127.0.0.1:8787"));
         assert!(!shop.allows_origin("https://evil.example"));
         assert!(!shop.allows_origin("null"));
-        assert!(listed(&["shop.example"]).is_none());
+        assert_eq!(listed(&["shop.example"]), Err(SettingsField::Origins));
         let many: Vec<String> = (0..=MAX_ORIGINS).map(|n| format!("https://s{n}.example")).collect();
-        assert!(listed(&many.iter().map(String::as_str).collect::<Vec<_>>()).is_none());
+        assert_eq!(listed(&many.iter().map(String::as_str).collect::<Vec<_>>()), Err(SettingsField::Origins));
     }
 }

@@ -167,15 +167,23 @@ pub enum InboxFilter {
     All,
 }
 
+impl InboxFilter {
+    pub const ALL: [InboxFilter; 3] = [InboxFilter::ToAnswer, InboxFilter::Answered, InboxFilter::All];
+
+    /// Its spelling in `?filter=`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxFilter::ToAnswer => "to_answer",
+            InboxFilter::Answered => "answered",
+            InboxFilter::All => "all",
+        }
+    }
+}
+
 impl std::str::FromStr for InboxFilter {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        match s {
-            "to_answer" => Ok(InboxFilter::ToAnswer),
-            "answered" => Ok(InboxFilter::Answered),
-            "all" => Ok(InboxFilter::All),
-            _ => Err(()),
-        }
+        InboxFilter::ALL.into_iter().find(|filter| filter.as_str() == s).ok_or(())
     }
 }
 

@@ -10,6 +10,10 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// WebDriver key codes for [`Tab::keys`].
+pub const TAB: char = '\u{E004}';
+pub const ENTER: char = '\u{E007}';
+
 /// The W3C key of an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -98,7 +102,7 @@ impl Browser {
         let Some(id) = body["value"]["sessionId"].as_str() else {
             panic!("chromedriver refused a new session ({status}): {body}\n{}", self.log_tail(4000));
         };
-        Tab { http: self.http.clone(), session: format!("{}/session/{id}", self.url), host: 0 }
+        Tab { http: self.http.clone(), session: format!("{}/session/{id}", self.url), host: Some(0) }
     }
 
     /// The end of chromedriver's output.
@@ -132,34 +136,40 @@ pub struct ReplyView {
     pub author: Option<String>,
 }
 
-/// Finds the shadow root of the `<gazouillis-feed>` whose index in the page is
-/// the last script argument, or returns `{error}`.
+/// Sets `root`: the shadow root of the `<gazouillis-feed>` whose index in
+/// the page is the last script argument, or the document itself when that
+/// argument is `null`; or returns `{error}`.
 const ROOT_JS: &str = r#"
 const hostIndex = arguments[arguments.length - 1];
-const host = document.querySelectorAll('gazouillis-feed')[hostIndex];
-if (!host) return { error: 'no <gazouillis-feed> number ' + hostIndex + ' in ' + location.href + ' (' +
+const host = hostIndex === null ? null : document.querySelectorAll('gazouillis-feed')[hostIndex];
+if (hostIndex !== null && !host) return { error: 'no <gazouillis-feed> number ' + hostIndex + ' in ' + location.href + ' (' +
   document.readyState + ', title ' + JSON.stringify(document.title) + ', text ' +
   JSON.stringify((document.body ? document.body.innerText : '').slice(0, 300)) + ')' };
-const root = host.shadowRoot;
+const root = host ? host.shadowRoot : document;
 if (!root) return { error: '<gazouillis-feed> number ' + hostIndex + ' has no open shadow root' };
 "#;
 
-/// One browser context (one visitor) showing one page. Widget queries look in
-/// the shadow root of the page's first `<gazouillis-feed>`, or of another one
-/// with [`Tab::widget`].
+/// One browser context (one visitor) showing one page. Queries look in the
+/// shadow root of the page's first `<gazouillis-feed>`, of another one with
+/// [`Tab::widget`], or in the page itself with [`Tab::page`].
 #[derive(Clone)]
 pub struct Tab {
     http: reqwest::Client,
     /// `http://127.0.0.1:<port>/session/<id>`.
     session: String,
-    /// Which `<gazouillis-feed>` of the page the widget queries look in.
-    host: usize,
+    /// Which `<gazouillis-feed>` of the page the queries look in; `None`: the page itself.
+    host: Option<usize>,
 }
 
 impl Tab {
     /// The same tab, with widget queries in the `index`-th `<gazouillis-feed>` of the page.
     pub fn widget(&self, index: usize) -> Tab {
-        Tab { host: index, ..self.clone() }
+        Tab { host: Some(index), ..self.clone() }
+    }
+
+    /// The same tab, with queries in the page's own document (the console).
+    pub fn page(&self) -> Tab {
+        Tab { host: None, ..self.clone() }
     }
 
     /// How many `<gazouillis-feed>` elements the page holds.
@@ -329,6 +339,53 @@ impl Tab {
         let id = self.element(sel).await?;
         self.command(Method::POST, &format!("/element/{id}/clear"), Some(json!({}))).await?;
         self.command(Method::POST, &format!("/element/{id}/value"), Some(json!({ "text": text }))).await.map(drop)
+    }
+
+    /// Key presses to whatever has the focus, as a person types them
+    /// (WebDriver key codes: [`TAB`], [`ENTER`]).
+    pub async fn keys(&self, keys: &str) -> Result<(), String> {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|key| [json!({ "type": "keyDown", "value": key.to_string() }), json!({ "type": "keyUp", "value": key.to_string() })])
+            .collect();
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.command(Method::POST, "/actions", Some(body)).await.map(drop)
+    }
+
+    /// Resizes the window to `width` × `height` CSS pixels.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.command(Method::POST, "/window/rect", Some(json!({ "width": width, "height": height })))
+            .await
+            .unwrap_or_else(|e| panic!("resize to {width}×{height}: {e}"));
+    }
+
+    /// The page's title.
+    pub async fn title(&self) -> Result<String, String> {
+        self.command(Method::GET, "/title", None).await.map(|v| v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// A PNG of what the window shows.
+    pub async fn screenshot(&self) -> Result<Vec<u8>, String> {
+        use base64::Engine;
+        let png = self.command(Method::GET, "/screenshot", None).await?;
+        base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap_or_default()).map_err(|e| format!("screenshot: {e}"))
+    }
+
+    /// The WCAG 2.2 A and AA violations axe-core finds in the page as it is
+    /// now, one line each (`rule: selector, selector`); empty when none.
+    pub async fn axe(&self) -> Result<Vec<String>, String> {
+        let path = crate::repo_root().join("node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
+        // Injected once per document: the console's pages change without reload.
+        self.js(&format!("if (!window.axe) {{ {source} }} return true;"), vec![]).await?;
+        let found = self
+            .js(
+                "return axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] })
+                   .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')));",
+                vec![],
+            )
+            .await?;
+        serde_json::from_value(found).map_err(|e| format!("axe: {e}"))
     }
 
     /// Ends the browser session (closing its Chromium).

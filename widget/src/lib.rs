@@ -26,6 +26,11 @@ mod thread;
 mod turnstile;
 mod widget;
 
+/// The brand console's preview of a post (its style sheet is `widget.css` too).
+pub use post::preview;
+/// What the widget's counter shows of a draft, which the console shares.
+pub use reply_box::Draft;
+
 use crate::account::AccountHeader;
 use crate::api::{Api, ApiError, posts_path};
 use crate::feed::Feed;

@@ -37,27 +37,42 @@ pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>,
             {move || lang.counted(count(), Text::Reply, Text::Replies)}
         }
     };
+    let replies = if always_open {
+        Either::Left(view! { <span class="gz-replies">{count_view()}</span> })
+    } else {
+        Either::Right(view! {
+            <button
+                class="gz-open-replies"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {count_view()}
+            </button>
+        })
+    };
+    let thread = move || open.get().then(|| view! { <Thread widget post_id=id.get_value() replies=thread/> });
+    card(post.id, post.text, post.created_at, lang, replies, thread)
+}
+
+/// A post as the brand console previews it before posting: as the feed will
+/// show it, just posted and with no reply yet. `lang_tag` as in [`Lang::from_tag`].
+pub fn preview(lang_tag: &str, text: String) -> impl IntoView {
+    let lang = Lang::from_tag(lang_tag);
+    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    let replies = view! {
+        <span class="gz-replies"><span class="gz-reply-count">"0"</span>" "{lang.counted(0, Text::Reply, Text::Replies)}</span>
+    };
+    card(String::new(), text, now, lang, replies, ())
+}
+
+/// A post's markup, shared by the feed and the preview: its text, then its
+/// date and `replies` on the meta line, then `thread`.
+fn card(id: String, text: String, created_at: String, lang: Lang, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
     view! {
-        <article class="gz-post" data-id=post.id>
-            <p class="gz-post-text">{post.text}</p>
-            <div class="gz-meta">
-                {when(lang, post.created_at)}
-                " · "
-                {if always_open {
-                    Either::Left(view! { <span class="gz-replies">{count_view()}</span> })
-                } else {
-                    Either::Right(view! {
-                        <button
-                            class="gz-open-replies"
-                            aria-expanded=move || if open.get() { "true" } else { "false" }
-                            on:click=move |_| open.update(|o| *o = !*o)
-                        >
-                            {count_view()}
-                        </button>
-                    })
-                }}
-            </div>
-            {move || open.get().then(|| view! { <Thread widget post_id=id.get_value() replies=thread/> })}
+        <article class="gz-post" data-id=id>
+            <p class="gz-post-text">{text}</p>
+            <div class="gz-meta">{when(lang, created_at)}" · "{replies}</div>
+            {thread}
         </article>
     }
 }

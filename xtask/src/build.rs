@@ -12,8 +12,15 @@ use std::process::Command;
 
 /// Response headers of the static assets (Workers static-assets `_headers`
 /// convention): pages on other sites load the widget's module script and
-/// fetch its wasm cross-origin, which needs CORS.
-const HEADERS_FILE: &str = "/widget/*\n  Access-Control-Allow-Origin: *\n";
+/// fetch its wasm cross-origin, which needs CORS. The console runs only its
+/// own scripts and wasm, talks only to its own origin, and is never framed.
+const HEADERS_FILE: &str = "/widget/*
+  Access-Control-Allow-Origin: *
+/console/*
+  Content-Security-Policy: default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: no-referrer
+";
 
 /// `cargo xtask build`: setup (without browser), then everything.
 pub fn build(repo: &Repo) -> Result {
@@ -27,37 +34,18 @@ pub fn build_all(repo: &Repo) -> Result {
     build_edge(repo)
 }
 
-/// The widget, then `edge/public/`.
+/// The widget and the console, then `edge/public/`.
 pub fn build_site(repo: &Repo) -> Result {
     build_widget(repo)?;
+    bindgen(repo, project::CONSOLE_PACKAGE, project::CONSOLE_CRATE, &[])?;
     assemble_public(repo)
 }
 
 /// Compiles the widget, runs wasm-bindgen, esbuild (on the bindings) and
-/// wasm-opt into a scratch directory.
+/// wasm-opt into a scratch directory. (The console, with no size budget,
+/// skips the last two: a faster build.)
 fn build_widget(repo: &Repo) -> Result {
-    cmd::run(
-        Command::new(project::cargo())
-            .args(["build", "--package", project::WIDGET_PACKAGE, "--release"])
-            .args(["--target", project::WASM_TARGET])
-            .current_dir(&repo.root),
-    )?;
-    let out = repo.widget_bindgen_out();
-    remove_dir(&out)?;
-    cmd::run(
-        Command::new(project::cargo_bin("wasm-bindgen"))
-            .args([
-                "--target",
-                "web",
-                "--no-typescript",
-                "--out-name",
-                project::WIDGET_CRATE,
-            ])
-            .args(project::WASM_BINDGEN_SIZE_FLAGS)
-            .arg("--out-dir")
-            .arg(&out)
-            .arg(repo.widget_release_wasm()),
-    )?;
+    let out = bindgen(repo, project::WIDGET_PACKAGE, project::WIDGET_CRATE, project::WASM_BINDGEN_SIZE_FLAGS)?;
     // The bindings, minified (their doc comments and long local names are
     // most of their size); their exports and the wasm's import names stay.
     let js = out.join(format!("{}.js", project::WIDGET_CRATE));
@@ -80,7 +68,30 @@ fn build_widget(repo: &Repo) -> Result {
     fs::rename(&optimized, &wasm).map_err(|e| io_error("rename", &optimized, e))
 }
 
-/// `edge/public/` = `www/` + `widget/` (loader, bindings, wasm) + `_headers`.
+/// Compiles `package` to wasm and runs wasm-bindgen (with `flags`) into a
+/// scratch directory, which it returns.
+fn bindgen(repo: &Repo, package: &str, krate: &str, flags: &[&str]) -> Result<std::path::PathBuf> {
+    cmd::run(
+        Command::new(project::cargo())
+            .args(["build", "--package", package, "--release"])
+            .args(["--target", project::WASM_TARGET])
+            .current_dir(&repo.root),
+    )?;
+    let out = repo.bindgen_out(krate);
+    remove_dir(&out)?;
+    cmd::run(
+        Command::new(project::cargo_bin("wasm-bindgen"))
+            .args(["--target", "web", "--no-typescript", "--out-name", krate])
+            .args(flags)
+            .arg("--out-dir")
+            .arg(&out)
+            .arg(repo.release_wasm(krate)),
+    )?;
+    Ok(out)
+}
+
+/// `edge/public/` = `www/` + `widget/` (loader, bindings, wasm) + `console/`
+/// (page, start script, style sheets, bindings, wasm) + `_headers`.
 fn assemble_public(repo: &Repo) -> Result {
     let public = repo.public();
     remove_dir(&public)?;
@@ -94,13 +105,23 @@ fn assemble_public(repo: &Repo) -> Result {
         ));
     }
     copy_dir(&repo.widget_loader(), &widget)?;
-    for suffix in [".js", "_bg.wasm"] {
-        let name = format!("{}{suffix}", project::WIDGET_CRATE);
-        copy_file(&repo.widget_bindgen_out().join(&name), &widget.join(&name))?;
-    }
+    copy_bindings(repo, project::WIDGET_CRATE, &widget)?;
+    let console = repo.public_console();
+    copy_dir(&repo.console_static(), &console)?;
+    copy_file(&repo.widget_css(), &console.join("widget.css"))?;
+    copy_bindings(repo, project::CONSOLE_CRATE, &console)?;
     let headers = public.join("_headers");
     fs::write(&headers, HEADERS_FILE).map_err(|e| io_error("write", &headers, e))?;
     println!("build: assembled {}", public.display());
+    Ok(())
+}
+
+/// wasm-bindgen's output for `krate` (bindings and wasm) into `to`.
+fn copy_bindings(repo: &Repo, krate: &str, to: &Path) -> Result {
+    for suffix in [".js", "_bg.wasm"] {
+        let name = format!("{krate}{suffix}");
+        copy_file(&repo.bindgen_out(krate).join(&name), &to.join(&name))?;
+    }
     Ok(())
 }
 

@@ -169,6 +169,7 @@ fn print_urls(admin_token: &str) {
     println!("  home          {}", url("/"));
     println!("  product page  {}", url("/product.html"));
     println!("  API           {}", url("/v1/"));
+    println!("  console       {}   (sign in with the admin token)", url("/console/"));
     println!("  admin token   {admin_token}   (Authorization: Bearer <token>)");
     println!();
 }

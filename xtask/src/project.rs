@@ -10,6 +10,9 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Cargo package of the widget and the file stem of its wasm.
 pub const WIDGET_PACKAGE: &str = "gazouillis-widget";
 pub const WIDGET_CRATE: &str = "gazouillis_widget";
+/// Cargo package of the brand console and the file stem of its wasm.
+pub const CONSOLE_PACKAGE: &str = "gazouillis-console";
+pub const CONSOLE_CRATE: &str = "gazouillis_console";
 /// Debian packages giving the browser the tests drive, and their binaries.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -75,6 +78,11 @@ impl Repo {
         self.path("node_modules/.bin/wrangler")
     }
 
+    /// axe-core, which the browser tests run in pages to find accessibility violations.
+    pub fn axe(&self) -> PathBuf {
+        self.path("node_modules/axe-core/axe.min.js")
+    }
+
     pub fn esbuild(&self) -> PathBuf {
         self.path("node_modules/@esbuild/linux-x64/bin/esbuild")
     }
@@ -109,13 +117,28 @@ impl Repo {
         self.path("widget/loader")
     }
 
-    pub fn widget_release_wasm(&self) -> PathBuf {
-        self.path(&format!("target/{WASM_TARGET}/release/{WIDGET_CRATE}.wasm"))
+    /// The console's hand-written files (page, start script, style sheet).
+    pub fn console_static(&self) -> PathBuf {
+        self.path("console/static")
     }
 
-    /// Scratch directory of wasm-bindgen's output.
-    pub fn widget_bindgen_out(&self) -> PathBuf {
-        self.path("target/xtask/widget")
+    pub fn public_console(&self) -> PathBuf {
+        self.path("edge/public/console")
+    }
+
+    /// The widget's style sheet, which the console's preview uses too.
+    pub fn widget_css(&self) -> PathBuf {
+        self.path("widget/src/widget.css")
+    }
+
+    /// The wasm cargo builds for crate `krate` (`gazouillis_widget`).
+    pub fn release_wasm(&self, krate: &str) -> PathBuf {
+        self.path(&format!("target/{WASM_TARGET}/release/{krate}.wasm"))
+    }
+
+    /// Scratch directory of wasm-bindgen's output for crate `krate`.
+    pub fn bindgen_out(&self, krate: &str) -> PathBuf {
+        self.path(&format!("target/xtask/{krate}"))
     }
 
     /// Local state (KV, Durable Objects) of `wrangler dev`.

@@ -164,11 +164,11 @@ fn npm_packages(repo: &Repo) -> Result {
         _ => false,
     };
     let tools_there =
-        repo.wasm_opt().exists() && repo.wrangler().exists() && repo.esbuild().exists();
+        repo.wasm_opt().exists() && repo.wrangler().exists() && repo.esbuild().exists() && repo.axe().exists();
     if !(fresh && tools_there) {
         cmd::run(Command::new("npm").arg("ci").current_dir(&repo.root))?;
     }
-    report("npm ci (wrangler, binaryen)", !(fresh && tools_there));
+    report("npm ci (wrangler, binaryen, axe-core)", !(fresh && tools_there));
     Ok(())
 }
 

@@ -1,0 +1,336 @@
+//! Every string the console shows, in English and French, and how it words
+//! counts, durations and the API's errors. Pure but for [`local_time`], so it
+//! is tested natively.
+
+use crate::api::ApiError;
+
+/// The language the console speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+/// A fixed piece of interface text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    ConsoleTitle,
+    SignIn,
+    SignInHelp,
+    SignOut,
+    Token,
+    TokenMissing,
+    TokenRefused,
+    Unreachable,
+    PickAccount,
+    NoAccounts,
+    CreateAccount,
+    Handle,
+    Name,
+    Create,
+    SwitchAccount,
+    Sections,
+    Unread,
+    Compose,
+    Inbox,
+    Posts,
+    Moderation,
+    Settings,
+    Stats,
+    WhatsNew,
+    Characters,
+    Post,
+    Posted,
+    Preview,
+    Show,
+    ToAnswer,
+    Answered,
+    All,
+    InboxEmpty,
+    OnPost,
+    Customer,
+    AnsweredMark,
+    Answer,
+    AnswerAsBrand,
+    Send,
+    Hide,
+    LoadMore,
+    NoPosts,
+    HiddenPosts,
+    NothingHidden,
+    ShowAgain,
+    Delete,
+    ConfirmDelete,
+    Waiting,
+    QueueEmpty,
+    HiddenReplies,
+    ReasonPremoderated,
+    ReasonBlockedWord,
+    ReasonLink,
+    Approve,
+    Reject,
+    Replies,
+    Premoderate,
+    QueueLinks,
+    SsoRequired,
+    BlockedWords,
+    BlockedWordsHelp,
+    BlockedWordsInvalid,
+    AllowedSites,
+    AllowedSitesHelp,
+    AllowedSitesInvalid,
+    Save,
+    Saved,
+    SsoSecret,
+    SsoSecretHelp,
+    BrandTokens,
+    TokenName,
+    Issue,
+    ShownOnce,
+    Copy,
+    Copied,
+    Revoke,
+    Period,
+    FirstAnswer,
+    Median,
+    Percentile90,
+    ShareAnswered,
+    FollowersPerDay,
+    PostsRepliesPerDay,
+    Followers,
+    TopPosts,
+    Day,
+}
+
+impl Lang {
+    /// French for any tag starting with `fr` (`fr`, `fr-CA`), English otherwise.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fr")) { Lang::Fr } else { Lang::En }
+    }
+
+    pub fn tag(self) -> &'static str {
+        self.pick("en", "fr")
+    }
+
+    /// The language's own name, on the button that switches to it.
+    pub fn name(self) -> &'static str {
+        self.pick("English", "Français")
+    }
+
+    fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Fr => fr,
+        }
+    }
+
+    pub fn t(self, text: Text) -> &'static str {
+        use Text::*;
+        let (en, fr) = match text {
+            ConsoleTitle => ("Gazouillis console", "Console Gazouillis"),
+            SignIn => ("Sign in", "Se connecter"),
+            SignInHelp => (
+                "Paste your brand token, or the operator token. It is kept in this tab only, until you close it or sign out.",
+                "Collez votre jeton de marque, ou le jeton d’opérateur. Il n’est gardé que dans cet onglet, jusqu’à sa fermeture ou la déconnexion.",
+            ),
+            SignOut => ("Sign out", "Se déconnecter"),
+            Token => ("Token", "Jeton"),
+            TokenMissing => ("Paste a token first.", "Collez d’abord un jeton."),
+            TokenRefused => (
+                "This token is not valid, or it was revoked. Sign in with another one.",
+                "Ce jeton n’est pas valide, ou il a été révoqué. Connectez-vous avec un autre.",
+            ),
+            Unreachable => ("The service cannot be reached. Please try again.", "Le service est injoignable. Veuillez réessayer."),
+            PickAccount => ("Accounts", "Comptes"),
+            NoAccounts => ("No account yet.", "Aucun compte pour l’instant."),
+            CreateAccount => ("Create an account", "Créer un compte"),
+            Handle => ("Handle (a–z, 0–9, _)", "Identifiant (a–z, 0–9, _)"),
+            Name => ("Name", "Nom"),
+            Create => ("Create", "Créer"),
+            SwitchAccount => ("Other account", "Autre compte"),
+            Sections => ("Sections", "Rubriques"),
+            Unread => (" unread", " non lues"),
+            Compose => ("Compose", "Publier"),
+            Inbox => ("Inbox", "Réponses reçues"),
+            Posts => ("Posts", "Publications"),
+            Moderation => ("Moderation", "Modération"),
+            Settings => ("Settings", "Réglages"),
+            Stats => ("Statistics", "Statistiques"),
+            WhatsNew => ("New post", "Nouvelle publication"),
+            Characters => (" characters", " caractères"),
+            Post => ("Post", "Publier"),
+            Posted => ("Posted:", "Publié :"),
+            Preview => ("Preview", "Aperçu"),
+            Show => ("Show", "Afficher"),
+            ToAnswer => ("To answer", "À traiter"),
+            Answered => ("Answered", "Répondues"),
+            All => ("All", "Toutes"),
+            InboxEmpty => ("Nothing here.", "Rien ici."),
+            OnPost => ("On the post: ", "Sur la publication : "),
+            Customer => ("customer", "client"),
+            AnsweredMark => ("answered", "répondu"),
+            Answer => ("Answer", "Répondre"),
+            AnswerAsBrand => ("Your answer, as the brand", "Votre réponse, au nom de la marque"),
+            Send => ("Send", "Envoyer"),
+            Hide => ("Hide", "Masquer"),
+            LoadMore => ("Load more", "Voir plus"),
+            NoPosts => ("No posts yet.", "Aucune publication pour l’instant."),
+            HiddenPosts => ("Hidden posts", "Publications masquées"),
+            NothingHidden => ("Nothing is hidden.", "Rien n’est masqué."),
+            ShowAgain => ("Show again", "Afficher à nouveau"),
+            Delete => ("Delete", "Supprimer"),
+            ConfirmDelete => ("Delete for good?", "Supprimer définitivement ?"),
+            Waiting => ("Waiting for approval", "En attente de validation"),
+            QueueEmpty => ("No reply is waiting.", "Aucune réponse en attente."),
+            HiddenReplies => ("Hidden replies", "Réponses masquées"),
+            ReasonPremoderated => ("every reply is read first", "chaque réponse est lue avant"),
+            ReasonBlockedWord => ("a blocked word", "un mot bloqué"),
+            ReasonLink => ("a link", "un lien"),
+            Approve => ("Approve", "Valider"),
+            Reject => ("Reject", "Refuser"),
+            Replies => ("Replies", "Réponses"),
+            Premoderate => ("Read every reply before it shows", "Lire chaque réponse avant qu’elle paraisse"),
+            QueueLinks => ("Hold replies with a link for approval", "Retenir les réponses avec un lien"),
+            SsoRequired => (
+                "Only customers signed in on your site may reply",
+                "Seuls les clients connectés sur votre site peuvent répondre",
+            ),
+            BlockedWords => ("Blocked words", "Mots bloqués"),
+            BlockedWordsHelp => (
+                "One per line. A reply with one of them waits for approval.",
+                "Un par ligne. Une réponse qui en contient un attend la validation.",
+            ),
+            BlockedWordsInvalid => (
+                "At most 200 words of at most 50 characters each.",
+                "200 mots au plus, de 50 caractères au plus chacun.",
+            ),
+            AllowedSites => ("Sites allowed to write", "Sites autorisés à écrire"),
+            AllowedSitesHelp => (
+                "One address per line, like https://shop.example. Empty: any site.",
+                "Une adresse par ligne, comme https://boutique.example. Vide : tout site.",
+            ),
+            AllowedSitesInvalid => (
+                "Each line must be a site address like https://shop.example (at most 50).",
+                "Chaque ligne doit être l’adresse d’un site comme https://boutique.example (50 au plus).",
+            ),
+            Save => ("Save", "Enregistrer"),
+            Saved => ("Saved.", "Enregistré."),
+            SsoSecret => ("Customer sign-in (SSO)", "Connexion des clients (SSO)"),
+            SsoSecretHelp => (
+                "Secret your site signs its customers’ sign-ins with",
+                "Secret avec lequel votre site signe la connexion de ses clients",
+            ),
+            BrandTokens => ("Brand tokens", "Jetons de marque"),
+            TokenName => ("Who or what it is for", "Pour qui ou pour quoi"),
+            Issue => ("Issue a token", "Créer un jeton"),
+            ShownOnce => (
+                "Copy this token now: it will not be shown again.",
+                "Copiez ce jeton maintenant : il ne sera plus affiché.",
+            ),
+            Copy => ("Copy", "Copier"),
+            Copied => ("Copied", "Copié"),
+            Revoke => ("Revoke", "Révoquer"),
+            Period => ("Period", "Période"),
+            FirstAnswer => ("Time to the brand’s first answer", "Délai de première réponse de la marque"),
+            Median => ("Median", "Médiane"),
+            Percentile90 => ("90th percentile", "90e centile"),
+            ShareAnswered => ("Replies answered", "Réponses traitées"),
+            FollowersPerDay => ("Followers per day", "Abonnés par jour"),
+            PostsRepliesPerDay => ("Posts and replies per day", "Publications et réponses par jour"),
+            Followers => ("Followers", "Abonnés"),
+            TopPosts => ("Posts with the most replies", "Publications les plus commentées"),
+            Day => ("Day", "Jour"),
+        };
+        self.pick(en, fr)
+    }
+
+    /// "3 replies", "1 réponse".
+    pub fn replies(self, n: u64) -> &'static str {
+        match (self, n) {
+            (Lang::En, 1) => "reply",
+            (Lang::En, _) => "replies",
+            (Lang::Fr, 0 | 1) => "réponse",
+            (Lang::Fr, _) => "réponses",
+        }
+    }
+
+    /// "7 days", "7 jours".
+    pub fn days(self, n: u32) -> String {
+        format!("{n} {}", self.pick("days", "jours"))
+    }
+
+    /// A wait, rounded to its largest unit: "45 s", "12 min", "3 h", "2 d" / "2 j".
+    pub fn duration(self, ms: u64) -> String {
+        let seconds = ms / 1000;
+        match seconds {
+            0..60 => format!("{seconds} s"),
+            60..3600 => format!("{} min", seconds / 60),
+            3600..86_400 => format!("{} h", seconds / 3600),
+            _ => format!("{} {}", seconds / 86_400, self.pick("d", "j")),
+        }
+    }
+
+    /// What went wrong, in words: the console's own for what a person can act
+    /// on, the API's (English) message otherwise.
+    pub fn error(self, error: &ApiError) -> String {
+        let words = match error.code.as_str() {
+            "unauthorized" => Some(self.t(Text::TokenRefused)),
+            "forbidden" => Some(self.pick("This token may not do that.", "Ce jeton ne permet pas de faire cela.")),
+            "network" => Some(self.t(Text::Unreachable)),
+            "text_empty" => Some(self.pick("Write something first.", "Écrivez d’abord quelque chose.")),
+            "text_too_long" => Some(self.pick("This text is too long.", "Ce texte est trop long.")),
+            "text_invalid" => Some(self.pick("This text holds a character that is not allowed.", "Ce texte contient un caractère interdit.")),
+            "handle_taken" => Some(self.pick("This handle is already taken.", "Cet identifiant est déjà pris.")),
+            "invalid_handle" => Some(self.pick(
+                "A handle is 1 to 30 lowercase letters, digits or _.",
+                "Un identifiant compte de 1 à 30 lettres minuscules, chiffres ou _.",
+            )),
+            "invalid_name" => Some(self.pick("A name is 1 to 40 characters.", "Un nom compte de 1 à 40 caractères.")),
+            "rate_limited" => Some(self.pick("Too many at once. Please wait a moment.", "Trop d’un coup. Patientez un instant.")),
+            _ => None,
+        };
+        words.map_or_else(|| error.message.clone(), str::to_owned)
+    }
+}
+
+/// `created_at` (RFC 3339) as the reader's clock and language show dates.
+pub fn local_time(lang: Lang, created_at: &str) -> String {
+    let date = js_sys::Date::new(&created_at.into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(lang.tag(), &options).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_from_tags() {
+        assert_eq!(Lang::from_tag("fr-CA"), Lang::Fr);
+        assert_eq!(Lang::from_tag("FR"), Lang::Fr);
+        assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+        assert_eq!(Lang::from_tag(""), Lang::En);
+    }
+
+    #[test]
+    fn words_for_counts_and_waits() {
+        assert_eq!(Lang::En.replies(1), "reply");
+        assert_eq!(Lang::En.replies(0), "replies");
+        assert_eq!(Lang::Fr.replies(0), "réponse");
+        assert_eq!(Lang::Fr.replies(2), "réponses");
+        assert_eq!(Lang::En.duration(59_999), "59 s");
+        assert_eq!(Lang::En.duration(3_599_000), "59 min");
+        assert_eq!(Lang::Fr.duration(7_200_000), "2 h");
+        assert_eq!(Lang::Fr.duration(172_800_000), "2 j");
+    }
+
+    #[test]
+    fn errors_a_person_can_act_on_are_worded_and_others_keep_the_api_message() {
+        let error = |code: &str| ApiError { code: code.into(), message: "API message".into() };
+        assert_eq!(Lang::Fr.error(&error("unauthorized")), Lang::Fr.t(Text::TokenRefused));
+        assert_eq!(Lang::En.error(&error("handle_taken")), "This handle is already taken.");
+        assert_eq!(Lang::En.error(&error("post_not_found")), "API message");
+    }
+}

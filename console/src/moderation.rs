@@ -1,0 +1,70 @@
+//! Moderation: the replies waiting for approval, each with why it waits
+//! (approve, reject), and the hidden replies (show again).
+
+use crate::api::{ApiError, account_path, segment};
+use crate::console::Console;
+use crate::i18n::{Text, local_time};
+use crate::ui::{ErrorNote, listing, watched};
+use gazouillis_protocol::moderation::Reason;
+use gazouillis_protocol::{HiddenContent, HiddenState, Queue, Queued, Reply};
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn reason(reason: Reason) -> Text {
+    match reason {
+        Reason::Premoderated => Text::ReasonPremoderated,
+        Reason::BlockedWord => Text::ReasonBlockedWord,
+        Reason::Link => Text::ReasonLink,
+    }
+}
+
+#[component]
+pub fn Moderation(console: Console) -> impl IntoView {
+    let t = move |text| console.t(text);
+    let queue = watched::<Queue>(console, move || account_path(console, "/queue"));
+    let hidden = watched::<HiddenContent>(console, move || account_path(console, "/hidden"));
+    let error = RwSignal::new(None::<ApiError>);
+    // One action, then both lists read again.
+    let act = move |method: Method, path: String, body: Option<HiddenState>| {
+        spawn_local(async move {
+            error.set(console.call::<serde_json::Value, _>(method, &path, body.as_ref()).await.err());
+            queue.refetch();
+            hidden.refetch();
+        });
+    };
+    let queued = move |item: Queued| {
+        let number = segment(&item.id);
+        let (approve, reject) = (account_path(console, &format!("/queue/{number}/approve")), account_path(console, &format!("/queue/{number}")));
+        view! {
+            <li class="queued" data-id=item.id>
+                <p class="who"><span class="author">{item.author.name}</span>" · "{move || local_time(console.lang.get(), &item.created_at)}
+                    " · "<span class="reason">{move || t(reason(item.reason))}</span></p>
+                <p class="text">{item.text}</p>
+                <div class="actions">
+                    <button class="approve" on:click=move |_| act(Method::POST, approve.clone(), None)>{move || t(Text::Approve)}</button>
+                    <button class="reject" on:click=move |_| act(Method::DELETE, reject.clone(), None)>{move || t(Text::Reject)}</button>
+                </div>
+            </li>
+        }
+    };
+    let hidden_reply = move |reply: Reply| {
+        let path = format!("/v1/replies/{}/hidden", segment(&reply.id));
+        view! {
+            <li class="hidden-reply" data-id=reply.id>
+                <p class="who"><span class="author">{reply.author.name}</span>" · "{move || local_time(console.lang.get(), &reply.created_at)}</p>
+                <p class="text">{reply.text}</p>
+                <div class="actions">
+                    <button class="show" on:click=move |_| act(Method::PUT, path.clone(), Some(HiddenState { hidden: false }))>{move || t(Text::ShowAgain)}</button>
+                </div>
+            </li>
+        }
+    };
+    view! {
+        <ErrorNote console error/>
+        <h2>{move || t(Text::Waiting)}</h2>
+        {move || listing(console, queue.get().map(|q| q.map(|q| q.queued)), "queue", Text::QueueEmpty, queued)}
+        <h2>{move || t(Text::HiddenReplies)}</h2>
+        {move || listing(console, hidden.get().map(|c| c.map(|c| c.replies)), "hidden-replies", Text::NothingHidden, hidden_reply)}
+    }
+}
