@@ -97,9 +97,7 @@ fn Tabs(console: Console) -> impl IntoView {
 
 #[component]
 fn Body(console: Console) -> impl IntoView {
-    // Each page is drawn anew for its account: nothing of another one lingers.
     let page = move || {
-        let _account = console.handle.get();
         match console.page.get() {
             Page::Compose => view! { <compose::Compose console/> }.into_any(),
             Page::Inbox => view! { <inbox::Inbox console/> }.into_any(),

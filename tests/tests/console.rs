@@ -1,10 +1,13 @@
 //! The brand console at `/console/`, in headless Chromium against the real
 //! Worker, next to the real widget on another origin: sign-in (keyboard
 //! only), Compose reaching an open widget, the live inbox and an answer that
-//! shows verified in the widget, settings applied (premoderation) and a
+//! shows verified in an open widget, settings applied (premoderation) and a
 //! queued reply approved, a token issued then revoked (its console signs
 //! out), the statistics of all that, and no axe-core violation on any page,
 //! in English and French, at 360 and 1,440 px.
+//!
+//! With `CONSOLE_SCREENSHOT=<file.png>`, it also saves the README's picture
+//! of the inbox.
 
 use gazouillis_protocol::{BrandToken, IssuedToken, Post};
 use gazouillis_tests::browser::{ENTER, TAB};
@@ -99,6 +102,16 @@ async fn open_conversation(ctx: &Ctx, id: &str) {
     wait_for(&ctx.visitor, "textarea.gz-reply-input").await;
 }
 
+/// Waits until the page's widget is pushed live.
+async fn wait_live(tab: &Tab) {
+    eventually(LOAD, || async {
+        let live = tab.js("return document.querySelector('gazouillis-feed').dataset.live;", vec![]).await?;
+        ensure_eq!(live, "on", "the widget not live yet");
+        Ok(())
+    })
+    .await;
+}
+
 /// The visitor replies `text` in the open conversation.
 async fn visitor_replies(ctx: &Ctx, text: &str) {
     let v = &ctx.visitor;
@@ -146,9 +159,8 @@ async fn compose(ctx: Arc<Ctx>) {
     wait_for(cm, "nav.tabs").await;
     let href = cm.js("return location.href;", vec![]).await.unwrap();
     assert!(!href.as_str().unwrap_or_default().contains(&ctx.brand_token), "the token in the URL: {href}");
+    wait_live(visitor).await;
     eventually(LOAD, || async {
-        let live = visitor.js("return document.querySelector('gazouillis-feed').dataset.live;", vec![]).await?;
-        ensure_eq!(live, "on", "the widget not live yet");
         let posts = visitor.posts().await?;
         ensure!(posts.iter().any(|p| p.text.as_deref() == Some("Our new bike is out.")), "widget not loaded: {posts:?}");
         Ok(())
@@ -222,7 +234,9 @@ async fn inbox(ctx: Arc<Ctx>) {
     open_conversation(&ctx, &bike).await;
     visitor_replies(&ctx, "What sizes do you have?").await;
     eventually(LIVE, || async { inbox_item(cm, "What sizes do you have?").await }).await;
-    // Answer the first inline.
+    // Answer the first inline, while its conversation is open on the site.
+    open_conversation(&ctx, &sale).await;
+    wait_live(&ctx.visitor).await;
     let item = format!(".inbox-item[data-id='{first}']");
     cm.click(&format!("{item} button.answer")).await.unwrap();
     cm.type_text(&format!("#answer-text-{first}"), "Yes, e-bikes too!").await.unwrap();
@@ -239,16 +253,29 @@ async fn inbox(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
-    open_conversation(&ctx, &sale).await;
-    eventually(LOAD, || async {
+    if let Ok(path) = std::env::var("CONSOLE_SCREENSHOT") {
+        screenshot(cm, &path).await;
+    }
+    eventually(LIVE, || async {
         let replies = ctx.visitor.replies().await?;
-        let answer = replies.iter().find(|r| r.text.as_deref() == Some("Yes, e-bikes too!")).ok_or("no answer in the widget")?;
+        let answer = replies.iter().find(|r| r.text.as_deref() == Some("Yes, e-bikes too!")).ok_or_else(|| format!("no answer in the widget: {replies:?}"))?;
         ensure!(answer.author.as_deref().is_some_and(|a| a.contains("Acme")), "author {answer:?}");
         let id = answer.id.clone().unwrap_or_default();
         ensure_eq!(ctx.visitor.count(&format!(".gz-reply[data-id='{id}'] .gz-badge")).await?, 1, "the verified mark");
         Ok(())
     })
     .await;
+}
+
+/// The README's picture: every reply of the inbox, at 1,280 × 720 px.
+async fn screenshot(cm: &Tab, path: &str) {
+    cm.click(".filters button[data-filter='all']").await.unwrap();
+    wait_for(cm, ".inbox-item[data-answered='false']").await;
+    cm.resize(1280, 720).await;
+    let png = cm.screenshot().await.unwrap();
+    std::fs::write(path, png).unwrap_or_else(|e| panic!("write {path}: {e}"));
+    cm.resize(1024, 900).await;
+    cm.click(".filters button[data-filter='to_answer']").await.unwrap();
 }
 
 /// The id of the inbox item showing `text`.

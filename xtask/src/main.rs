@@ -7,9 +7,10 @@
 //!   wasm32 target, wasm-bindgen-cli (the exact `wasm-bindgen` of Cargo.lock),
 //!   worker-build, the npm packages (wrangler, binaryen's wasm-opt) and, with
 //!   `--browser`, Chromium and chromedriver.
-//! - `build`: the widget (cargo, wasm-bindgen, wasm-opt), then `edge/public/`
-//!   (`www/`, the widget under `widget/`, a `_headers` file), then the Worker
-//!   into `edge/build/` with worker-build.
+//! - `build`: the widget (cargo, wasm-bindgen, wasm-opt) and the console
+//!   (cargo, wasm-bindgen), then `edge/public/` (`www/`, the widget under
+//!   `widget/`, the console under `console/`, a `_headers` file), then the
+//!   Worker into `edge/build/` with worker-build.
 //! - `run`: build, then `wrangler dev` on http://127.0.0.1:8787 with local state
 //!   in `.gazouillis/state`, seeding the demo account `acme` on first start.
 //! - `test`: `setup --browser`, build, then `cargo test --workspace
@@ -46,7 +47,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   setup [--browser]  install the build tools (and Chromium + chromedriver)
-  build              build the widget, edge/public/ and the Worker
+  build              build the widget, the console, edge/public/ and the Worker
   run                build, serve on http://127.0.0.1:8787, seed the demo account
   test               setup --browser, build, cargo test --workspace
   size               build the widget, print the widget's raw / gzip / brotli bytes
