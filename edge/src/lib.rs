@@ -20,6 +20,7 @@ mod moderation;
 mod posts;
 mod replies;
 mod routes;
+mod search;
 mod session;
 mod stats;
 mod timeline;

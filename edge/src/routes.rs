@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, session, stats, timeline, tokens};
+use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, search, session, stats, timeline, tokens};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -47,7 +47,8 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Get, ["hidden"]) => moderation::hidden(req, env, handle).await,
             (Get, ["inbox"]) => inbox::list(req, env, handle).await,
             (Get, ["stats"]) => stats::get(req, env, handle).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"]) => {
+            (Get, ["search"]) => search::account(req, env, handle).await,
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

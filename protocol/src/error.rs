@@ -11,6 +11,7 @@ pub enum ErrorCode {
     InvalidVersion,
     InvalidFilter,
     InvalidDays,
+    InvalidQuery,
     Unauthorized,
     Forbidden,
     SsoRequired,
@@ -48,6 +49,7 @@ impl ErrorCode {
             InvalidVersion => "invalid_version",
             InvalidFilter => "invalid_filter",
             InvalidDays => "invalid_days",
+            InvalidQuery => "invalid_query",
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
             SsoRequired => "sso_required",
@@ -77,7 +79,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays => 400,
+            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays | InvalidQuery => 400,
             Unauthorized => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
@@ -104,6 +106,7 @@ impl ErrorCode {
             InvalidVersion => "min_version must be a whole number.",
             InvalidFilter => "filter is to_answer, answered or all.",
             InvalidDays => "days is 7, 30 or 90.",
+            InvalidQuery => "q holds at least one word, at most 16 terms and 200 characters.",
             Unauthorized => "A valid token is required.",
             Forbidden => "This token is not allowed to do that.",
             SsoRequired => "Sign in on the company's site to reply here.",
@@ -138,7 +141,7 @@ mod tests {
     #[test]
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
-            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, Unauthorized,
+            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, InvalidQuery, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {

@@ -20,6 +20,7 @@ pub mod origin;
 pub mod page;
 pub mod rate;
 pub mod schema;
+pub mod search;
 pub mod stats;
 pub mod text;
 pub mod time;

@@ -24,11 +24,59 @@
 //! - `dirty_views`: the KV views to rewrite at the next flush, each with the
 //!   version that last changed it (a mark is removed once a view at least
 //!   that recent is in KV).
+//! - `search` (FTS5) and `search_keys`: the full-text index of posts,
+//!   replies and queued replies, kept by triggers on their tables; each
+//!   entry's `sid` grows in the order indexed, so newest first is by `sid`.
+//!   Whether an entry may be shown is read from its row at search time.
 
 /// The table recording applied migrations; created before any of them.
 pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)";
 
 /// Migration `n` is `MIGRATIONS[n - 1]`: its statements, in order.
+/// `$text` with the ligatures œ and æ spelled out, which FTS5's unicode61
+/// tokenizer does not fold (it lowercases and removes accents itself); the
+/// same pairs as [`crate::search::LIGATURES`] (a test checks).
+macro_rules! fold {
+    ($text:literal) => {
+        concat!("replace(replace(replace(replace(", $text, ", 'œ', 'oe'), 'Œ', 'oe'), 'æ', 'ae'), 'Æ', 'ae')")
+    };
+}
+
+/// The statements that take the entry of kind `$kind` for row `$row` (`new`
+/// or `old`) out of the search index.
+macro_rules! unindex {
+    ($kind:literal, $row:literal, $post:literal, $seq:literal) => {
+        concat!(
+            "DELETE FROM search WHERE rowid IN (SELECT sid FROM search_keys ",
+            "WHERE kind = '", $kind, "' AND post = ", $row, ".", $post, " AND seq = ", $row, ".", $seq, "); ",
+            "DELETE FROM search_keys WHERE kind = '", $kind, "' AND post = ", $row, ".", $post, " AND seq = ", $row, ".", $seq, "; "
+        )
+    };
+}
+
+/// The triggers that keep rows of `$table` in the search index as entries of
+/// kind `$kind`, keyed by the row's post and its number `$seq`. An inserted
+/// row first replaces any entry of its key: `INSERT OR REPLACE` (imports)
+/// deletes the row it replaces without firing the delete trigger.
+macro_rules! search_triggers {
+    ($table:literal, $kind:literal, $post:literal, $seq:literal) => {
+        [
+            concat!(
+                "CREATE TRIGGER index_", $kind, " AFTER INSERT ON ", $table, " BEGIN ",
+                unindex!($kind, "new", $post, $seq),
+                "INSERT INTO search_keys (kind, post, seq) VALUES ('", $kind, "', new.", $post, ", new.", $seq, "); ",
+                "INSERT INTO search (rowid, body) SELECT sid, ", fold!("new.text"), " FROM search_keys ",
+                "WHERE kind = '", $kind, "' AND post = new.", $post, " AND seq = new.", $seq, "; END"
+            ),
+            concat!("CREATE TRIGGER unindex_", $kind, " AFTER DELETE ON ", $table, " BEGIN ", unindex!($kind, "old", $post, $seq), "END"),
+        ]
+    };
+}
+
+const POST_TRIGGERS: [&str; 2] = search_triggers!("posts", "post", "seq", "seq");
+const REPLY_TRIGGERS: [&str; 2] = search_triggers!("replies", "reply", "post", "seq");
+const QUEUED_TRIGGERS: [&str; 2] = search_triggers!("queue", "queued", "post", "n");
+
 pub const MIGRATIONS: &[&[&str]] = &[
     // 1: the hub's tables.
     &[
@@ -129,6 +177,37 @@ pub const MIGRATIONS: &[&[&str]] = &[
         )",
         "CREATE INDEX answer_times_by_day ON answer_times (day)",
     ],
+    &[
+        // Tokens are runs of letters, digits and `#`: `#vélo` is the token
+        // `#velo`, which a search for `velo` also asks for.
+        "CREATE VIRTUAL TABLE search USING fts5(body, tokenize = \"unicode61 remove_diacritics 2 tokenchars '#'\")",
+        "CREATE TABLE search_keys (
+            sid INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            post INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            UNIQUE (kind, post, seq)
+        )",
+        // What is already written, oldest first.
+        "INSERT INTO search_keys (kind, post, seq)
+            SELECT kind, post, seq FROM (
+                SELECT 'post' AS kind, seq AS post, seq, created_at FROM posts
+                UNION ALL SELECT 'reply', post, seq, created_at FROM replies
+                UNION ALL SELECT 'queued', post, n, created_at FROM queue
+            ) ORDER BY created_at, kind, post, seq",
+        concat!("INSERT INTO search (rowid, body) SELECT k.sid, ", fold!("p.text"),
+            " FROM search_keys k JOIN posts p ON k.kind = 'post' AND p.seq = k.seq"),
+        concat!("INSERT INTO search (rowid, body) SELECT k.sid, ", fold!("r.text"),
+            " FROM search_keys k JOIN replies r ON k.kind = 'reply' AND r.post = k.post AND r.seq = k.seq"),
+        concat!("INSERT INTO search (rowid, body) SELECT k.sid, ", fold!("q.text"),
+            " FROM search_keys k JOIN queue q ON k.kind = 'queued' AND q.n = k.seq"),
+        POST_TRIGGERS[0],
+        POST_TRIGGERS[1],
+        REPLY_TRIGGERS[0],
+        REPLY_TRIGGERS[1],
+        QUEUED_TRIGGERS[0],
+        QUEUED_TRIGGERS[1],
+    ],
 ];
 
 /// Numbers the replies that have no `n` yet, after all others, in the order
@@ -138,6 +217,18 @@ pub const NUMBER_REPLIES: &str = "UPDATE replies SET n = numbered.n FROM (
         SELECT post, seq, (SELECT coalesce(max(n) + 1, 0) FROM replies) + row_number() OVER (ORDER BY created_at, post, seq) - 1 AS n
         FROM replies WHERE n IS NULL
     ) AS numbered WHERE numbered.post = replies.post AND numbered.seq = replies.seq";
+
+/// One page of search results, newest first: the `sid`, kind (`post`,
+/// `reply`, `queued`), post and number of each entry matching FTS5 query
+/// `?1` (see [`crate::search::Query::to_fts`]) below sid `?2`, at most `?3`.
+/// With `?4` = 0 (the public), only what anyone may see: no queued reply,
+/// nothing hidden, no reply to a hidden post; with 1 (the brand), all.
+pub const SEARCH: &str = "SELECT k.sid, k.kind, k.post, k.seq FROM search JOIN search_keys k ON k.sid = search.rowid
+    WHERE search MATCH ?1 AND search.rowid < ?2
+      AND (?4 = 1 OR (k.kind != 'queued'
+        AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.seq = k.post AND p.hidden = 1)
+        AND NOT EXISTS (SELECT 1 FROM replies r WHERE k.kind = 'reply' AND r.post = k.post AND r.seq = k.seq AND r.hidden = 1)))
+    ORDER BY search.rowid DESC LIMIT ?3";
 
 /// The statements of migration `n` (1-based), one by one.
 pub fn statements(n: usize) -> impl Iterator<Item = &'static str> {
@@ -159,6 +250,78 @@ mod tests {
             db.execute("INSERT INTO schema_version (version) VALUES (?1)", [n]).unwrap();
         }
         db
+    }
+
+    /// The entries `query` finds, newest first, as `kind post seq`, for the brand or the public.
+    fn search(db: &Connection, query: &str, brand: bool) -> Vec<String> {
+        let fts = crate::search::Query::parse(query).unwrap().to_fts();
+        let mut statement = db.prepare(SEARCH).unwrap();
+        let rows = statement.query_map(rusqlite::params![fts, i64::MAX, 50, brand], |r| {
+            Ok(format!("{} {} {}", r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+        });
+        rows.unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn migration_4_indexes_what_was_written_and_triggers_keep_the_index() {
+        let db = Connection::open_in_memory().unwrap();
+        db.execute(VERSION_TABLE, []).unwrap();
+        for statement in (1..=3).flat_map(statements) {
+            db.execute(statement, []).unwrap();
+        }
+        let post = "INSERT INTO posts (seq, text, created_at) VALUES (?1, ?2, ?3)";
+        let reply = "INSERT INTO replies (post, seq, author_id, author_name, text, created_at, n) VALUES (?1, ?2, 'v', 'V', ?3, ?4, ?5)";
+        let queued = "INSERT INTO queue (n, post, author_id, author_name, text, created_at, reason) VALUES (?1, ?2, 'v', 'V', ?3, ?4, 'link')";
+        db.execute(post, rusqlite::params![0, "Un vélo pour l’été #Promo", "2026-01-01T00:00:00.000Z"]).unwrap();
+        db.execute(reply, rusqlite::params![0, 0, "Quel CŒUR, ce vélo", "2026-01-02T00:00:00.000Z", 0]).unwrap();
+        db.execute(queued, rusqlite::params![0, 0, "Vélo pas cher sur www.example.com", "2026-01-03T00:00:00.000Z"]).unwrap();
+        for statement in statements(4) {
+            db.execute(statement, []).unwrap_or_else(|e| panic!("{e}\n{statement}"));
+        }
+        // What was there before, newest first; accents, case and ligatures folded.
+        assert_eq!(search(&db, "velo ", true), ["queued 0 0", "reply 0 0", "post 0 0"]);
+        assert_eq!(search(&db, "velo ", false), ["reply 0 0", "post 0 0"]);
+        assert_eq!(search(&db, "ete", false), ["post 0 0"]);
+        assert_eq!(search(&db, "coeur", false), ["reply 0 0"]);
+        assert_eq!(search(&db, "promo", false), ["post 0 0"], "a word finds its hashtag");
+        assert_eq!(search(&db, "#promo", false), ["post 0 0"]);
+        assert!(search(&db, "#velo", false).is_empty(), "a hashtag finds only itself");
+        assert_eq!(search(&db, "\"quel coeur\"", false), ["reply 0 0"]);
+        assert!(search(&db, "\"coeur quel\"", false).is_empty());
+        // Written after: indexed by the triggers; approved (queue to replies) moves it.
+        db.execute("DELETE FROM queue WHERE n = 0", []).unwrap();
+        db.execute(reply, rusqlite::params![0, 1, "Vélo pas cher sur www.example.com", "2026-01-03T00:00:00.000Z", 1]).unwrap();
+        db.execute(post, rusqlite::params![1, "Ætna : un vélo œcuménique", "2026-01-04T00:00:00.000Z"]).unwrap();
+        assert_eq!(search(&db, "velo ", true), ["post 1 1", "reply 0 1", "reply 0 0", "post 0 0"]);
+        assert_eq!(search(&db, "oecumenique aetna", false), ["post 1 1"]);
+        // Hidden: out of the public results, still the brand's; a hidden post takes its replies.
+        db.execute("UPDATE replies SET hidden = 1 WHERE post = 0 AND seq = 1", []).unwrap();
+        assert_eq!(search(&db, "velo ", false), ["post 1 1", "reply 0 0", "post 0 0"]);
+        db.execute("UPDATE posts SET hidden = 1 WHERE seq = 0", []).unwrap();
+        assert_eq!(search(&db, "velo ", false), ["post 1 1"]);
+        assert_eq!(search(&db, "velo ", true).len(), 4);
+        // Replaced (imports): one entry, newest.
+        db.execute("INSERT OR REPLACE INTO posts (seq, text, created_at) VALUES (1, 'Ætna : un vélo œcuménique', 'later')", []).unwrap();
+        assert_eq!(search(&db, "aetna", true), ["post 1 1"]);
+        // Deleted: gone for everyone, index and keys alike.
+        db.execute("DELETE FROM replies WHERE post = 0", []).unwrap();
+        db.execute("DELETE FROM posts WHERE seq = 0", []).unwrap();
+        assert_eq!(search(&db, "velo ", true), ["post 1 1"]);
+        let keys: i64 = db.query_row("SELECT count(*) FROM search_keys", [], |r| r.get(0)).unwrap();
+        let entries: i64 = db.query_row("SELECT count(*) FROM search", [], |r| r.get(0)).unwrap();
+        assert_eq!((keys, entries), (1, 1));
+    }
+
+    #[test]
+    fn the_index_folds_the_ligatures_the_queries_fold() {
+        let db = migrated();
+        for (ligature, spelled) in crate::search::LIGATURES {
+            db.execute("INSERT INTO posts (seq, text, created_at) VALUES (0, ?1, 'now')", [format!("x{ligature}y")]).unwrap();
+            let body: String = db.query_row("SELECT body FROM search", [], |r| r.get(0)).unwrap();
+            assert_eq!(body, format!("x{spelled}y"), "{ligature}");
+            assert_eq!(crate::search::fold(&format!("x{ligature}y")), body);
+            db.execute("DELETE FROM posts", []).unwrap();
+        }
     }
 
     #[test]

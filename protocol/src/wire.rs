@@ -203,6 +203,34 @@ pub struct Inbox {
     pub next: Option<String>,
 }
 
+/// What a search found: a post, a reply, or (for the brand) a queued reply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Found {
+    Post(Post),
+    Reply(Reply),
+    Queued(Queued),
+}
+
+/// One search result, with the ranges of its text the query matched:
+/// `[start, end)` in UTF-16 code units, as JavaScript counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub found: Found,
+    pub matches: Vec<[usize; 2]>,
+    /// Hidden from everyone but the brand (itself, or its post).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+/// `GET /v1/accounts/{handle}/search?q=`: newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub next: Option<String>,
+}
+
 /// `GET /v1/accounts`: the accounts of the edge (operator only).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountList {

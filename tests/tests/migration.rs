@@ -4,7 +4,7 @@
 
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::token::{self, Claims};
-use gazouillis_protocol::{Post, Reply};
+use gazouillis_protocol::{Found, Post, Reply, SearchResults};
 use gazouillis_tests::edge::Store;
 use gazouillis_tests::fixture::{self, Fixture};
 use gazouillis_tests::{Edge, Suite, repo_root};
@@ -30,6 +30,7 @@ async fn migration() {
     let mut suite = Suite::new("migration", Migrated { edge, fixture });
     suite.step("every read answers as before the migration", reads_as_before).await;
     suite.step("the hubs' tables hold everything: read from the hubs, the same answers", hubs_hold_everything).await;
+    suite.step("what was written before is searchable, the public finding only what it may see", searchable).await;
     suite.step("numbering, counts, tokens, settings, queue and SSO go on", goes_on).await;
     suite.finish(|m| m.edge.dump_log()).await;
 }
@@ -50,6 +51,39 @@ fn assert_same(now: &std::collections::BTreeMap<String, fixture::Answer>, before
     for (read, answer) in before {
         assert_eq!(&now[read], answer, "{read}");
     }
+}
+
+/// The ids of what `q` finds, newest first, as `kind id` (`hidden` marked).
+async fn found(e: &Edge, q: &str, token: Option<&str>) -> Vec<String> {
+    let req = e.get(&format!("/v1/accounts/acme/search?q={q}"));
+    let req = match token {
+        Some(token) => req.bearer(token),
+        None => req,
+    };
+    let results: SearchResults = req.send().await.expect_json(200);
+    results
+        .hits
+        .iter()
+        .map(|hit| {
+            let (kind, id) = match &hit.found {
+                Found::Post(post) => ("post", post.id.clone()),
+                Found::Reply(reply) => ("reply", reply.id.clone()),
+                Found::Queued(queued) => ("queued", queued.id.clone()),
+            };
+            format!("{kind} {id}{}", if hit.hidden { " hidden" } else { "" })
+        })
+        .collect()
+}
+
+async fn searchable(m: Arc<Migrated>) {
+    let (e, brand) = (&m.edge, m.fixture.tokens["brand"].as_str());
+    assert_eq!(found(e, "bikes", None).await, ["post acme-3"]);
+    assert_eq!(found(e, "sizes", None).await, ["reply acme-3-0"]);
+    assert_eq!(found(e, "bonjour", None).await, ["reply acme-0-0"]);
+    assert!(found(e, "hide", None).await.is_empty(), "hidden content found by the public");
+    assert_eq!(found(e, "hide", Some(brand)).await, ["reply acme-0-1 hidden", "post acme-2 hidden"]);
+    assert!(found(e, "lemon", None).await.is_empty(), "a queued reply found by the public");
+    assert_eq!(found(e, "lemon", Some(brand)).await, ["queued 0"]);
 }
 
 async fn goes_on(m: Arc<Migrated>) {

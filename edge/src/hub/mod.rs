@@ -28,6 +28,7 @@ mod migrate;
 mod moderation;
 mod posts;
 mod replies;
+mod search;
 mod stats;
 mod tokens;
 mod views;
@@ -86,6 +87,9 @@ pub enum Command {
     Stats { days: u32 },
     /// The brand's inbox: up to `limit` visitor replies numbered below `before`, newest first.
     Inbox { filter: InboxFilter, before: Option<u64>, limit: usize },
+    /// Up to `limit` hits for query `q` indexed below `before`, newest first;
+    /// `brand` (sent only with the brand's authority): queued and hidden ones too.
+    Search { q: String, before: Option<u64>, limit: usize, brand: bool },
     /// A read view as KV will hold it after the next flush, built now (404 if
     /// the view would be absent): for readers that KV has not caught up with.
     Read { view: View },
@@ -239,6 +243,7 @@ impl AccountHub {
             Command::AuthoredReply { post, seq, visitor } => self.authored_reply(post, seq, &visitor),
             Command::Inbox { filter, before, limit } => self.list_inbox(filter, before, limit),
             Command::Stats { days } => self.stats(days),
+            Command::Search { q, before, limit, brand } => self.search(&q, before, limit, brand),
             Command::Read { view } => self.read(&view),
         }
     }

@@ -38,7 +38,7 @@ pub fn enqueue(db: &Db, n: u64, queued: &Queued) -> worker::Result<()> {
 
 /// A `queue` row.
 #[derive(Deserialize)]
-struct QueuedRow {
+pub(super) struct QueuedRow {
     n: u64,
     post: u64,
     author_id: String,
@@ -50,7 +50,7 @@ struct QueuedRow {
 }
 
 impl QueuedRow {
-    fn queued(self, handle: &str) -> Queued {
+    pub(super) fn queued(self, handle: &str) -> Queued {
         let author = Author { id: self.author_id, name: self.author_name, badge: badge_of(self.author_badge.as_deref()) };
         Queued {
             id: self.n.to_string(),

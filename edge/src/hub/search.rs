@@ -1,0 +1,62 @@
+//! Search in the account's posts and replies (and, for the brand, its queued
+//! and hidden ones) through the FTS5 index the schema's triggers keep; see
+//! `gazouillis_protocol::search` for how a query is read.
+
+use super::db::{flag, int};
+use super::moderation::QueuedRow;
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::schema::SEARCH;
+use gazouillis_protocol::search::Query;
+use gazouillis_protocol::{Cursor, ErrorCode, Found, SearchHit, SearchResults};
+use serde::Deserialize;
+
+/// A `search_keys` row: what an index entry is.
+#[derive(Deserialize)]
+struct Key {
+    sid: u64,
+    kind: String,
+    post: u64,
+    seq: u64,
+}
+
+impl AccountHub {
+    /// Up to `limit` hits for query `q` indexed below `before`, newest first;
+    /// `brand`: with queued and hidden replies and hidden posts, marked.
+    pub(super) fn search(&self, q: &str, before: Option<u64>, limit: usize, brand: bool) -> ApiResult {
+        let query = Query::parse(q).map_err(|_| ErrorCode::InvalidQuery)?;
+        let handle = self.db.account()?.handle;
+        let values = vec![query.to_fts().into(), int(before.unwrap_or(i64::MAX as u64)), int(limit as u64 + 1), flag(brand)];
+        let mut keys: Vec<Key> = self.db.rows(SEARCH, values)?;
+        let more = keys.len() > limit;
+        keys.truncate(limit);
+        let next = keys.last().filter(|_| more).map(|last| Cursor(last.sid).to_string());
+        let mut hits = Vec::with_capacity(keys.len());
+        for key in keys {
+            let (found, hidden) = match key.kind.as_str() {
+                "post" => {
+                    let Ok(row) = self.db.any_post(key.post) else { continue };
+                    let hidden = row.hidden();
+                    (Found::Post(row.post(&handle)), hidden)
+                }
+                "reply" => {
+                    let Some(row) = self.db.any_reply(key.post, key.seq)? else { continue };
+                    let hidden = row.hidden() || self.db.any_post(key.post).is_ok_and(|post| post.hidden());
+                    (Found::Reply(row.reply(&handle)), hidden)
+                }
+                _ => {
+                    let Some(row) = self.db.row::<QueuedRow>("SELECT * FROM queue WHERE n = ?", vec![int(key.seq)])? else { continue };
+                    (Found::Queued(row.queued(&handle)), false)
+                }
+            };
+            let text = match &found {
+                Found::Post(post) => &post.text,
+                Found::Reply(reply) => &reply.text,
+                Found::Queued(queued) => &queued.text,
+            };
+            hits.push(SearchHit { matches: query.matches(text), found, hidden });
+        }
+        json(200, &SearchResults { hits, next })
+    }
+}

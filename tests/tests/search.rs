@@ -1,0 +1,171 @@
+//! Search (`GET /v1/accounts/{handle}/search?q=`) against the real Worker and
+//! its hubs' FTS5 index: words, phrases, prefixes and hashtags with case,
+//! accents and ligatures folded; newest first, paged; the ranges that
+//! matched; what the public may find against what the brand finds; and
+//! hostile queries, which get a 4xx or results, never a 5xx.
+
+use gazouillis_protocol::{Found, IssuedToken, SearchHit, SearchResults};
+use gazouillis_tests::{Edge, Suite};
+use serde_json::json;
+use std::sync::Arc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search() {
+    let e = Edge::start().await;
+    seed(&e).await;
+    let mut suite = Suite::new("search", e);
+    suite.step("words, phrases, prefixes, hashtags; case, accents and ligatures folded", finds).await;
+    suite.step("newest first, paged by cursor, with the ranges that matched", pages_and_ranges).await;
+    suite.step("the public never finds hidden, deleted or queued replies; the brand finds them marked", visibility).await;
+    suite.step("hostile queries get a 4xx or results, never a 5xx", hostile).await;
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+/// What `q` finds, newest first, as `kind id` (`hidden` marked), for `token` or the public.
+async fn found(e: &Edge, q: &str, token: Option<&str>) -> Vec<String> {
+    hits(e, &format!("q={}", encode(q)), token).await.0.iter().map(describe).collect()
+}
+
+fn describe(hit: &SearchHit) -> String {
+    let (kind, id) = match &hit.found {
+        Found::Post(post) => ("post", post.id.clone()),
+        Found::Reply(reply) => ("reply", reply.id.clone()),
+        Found::Queued(queued) => ("queued", queued.id.clone()),
+    };
+    format!("{kind} {id}{}", if hit.hidden { " hidden" } else { "" })
+}
+
+async fn hits(e: &Edge, query: &str, token: Option<&str>) -> (Vec<SearchHit>, Option<String>) {
+    let req = e.get(&format!("/v1/accounts/shop/search?{query}"));
+    let req = match token {
+        Some(token) => req.bearer(token),
+        None => req,
+    };
+    let results: SearchResults = req.send().await.expect_json(200);
+    (results.hits, results.next)
+}
+
+fn encode(q: &str) -> String {
+    q.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// shop-0 .. shop-2 and their replies, in this order.
+async fn seed(e: &Edge) {
+    e.create_account("shop", "Shop", "").await;
+    e.create_post("shop", "Un vélo pour l’été #Promo").await; // shop-0
+    e.create_post("shop", "Notre cœur de gamme : le VÉLO électrique").await; // shop-1
+    e.create_post("shop", "Horaires d'ouverture").await; // shop-2
+    let (ana, bob) = (e.new_session("Ana").await, e.new_session("Bob").await);
+    e.reply(&ana.token, "shop-0", "Quel été ! Le vélo est-il livré ?").await; // shop-0-0
+    e.reply(&bob.token, "shop-1", "Livraison en Belgique ?").await; // shop-1-0
+    e.reply(&ana.token, "shop-1", "j'adore le #velo").await; // shop-1-1
+}
+
+async fn finds(e: Arc<Edge>) {
+    let e = &*e;
+    assert_eq!(found(e, "ete", None).await, ["reply shop-0-0", "post shop-0"], "accents and case");
+    assert_eq!(found(e, "COEUR", None).await, ["post shop-1"], "œ folded");
+    assert_eq!(found(e, "velo electrique", None).await, ["post shop-1"], "every word must match");
+    assert_eq!(found(e, "\"velo electrique\"", None).await, ["post shop-1"], "a phrase");
+    assert!(found(e, "\"electrique velo\"", None).await.is_empty(), "a phrase in order");
+    assert_eq!(found(e, "livr", None).await, ["reply shop-1-0", "reply shop-0-0"], "the last word as a prefix");
+    assert!(found(e, "livr ", None).await.is_empty(), "a space ends the word");
+    assert_eq!(found(e, "#velo", None).await, ["reply shop-1-1"], "a hashtag finds only itself");
+    assert_eq!(found(e, "promo", None).await, ["post shop-0"], "a word finds its hashtag");
+    assert_eq!(found(e, "velo ", None).await, ["reply shop-1-1", "reply shop-0-0", "post shop-1", "post shop-0"]);
+    e.get("/v1/accounts/nobody/search?q=velo").send().await.expect_error(404, "account_not_found");
+}
+
+async fn pages_and_ranges(e: Arc<Edge>) {
+    let e = &*e;
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = format!("q=velo%20&limit=1{}", cursor.map(|c| format!("&cursor={c}")).unwrap_or_default());
+        let (page, next) = hits(e, &query, None).await;
+        assert!(page.len() <= 1);
+        seen.extend(page.iter().map(describe));
+        match next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, found(e, "velo ", None).await, "pages in order, each hit once");
+    let (page, _) = hits(e, "q=VELO%20electrique", None).await;
+    let Found::Post(post) = &page[0].found else { panic!("{page:?}") };
+    let utf16 = |s: &str| s.encode_utf16().count();
+    let at = |needle: &str| {
+        let start = post.text.find(needle).unwrap();
+        [utf16(&post.text[..start]), utf16(&post.text[..start + needle.len()])]
+    };
+    assert_eq!(page[0].matches, [at("VÉLO"), at("électrique")]);
+    e.get("/v1/accounts/shop/search?q=velo&cursor=no-pe").send().await.expect_error(400, "invalid_cursor");
+    e.get("/v1/accounts/shop/search?q=velo&limit=51").send().await.expect_error(400, "invalid_limit");
+}
+
+async fn visibility(e: Arc<Edge>) {
+    let e = &*e;
+    let brand: IssuedToken = e.admin_post("/v1/accounts/shop/tokens", &json!({"name": "Desk"})).await.expect_json(201);
+    let brand = Some(brand.token.as_str());
+    let carol = e.new_session("Carol").await;
+    let bad = e.reply(&carol.token, "shop-2", "Arnaque totale, ouverture bidon").await;
+    // Hidden reply: out of public results, the brand's marked.
+    e.admin(e.put(&format!("/v1/replies/{}/hidden", bad.id))).json(&json!({"hidden": true})).send().await.expect(200);
+    assert!(found(e, "arnaque", None).await.is_empty());
+    assert_eq!(found(e, "arnaque", brand).await, [format!("reply {} hidden", bad.id)]);
+    // A hidden post hides its replies too.
+    e.admin(e.put("/v1/posts/shop-2/hidden")).json(&json!({"hidden": true})).send().await.expect(200);
+    assert!(found(e, "ouverture", None).await.is_empty());
+    assert_eq!(found(e, "ouverture", brand).await, [format!("reply {} hidden", bad.id), "post shop-2 hidden".into()]);
+    e.admin(e.put("/v1/posts/shop-2/hidden")).json(&json!({"hidden": false})).send().await.expect(200);
+    assert_eq!(found(e, "ouverture", None).await, ["post shop-2"]);
+    // Queued: the brand's only, until approved.
+    e.admin(e.put("/v1/accounts/shop/settings")).json(&json!({"blocked_words": ["escroc"]})).send().await.expect(200);
+    let held = e.post("/v1/posts/shop-2/replies").bearer(&carol.token).json(&json!({"text": "Escroc de vélo"})).send().await;
+    held.expect(202);
+    assert!(found(e, "escroc", None).await.is_empty());
+    assert_eq!(found(e, "escroc", brand).await, ["queued 0"]);
+    e.admin(e.post("/v1/accounts/shop/queue/0/approve")).send().await.expect(201);
+    let approved = found(e, "escroc", None).await;
+    assert_eq!(approved.len(), 1, "approved: public, once: {approved:?}");
+    assert!(approved[0].starts_with("reply shop-2-"), "{approved:?}");
+    // Deleted: gone for everyone.
+    e.admin(e.delete(&format!("/v1/replies/{}", bad.id))).send().await.expect(204);
+    assert!(found(e, "arnaque", brand).await.is_empty());
+    // A wrong brand token is refused, not read as the public.
+    e.get("/v1/accounts/shop/search?q=velo").bearer("shop.0a1b2c3d.ffffffffffffffffffffffffffffffff").send().await.expect_error(401, "unauthorized");
+}
+
+async fn hostile(e: Arc<Edge>) {
+    let e = &*e;
+    let long = "velo ".repeat(2048);
+    let queries: Vec<String> = [
+        "\"", "\"\"", "\"velo", "velo\"", "*", "velo*", "^velo", "NEAR(velo ete)", "velo OR ete", "velo AND", "NOT velo", "velo NOT ete",
+        "(velo", ")", "col:velo", "body:velo", "{body}: velo", "+velo", "-velo", "velo:", "'", "''", "\\", "%", "_", "#", "##", "#*",
+        ":", ";", "velo; DROP TABLE posts", "\u{0}", "\u{202E}velo", "🚲", "é", "œ", "\u{301}",
+    ]
+    .iter()
+    .map(|q| q.to_string())
+    .chain([long, "a".repeat(10_000)])
+    .collect();
+    for q in &queries {
+        let answer = e.get(&format!("/v1/accounts/shop/search?q={}", encode(q))).send().await;
+        assert!(answer.status < 500, "{q:?}: {}", answer.describe());
+        if answer.status == 200 {
+            answer.check_json::<SearchResults>(200).unwrap_or_else(|err| panic!("{q:?}: {err}"));
+        } else {
+            answer.check_error(400, "invalid_query").unwrap_or_else(|err| panic!("{q:?}: {err}"));
+        }
+    }
+    // Invalid UTF-8 and no query at all.
+    for raw in ["q=%FF%FE%FD", "q=%C3", "q=%", "q=", ""] {
+        let answer = e.get(&format!("/v1/accounts/shop/search?{raw}")).send().await;
+        assert!(answer.status < 500, "{raw}: {}", answer.describe());
+    }
+    e.get("/v1/accounts/shop/search?q=").send().await.expect_error(400, "invalid_query");
+    e.get(&format!("/v1/accounts/shop/search?q={}", "a".repeat(10_000))).send().await.expect_error(400, "invalid_query");
+    // The index is intact after all that.
+    assert_eq!(found(e, "COEUR", None).await, ["post shop-1"]);
+}
