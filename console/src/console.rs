@@ -23,6 +23,7 @@ pub struct Auth {
 pub enum Page {
     Compose,
     Inbox,
+    Listening,
     Posts,
     Moderation,
     Settings,
@@ -30,12 +31,13 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 6] = [Page::Compose, Page::Inbox, Page::Posts, Page::Moderation, Page::Settings, Page::Stats];
+    pub const ALL: [Page; 7] = [Page::Compose, Page::Inbox, Page::Listening, Page::Posts, Page::Moderation, Page::Settings, Page::Stats];
 
     pub fn slug(self) -> &'static str {
         match self {
             Page::Compose => "compose",
             Page::Inbox => "inbox",
+            Page::Listening => "listening",
             Page::Posts => "posts",
             Page::Moderation => "moderation",
             Page::Settings => "settings",
@@ -53,6 +55,7 @@ impl Page {
         match self {
             Page::Compose => Text::Compose,
             Page::Inbox => Text::Inbox,
+            Page::Listening => Text::Listening,
             Page::Posts => Text::Posts,
             Page::Moderation => Text::Moderation,
             Page::Settings => Text::Settings,

@@ -14,6 +14,7 @@ mod compose;
 mod console;
 mod i18n;
 mod inbox;
+mod listening;
 mod live;
 mod moderation;
 mod nav;

@@ -5,7 +5,7 @@
 use crate::console::{Console, Page, location_hash};
 use crate::i18n::{Lang, Text};
 use crate::sign_in::{AccountPicker, SignIn};
-use crate::{compose, inbox, live, moderation, posts, settings, stats};
+use crate::{compose, inbox, listening, live, moderation, posts, settings, stats};
 use leptos::prelude::*;
 
 #[component]
@@ -101,6 +101,7 @@ fn Body(console: Console) -> impl IntoView {
         match console.page.get() {
             Page::Compose => view! { <compose::Compose console/> }.into_any(),
             Page::Inbox => view! { <inbox::Inbox console/> }.into_any(),
+            Page::Listening => view! { <listening::Listening console/> }.into_any(),
             Page::Posts => view! { <posts::Posts console/> }.into_any(),
             Page::Moderation => view! { <moderation::Moderation console/> }.into_any(),
             Page::Settings => view! { <settings::SettingsPage console/> }.into_any(),

@@ -158,6 +158,37 @@ impl Query {
     }
 }
 
+/// `text` cut at `matches` (as [`Query::matches`] gives them): its pieces in
+/// order, each with whether it matched. Ranges out of order, overlapping or
+/// past the text (another edge's answer) are skipped rather than trusted.
+pub fn highlight<'a>(text: &'a str, matches: &[[usize; 2]]) -> Vec<(&'a str, bool)> {
+    // Byte offset of each UTF-16 offset that falls on a character boundary.
+    let mut bytes = std::collections::BTreeMap::new();
+    let mut utf16 = 0;
+    for (at, c) in text.char_indices() {
+        bytes.insert(utf16, at);
+        utf16 += c.len_utf16();
+    }
+    bytes.insert(utf16, text.len());
+    let mut pieces = Vec::new();
+    let mut done = 0;
+    for [start, end] in matches {
+        let (Some(&start), Some(&end)) = (bytes.get(start), bytes.get(end)) else { continue };
+        if start < done || end <= start {
+            continue;
+        }
+        if start > done {
+            pieces.push((&text[done..start], false));
+        }
+        pieces.push((&text[start..end], true));
+        done = end;
+    }
+    if done < text.len() {
+        pieces.push((&text[done..], false));
+    }
+    pieces
+}
+
 fn word_term(word: String) -> Term {
     if word.starts_with('#') { Term::Hashtag { tag: word, prefix: false } } else { Term::Word { word, prefix: false } }
 }
@@ -229,5 +260,17 @@ mod tests {
         assert_eq!(Query::parse("coeur").unwrap().matches(text), [at("cœur")]);
         assert_eq!(Query::parse("ét").unwrap().matches(text), [at("été")]);
         assert!(Query::parse("train").unwrap().matches(text).is_empty());
+    }
+
+    #[test]
+    fn highlighted_pieces_follow_the_ranges() {
+        let text = "Un 🚲 vélo, deux vélos";
+        let matches = Query::parse("velo ").unwrap().matches(text);
+        assert_eq!(highlight(text, &matches), [("Un 🚲 ", false), ("vélo", true), (", deux vélos", false)]);
+        let all = Query::parse("velo").unwrap().matches(text);
+        assert_eq!(highlight(text, &all), [("Un 🚲 ", false), ("vélo", true), (", deux ", false), ("vélos", true)]);
+        // Inside the emoji's surrogate pair, reversed, past the end: skipped.
+        assert_eq!(highlight(text, &[[4, 5], [9, 7], [40, 50]]), [(text, false)]);
+        assert_eq!(highlight("", &[]), []);
     }
 }

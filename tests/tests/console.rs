@@ -2,8 +2,9 @@
 //! Worker, next to the real widget on another origin: sign-in (keyboard
 //! only), Compose reaching an open widget, the live inbox and an answer that
 //! shows verified in an open widget, settings applied (premoderation) and a
-//! queued reply approved, a token issued then revoked (its console signs
-//! out), the statistics of all that, and no axe-core violation on any page,
+//! queued reply approved, a search on the Listening page, a token issued
+//! then revoked (its console signs out), the statistics of all that, and no
+//! axe-core violation on any page,
 //! in English and French, at 360 and 1,440 px.
 //!
 //! With `CONSOLE_SCREENSHOT=<file.png>`, it also saves the README's picture
@@ -61,6 +62,7 @@ async fn console() {
     suite.step("sign in with the keyboard; a post from Compose reaches an open widget without reload", compose).await;
     suite.step("a visitor's reply arrives live (unread count in the title); the answer is verified in the widget", inbox).await;
     suite.step("a setting applies (premoderation holds the next reply), a field error shows on its field; approve", moderation).await;
+    suite.step("Listening: a search finds what was said, newest first, the words marked", listening).await;
     suite.step("the operator issues a token, then revokes it: that token's console signs out", tokens).await;
     suite.step("the statistics show the counts of what the steps did", stats).await;
     suite.step("no axe-core violation on any page, in English and French; readable at 360 and 1,440 px", accessible).await;
@@ -341,6 +343,28 @@ async fn moderation(ctx: Arc<Ctx>) {
     .await;
 }
 
+async fn listening(ctx: Arc<Ctx>) {
+    let cm = &ctx.cm;
+    open(cm, "listening").await;
+    cm.type_text("#search-text", "bikes").await.unwrap();
+    cm.keys(&ENTER.to_string()).await.unwrap();
+    eventually(LOAD, || async {
+        let texts = cm.texts(".hit .text").await?;
+        ensure_eq!(texts, ["Yes, e-bikes too!", "Does it apply to e-bikes?"], "the hits, newest first");
+        ensure_eq!(cm.texts(".hit .kind").await?, ["Reply", "Reply"], "their kind");
+        ensure_eq!(cm.texts(".hit mark").await?, ["bikes", "bikes"], "the words marked");
+        Ok(())
+    })
+    .await;
+    cm.type_text("#search-text", "\"the blue one\" (bac").await.unwrap();
+    cm.click(".search button[type=submit]").await.unwrap();
+    eventually(LOAD, || async {
+        ensure_eq!(cm.texts(".hit .text").await?, ["Is the blue one back?"], "a phrase, then a word's start; the parenthesis ignored");
+        Ok(())
+    })
+    .await;
+}
+
 async fn tokens(ctx: Arc<Ctx>) {
     let (operator, night) = (&ctx.operator, &ctx.night);
     sign_in(&ctx, operator, ctx.edge.admin_token()).await;
@@ -418,7 +442,7 @@ async fn accessible(ctx: Arc<Ctx>) {
     check_page(operator, "account picker").await;
     operator.click("button.pick").await.unwrap();
     for lang in ["English", "Français"] {
-        for slug in ["compose", "inbox", "posts", "moderation", "settings", "stats"] {
+        for slug in ["compose", "inbox", "listening", "posts", "moderation", "settings", "stats"] {
             open(operator, slug).await;
             wait_for(operator, "main h1 ~ *").await;
             check_page(operator, &format!("{slug} in {lang}")).await;
