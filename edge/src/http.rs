@@ -71,6 +71,11 @@ pub fn bearer(req: &Request) -> Option<String> {
     value.strip_prefix("Bearer ").map(|token| token.trim().to_owned())
 }
 
+/// `?limit=`: 1 to [`PAGE_SIZE`].
+pub fn parse_limit(value: &str) -> ApiResult<usize> {
+    value.parse().ok().filter(|limit| (1..=PAGE_SIZE).contains(limit)).ok_or_else(|| ErrorCode::InvalidLimit.into())
+}
+
 /// `?limit=&cursor=` of a list call.
 pub struct ListQuery {
     pub limit: usize,
@@ -83,13 +88,7 @@ impl ListQuery {
         let mut query = ListQuery { limit: DEFAULT_LIMIT, cursor: None };
         for (name, value) in url.query_pairs() {
             match &*name {
-                "limit" => {
-                    query.limit = value
-                        .parse()
-                        .ok()
-                        .filter(|limit| (1..=PAGE_SIZE).contains(limit))
-                        .ok_or(ErrorCode::InvalidLimit)?
-                }
+                "limit" => query.limit = parse_limit(&value)?,
                 "cursor" => query.cursor = Some(value.parse().map_err(|()| ErrorCode::InvalidCursor)?),
                 _ => {}
             }

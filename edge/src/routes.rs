@@ -24,6 +24,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
         (Post, ["session"]) => session::create(req, env).await,
         (Post, ["session", "sso"]) => session::create_sso(req, env).await,
         (Get, ["timeline"]) => timeline::get(req, env).await,
+        (Get, ["search"]) => search::across(req, env).await,
         (Get, ["me"]) => me::export(req, env).await,
         (Delete, ["me"]) => me::erase(req, env).await,
         (method, ["accounts", handle, rest @ ..]) if is_handle(handle) => match (method, rest) {
@@ -75,7 +76,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
                 _ => Err(ErrorCode::NotFound.into()),
             }
         }
-        (_, ["accounts"] | ["session"] | ["session", "sso"] | ["timeline"] | ["me"]) => Err(ErrorCode::MethodNotAllowed.into()),
+        (_, ["accounts"] | ["session"] | ["session", "sso"] | ["timeline"] | ["me"] | ["search"]) => Err(ErrorCode::MethodNotAllowed.into()),
         _ => Err(ErrorCode::NotFound.into()),
     }
 }

@@ -12,6 +12,7 @@ pub enum ErrorCode {
     InvalidFilter,
     InvalidDays,
     InvalidQuery,
+    InvalidAccounts,
     Unauthorized,
     Forbidden,
     SsoRequired,
@@ -50,6 +51,7 @@ impl ErrorCode {
             InvalidFilter => "invalid_filter",
             InvalidDays => "invalid_days",
             InvalidQuery => "invalid_query",
+            InvalidAccounts => "invalid_accounts",
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
             SsoRequired => "sso_required",
@@ -79,7 +81,7 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays | InvalidQuery => 400,
+            MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays | InvalidQuery | InvalidAccounts => 400,
             Unauthorized => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
@@ -107,6 +109,7 @@ impl ErrorCode {
             InvalidFilter => "filter is to_answer, answered or all.",
             InvalidDays => "days is 7, 30 or 90.",
             InvalidQuery => "q holds at least one word, at most 16 terms and 200 characters.",
+            InvalidAccounts => "accounts lists 1 to 20 handles, separated by commas.",
             Unauthorized => "A valid token is required.",
             Forbidden => "This token is not allowed to do that.",
             SsoRequired => "Sign in on the company's site to reply here.",
@@ -141,7 +144,7 @@ mod tests {
     #[test]
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
-            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, InvalidQuery, Unauthorized,
+            MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, InvalidQuery, InvalidAccounts, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
         ] {

@@ -9,6 +9,7 @@
 //! It is not a client or a server: HTTP, storage and rendering live in `edge`
 //! and `widget`.
 
+pub mod across;
 pub mod error;
 pub mod fresh;
 pub mod ids;

@@ -18,6 +18,7 @@ async fn search() {
     suite.step("newest first, paged by cursor, with the ranges that matched", pages_and_ranges).await;
     suite.step("the public never finds hidden, deleted or queued replies; the brand finds them marked", visibility).await;
     suite.step("hostile queries get a 4xx or results, never a 5xx", hostile).await;
+    suite.step("the operator searches several accounts at once, merged by date, paged", across).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -136,6 +137,60 @@ async fn visibility(e: Arc<Edge>) {
     assert!(found(e, "arnaque", brand).await.is_empty());
     // A wrong brand token is refused, not read as the public.
     e.get("/v1/accounts/shop/search?q=velo").bearer("shop.0a1b2c3d.ffffffffffffffffffffffffffffffff").send().await.expect_error(401, "unauthorized");
+}
+
+async fn across(e: Arc<Edge>) {
+    let e = &*e;
+    e.create_account("cafe", "Café", "").await;
+    e.create_post("cafe", "Un café et un vélo").await; // cafe-0
+    let ana = e.new_session("Ana").await;
+    e.reply(&ana.token, "cafe-0", "Le vélo du café !").await; // cafe-0-0
+    let search = |query: String| async move {
+        let results: SearchResults = e.admin(e.get(&format!("/v1/search?{query}"))).send().await.expect_json(200);
+        results
+    };
+    let all = search("q=velo%20&accounts=shop,cafe,nobody".into()).await;
+    let listed: Vec<String> = all.hits.iter().map(describe).collect();
+    // Every hit of both accounts, newest first by date across them.
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for handle in ["shop", "cafe"] {
+        let own: SearchResults = e.admin(e.get(&format!("/v1/accounts/{handle}/search?q=velo%20&limit=50"))).send().await.expect_json(200);
+        expected.extend(own.hits.iter().map(|hit| (created_at(hit), describe(hit))));
+    }
+    expected.sort_by(|a, b| b.0.cmp(&a.0));
+    assert_eq!(listed, expected.into_iter().map(|(_, d)| d).collect::<Vec<_>>());
+    assert_eq!(&listed[..2], ["reply cafe-0-0", "post cafe-0"], "the newest account's first");
+    assert_eq!(all.next, None);
+    // One by one, with the cursor: the same hits, each once.
+    let mut paged = Vec::new();
+    let mut query = "q=velo%20&accounts=shop,cafe&limit=1".to_owned();
+    loop {
+        let page = search(query.clone()).await;
+        paged.extend(page.hits.iter().map(describe));
+        match page.next {
+            Some(next) => query = format!("q=velo%20&limit=1&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, listed);
+    // Refusals.
+    e.admin(e.get("/v1/search?q=velo")).send().await.expect_error(400, "invalid_accounts");
+    e.admin(e.get("/v1/search?q=velo&accounts=Shop")).send().await.expect_error(400, "invalid_accounts");
+    let many = (0..21).map(|n| format!("a{n}")).collect::<Vec<_>>().join(",");
+    e.admin(e.get(&format!("/v1/search?q=velo&accounts={many}"))).send().await.expect_error(400, "invalid_accounts");
+    e.admin(e.get("/v1/search?q=velo&cursor=shop..zzzz")).send().await.expect_error(400, "invalid_cursor");
+    e.admin(e.get("/v1/search?q=&accounts=shop")).send().await.expect_error(400, "invalid_query");
+    e.get("/v1/search?q=velo&accounts=shop").send().await.expect_error(401, "unauthorized");
+    let brand: IssuedToken = e.admin_post("/v1/accounts/shop/tokens", &json!({"name": "Other"})).await.expect_json(201);
+    e.get("/v1/search?q=velo&accounts=shop").bearer(&brand.token).send().await.expect_error(403, "forbidden");
+}
+
+fn created_at(hit: &SearchHit) -> String {
+    match &hit.found {
+        Found::Post(post) => post.created_at.clone(),
+        Found::Reply(reply) => reply.created_at.clone(),
+        Found::Queued(queued) => queued.created_at.clone(),
+    }
 }
 
 async fn hostile(e: Arc<Edge>) {
