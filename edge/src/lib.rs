@@ -27,6 +27,7 @@ mod timeline;
 mod tokens;
 mod turnstile;
 mod views;
+mod watches;
 
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use worker::{event, Context, Env, Method, Request, Response};

@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, search, session, stats, timeline, tokens};
+use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, search, session, stats, timeline, tokens, watches};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -49,7 +49,10 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Get, ["inbox"]) => inbox::list(req, env, handle).await,
             (Get, ["stats"]) => stats::get(req, env, handle).await,
             (Get, ["search"]) => search::account(req, env, handle).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"]) => {
+            (Get, ["watches"]) => watches::get(req, env, handle).await,
+            (Put, ["watches"]) => watches::put(req, env, handle).await,
+            (Get, ["mentions"]) => watches::mentions(req, env, handle).await,
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

@@ -34,6 +34,7 @@ pub enum ErrorCode {
     InvalidHandle,
     InvalidName,
     InvalidSettings,
+    InvalidWatches,
     Internal,
     TurnstileUnavailable,
 }
@@ -74,6 +75,7 @@ impl ErrorCode {
             InvalidHandle => "invalid_handle",
             InvalidName => "invalid_name",
             InvalidSettings => "invalid_settings",
+            InvalidWatches => "invalid_watches",
             Internal => "internal",
         }
     }
@@ -90,7 +92,7 @@ impl ErrorCode {
             BodyTooLarge => 413,
             UpgradeRequired => 426,
             RateLimited => 429,
-            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings => 422,
+            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches => 422,
             Internal => 500,
             TurnstileUnavailable => 503,
         }
@@ -132,6 +134,7 @@ impl ErrorCode {
             InvalidHandle => "A handle is 1 to 30 lowercase letters, digits or underscores.",
             InvalidName => "A name is 1 to 40 characters.",
             InvalidSettings => "These settings are not valid: check the blocked words and the sites.",
+            InvalidWatches => "terms: at most 100, each a search of at least one word (at most 16 terms and 200 characters).",
             Internal => "Something went wrong on our side.",
         }
     }
@@ -146,7 +149,7 @@ mod tests {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, InvalidQuery, InvalidAccounts, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
-            BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings,
+            BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings, InvalidWatches,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

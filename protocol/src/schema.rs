@@ -28,6 +28,8 @@
 //!   replies and queued replies, kept by triggers on their tables; each
 //!   entry's `sid` grows in the order indexed, so newest first is by `sid`.
 //!   Whether an entry may be shown is read from its row at search time.
+//! - `watches`: the terms the brand watches; `mentions`: the items that
+//!   matched some when written (newest last), removed with their item.
 
 /// The table recording applied migrations; created before any of them.
 pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)";
@@ -208,7 +210,32 @@ pub const MIGRATIONS: &[&[&str]] = &[
         QUEUED_TRIGGERS[0],
         QUEUED_TRIGGERS[1],
     ],
+    &[
+        "CREATE TABLE watches (term TEXT PRIMARY KEY)",
+        // One row per item that matched watched terms when it was written;
+        // it goes with its item (triggers below).
+        "CREATE TABLE mentions (
+            n INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            post INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            terms TEXT NOT NULL,
+            UNIQUE (kind, post, seq)
+        )",
+        "CREATE TRIGGER forget_post_mentions AFTER DELETE ON posts BEGIN
+            DELETE FROM mentions WHERE kind = 'post' AND post = old.seq; END",
+        "CREATE TRIGGER forget_reply_mentions AFTER DELETE ON replies BEGIN
+            DELETE FROM mentions WHERE kind = 'reply' AND post = old.post AND seq = old.seq; END",
+        "CREATE TRIGGER forget_queued_mentions AFTER DELETE ON queue BEGIN
+            DELETE FROM mentions WHERE kind = 'queued' AND post = old.post AND seq = old.n; END",
+    ],
 ];
+
+/// Whether FTS5 query `?1` matches the index entry of kind `?2`, post `?3`
+/// and number `?4`: how a new item is checked against a watched term, with
+/// exactly the rules of a search for it.
+pub const MATCHES_ENTRY: &str = "SELECT count(*) AS n FROM search WHERE search MATCH ?1
+    AND rowid = (SELECT sid FROM search_keys WHERE kind = ?2 AND post = ?3 AND seq = ?4)";
 
 /// Numbers the replies that have no `n` yet, after all others, in the order
 /// they were written: for migration 2, and for replies imported from a hub
@@ -310,6 +337,24 @@ mod tests {
         let keys: i64 = db.query_row("SELECT count(*) FROM search_keys", [], |r| r.get(0)).unwrap();
         let entries: i64 = db.query_row("SELECT count(*) FROM search", [], |r| r.get(0)).unwrap();
         assert_eq!((keys, entries), (1, 1));
+    }
+
+    #[test]
+    fn an_entry_matches_a_watched_term_as_a_search_would_and_mentions_go_with_their_item() {
+        let db = migrated();
+        db.execute("INSERT INTO posts (seq, text, created_at) VALUES (0, 'Livraison en retard, quel cœur !', 'now')", []).unwrap();
+        let matches = |term: &str| -> i64 {
+            let fts = crate::search::Query::parse(term).unwrap().to_fts();
+            db.query_row(MATCHES_ENTRY, rusqlite::params![fts, "post", 0, 0], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(matches("retard"), 1);
+        assert_eq!(matches("\"en retard\" coeur"), 1);
+        assert_eq!(matches("\"retard en\""), 0);
+        assert_eq!(matches("remboursement"), 0);
+        db.execute("INSERT INTO mentions (kind, post, seq, terms) VALUES ('post', 0, 0, '[\"retard\"]')", []).unwrap();
+        db.execute("DELETE FROM posts WHERE seq = 0", []).unwrap();
+        let left: i64 = db.query_row("SELECT count(*) FROM mentions", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0, "a deleted item's mention stays");
     }
 
     #[test]

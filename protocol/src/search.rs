@@ -158,6 +158,23 @@ impl Query {
     }
 }
 
+/// The most terms a brand watches.
+pub const MAX_WATCHES: usize = 100;
+
+/// The watched terms as stored: each trimmed and a valid query, each once
+/// (by how it searches), at most [`MAX_WATCHES`]; `None` otherwise.
+pub fn watch_terms(terms: Vec<String>) -> Option<Vec<String>> {
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for term in terms {
+        let term = term.trim().to_owned();
+        let fts = Query::parse(&term).ok()?.to_fts();
+        if !kept.iter().any(|(_, seen)| *seen == fts) {
+            kept.push((term, fts));
+        }
+    }
+    (kept.len() <= MAX_WATCHES).then(|| kept.into_iter().map(|(term, _)| term).collect())
+}
+
 /// `text` cut at `matches` (as [`Query::matches`] gives them): its pieces in
 /// order, each with whether it matched. Ranges out of order, overlapping or
 /// past the text (another edge's answer) are skipped rather than trusted.
@@ -260,6 +277,16 @@ mod tests {
         assert_eq!(Query::parse("coeur").unwrap().matches(text), [at("cœur")]);
         assert_eq!(Query::parse("ét").unwrap().matches(text), [at("été")]);
         assert!(Query::parse("train").unwrap().matches(text).is_empty());
+    }
+
+    #[test]
+    fn watched_terms_are_queries_each_once() {
+        let terms = |list: &[&str]| watch_terms(list.iter().map(|t| t.to_string()).collect());
+        assert_eq!(terms(&[" Retard ", "retard", "RETARD", "\"en retard\"", "#promo"]), Some(vec!["Retard".into(), "\"en retard\"".into(), "#promo".into()]));
+        assert_eq!(terms(&["ok", "  "]), None);
+        assert_eq!(terms(&[]), Some(vec![]));
+        let many: Vec<String> = (0..=MAX_WATCHES).map(|n| format!("w{n}")).collect();
+        assert_eq!(watch_terms(many), None);
     }
 
     #[test]

@@ -231,6 +231,30 @@ pub struct SearchResults {
     pub next: Option<String>,
 }
 
+/// `GET` / `PUT /v1/accounts/{handle}/watches`: the terms the brand watches.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Watches {
+    pub terms: Vec<String>,
+}
+
+/// An item that matched watched terms when it was written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    /// The item, with the ranges the terms matched.
+    #[serde(flatten)]
+    pub hit: SearchHit,
+    /// The watched terms it matched (as they were typed).
+    pub terms: Vec<String>,
+}
+
+/// `GET /v1/accounts/{handle}/mentions`: newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mentions {
+    pub mentions: Vec<Mention>,
+    pub next: Option<String>,
+}
+
 /// `GET /v1/accounts`: the accounts of the edge (operator only).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountList {

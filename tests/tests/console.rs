@@ -2,9 +2,9 @@
 //! Worker, next to the real widget on another origin: sign-in (keyboard
 //! only), Compose reaching an open widget, the live inbox and an answer that
 //! shows verified in an open widget, settings applied (premoderation) and a
-//! queued reply approved, a search on the Listening page, a token issued
-//! then revoked (its console signs out), the statistics of all that, and no
-//! axe-core violation on any page,
+//! queued reply approved, a token issued then revoked (its console signs
+//! out), the statistics of all that, a search and a live mention on the
+//! Listening page, and no axe-core violation on any page,
 //! in English and French, at 360 and 1,440 px.
 //!
 //! With `CONSOLE_SCREENSHOT=<file.png>`, it also saves the README's picture
@@ -62,9 +62,9 @@ async fn console() {
     suite.step("sign in with the keyboard; a post from Compose reaches an open widget without reload", compose).await;
     suite.step("a visitor's reply arrives live (unread count in the title); the answer is verified in the widget", inbox).await;
     suite.step("a setting applies (premoderation holds the next reply), a field error shows on its field; approve", moderation).await;
-    suite.step("Listening: a search finds what was said, newest first, the words marked", listening).await;
     suite.step("the operator issues a token, then revokes it: that token's console signs out", tokens).await;
     suite.step("the statistics show the counts of what the steps did", stats).await;
+    suite.step("Listening: a search with the words marked; watched terms; a new mention shows live", listening).await;
     suite.step("no axe-core violation on any page, in English and French; readable at 360 and 1,440 px", accessible).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -349,17 +349,45 @@ async fn listening(ctx: Arc<Ctx>) {
     cm.type_text("#search-text", "bikes").await.unwrap();
     cm.keys(&ENTER.to_string()).await.unwrap();
     eventually(LOAD, || async {
-        let texts = cm.texts(".hit .text").await?;
+        let texts = cm.texts(".results .hit .text").await?;
         ensure_eq!(texts, ["Yes, e-bikes too!", "Does it apply to e-bikes?"], "the hits, newest first");
-        ensure_eq!(cm.texts(".hit .kind").await?, ["Reply", "Reply"], "their kind");
-        ensure_eq!(cm.texts(".hit mark").await?, ["bikes", "bikes"], "the words marked");
+        ensure_eq!(cm.texts(".results .hit .kind").await?, ["Reply", "Reply"], "their kind");
+        ensure_eq!(cm.texts(".results .hit mark").await?, ["bikes", "bikes"], "the words marked");
         Ok(())
     })
     .await;
     cm.type_text("#search-text", "\"the blue one\" (bac").await.unwrap();
     cm.click(".search button[type=submit]").await.unwrap();
     eventually(LOAD, || async {
-        ensure_eq!(cm.texts(".hit .text").await?, ["Is the blue one back?"], "a phrase, then a word's start; the parenthesis ignored");
+        ensure_eq!(cm.texts(".results .hit .text").await?, ["Is the blue one back?"], "a phrase, then a word's start; the parenthesis ignored");
+        Ok(())
+    })
+    .await;
+    // Watched terms: a line with no word shows on its field; then saved.
+    cm.type_text("#watch-terms", "delivery\n(").await.unwrap();
+    cm.click(".watches button[type=submit]").await.unwrap();
+    eventually(LOAD, || async {
+        ensure!(cm.text("#watch-error").await?.starts_with("Each line must hold a word"), "no field error");
+        Ok(())
+    })
+    .await;
+    cm.type_text("#watch-terms", "delivery\n\"blue one\"").await.unwrap();
+    cm.click(".watches button[type=submit]").await.unwrap();
+    eventually(LOAD, || async {
+        ensure_eq!(cm.text(".watches .done").await?, "Saved.", "not saved");
+        Ok(())
+    })
+    .await;
+    // A visitor's reply with a watched word shows among the mentions without reload.
+    let e = &ctx.edge;
+    e.admin(e.put("/v1/accounts/acme/settings")).json(&json!({"moderation": "open"})).send().await.expect(200);
+    let dana = e.new_session("Dana").await;
+    let bike = posts(&ctx).await[1].id.clone();
+    e.reply(&dana.token, &bike, "Any delivery to Lyon?").await;
+    eventually(LIVE, || async {
+        ensure_eq!(cm.texts(".mentions .hit .text").await?, ["Any delivery to Lyon?"], "the mention");
+        ensure_eq!(cm.texts(".mentions mark").await?, ["delivery"], "its words marked");
+        ensure_eq!(cm.text(".mentions .terms").await?, "Watched terms: delivery", "its terms");
         Ok(())
     })
     .await;

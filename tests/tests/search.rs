@@ -4,7 +4,7 @@
 //! matched; what the public may find against what the brand finds; and
 //! hostile queries, which get a 4xx or results, never a 5xx.
 
-use gazouillis_protocol::{Found, IssuedToken, SearchHit, SearchResults};
+use gazouillis_protocol::{Found, IssuedToken, Mentions, SearchHit, SearchResults, Watches};
 use gazouillis_tests::{Edge, Suite};
 use serde_json::json;
 use std::sync::Arc;
@@ -19,6 +19,7 @@ async fn search() {
     suite.step("the public never finds hidden, deleted or queued replies; the brand finds them marked", visibility).await;
     suite.step("hostile queries get a 4xx or results, never a 5xx", hostile).await;
     suite.step("the operator searches several accounts at once, merged by date, paged", across).await;
+    suite.step("watched terms: what matches them when written becomes a mention, gone with its item", mentions).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -183,6 +184,57 @@ async fn across(e: Arc<Edge>) {
     e.get("/v1/search?q=velo&accounts=shop").send().await.expect_error(401, "unauthorized");
     let brand: IssuedToken = e.admin_post("/v1/accounts/shop/tokens", &json!({"name": "Other"})).await.expect_json(201);
     e.get("/v1/search?q=velo&accounts=shop").bearer(&brand.token).send().await.expect_error(403, "forbidden");
+}
+
+async fn mentions(e: Arc<Edge>) {
+    let e = &*e;
+    e.create_account("desk", "Desk", "").await;
+    let brand: IssuedToken = e.admin_post("/v1/accounts/desk/tokens", &json!({"name": "Desk"})).await.expect_json(201);
+    let brand = brand.token.as_str();
+    let put = |body: serde_json::Value| e.put("/v1/accounts/desk/watches").bearer(brand).json(&body).send();
+    // Checked: each a search, at most 100; stored once each, as typed.
+    put(json!({"terms": ["ok", "  "]})).await.expect_error(422, "invalid_watches");
+    let many: Vec<String> = (0..101).map(|n| format!("w{n}")).collect();
+    put(json!({"terms": many})).await.expect_error(422, "invalid_watches");
+    put(json!({"terms": "retard"})).await.expect_error(400, "malformed_json");
+    let stored: Watches = put(json!({"terms": ["Retard", "retard", "\"en panne\"", "#promo"]})).await.expect_json(200);
+    assert_eq!(stored.terms, ["Retard", "\"en panne\"", "#promo"]);
+    let read: Watches = e.get("/v1/accounts/desk/watches").bearer(brand).send().await.expect_json(200);
+    assert_eq!(read, stored);
+    e.get("/v1/accounts/desk/watches").send().await.expect_error(401, "unauthorized");
+    e.get("/v1/accounts/desk/mentions").send().await.expect_error(401, "unauthorized");
+
+    let post = e.post("/v1/accounts/desk/posts").bearer(brand).json(&json!({"text": "Notre #Promo d'hiver"})).send().await;
+    post.expect(201);
+    let bob = e.new_session("Bob").await;
+    let late = e.reply(&bob.token, "desk-0", "Mon colis est en RETARD et le vélo en panne").await;
+    e.reply(&bob.token, "desk-0", "Rien à signaler").await;
+    e.admin(e.put("/v1/accounts/desk/settings")).json(&json!({"blocked_words": ["arnaque"]})).send().await.expect(200);
+    e.post("/v1/posts/desk-0/replies").bearer(&bob.token).json(&json!({"text": "Arnaque, toujours en retard"})).send().await.expect(202);
+
+    let listed: Mentions = e.get("/v1/accounts/desk/mentions").bearer(brand).send().await.expect_json(200);
+    let seen: Vec<(String, Vec<String>)> = listed.mentions.iter().map(|m| (describe(&m.hit), m.terms.clone())).collect();
+    assert_eq!(seen, [
+        ("queued 0".to_owned(), vec!["Retard".to_owned()]),
+        (format!("reply {}", late.id), vec!["Retard".to_owned(), "\"en panne\"".to_owned()]),
+        ("post desk-0".to_owned(), vec!["#promo".to_owned()]),
+    ]);
+    let text = &late.text;
+    let at = |needle: &str| {
+        let start = text.find(needle).unwrap();
+        [text[..start].encode_utf16().count(), text[..start + needle.len()].encode_utf16().count()]
+    };
+    assert_eq!(listed.mentions[1].hit.matches, [at("RETARD"), at("en panne")]);
+    // Paged, and gone with its item.
+    let first: Mentions = e.get("/v1/accounts/desk/mentions?limit=1").bearer(brand).send().await.expect_json(200);
+    assert_eq!(first.mentions.len(), 1);
+    let next = first.next.expect("a next page");
+    let second: Mentions = e.get(&format!("/v1/accounts/desk/mentions?limit=1&cursor={next}")).bearer(brand).send().await.expect_json(200);
+    assert_eq!(describe(&second.mentions[0].hit), format!("reply {}", late.id));
+    e.delete(&format!("/v1/replies/{}", late.id)).bearer(&bob.token).send().await.expect(204);
+    e.admin(e.delete("/v1/accounts/desk/queue/0")).send().await.expect(204);
+    let left: Mentions = e.get("/v1/accounts/desk/mentions").bearer(brand).send().await.expect_json(200);
+    assert_eq!(left.mentions.iter().map(|m| describe(&m.hit)).collect::<Vec<_>>(), ["post desk-0"]);
 }
 
 fn created_at(hit: &SearchHit) -> String {

@@ -40,6 +40,16 @@ pub fn bench_views(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     run(repo, "bench_views", passed)
 }
 
+/// `cargo xtask bench-search [--replies N] [--asks Q] [--runs R]`: setup and
+/// build, then the `bench_search` binary: search latency on one hub holding N
+/// replies written through the API.
+pub fn bench_search(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
+    check_args("bench-search", args, &["--replies", "--asks", "--runs"])?;
+    setup::setup(repo, false)?;
+    build::build_all(repo)?;
+    run(repo, "bench_search", args.iter().map(|arg| arg.to_string()).collect())
+}
+
 /// Refuses an unknown flag, or one without its value, before the minutes of setup and build.
 fn check_args(command: &str, args: &[&str], known: &[&str]) -> Result {
     if args.len() % 2 == 1 {

@@ -24,6 +24,9 @@
 //! - `bench-views [--baseline COMMIT] [--writes N] [--runs R]`: build, and
 //!   build the baseline commit (`build-at`), then the `bench_views` binary:
 //!   the lag from a write to its view in KV, both edges side by side.
+//! - `bench-search [--replies N] [--asks Q] [--runs R]`: build, then the
+//!   `bench_search` binary: search latency on one hub holding N replies
+//!   written through the API, side by side with a plain read of that hub.
 //! - `build-at COMMIT`: the product as it was at a commit, built in a
 //!   worktree under `target/at/` (see `at.rs`); prints the tree's path.
 //!
@@ -57,6 +60,10 @@ commands:
   bench-views [--baseline COMMIT] [--writes N] [--runs R]
                      build this tree and COMMIT's, measure the lag from a write to its
                      view in KV on both (defaults: 03de7b4, 20 writes, 3 runs)
+  bench-search [--replies N] [--asks Q] [--runs R]
+                     build, write N replies to one account through the API, measure search
+                     (a word, a phrase, a prefix) against a plain hub read (defaults: 100000,
+                     30 asks, 3 runs)
   build-at COMMIT    build the product as it was at COMMIT, under target/at/";
 
 fn main() -> ExitCode {
@@ -72,6 +79,7 @@ fn main() -> ExitCode {
         ["size"] => size::size(&repo).map(|()| ExitCode::SUCCESS),
         ["bench", rest @ ..] => bench::bench(&repo, rest),
         ["bench-views", rest @ ..] => bench::bench_views(&repo, rest),
+        ["bench-search", rest @ ..] => bench::bench_search(&repo, rest),
         ["build-at", commit] => at::build_at(&repo, commit).map(|tree| {
             println!("{}", tree.display());
             ExitCode::SUCCESS

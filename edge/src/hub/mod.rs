@@ -32,6 +32,7 @@ mod search;
 mod stats;
 mod tokens;
 mod views;
+mod watches;
 
 pub use views::View;
 
@@ -90,6 +91,11 @@ pub enum Command {
     /// Up to `limit` hits for query `q` indexed below `before`, newest first;
     /// `brand` (sent only with the brand's authority): queued and hidden ones too.
     Search { q: String, before: Option<u64>, limit: usize, brand: bool },
+    GetWatches,
+    /// Replaces the watched terms (already checked).
+    PutWatches { terms: Vec<String> },
+    /// Up to `limit` mentions numbered below `before`, newest first.
+    Mentions { before: Option<u64>, limit: usize },
     /// A read view as KV will hold it after the next flush, built now (404 if
     /// the view would be absent): for readers that KV has not caught up with.
     Read { view: View },
@@ -244,6 +250,9 @@ impl AccountHub {
             Command::Inbox { filter, before, limit } => self.list_inbox(filter, before, limit),
             Command::Stats { days } => self.stats(days),
             Command::Search { q, before, limit, brand } => self.search(&q, before, limit, brand),
+            Command::GetWatches => self.get_watches(),
+            Command::PutWatches { terms } => self.put_watches(terms),
+            Command::Mentions { before, limit } => self.list_mentions(before, limit),
             Command::Read { view } => self.read(&view),
         }
     }

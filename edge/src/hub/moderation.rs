@@ -98,9 +98,10 @@ impl AccountHub {
     pub(super) fn hold(&self, post: u64, author: Author, text: String, created_at: String, reason: Reason) -> ApiResult<String> {
         let account = self.db.account()?;
         let n = account.next_queued;
-        let post = PostId { handle: account.handle, seq: post }.to_string();
-        enqueue(&self.db, n, &Queued { id: n.to_string(), post, author, text, created_at, reason })?;
+        let post_id = PostId { handle: account.handle, seq: post }.to_string();
+        enqueue(&self.db, n, &Queued { id: n.to_string(), post: post_id, author, text, created_at, reason })?;
         self.db.run("UPDATE account SET next_queued = next_queued + 1", vec![])?;
+        self.db.note_mentions("queued", post, n)?;
         Ok(n.to_string())
     }
 

@@ -141,6 +141,7 @@ impl AccountHub {
         } else {
             self.db.count_reply(post_seq)?;
         }
+        self.db.note_mentions("reply", post_seq, seq)?;
         let replies = post.replies + 1;
         let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::Internal)?.reply(&self.db.handle()?);
         self.publish(&Event::Reply { reply: reply.clone(), replies });

@@ -2,7 +2,7 @@
 //! and hidden ones) through the FTS5 index the schema's triggers keep; see
 //! `gazouillis_protocol::search` for how a query is read.
 
-use super::db::{flag, int};
+use super::db::{flag, int, Db};
 use super::moderation::QueuedRow;
 use super::AccountHub;
 use crate::error::ApiResult;
@@ -21,6 +21,37 @@ struct Key {
     seq: u64,
 }
 
+/// The text of what was found.
+pub fn text_of(found: &Found) -> &str {
+    match found {
+        Found::Post(post) => &post.text,
+        Found::Reply(reply) => &reply.text,
+        Found::Queued(queued) => &queued.text,
+    }
+}
+
+impl Db {
+    /// The item of kind `kind` (`post`, `reply`, `queued`) keyed by its post
+    /// and number, and whether it is hidden (itself, or its post); `None`
+    /// once it is gone.
+    pub(super) fn found(&self, handle: &str, kind: &str, post: u64, seq: u64) -> worker::Result<Option<(Found, bool)>> {
+        Ok(match kind {
+            "post" => self.any_post(post).ok().map(|row| {
+                let hidden = row.hidden();
+                (Found::Post(row.post(handle)), hidden)
+            }),
+            "reply" => match self.any_reply(post, seq)? {
+                Some(row) => {
+                    let hidden = row.hidden() || self.any_post(post).is_ok_and(|post| post.hidden());
+                    Some((Found::Reply(row.reply(handle)), hidden))
+                }
+                None => None,
+            },
+            _ => self.row::<QueuedRow>("SELECT * FROM queue WHERE n = ?", vec![int(seq)])?.map(|row| (Found::Queued(row.queued(handle)), false)),
+        })
+    }
+}
+
 impl AccountHub {
     /// Up to `limit` hits for query `q` indexed below `before`, newest first;
     /// `brand`: with queued and hidden replies and hidden posts, marked.
@@ -34,28 +65,9 @@ impl AccountHub {
         let next = keys.last().filter(|_| more).map(|last| Cursor(last.sid).to_string());
         let mut hits = Vec::with_capacity(keys.len());
         for key in keys {
-            let (found, hidden) = match key.kind.as_str() {
-                "post" => {
-                    let Ok(row) = self.db.any_post(key.post) else { continue };
-                    let hidden = row.hidden();
-                    (Found::Post(row.post(&handle)), hidden)
-                }
-                "reply" => {
-                    let Some(row) = self.db.any_reply(key.post, key.seq)? else { continue };
-                    let hidden = row.hidden() || self.db.any_post(key.post).is_ok_and(|post| post.hidden());
-                    (Found::Reply(row.reply(&handle)), hidden)
-                }
-                _ => {
-                    let Some(row) = self.db.row::<QueuedRow>("SELECT * FROM queue WHERE n = ?", vec![int(key.seq)])? else { continue };
-                    (Found::Queued(row.queued(&handle)), false)
-                }
-            };
-            let text = match &found {
-                Found::Post(post) => &post.text,
-                Found::Reply(reply) => &reply.text,
-                Found::Queued(queued) => &queued.text,
-            };
-            hits.push(SearchHit { matches: query.matches(text), found, hidden });
+            if let Some((found, hidden)) = self.db.found(&handle, &key.kind, key.post, key.seq)? {
+                hits.push(SearchHit { matches: query.matches(text_of(&found)), found, hidden });
+            }
         }
         json(200, &SearchResults { hits, next })
     }

@@ -1,0 +1,91 @@
+//! Listening: the terms the brand watches, and the mentions: items that
+//! matched some when they were written, checked by the search index itself
+//! (a watched term matches exactly what a search for it finds).
+
+use super::db::{int, Db};
+use super::search::text_of;
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::schema::MATCHES_ENTRY;
+use gazouillis_protocol::search::Query;
+use gazouillis_protocol::{Cursor, Mention, Mentions, SearchHit, Watches};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Term {
+    term: String,
+}
+
+/// A `mentions` row.
+#[derive(Deserialize)]
+struct MentionRow {
+    n: u64,
+    kind: String,
+    post: u64,
+    seq: u64,
+    terms: String,
+}
+
+impl Db {
+    fn watched(&self) -> worker::Result<Vec<String>> {
+        Ok(self.rows::<Term>("SELECT term FROM watches ORDER BY rowid", vec![])?.into_iter().map(|t| t.term).collect())
+    }
+
+    /// Records a mention of the item just written (kind, post, number) if it
+    /// matches watched terms.
+    pub(super) fn note_mentions(&self, kind: &str, post: u64, seq: u64) -> worker::Result<()> {
+        let mut matched = Vec::new();
+        for term in self.watched()? {
+            let Ok(query) = Query::parse(&term) else { continue };
+            let values = vec![query.to_fts().into(), kind.into(), int(post), int(seq)];
+            if self.number(MATCHES_ENTRY, values)?.unwrap_or(0) > 0 {
+                matched.push(term);
+            }
+        }
+        if matched.is_empty() {
+            return Ok(());
+        }
+        let terms = serde_json::to_string(&matched).unwrap_or_else(|_| "[]".into());
+        let statement = "INSERT OR REPLACE INTO mentions (kind, post, seq, terms) VALUES (?, ?, ?, ?)";
+        self.run(statement, vec![kind.into(), int(post), int(seq), terms.into()])
+    }
+}
+
+impl AccountHub {
+    pub(super) fn get_watches(&self) -> ApiResult {
+        self.db.account()?;
+        json(200, &Watches { terms: self.db.watched()? })
+    }
+
+    /// Replaces the watched terms (checked by the edge: `search::watch_terms`).
+    pub(super) fn put_watches(&self, terms: Vec<String>) -> ApiResult {
+        self.db.account()?;
+        self.db.run("DELETE FROM watches", vec![])?;
+        for term in &terms {
+            self.db.run("INSERT OR IGNORE INTO watches (term) VALUES (?)", vec![term.clone().into()])?;
+        }
+        json(200, &Watches { terms })
+    }
+
+    /// Up to `limit` mentions numbered below `before`, newest first, each
+    /// with the ranges its terms matched.
+    pub(super) fn list_mentions(&self, before: Option<u64>, limit: usize) -> ApiResult {
+        let handle = self.db.account()?.handle;
+        let statement = "SELECT n, kind, post, seq, terms FROM mentions WHERE n < ? ORDER BY n DESC LIMIT ?";
+        let mut rows: Vec<MentionRow> = self.db.rows(statement, vec![int(before.unwrap_or(i64::MAX as u64)), int(limit as u64 + 1)])?;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let next = rows.last().filter(|_| more).map(|last| Cursor(last.n).to_string());
+        let mut mentions = Vec::with_capacity(rows.len());
+        for row in rows {
+            let Some((found, hidden)) = self.db.found(&handle, &row.kind, row.post, row.seq)? else { continue };
+            let terms: Vec<String> = serde_json::from_str(&row.terms).unwrap_or_default();
+            // All its terms as one query: their ranges merged.
+            let all = Query { terms: terms.iter().filter_map(|term| Query::parse(term).ok()).flat_map(|query| query.terms).collect() };
+            let matches = all.matches(text_of(&found));
+            mentions.push(Mention { hit: SearchHit { found, matches, hidden }, terms });
+        }
+        json(200, &Mentions { mentions, next })
+    }
+}
