@@ -40,7 +40,8 @@ pub fn Inbox(console: Console) -> impl IntoView {
         more.set(Vec::new());
         next.set(first_next);
     });
-    let max = max_chars(console);
+    let max_chars = max_chars(console);
+    let max = Signal::derive(move || max_chars.get().unwrap_or(DEFAULT_MAX_CHARS));
     let load_more = move |_| {
         let Some(cursor) = next.get_untracked() else { return };
         let path = inbox_path(console, filter.get_untracked(), Some(&cursor));
@@ -52,6 +53,11 @@ pub fn Inbox(console: Console) -> impl IntoView {
         });
     };
     let done = Callback::new(move |()| first.refetch());
+    let items = move || {
+        let mut items = first.get().and_then(Result::ok).map(|page| page.items).unwrap_or_default();
+        items.extend(more.get());
+        items
+    };
     view! {
         <div class="filters" role="group" aria-label=move || t(Text::Show)>
             {InboxFilter::ALL.map(|value| view! {
@@ -59,26 +65,25 @@ pub fn Inbox(console: Console) -> impl IntoView {
                     on:click=move |_| filter.set(value)>{move || t(label(value))}</button>
             }).collect_view()}
         </div>
-        {move || first.get().map(|page| match page {
-            Err(e) => failed(console, &e),
-            Ok(page) if page.items.is_empty() => view! { <p class="empty">{t(Text::InboxEmpty)}</p> }.into_any(),
-            Ok(page) => {
-                let max = max.get().unwrap_or(DEFAULT_MAX_CHARS);
-                view! {
-                    <ol class="inbox">
-                        {page.items.into_iter().map(|item| view! { <Item console item max done/> }).collect_view()}
-                        {move || more.get().into_iter().map(|item| view! { <Item console item max done/> }).collect_view()}
-                    </ol>
-                }.into_any()
-            }
-        })}
+        {move || match first.get()? {
+            Err(e) => Some(failed(console, &e)),
+            Ok(page) if page.items.is_empty() => Some(view! { <p class="empty">{t(Text::InboxEmpty)}</p> }.into_any()),
+            Ok(_) => None,
+        }}
+        // Keyed: a list read again (on every live event) keeps the items
+        // still in it as they are, answer boxes and drafts included.
+        <ol class="inbox">
+            <For each=items key=|item| (item.reply.id.clone(), item.answered) let:item>
+                <Item console item max done/>
+            </For>
+        </ol>
         {move || next.get().is_some().then(|| view! { <button class="more" on:click=load_more>{t(Text::LoadMore)}</button> })}
     }
 }
 
 /// One visitor reply, its post, and the brand's answer box.
 #[component]
-fn Item(console: Console, item: InboxItem, max: usize, done: Callback<()>) -> impl IntoView {
+fn Item(console: Console, item: InboxItem, max: Signal<usize>, done: Callback<()>) -> impl IntoView {
     let t = move |text| console.t(text);
     let InboxItem { reply, post, answered } = item;
     let Reply { id, author, text, created_at, .. } = reply;
@@ -107,7 +112,7 @@ fn Item(console: Console, item: InboxItem, max: usize, done: Callback<()>) -> im
         });
     };
     let box_id = format!("answer-{id}");
-    let draft_state = move || draft.with(|d| Draft::of(d, max));
+    let draft_state = move || draft.with(|d| Draft::of(d, max.get()));
     let customer = author.badge.is_some().then(|| view! { <span class="badge">{move || t(Text::Customer)}</span> });
     view! {
         <li class="inbox-item" data-id=id.clone() data-answered=answered.to_string()>

@@ -60,7 +60,7 @@ async fn console() {
     let mut suite = Suite::new("console", ctx);
     suite.step("the console's own CSP; a wrong token gets a plain error and is not kept", wrong_token).await;
     suite.step("sign in with the keyboard; a post from Compose reaches an open widget without reload", compose).await;
-    suite.step("a visitor's reply arrives live (unread count in the title); the answer is verified in the widget", inbox).await;
+    suite.step("a visitor's reply arrives live (unread count in the title), keeping a draft; the answer is verified in the widget", inbox).await;
     suite.step("a setting applies (premoderation holds the next reply), a field error shows on its field; approve", moderation).await;
     suite.step("the operator issues a token, then revokes it: that token's console signs out", tokens).await;
     suite.step("the statistics show the counts of what the steps did", stats).await;
@@ -232,16 +232,19 @@ async fn inbox(ctx: Arc<Ctx>) {
         inbox_item(cm, "Does it apply to e-bikes?").await
     })
     .await;
-    // In the inbox: a reply on another post shows without reload.
+    // An answer drafted inline...
+    let item = format!(".inbox-item[data-id='{first}']");
+    let draft = format!("#answer-text-{first}");
+    cm.click(&format!("{item} button.answer")).await.unwrap();
+    cm.type_text(&draft, "Yes, e-bikes too!").await.unwrap();
+    // ...stays as a reply on another post shows without reload.
     open_conversation(&ctx, &bike).await;
     visitor_replies(&ctx, "What sizes do you have?").await;
     eventually(LIVE, || async { inbox_item(cm, "What sizes do you have?").await }).await;
-    // Answer the first inline, while its conversation is open on the site.
+    assert_eq!(cm.value(&draft).await.unwrap(), "Yes, e-bikes too!", "the draft lost when the inbox was read again");
+    // Sent while its conversation is open on the site.
     open_conversation(&ctx, &sale).await;
     wait_live(&ctx.visitor).await;
-    let item = format!(".inbox-item[data-id='{first}']");
-    cm.click(&format!("{item} button.answer")).await.unwrap();
-    cm.type_text(&format!("#answer-text-{first}"), "Yes, e-bikes too!").await.unwrap();
     cm.click(&format!("{item} button.send")).await.unwrap();
     eventually(LIVE, || async {
         ensure_eq!(cm.count(&item).await?, 0, "the answered reply still to answer");
