@@ -2,6 +2,9 @@
 //! `Console::changes` (pages read their lists again), and a visitor's reply
 //! out of sight adds to the unread count. It reconnects with backoff, and a
 //! reconnection's hello is a change like any other: what was missed is read.
+//! The push is public, so it says nothing of what only the brand sees (a
+//! reply held for approval, a mention of it): each keep-alive ping, every
+//! 25 seconds, also counts as a change, so those show within that.
 
 use crate::console::{Console, Page};
 use futures::channel::oneshot;
@@ -48,7 +51,12 @@ async fn run(console: Console, handle: String, mut stopped: oneshot::Receiver<()
                         Some(Ok(Message::Bytes(_))) => {}
                         Some(Err(_)) | None => break,
                     },
-                    _ = ping => if write.send(Message::Text(PING.into())).await.is_err() { break },
+                    _ = ping => {
+                        if write.send(Message::Text(PING.into())).await.is_err() {
+                            break;
+                        }
+                        console.changes.update(|n| *n += 1);
+                    }
                 }
             }
         }

@@ -22,6 +22,8 @@ use std::time::Duration;
 const LOAD: Duration = Duration::from_secs(30);
 /// A live change reaching an open page.
 const LIVE: Duration = Duration::from_secs(5);
+/// What only the brand sees shows at the console's next keep-alive (25 s).
+const KEEP_ALIVE: Duration = Duration::from_secs(40);
 
 const REFUSED: &str = "This token is not valid, or it was revoked. Sign in with another one.";
 
@@ -391,6 +393,15 @@ async fn listening(ctx: Arc<Ctx>) {
         ensure_eq!(cm.texts(".mentions .hit .text").await?, ["Any delivery to Lyon?"], "the mention");
         ensure_eq!(cm.texts(".mentions mark").await?, ["delivery"], "its words marked");
         ensure_eq!(cm.text(".mentions .terms").await?, "Watched terms: delivery", "its terms");
+        Ok(())
+    })
+    .await;
+    // A held reply is not pushed to the public: its mention shows at the next keep-alive.
+    e.admin(e.put("/v1/accounts/acme/settings")).json(&json!({"moderation": "premoderated"})).send().await.expect(200);
+    e.post(&format!("/v1/posts/{bike}/replies")).bearer(&dana.token).json(&json!({"text": "Is the blue one back for delivery?"})).send().await.expect(202);
+    eventually(KEEP_ALIVE, || async {
+        ensure_eq!(cm.texts(".mentions .hit .text").await?, ["Is the blue one back for delivery?", "Any delivery to Lyon?"], "the mentions");
+        ensure_eq!(cm.text(".mentions .hit .kind").await?, "Waiting for approval", "the held one's kind");
         Ok(())
     })
     .await;
