@@ -858,6 +858,7 @@ fn routes() -> Vec<Route> {
         route(Method::GET, "/v1/accounts/{handle}/hidden", Brand, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/inbox", Brand, Nothing, true),
         route(Method::GET, "/v1/accounts/{handle}/stats", Brand, Nothing, false),
+        route(Method::GET, "/v1/accounts/{handle}/mentions", Brand, Nothing, true),
         route(Method::PUT, "/v1/posts/{id}/hidden", Brand, Hidden, false),
         route(Method::DELETE, "/v1/replies/{id}", Writer, Nothing, false),
         route(Method::PUT, "/v1/replies/{id}/hidden", Brand, Hidden, false),
