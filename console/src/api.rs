@@ -49,6 +49,11 @@ impl Console {
         self.call(Method::GET, path, None::<&()>).await
     }
 
+    /// An action whose answer is not needed beyond its success.
+    pub async fn act<B: Serialize>(self, method: Method, path: &str, body: Option<&B>) -> Result<(), ApiError> {
+        self.call::<serde::de::IgnoredAny, B>(method, path, body).await.map(drop)
+    }
+
     /// A call with a JSON body or none; an empty answer reads as JSON `null`.
     pub async fn call<T: DeserializeOwned, B: Serialize>(self, method: Method, path: &str, body: Option<&B>) -> Result<T, ApiError> {
         let token = self.token().unwrap_or_default();

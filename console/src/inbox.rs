@@ -96,7 +96,7 @@ fn Item(console: Console, item: InboxItem, max: Signal<usize>, done: Callback<()
         let body = NewText { text: draft.get_untracked() };
         spawn_local(async move {
             let path = format!("/v1/posts/{}/replies", segment(&post_id.get_value()));
-            match console.call::<serde_json::Value, _>(Method::POST, &path, Some(&body)).await {
+            match console.act(Method::POST, &path, Some(&body)).await {
                 Ok(_) => done.run(()),
                 Err(e) => error.set(Some(e)),
             }
@@ -105,7 +105,7 @@ fn Item(console: Console, item: InboxItem, max: Signal<usize>, done: Callback<()
     let hide = move |_| {
         spawn_local(async move {
             let path = format!("/v1/replies/{}/hidden", segment(&reply_id.get_value()));
-            match console.call::<serde_json::Value, _>(Method::PUT, &path, Some(&HiddenState { hidden: true })).await {
+            match console.act(Method::PUT, &path, Some(&HiddenState { hidden: true })).await {
                 Ok(_) => done.run(()),
                 Err(e) => error.set(Some(e)),
             }

@@ -28,7 +28,7 @@ pub fn Moderation(console: Console) -> impl IntoView {
     // One action, then both lists read again.
     let act = move |method: Method, path: String, body: Option<HiddenState>| {
         spawn_local(async move {
-            error.set(console.call::<serde_json::Value, _>(method, &path, body.as_ref()).await.err());
+            error.set(console.act(method, &path, body.as_ref()).await.err());
             queue.refetch();
             hidden.refetch();
         });

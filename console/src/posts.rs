@@ -40,7 +40,7 @@ fn PostItem(console: Console, post: Post, hidden: bool, done: Callback<Result<()
     let path = move |rest: &str| format!("/v1/posts/{}{rest}", segment(&id.get_value()));
     let act = move |method: Method, path: String, body: Option<HiddenState>| {
         spawn_local(async move {
-            done.run(console.call::<serde_json::Value, _>(method, &path, body.as_ref()).await.map(drop));
+            done.run(console.act(method, &path, body.as_ref()).await);
         });
     };
     let delete = move |_| {

@@ -112,7 +112,7 @@ fn SsoSecretForm(console: Console) -> impl IntoView {
         ev.prevent_default();
         let body = SsoSecret { secret: secret.get_untracked() };
         spawn_local(async move {
-            let answer = console.call::<serde_json::Value, _>(Method::PUT, &account_path(console, "/sso"), Some(&body)).await;
+            let answer = console.act(Method::PUT, &account_path(console, "/sso"), Some(&body)).await;
             saved.set(answer.is_ok());
             if answer.is_ok() {
                 secret.set(String::new());

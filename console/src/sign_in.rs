@@ -79,7 +79,7 @@ pub fn AccountPicker(console: Console) -> impl IntoView {
         ev.prevent_default();
         let account = NewAccount { handle: handle.get_untracked().trim().to_owned(), name: name.get_untracked().trim().to_owned(), bio: String::new() };
         spawn_local(async move {
-            match console.call::<serde_json::Value, _>(Method::POST, "/v1/accounts", Some(&account)).await {
+            match console.act(Method::POST, "/v1/accounts", Some(&account)).await {
                 Ok(_) => console.pick(Some(account.handle)),
                 Err(e) => error.set(Some(e)),
             }

@@ -37,7 +37,7 @@ pub fn Tokens(console: Console) -> impl IntoView {
     let revoke = move |id: String| {
         spawn_local(async move {
             let path = account_path(console, &format!("/tokens/{}", segment(&id)));
-            error.set(console.call::<serde_json::Value, _>(Method::DELETE, &path, None::<&()>).await.err());
+            error.set(console.act(Method::DELETE, &path, None::<&()>).await.err());
             tokens.refetch();
         });
     };
