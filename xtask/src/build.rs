@@ -37,7 +37,7 @@ pub fn build_all(repo: &Repo) -> Result {
 /// The widget and the console, then `edge/public/`.
 pub fn build_site(repo: &Repo) -> Result {
     build_widget(repo)?;
-    bindgen(repo, project::CONSOLE_PACKAGE, project::CONSOLE_CRATE, &[])?;
+    bindgen(repo, project::CONSOLE_PACKAGE, project::CONSOLE_CRATE, project::CONSOLE_BINDGEN_FLAGS)?;
     assemble_public(repo)
 }
 
