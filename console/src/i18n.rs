@@ -48,6 +48,9 @@ pub enum Text {
     WatchedInvalid,
     Mentions,
     NoMentions,
+    RepliesPerHour,
+    Buzz,
+    NoBuzz,
     Posts,
     Moderation,
     Settings,
@@ -190,6 +193,9 @@ impl Lang {
                 "Chaque ligne doit contenir un mot ; 100 lignes au plus.",
             ),
             Mentions => ("Mentions", "Mentions"),
+            RepliesPerHour => ("Visitors' replies per hour, last 7 days (UTC)", "Réponses des visiteurs par heure, 7 derniers jours (UTC)"),
+            Buzz => ("Buzz", "Buzz"),
+            NoBuzz => ("No buzz this week.", "Pas de buzz cette semaine."),
             NoMentions => ("No mention yet.", "Aucune mention pour l’instant."),
             Posts => ("Posts", "Publications"),
             Moderation => ("Moderation", "Modération"),
@@ -290,6 +296,18 @@ impl Lang {
             (Lang::En, _) => "replies",
             (Lang::Fr, 0 | 1) => "réponse",
             (Lang::Fr, _) => "réponses",
+        }
+    }
+
+    /// What makes an hour a buzz, with the edge's numbers.
+    pub fn buzz_rule(self, factor: u64, min_replies: u64) -> String {
+        match self {
+            Lang::En => format!(
+                "Hours with more than {factor} times the week before's hourly mean of replies, and at least {min_replies}; with the posts where they came."
+            ),
+            Lang::Fr => format!(
+                "Heures avec plus de {factor} fois la moyenne horaire de réponses de la semaine d’avant, et au moins {min_replies} ; avec les publications concernées."
+            ),
         }
     }
 

@@ -7,6 +7,7 @@ use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
 use crate::i18n::{Text, local_time};
 use crate::ui::{ErrorNote, failed, listing, watched};
+use gazouillis_protocol::buzz::Activity;
 use gazouillis_protocol::search::{highlight, watch_terms};
 use gazouillis_protocol::{Found, Mentions, SearchHit, SearchResults, Watches};
 use gloo_net::http::Method;
@@ -64,9 +65,43 @@ pub fn Listening(console: Console) -> impl IntoView {
             })}
         </div>
         {move || next.get().is_some().then(|| view! { <button class="more" on:click=move |_| load(next.get_untracked())>{t(Text::LoadMore)}</button> })}
+        <ActivityChart console/>
         <WatchList console/>
         <h2>{move || t(Text::Mentions)}</h2>
         <MentionList console/>
+    }
+}
+
+/// Visitors' replies per hour over the last week, and its buzz episodes.
+#[component]
+fn ActivityChart(console: Console) -> impl IntoView {
+    let activity = watched::<Activity>(console, move || account_path(console, "/activity"));
+    move || {
+        let lang = console.lang.get();
+        activity.get().map(|activity| match activity {
+            Err(e) => failed(console, &e),
+            Ok(activity) => {
+                // `2026-12-01T10:00:00.000Z` as `2026-12-01 10:00` (UTC).
+                let label = |hour: &str| hour.get(..16).unwrap_or(hour).replace('T', " ");
+                let labels: Vec<String> = activity.hours.iter().map(|h| label(&h.hour)).collect();
+                let counts = activity.hours.iter().map(|h| h.replies).collect();
+                let episodes = activity.buzz.clone().into_iter().map(|episode| {
+                    let posts = episode.posts.join(", ");
+                    view! { <li class="episode">{label(&episode.from)}" – "{label(&episode.to)}" UTC · "{posts}</li> }
+                });
+                view! {
+                    {crate::stats::chart(lang, "hours", Text::RepliesPerHour, &labels, vec![(Text::Replies, counts)])}
+                    <h3>{lang.t(Text::Buzz)}</h3>
+                    <p class="help">{lang.buzz_rule(activity.factor, activity.min_replies)}</p>
+                    {if activity.buzz.is_empty() {
+                        view! { <p class="empty buzz-empty">{lang.t(Text::NoBuzz)}</p> }.into_any()
+                    } else {
+                        view! { <ul class="buzz">{episodes.collect_view()}</ul> }.into_any()
+                    }}
+                }
+                .into_any()
+            }
+        })
     }
 }
 

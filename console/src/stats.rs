@@ -71,8 +71,8 @@ fn Report(console: Console, stats: Stats) -> impl IntoView {
     }
 }
 
-/// A bar chart of one or more series over `days`, then the same numbers as a table.
-fn chart(lang: Lang, class: &'static str, title: Text, days: &[String], series: Vec<(Text, Vec<u64>)>) -> impl IntoView + use<> {
+/// A bar chart of one or more series over `days` (or hours), then the same numbers as a table.
+pub fn chart(lang: Lang, class: &'static str, title: Text, days: &[String], series: Vec<(Text, Vec<u64>)>) -> impl IntoView + use<> {
     let top = series.iter().flat_map(|(_, values)| values.iter().copied()).max().unwrap_or(0).max(1) as f64;
     let slot = WIDTH / days.len().max(1) as f64;
     let bar = slot * 0.8 / series.len() as f64;

@@ -48,11 +48,12 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Get, ["hidden"]) => moderation::hidden(req, env, handle).await,
             (Get, ["inbox"]) => inbox::list(req, env, handle).await,
             (Get, ["stats"]) => stats::get(req, env, handle).await,
+            (Get, ["activity"]) => stats::activity(req, env, handle).await,
             (Get, ["search"]) => search::account(req, env, handle).await,
             (Get, ["watches"]) => watches::get(req, env, handle).await,
             (Put, ["watches"]) => watches::put(req, env, handle).await,
             (Get, ["mentions"]) => watches::mentions(req, env, handle).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"]) => {
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"] | ["activity"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

@@ -10,6 +10,13 @@ use gazouillis_protocol::stats::PERIODS;
 use gazouillis_protocol::ErrorCode;
 use worker::{Env, Request};
 
+/// `GET /v1/accounts/{handle}/activity`: visitors' replies per hour over the
+/// last week and its buzz episodes (`gazouillis_protocol::buzz`).
+pub async fn activity(req: Request, env: &Env, handle: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    hub::send_as(env, handle, &Command::Activity, &brand).await
+}
+
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     let days = match query_param(&req, "days")? {

@@ -10,6 +10,7 @@
 //! and `widget`.
 
 pub mod across;
+pub mod buzz;
 pub mod error;
 pub mod fresh;
 pub mod ids;

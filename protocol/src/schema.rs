@@ -30,6 +30,7 @@
 //!   Whether an entry may be shown is read from its row at search time.
 //! - `watches`: the terms the brand watches; `mentions`: the items that
 //!   matched some when written (newest last), removed with their item.
+//! - `hourly`: visitors' replies per hour and post, for buzz.
 
 /// The table recording applied migrations; created before any of them.
 pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)";
@@ -229,6 +230,19 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "CREATE TRIGGER forget_queued_mentions AFTER DELETE ON queue BEGIN
             DELETE FROM mentions WHERE kind = 'queued' AND post = old.post AND seq = old.n; END",
     ],
+    &[
+        // Visitors' replies per hour (hours since the epoch, UTC) and post, for buzz.
+        "CREATE TABLE hourly (
+            hour INTEGER NOT NULL,
+            post INTEGER NOT NULL,
+            replies INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (hour, post)
+        )",
+        "INSERT INTO hourly (hour, post, replies)
+            SELECT CAST(strftime('%s', created_at) AS INTEGER) / 3600, post, count(*) FROM replies
+            WHERE coalesce(author_badge, '') != 'brand' AND strftime('%s', created_at) IS NOT NULL
+            GROUP BY 1, 2",
+    ],
 ];
 
 /// Whether FTS5 query `?1` matches the index entry of kind `?2`, post `?3`
@@ -355,6 +369,36 @@ mod tests {
         db.execute("DELETE FROM posts WHERE seq = 0", []).unwrap();
         let left: i64 = db.query_row("SELECT count(*) FROM mentions", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 0, "a deleted item's mention stays");
+    }
+
+    #[test]
+    fn migration_6_counts_the_visitors_replies_already_written_per_hour() {
+        let db = Connection::open_in_memory().unwrap();
+        db.execute(VERSION_TABLE, []).unwrap();
+        for statement in (1..=5).flat_map(statements) {
+            db.execute(statement, []).unwrap();
+        }
+        let reply = "INSERT INTO replies (post, seq, author_id, author_name, author_badge, text, created_at, n) VALUES (?1, ?2, 'v', 'V', ?3, 't', ?4, ?5)";
+        for (post, seq, badge, at, n) in [
+            (0, 0, None, "2026-12-01T10:05:00.000Z", 0),
+            (0, 1, None, "2026-12-01T10:59:59.999Z", 1),
+            (0, 2, Some("brand"), "2026-12-01T10:30:00.000Z", 2),
+            (1, 0, Some("customer"), "2026-12-01T11:00:00.000Z", 3),
+        ] {
+            db.execute(reply, rusqlite::params![post, seq, badge, at, n]).unwrap();
+        }
+        for statement in statements(6) {
+            db.execute(statement, []).unwrap();
+        }
+        let hour = crate::time::millis_from_rfc3339("2026-12-01T10:00:00.000Z").unwrap() / crate::buzz::HOUR_MS;
+        let rows: Vec<(i64, i64, i64)> = db
+            .prepare("SELECT hour, post, replies FROM hourly ORDER BY hour, post")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows, [(hour as i64, 0, 2), (hour as i64 + 1, 1, 1)], "the brand's own reply is not counted");
     }
 
     #[test]

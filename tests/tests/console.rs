@@ -396,6 +396,16 @@ async fn listening(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
+    // Visitors' replies per hour: every one published so far, no buzz (under 10 an hour).
+    eventually(LIVE, || async {
+        ensure_eq!(cm.count(".chart.hours tbody tr").await?, 168, "a week of hours");
+        let counts = cm.texts(".chart.hours tbody td.num").await?;
+        let total: u64 = counts.iter().filter_map(|n| n.parse::<u64>().ok()).sum();
+        ensure_eq!(total, 4, "visitors' replies published");
+        ensure_eq!(cm.text(".buzz-empty").await?, "No buzz this week.", "buzz");
+        Ok(())
+    })
+    .await;
     // A held reply is not pushed to the public: its mention shows at the next keep-alive.
     e.admin(e.put("/v1/accounts/acme/settings")).json(&json!({"moderation": "premoderated"})).send().await.expect(200);
     e.post(&format!("/v1/posts/{bike}/replies")).bearer(&dana.token).json(&json!({"text": "Is the blue one back for delivery?"})).send().await.expect(202);

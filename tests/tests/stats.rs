@@ -1,7 +1,9 @@
 //! The brand's statistics (`GET /v1/accounts/{handle}/stats?days=`): counted
 //! by the hub as writes happen, per day: follows, posts, visitors' replies,
-//! the share answered and how long they waited, the most replied-to posts.
+//! the share answered and how long they waited, the most replied-to posts;
+//! and (`GET .../activity`) visitors' replies per hour with buzz episodes.
 
+use gazouillis_protocol::buzz::{Activity, HOUR_MS};
 use gazouillis_protocol::stats::Stats;
 use gazouillis_protocol::Reply;
 use gazouillis_tests::{Edge, Suite};
@@ -10,10 +12,50 @@ use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stats() {
-    let mut suite = Suite::new("stats", Edge::start().await);
+    // A lower minimum than the default 10, to check the var is read.
+    let mut suite = Suite::new("stats", Edge::start_with(&[("BUZZ_MIN_REPLIES", "6")]).await);
     suite.step("today's counts, answers and top posts, over 7, 30 and 90 days", counts).await;
+    suite.step("replies per hour; a burst is one buzz episode naming its posts", buzz).await;
     suite.step("brand only; other periods refused", refusals).await;
     suite.finish(|edge| edge.dump_log()).await;
+}
+
+async fn activity_of(e: &Edge, handle: &str) -> Activity {
+    e.admin(e.get(&format!("/v1/accounts/{handle}/activity"))).send().await.expect_json(200)
+}
+
+fn this_hour() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64) / HOUR_MS
+}
+
+async fn buzz(e: Arc<Edge>) {
+    // numbers: 3 visitors' replies this hour (the brand's are not counted), under the minimum of 6.
+    let calm = activity_of(&e, "numbers").await;
+    assert_eq!(calm.hours.len(), 168, "a week of hours");
+    assert_eq!(calm.hours.last().map(|h| h.replies), Some(3));
+    assert!(calm.buzz.is_empty(), "{:?}", calm.buzz);
+    e.create_account("viral", "Viral", "").await;
+    let (hot, other) = (e.create_post("viral", "Our new ad").await, e.create_post("viral", "Opening hours").await);
+    let visitors = [e.new_session("Dee").await, e.new_session("Eli").await, e.new_session("Fay").await];
+    // A burst of 7 in one hour (written again if an hour starts meanwhile).
+    loop {
+        let hour = this_hour();
+        for visitor in &visitors {
+            e.reply(&visitor.token, &hot.id, "Seen the ad?").await;
+            e.reply(&visitor.token, &hot.id, "Everyone talks about it").await;
+        }
+        e.reply(&visitors[0].token, &other.id, "Open on Sunday?").await;
+        if this_hour() == hour {
+            break;
+        }
+    }
+    let loud = activity_of(&e, "viral").await;
+    let last = loud.hours.last().expect("hours");
+    assert_eq!(last.replies, 7);
+    assert_eq!(loud.buzz.len(), 1, "{:?}", loud.buzz);
+    assert_eq!((loud.buzz[0].from.as_str(), loud.buzz[0].to.as_str()), (last.hour.as_str(), last.hour.as_str()));
+    assert_eq!(loud.buzz[0].posts, [hot.id.clone(), other.id.clone()], "most replies first");
+    e.get("/v1/accounts/viral/activity").send().await.expect_error(401, "unauthorized");
 }
 
 async fn stats_of(e: &Edge, days: u32) -> Stats {

@@ -20,6 +20,7 @@
 //! handlers do them before calling the hub).
 
 mod account;
+mod activity;
 mod db;
 mod follows;
 mod inbox;
@@ -92,6 +93,8 @@ pub enum Command {
     /// `brand` (sent only with the brand's authority): queued and hidden ones too.
     Search { q: String, before: Option<u64>, limit: usize, brand: bool },
     GetWatches,
+    /// Visitors' replies per hour over the last week, and its buzz episodes.
+    Activity,
     /// Replaces the watched terms (already checked).
     PutWatches { terms: Vec<String> },
     /// Up to `limit` mentions numbered below `before`, newest first.
@@ -251,6 +254,7 @@ impl AccountHub {
             Command::Stats { days } => self.stats(days),
             Command::Search { q, before, limit, brand } => self.search(&q, before, limit, brand),
             Command::GetWatches => self.get_watches(),
+            Command::Activity => self.activity(),
             Command::PutWatches { terms } => self.put_watches(terms),
             Command::Mentions { before, limit } => self.list_mentions(before, limit),
             Command::Read { view } => self.read(&view),

@@ -1,11 +1,12 @@
-//! The brand's statistics, counted per day as writes happen (`daily`,
-//! `post_daily`, `answer_times`) rather than recomputed by scanning, and
-//! read for a period of 7, 30 or 90 days.
+//! The brand's statistics, counted as writes happen (`daily`, `post_daily`,
+//! `answer_times`, and `hourly` for buzz) rather than recomputed by
+//! scanning, and read for a period of 7, 30 or 90 days.
 
 use super::db::{int, Db};
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
+use gazouillis_protocol::buzz::HOUR_MS;
 use gazouillis_protocol::stats::{day_of, percentile, period, Day, FirstAnswer, Stats, TopPost};
 use gazouillis_protocol::time::millis_from_rfc3339;
 use serde::Deserialize;
@@ -35,7 +36,9 @@ impl Db {
         let now = Date::now().as_millis();
         self.count("replies", now)?;
         let statement = "INSERT INTO post_daily (post, day, replies) VALUES (?, ?, 1) ON CONFLICT (day, post) DO UPDATE SET replies = replies + 1";
-        self.run(statement, vec![int(post), day_of(now).into()])
+        self.run(statement, vec![int(post), day_of(now).into()])?;
+        let statement = "INSERT INTO hourly (hour, post, replies) VALUES (?, ?, 1) ON CONFLICT (hour, post) DO UPDATE SET replies = replies + 1";
+        self.run(statement, vec![int(now / HOUR_MS), int(post)])
     }
 
     /// The brand replied (reply `seq`) in post `post`'s thread now: the
