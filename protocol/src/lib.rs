@@ -1,13 +1,16 @@
-//! The pure core of Gazouillis, shared by the edge Worker and the widget.
+//! The pure core of Gazouillis, shared by the edge Worker, the widget and
+//! the console.
 //!
-//! It holds what both sides must agree on: the JSON wire types, the limits, the
+//! It holds what they must agree on: the JSON wire types, the limits, the
 //! one function that counts a post's characters, ids, cursors, error codes,
-//! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema
-//! and how readers see their own writes. It has no I/O and no
-//! wasm-only dependency, so everything here is tested natively in milliseconds.
+//! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema,
+//! how readers see their own writes, how a search query is read, matched and
+//! highlighted (and merged across accounts), and when replies make a buzz.
+//! It has no I/O and no wasm-only dependency, so everything here is tested
+//! natively in milliseconds.
 //!
-//! It is not a client or a server: HTTP, storage and rendering live in `edge`
-//! and `widget`.
+//! It is not a client or a server: HTTP, storage and rendering live in
+//! `edge`, `widget` and `console`.
 
 pub mod across;
 pub mod buzz;
