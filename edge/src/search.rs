@@ -16,10 +16,16 @@ use gazouillis_protocol::search::Query;
 use gazouillis_protocol::{Cursor, ErrorCode, SearchResults};
 use worker::{Env, Request};
 
+/// `?q=`, refused unless it is a query (the hub reads it again).
+fn query(req: &Request) -> ApiResult<String> {
+    let q = query_param(req, "q")?.unwrap_or_default();
+    Query::parse(&q).map_err(|_| ErrorCode::InvalidQuery)?;
+    Ok(q)
+}
+
 pub async fn account(req: Request, env: &Env, handle: &str) -> ApiResult {
     let list = ListQuery::from_request(&req)?;
-    let q = query_param(&req, "q")?.unwrap_or_default();
-    Query::parse(&q).map_err(|_| ErrorCode::InvalidQuery)?;
+    let q = query(&req)?;
     let (before, limit) = (list.cursor.map(|cursor| cursor.0), list.limit);
     match brand_reader(&req, env, handle) {
         Some(brand) => hub::send_as(env, handle, &Command::Search { q, before, limit, brand: true }, &brand).await,
@@ -34,8 +40,7 @@ pub async fn account(req: Request, env: &Env, handle: &str) -> ApiResult {
 /// finds nothing.
 pub async fn across(req: Request, env: &Env) -> ApiResult {
     require_operator(&req, env).await?;
-    let q = query_param(&req, "q")?.unwrap_or_default();
-    Query::parse(&q).map_err(|_| ErrorCode::InvalidQuery)?;
+    let q = query(&req)?;
     let limit = match query_param(&req, "limit")? {
         Some(value) => parse_limit(&value)?,
         None => DEFAULT_LIMIT,

@@ -5,7 +5,7 @@
 //! are never skipped or repeated however the accounts interleave.
 
 use crate::ids::is_handle;
-use crate::{Cursor, Found, SearchHit};
+use crate::{Cursor, SearchHit};
 use std::fmt;
 use std::str::FromStr;
 
@@ -81,14 +81,6 @@ pub struct Page {
     pub next: Option<u64>,
 }
 
-fn created_at(hit: &SearchHit) -> &str {
-    match &hit.found {
-        Found::Post(post) => &post.created_at,
-        Found::Reply(reply) => &reply.created_at,
-        Found::Queued(queued) => &queued.created_at,
-    }
-}
-
 /// The newest `limit` hits of all pages, newest first (RFC 3339 dates of one
 /// format compare as text), and where each account goes on.
 pub fn merge(pages: Vec<Page>, limit: usize) -> (Vec<SearchHit>, Option<AcrossCursor>) {
@@ -97,7 +89,10 @@ pub fn merge(pages: Vec<Page>, limit: usize) -> (Vec<SearchHit>, Option<AcrossCu
     while hits.len() < limit {
         let newest = (0..pages.len())
             .filter(|&i| taken[i] < pages[i].hits.len())
-            .max_by(|&a, &b| created_at(&pages[a].hits[taken[a]]).cmp(created_at(&pages[b].hits[taken[b]])).then(b.cmp(&a)));
+            .max_by(|&a, &b| {
+                let at = |i: usize| pages[i].hits[taken[i]].found.created_at();
+                at(a).cmp(at(b)).then(b.cmp(&a))
+            });
         let Some(i) = newest else { break };
         hits.push(pages[i].hits[taken[i]].clone());
         taken[i] += 1;
@@ -119,7 +114,7 @@ pub fn merge(pages: Vec<Page>, limit: usize) -> (Vec<SearchHit>, Option<AcrossCu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Post;
+    use crate::{Found, Post};
 
     fn hit(handle: &str, seq: u64, at: &str) -> SearchHit {
         let post = Post { id: format!("{handle}-{seq}"), account: handle.into(), text: "x".into(), created_at: at.into(), replies: 0 };

@@ -44,9 +44,25 @@ impl<T> PageView<T> {
     }
 }
 
+/// Rows read one past a page of `limit` (newest first, numbered by `seq`):
+/// the page, and the cursor after it when more rows followed.
+pub fn one_past<T>(mut rows: Vec<T>, limit: usize, seq: impl Fn(&T) -> u64) -> (Vec<T>, Option<Cursor>) {
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = rows.last().filter(|_| more).map(|last| Cursor(seq(last)));
+    (rows, next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_read_one_past_its_end() {
+        assert_eq!(one_past(vec![9, 7, 4], 2, |n| *n), (vec![9, 7], Some(Cursor(7))));
+        assert_eq!(one_past(vec![9, 7], 2, |n| *n), (vec![9, 7], None));
+        assert_eq!(one_past(Vec::<u64>::new(), 2, |n| *n), (vec![], None));
+    }
 
     fn view(items: &[u64], next: Option<u64>) -> PageView<u64> {
         PageView { items: items.to_vec(), next }

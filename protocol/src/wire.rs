@@ -212,6 +212,26 @@ pub enum Found {
     Queued(Queued),
 }
 
+impl Found {
+    /// What it says.
+    pub fn text(&self) -> &str {
+        match self {
+            Found::Post(post) => &post.text,
+            Found::Reply(reply) => &reply.text,
+            Found::Queued(queued) => &queued.text,
+        }
+    }
+
+    /// When it was written (RFC 3339, one format: compared as text).
+    pub fn created_at(&self) -> &str {
+        match self {
+            Found::Post(post) => &post.created_at,
+            Found::Reply(reply) => &reply.created_at,
+            Found::Queued(queued) => &queued.created_at,
+        }
+    }
+}
+
 /// One search result, with the ranges of its text the query matched:
 /// `[start, end)` in UTF-16 code units, as JavaScript counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use crate::process::ProcessGroup;
 use crate::{TempDir, free_ports, random_hex, repo_root};
-use gazouillis_protocol::{Account, ErrorBody, FollowState, Post, PostPage, Reply, ReplyPage, Session};
+use gazouillis_protocol::{Account, ErrorBody, FollowState, Found, Post, PostPage, Reply, ReplyPage, SearchHit, SearchResults, Session};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -380,6 +380,27 @@ impl Edge {
         .await?;
         Ok(posts)
     }
+
+    /// `GET /v1/accounts/{handle}/search?{query}` as the public, or with
+    /// `token`, expecting 200.
+    pub async fn search(&self, handle: &str, query: &str, token: Option<&str>) -> SearchResults {
+        let req = self.get(&format!("/v1/accounts/{handle}/search?{query}"));
+        let req = match token {
+            Some(token) => req.bearer(token),
+            None => req,
+        };
+        req.send().await.expect_json(200)
+    }
+}
+
+/// A search hit as `kind id`, with ` hidden` when it is.
+pub fn describe_hit(hit: &SearchHit) -> String {
+    let (kind, id) = match &hit.found {
+        Found::Post(post) => ("post", &post.id),
+        Found::Reply(reply) => ("reply", &reply.id),
+        Found::Queued(queued) => ("queued", &queued.id),
+    };
+    format!("{kind} {id}{}", if hit.hidden { " hidden" } else { "" })
 }
 
 impl Drop for Edge {

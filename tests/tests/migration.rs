@@ -4,8 +4,8 @@
 
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::token::{self, Claims};
-use gazouillis_protocol::{Found, Post, Reply, SearchResults};
-use gazouillis_tests::edge::Store;
+use gazouillis_protocol::{Post, Reply};
+use gazouillis_tests::edge::{Store, describe_hit};
 use gazouillis_tests::fixture::{self, Fixture};
 use gazouillis_tests::{Edge, Suite, repo_root};
 use serde_json::{Value, json};
@@ -55,24 +55,7 @@ fn assert_same(now: &std::collections::BTreeMap<String, fixture::Answer>, before
 
 /// The ids of what `q` finds, newest first, as `kind id` (`hidden` marked).
 async fn found(e: &Edge, q: &str, token: Option<&str>) -> Vec<String> {
-    let req = e.get(&format!("/v1/accounts/acme/search?q={q}"));
-    let req = match token {
-        Some(token) => req.bearer(token),
-        None => req,
-    };
-    let results: SearchResults = req.send().await.expect_json(200);
-    results
-        .hits
-        .iter()
-        .map(|hit| {
-            let (kind, id) = match &hit.found {
-                Found::Post(post) => ("post", post.id.clone()),
-                Found::Reply(reply) => ("reply", reply.id.clone()),
-                Found::Queued(queued) => ("queued", queued.id.clone()),
-            };
-            format!("{kind} {id}{}", if hit.hidden { " hidden" } else { "" })
-        })
-        .collect()
+    e.search("acme", &format!("q={q}"), token).await.hits.iter().map(describe_hit).collect()
 }
 
 async fn searchable(m: Arc<Migrated>) {

@@ -5,6 +5,7 @@
 //! hostile queries, which get a 4xx or results, never a 5xx.
 
 use gazouillis_protocol::{Found, IssuedToken, Mentions, SearchHit, SearchResults, Watches};
+use gazouillis_tests::edge::describe_hit;
 use gazouillis_tests::{Edge, Suite};
 use serde_json::json;
 use std::sync::Arc;
@@ -25,25 +26,11 @@ async fn search() {
 
 /// What `q` finds, newest first, as `kind id` (`hidden` marked), for `token` or the public.
 async fn found(e: &Edge, q: &str, token: Option<&str>) -> Vec<String> {
-    hits(e, &format!("q={}", encode(q)), token).await.0.iter().map(describe).collect()
-}
-
-fn describe(hit: &SearchHit) -> String {
-    let (kind, id) = match &hit.found {
-        Found::Post(post) => ("post", post.id.clone()),
-        Found::Reply(reply) => ("reply", reply.id.clone()),
-        Found::Queued(queued) => ("queued", queued.id.clone()),
-    };
-    format!("{kind} {id}{}", if hit.hidden { " hidden" } else { "" })
+    hits(e, &format!("q={}", encode(q)), token).await.0.iter().map(describe_hit).collect()
 }
 
 async fn hits(e: &Edge, query: &str, token: Option<&str>) -> (Vec<SearchHit>, Option<String>) {
-    let req = e.get(&format!("/v1/accounts/shop/search?{query}"));
-    let req = match token {
-        Some(token) => req.bearer(token),
-        None => req,
-    };
-    let results: SearchResults = req.send().await.expect_json(200);
+    let results = e.search("shop", query, token).await;
     (results.hits, results.next)
 }
 
@@ -88,7 +75,7 @@ async fn pages_and_ranges(e: Arc<Edge>) {
         let query = format!("q=velo%20&limit=1{}", cursor.map(|c| format!("&cursor={c}")).unwrap_or_default());
         let (page, next) = hits(e, &query, None).await;
         assert!(page.len() <= 1);
-        seen.extend(page.iter().map(describe));
+        seen.extend(page.iter().map(describe_hit));
         match next {
             Some(next) => cursor = Some(next),
             None => break,
@@ -151,12 +138,12 @@ async fn across(e: Arc<Edge>) {
         results
     };
     let all = search("q=velo%20&accounts=shop,cafe,nobody".into()).await;
-    let listed: Vec<String> = all.hits.iter().map(describe).collect();
+    let listed: Vec<String> = all.hits.iter().map(describe_hit).collect();
     // Every hit of both accounts, newest first by date across them.
     let mut expected: Vec<(String, String)> = Vec::new();
     for handle in ["shop", "cafe"] {
         let own: SearchResults = e.admin(e.get(&format!("/v1/accounts/{handle}/search?q=velo%20&limit=50"))).send().await.expect_json(200);
-        expected.extend(own.hits.iter().map(|hit| (created_at(hit), describe(hit))));
+        expected.extend(own.hits.iter().map(|hit| (hit.found.created_at().to_owned(), describe_hit(hit))));
     }
     expected.sort_by(|a, b| b.0.cmp(&a.0));
     assert_eq!(listed, expected.into_iter().map(|(_, d)| d).collect::<Vec<_>>());
@@ -167,7 +154,7 @@ async fn across(e: Arc<Edge>) {
     let mut query = "q=velo%20&accounts=shop,cafe&limit=1".to_owned();
     loop {
         let page = search(query.clone()).await;
-        paged.extend(page.hits.iter().map(describe));
+        paged.extend(page.hits.iter().map(describe_hit));
         match page.next {
             Some(next) => query = format!("q=velo%20&limit=1&cursor={next}"),
             None => break,
@@ -213,7 +200,7 @@ async fn mentions(e: Arc<Edge>) {
     e.post("/v1/posts/desk-0/replies").bearer(&bob.token).json(&json!({"text": "Arnaque, toujours en retard"})).send().await.expect(202);
 
     let listed: Mentions = e.get("/v1/accounts/desk/mentions").bearer(brand).send().await.expect_json(200);
-    let seen: Vec<(String, Vec<String>)> = listed.mentions.iter().map(|m| (describe(&m.hit), m.terms.clone())).collect();
+    let seen: Vec<(String, Vec<String>)> = listed.mentions.iter().map(|m| (describe_hit(&m.hit), m.terms.clone())).collect();
     assert_eq!(seen, [
         ("queued 0".to_owned(), vec!["Retard".to_owned()]),
         (format!("reply {}", late.id), vec!["Retard".to_owned(), "\"en panne\"".to_owned()]),
@@ -230,19 +217,11 @@ async fn mentions(e: Arc<Edge>) {
     assert_eq!(first.mentions.len(), 1);
     let next = first.next.expect("a next page");
     let second: Mentions = e.get(&format!("/v1/accounts/desk/mentions?limit=1&cursor={next}")).bearer(brand).send().await.expect_json(200);
-    assert_eq!(describe(&second.mentions[0].hit), format!("reply {}", late.id));
+    assert_eq!(describe_hit(&second.mentions[0].hit), format!("reply {}", late.id));
     e.delete(&format!("/v1/replies/{}", late.id)).bearer(&bob.token).send().await.expect(204);
     e.admin(e.delete("/v1/accounts/desk/queue/0")).send().await.expect(204);
     let left: Mentions = e.get("/v1/accounts/desk/mentions").bearer(brand).send().await.expect_json(200);
-    assert_eq!(left.mentions.iter().map(|m| describe(&m.hit)).collect::<Vec<_>>(), ["post desk-0"]);
-}
-
-fn created_at(hit: &SearchHit) -> String {
-    match &hit.found {
-        Found::Post(post) => post.created_at.clone(),
-        Found::Reply(reply) => reply.created_at.clone(),
-        Found::Queued(queued) => queued.created_at.clone(),
-    }
+    assert_eq!(left.mentions.iter().map(|m| describe_hit(&m.hit)).collect::<Vec<_>>(), ["post desk-0"]);
 }
 
 async fn hostile(e: Arc<Edge>) {

@@ -2,11 +2,12 @@
 //! newest first (by `n`, the order replies were written), each with its post
 //! and whether the brand answered after it in its thread.
 
-use super::db::{int, Db};
+use super::db::{below, one_more, Db};
 use super::replies::{ReplyRow, REPLY_COLUMNS};
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
+use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::{Cursor, Inbox, InboxFilter, InboxItem};
 use serde::Deserialize;
 
@@ -23,8 +24,8 @@ struct InboxRow {
 
 impl Db {
     /// Up to `limit` visitor replies numbered below `before`, newest first,
-    /// and whether more follow.
-    fn inbox(&self, filter: InboxFilter, before: Option<u64>, limit: usize) -> worker::Result<(Vec<InboxRow>, bool)> {
+    /// and the cursor after them if more follow.
+    fn inbox(&self, filter: InboxFilter, before: Option<u64>, limit: usize) -> worker::Result<(Vec<InboxRow>, Option<Cursor>)> {
         let columns = REPLY_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
         let filter = match filter {
             InboxFilter::ToAnswer => format!("AND NOT {ANSWERED}"),
@@ -36,18 +37,16 @@ impl Db {
              WHERE r.hidden = 0 AND coalesce(r.author_badge, '') != 'brand' AND r.n < ? {filter}
              ORDER BY r.n DESC LIMIT ?"
         );
-        let mut rows: Vec<InboxRow> = self.rows(&statement, vec![int(before.unwrap_or(i64::MAX as u64)), int(limit as u64 + 1)])?;
-        let more = rows.len() > limit;
-        rows.truncate(limit);
-        Ok((rows, more))
+        let rows: Vec<InboxRow> = self.rows(&statement, vec![below(before), one_more(limit)])?;
+        Ok(one_past(rows, limit, |row| row.n))
     }
 }
 
 impl AccountHub {
     pub(super) fn list_inbox(&self, filter: InboxFilter, before: Option<u64>, limit: usize) -> ApiResult {
         let handle = self.db.account()?.handle;
-        let (rows, more) = self.db.inbox(filter, before, limit)?;
-        let next = rows.last().filter(|_| more).map(|last| Cursor(last.n).to_string());
+        let (rows, next) = self.db.inbox(filter, before, limit)?;
+        let next = next.map(|cursor| cursor.to_string());
         let mut items = Vec::new();
         for row in rows {
             if let Some(post) = self.db.shown_post(row.reply.post)? {

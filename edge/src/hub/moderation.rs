@@ -63,6 +63,13 @@ impl QueuedRow {
     }
 }
 
+impl Db {
+    /// Queued reply number `n`, if it is still waiting.
+    pub(super) fn queued(&self, n: u64) -> worker::Result<Option<QueuedRow>> {
+        self.row("SELECT * FROM queue WHERE n = ?", vec![int(n)])
+    }
+}
+
 /// A count once one of its items is hidden (one less) or shown again (one more).
 fn recount(count: u64, hidden: bool) -> u64 {
     if hidden { count.saturating_sub(1) } else { count + 1 }
@@ -114,7 +121,7 @@ impl AccountHub {
     /// Publishes a queued reply (201 with the reply), or rejects it (204).
     pub(super) async fn decide(&self, n: u64, approve: bool) -> ApiResult {
         let handle = self.db.account()?.handle;
-        let row: QueuedRow = self.db.row("SELECT * FROM queue WHERE n = ?", vec![int(n)])?.ok_or(ErrorCode::NotFound)?;
+        let row = self.db.queued(n)?.ok_or(ErrorCode::NotFound)?;
         if approve {
             // Checked before the reply leaves the queue: a refused approval keeps it there.
             self.db.post(row.post)?;

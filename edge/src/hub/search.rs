@@ -2,14 +2,14 @@
 //! and hidden ones) through the FTS5 index the schema's triggers keep; see
 //! `gazouillis_protocol::search` for how a query is read.
 
-use super::db::{flag, int, Db};
-use super::moderation::QueuedRow;
+use super::db::{below, flag, one_more, Db};
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use gazouillis_protocol::schema::SEARCH;
 use gazouillis_protocol::search::Query;
-use gazouillis_protocol::{Cursor, ErrorCode, Found, SearchHit, SearchResults};
+use gazouillis_protocol::page::one_past;
+use gazouillis_protocol::{ErrorCode, Found, SearchHit, SearchResults};
 use serde::Deserialize;
 
 /// A `search_keys` row: what an index entry is.
@@ -19,15 +19,6 @@ struct Key {
     kind: String,
     post: u64,
     seq: u64,
-}
-
-/// The text of what was found.
-pub fn text_of(found: &Found) -> &str {
-    match found {
-        Found::Post(post) => &post.text,
-        Found::Reply(reply) => &reply.text,
-        Found::Queued(queued) => &queued.text,
-    }
 }
 
 impl Db {
@@ -47,7 +38,7 @@ impl Db {
                 }
                 None => None,
             },
-            _ => self.row::<QueuedRow>("SELECT * FROM queue WHERE n = ?", vec![int(seq)])?.map(|row| (Found::Queued(row.queued(handle)), false)),
+            _ => self.queued(seq)?.map(|row| (Found::Queued(row.queued(handle)), false)),
         })
     }
 }
@@ -58,17 +49,15 @@ impl AccountHub {
     pub(super) fn search(&self, q: &str, before: Option<u64>, limit: usize, brand: bool) -> ApiResult {
         let query = Query::parse(q).map_err(|_| ErrorCode::InvalidQuery)?;
         let handle = self.db.account()?.handle;
-        let values = vec![query.to_fts().into(), int(before.unwrap_or(i64::MAX as u64)), int(limit as u64 + 1), flag(brand)];
-        let mut keys: Vec<Key> = self.db.rows(SEARCH, values)?;
-        let more = keys.len() > limit;
-        keys.truncate(limit);
-        let next = keys.last().filter(|_| more).map(|last| Cursor(last.sid).to_string());
+        let values = vec![query.to_fts().into(), below(before), one_more(limit), flag(brand)];
+        let keys: Vec<Key> = self.db.rows(SEARCH, values)?;
+        let (keys, next) = one_past(keys, limit, |key| key.sid);
         let mut hits = Vec::with_capacity(keys.len());
         for key in keys {
             if let Some((found, hidden)) = self.db.found(&handle, &key.kind, key.post, key.seq)? {
-                hits.push(SearchHit { matches: query.matches(text_of(&found)), found, hidden });
+                hits.push(SearchHit { matches: query.matches(found.text()), found, hidden });
             }
         }
-        json(200, &SearchResults { hits, next })
+        json(200, &SearchResults { hits, next: next.map(|cursor| cursor.to_string()) })
     }
 }

@@ -2,14 +2,14 @@
 //! matched some when they were written, checked by the search index itself
 //! (a watched term matches exactly what a search for it finds).
 
-use super::db::{int, Db};
-use super::search::text_of;
+use super::db::{below, int, one_more, Db};
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use gazouillis_protocol::schema::MATCHES_ENTRY;
 use gazouillis_protocol::search::Query;
-use gazouillis_protocol::{Cursor, Mention, Mentions, SearchHit, Watches};
+use gazouillis_protocol::page::one_past;
+use gazouillis_protocol::{Mention, Mentions, SearchHit, Watches};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -73,19 +73,17 @@ impl AccountHub {
     pub(super) fn list_mentions(&self, before: Option<u64>, limit: usize) -> ApiResult {
         let handle = self.db.account()?.handle;
         let statement = "SELECT n, kind, post, seq, terms FROM mentions WHERE n < ? ORDER BY n DESC LIMIT ?";
-        let mut rows: Vec<MentionRow> = self.db.rows(statement, vec![int(before.unwrap_or(i64::MAX as u64)), int(limit as u64 + 1)])?;
-        let more = rows.len() > limit;
-        rows.truncate(limit);
-        let next = rows.last().filter(|_| more).map(|last| Cursor(last.n).to_string());
+        let rows: Vec<MentionRow> = self.db.rows(statement, vec![below(before), one_more(limit)])?;
+        let (rows, next) = one_past(rows, limit, |row| row.n);
         let mut mentions = Vec::with_capacity(rows.len());
         for row in rows {
             let Some((found, hidden)) = self.db.found(&handle, &row.kind, row.post, row.seq)? else { continue };
             let terms: Vec<String> = serde_json::from_str(&row.terms).unwrap_or_default();
             // All its terms as one query: their ranges merged.
             let all = Query { terms: terms.iter().filter_map(|term| Query::parse(term).ok()).flat_map(|query| query.terms).collect() };
-            let matches = all.matches(text_of(&found));
+            let matches = all.matches(found.text());
             mentions.push(Mention { hit: SearchHit { found, matches, hidden }, terms });
         }
-        json(200, &Mentions { mentions, next })
+        json(200, &Mentions { mentions, next: next.map(|cursor| cursor.to_string()) })
     }
 }
