@@ -24,6 +24,7 @@ mod sign_in;
 mod stats;
 mod tokens;
 mod ui;
+mod webhooks;
 
 use crate::console::Console;
 use leptos::prelude::*;

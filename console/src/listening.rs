@@ -1,12 +1,14 @@
 //! Listening: search what is said on the account (its posts, visitors'
 //! replies, and what waits in the queue or is hidden), newest first, with
 //! the words that matched highlighted; the watched terms, and the mentions
-//! of them, read again on every live change of the account.
+//! of them, read again on every live change of the account; replies per
+//! hour with the buzz episodes; and the webhooks the alerts go to.
 
 use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
 use crate::i18n::{Text, local_time};
 use crate::ui::{ErrorNote, failed, listing, watched};
+use crate::webhooks::WebhookList;
 use gazouillis_protocol::buzz::Activity;
 use gazouillis_protocol::search::{highlight, watch_terms};
 use gazouillis_protocol::{Found, Mentions, SearchHit, SearchResults, Watches};
@@ -69,6 +71,7 @@ pub fn Listening(console: Console) -> impl IntoView {
         <WatchList console/>
         <h2>{move || t(Text::Mentions)}</h2>
         <MentionList console/>
+        <WebhookList console/>
     }
 }
 

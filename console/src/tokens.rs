@@ -4,7 +4,7 @@
 use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
 use crate::i18n::Text;
-use crate::ui::ErrorNote;
+use crate::ui::{ErrorNote, ShownOnce};
 use gazouillis_protocol::{IssuedToken, NewToken, TokenInfo};
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -16,7 +16,6 @@ pub fn Tokens(console: Console) -> impl IntoView {
     let tokens = LocalResource::new(move || async move { console.get::<Vec<TokenInfo>>(&account_path(console, "/tokens")).await });
     let name = RwSignal::new(String::new());
     let issued = RwSignal::new(None::<IssuedToken>);
-    let copied = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let issue = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -25,7 +24,6 @@ pub fn Tokens(console: Console) -> impl IntoView {
             match console.call::<IssuedToken, _>(Method::POST, &account_path(console, "/tokens"), Some(&body)).await {
                 Ok(token) => {
                     name.set(String::new());
-                    copied.set(false);
                     issued.set(Some(token));
                     error.set(None);
                 }
@@ -41,14 +39,6 @@ pub fn Tokens(console: Console) -> impl IntoView {
             tokens.refetch();
         });
     };
-    let copy = move |_| {
-        if let Some(token) = issued.get_untracked() {
-            let clipboard = window().navigator().clipboard();
-            spawn_local(async move {
-                copied.set(wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&token.token)).await.is_ok());
-            });
-        }
-    };
     view! {
         <section class="tokens" aria-labelledby="tokens-title">
             <h2 id="tokens-title">{move || t(Text::BrandTokens)}</h2>
@@ -59,12 +49,7 @@ pub fn Tokens(console: Console) -> impl IntoView {
             </form>
             <ErrorNote console error/>
             {move || issued.get().map(|token| view! {
-                <div class="issued" role="status">
-                    <p>{t(Text::ShownOnce)}</p>
-                    <label for="issued-token">{token.name}</label>
-                    <input id="issued-token" readonly prop:value=token.token/>
-                    <button class="copy" on:click=copy>{move || t(if copied.get() { Text::Copied } else { Text::Copy })}</button>
-                </div>
+                <ShownOnce console note=Text::ShownOnce id="issued-token" label=Signal::stored(token.name) secret=token.token/>
             })}
             <ul class="token-list">
                 {move || tokens.get().and_then(Result::ok).map(|list| list.into_iter().map(|token| {

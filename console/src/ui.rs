@@ -1,10 +1,12 @@
 //! Pieces every page uses: lists read from the API (again on each live
-//! change of the account), and what failed, announced to screen readers.
+//! change of the account), what failed, announced to screen readers, and a
+//! secret shown once with a copy button.
 
 use crate::api::ApiError;
 use crate::console::Console;
 use crate::i18n::Text;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 
 /// The answer to a GET of `path`, read again whenever `path` changes and on
@@ -45,4 +47,28 @@ pub fn listing<T, V: IntoView + 'static>(
         Ok(items) if items.is_empty() => view! { <p class="empty">{console.t(empty)}</p> }.into_any(),
         Ok(items) => view! { <ol class=class>{items.into_iter().map(item).collect_view()}</ol> }.into_any(),
     })
+}
+
+/// A secret shown this once (a brand token, a webhook's signing secret):
+/// `note` says so, and a button copies it.
+#[component]
+pub fn ShownOnce(console: Console, note: Text, id: &'static str, label: Signal<String>, secret: String) -> impl IntoView {
+    let t = move |text| console.t(text);
+    let copied = RwSignal::new(false);
+    let value = secret.clone();
+    let copy = move |_| {
+        let clipboard = window().navigator().clipboard();
+        let secret = secret.clone();
+        spawn_local(async move {
+            copied.set(wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&secret)).await.is_ok());
+        });
+    };
+    view! {
+        <div class="issued" role="status">
+            <p>{move || t(note)}</p>
+            <label for=id>{label}</label>
+            <input id=id readonly prop:value=value/>
+            <button class="copy" on:click=copy>{move || t(if copied.get() { Text::Copied } else { Text::Copy })}</button>
+        </div>
+    }
 }

@@ -18,6 +18,7 @@ mod limiter;
 mod me;
 mod moderation;
 mod posts;
+mod random;
 mod replies;
 mod routes;
 mod search;
@@ -28,6 +29,7 @@ mod tokens;
 mod turnstile;
 mod views;
 mod watches;
+mod webhooks;
 
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use worker::{event, Context, Env, Method, Request, Response};

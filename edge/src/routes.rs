@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, search, session, stats, timeline, tokens, watches};
+use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, search, session, stats, timeline, tokens, watches, webhooks};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -53,7 +53,13 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Get, ["watches"]) => watches::get(req, env, handle).await,
             (Put, ["watches"]) => watches::put(req, env, handle).await,
             (Get, ["mentions"]) => watches::mentions(req, env, handle).await,
-            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"] | ["activity"]) => {
+            (Get, ["webhooks"]) => webhooks::list(req, env, handle).await,
+            (Post, ["webhooks"]) => webhooks::create(req, env, handle).await,
+            (Delete, ["webhooks", id]) => webhooks::delete(req, env, handle, id).await,
+            (Get, ["webhooks", id, "deliveries"]) => webhooks::deliveries(req, env, handle, id).await,
+            (Post, ["webhooks", id, "test"]) => webhooks::test(req, env, handle, id).await,
+            (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"] | ["activity"]
+            | ["webhooks"] | ["webhooks", _] | ["webhooks", _, "deliveries" | "test"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

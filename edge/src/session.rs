@@ -7,6 +7,7 @@ use crate::hub::{self, Command};
 use crate::error::ApiResult;
 use crate::http::{json, read_json};
 use crate::limiter::{self, client_ip};
+use crate::random;
 use crate::turnstile;
 use gazouillis_protocol::limits::RATE_SESSIONS_IP;
 use gazouillis_protocol::ids::is_handle;
@@ -19,9 +20,7 @@ pub async fn create(mut req: Request, env: &Env) -> ApiResult {
     let name = check_name(&new.name)?;
     within_limit(&req, env).await?;
     turnstile::check(env, new.turnstile.as_deref(), &client_ip(&req)).await?;
-    let mut bytes = [0u8; 8];
-    getrandom::getrandom(&mut bytes).map_err(|_| ErrorCode::Internal)?;
-    let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let id = random::hex(8)?;
     let token = issue(env, &id, &name, None)?;
     json(201, &Session { visitor: Visitor { id, name, badge: None }, token })
 }

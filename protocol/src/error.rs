@@ -35,6 +35,9 @@ pub enum ErrorCode {
     InvalidName,
     InvalidSettings,
     InvalidWatches,
+    InvalidWebhook,
+    TooManyWebhooks,
+    WebhookNotFound,
     Internal,
     TurnstileUnavailable,
 }
@@ -76,6 +79,9 @@ impl ErrorCode {
             InvalidName => "invalid_name",
             InvalidSettings => "invalid_settings",
             InvalidWatches => "invalid_watches",
+            InvalidWebhook => "invalid_webhook",
+            TooManyWebhooks => "too_many_webhooks",
+            WebhookNotFound => "webhook_not_found",
             Internal => "internal",
         }
     }
@@ -86,13 +92,13 @@ impl ErrorCode {
             MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays | InvalidQuery | InvalidAccounts => 400,
             Unauthorized => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
-            NotFound | AccountNotFound | PostNotFound | ReplyNotFound => 404,
+            NotFound | AccountNotFound | PostNotFound | ReplyNotFound | WebhookNotFound => 404,
             MethodNotAllowed => 405,
-            HandleTaken => 409,
+            HandleTaken | TooManyWebhooks => 409,
             BodyTooLarge => 413,
             UpgradeRequired => 426,
             RateLimited => 429,
-            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches => 422,
+            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook => 422,
             Internal => 500,
             TurnstileUnavailable => 503,
         }
@@ -135,6 +141,9 @@ impl ErrorCode {
             InvalidName => "A name is 1 to 40 characters.",
             InvalidSettings => "These settings are not valid: check the blocked words and the sites.",
             InvalidWatches => "terms: at most 100, each a search of at least one word (at most 16 terms and 200 characters).",
+            InvalidWebhook => "url: an https:// address of at most 2,000 bytes; format: slack or json; language: en or fr.",
+            TooManyWebhooks => "An account has at most 5 webhooks: delete one first.",
+            WebhookNotFound => "No such webhook.",
             Internal => "Something went wrong on our side.",
         }
     }
@@ -150,6 +159,7 @@ mod tests {
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, InvalidQuery, InvalidAccounts, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings, InvalidWatches,
+            InvalidWebhook, TooManyWebhooks, WebhookNotFound,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

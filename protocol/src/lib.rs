@@ -5,7 +5,8 @@
 //! one function that counts a post's characters, ids, cursors, error codes,
 //! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema,
 //! how readers see their own writes, how a search query is read, matched and
-//! highlighted (and merged across accounts), and when replies make a buzz.
+//! highlighted (and merged across accounts), when replies make a buzz, and
+//! what a webhook receives and when a failed delivery is retried.
 //! It has no I/O and no wasm-only dependency, so everything here is tested
 //! natively in milliseconds.
 //!
@@ -31,6 +32,7 @@ pub mod text;
 pub mod time;
 #[cfg(feature = "token")]
 pub mod token;
+pub mod webhook;
 pub mod wire;
 
 pub use error::ErrorCode;

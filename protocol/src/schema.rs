@@ -30,7 +30,11 @@
 //!   Whether an entry may be shown is read from its row at search time.
 //! - `watches`: the terms the brand watches; `mentions`: the items that
 //!   matched some when written (newest last), removed with their item.
-//! - `hourly`: visitors' replies per hour and post, for buzz.
+//! - `hourly`: visitors' replies per hour and post, for buzz; `buzz_hours`:
+//!   the buzzing hours seen, so that an episode alerts once.
+//! - `webhooks`: where alerts go; `deliveries`: the outbox, one row per
+//!   event and webhook, kept after it is done as the delivery log, with its
+//!   `attempts`.
 
 /// The table recording applied migrations; created before any of them.
 pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)";
@@ -243,6 +247,47 @@ pub const MIGRATIONS: &[&[&str]] = &[
             WHERE coalesce(author_badge, '') != 'brand' AND strftime('%s', created_at) IS NOT NULL
             GROUP BY 1, 2",
     ],
+    &[
+        "CREATE TABLE webhooks (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            format TEXT NOT NULL,
+            language TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )",
+        // The outbox: one row per event and webhook. `body` is the event
+        // (JSON), put in the webhook's format when sent; `next_at` (ms since
+        // 1970) is when the next attempt is due, NULL once delivered or failed.
+        "CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook TEXT NOT NULL,
+            event TEXT NOT NULL,
+            type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at INTEGER,
+            created_at TEXT NOT NULL
+        )",
+        "CREATE INDEX deliveries_due ON deliveries (next_at) WHERE next_at IS NOT NULL",
+        "CREATE INDEX deliveries_by_webhook ON deliveries (webhook, id)",
+        // Every attempt, as it ends (`status` NULL: no answer, `error` says why).
+        "CREATE TABLE attempts (
+            delivery INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            status INTEGER,
+            error TEXT,
+            PRIMARY KEY (delivery, n)
+        )",
+        "CREATE TRIGGER forget_deliveries AFTER DELETE ON webhooks BEGIN
+            DELETE FROM deliveries WHERE webhook = old.id; END",
+        "CREATE TRIGGER forget_attempts AFTER DELETE ON deliveries BEGIN
+            DELETE FROM attempts WHERE delivery = old.id; END",
+        // The buzzing hours seen; an hour alerts unless the one before is here (same episode).
+        "CREATE TABLE buzz_hours (hour INTEGER PRIMARY KEY)",
+    ],
 ];
 
 /// Whether FTS5 query `?1` matches the index entry of kind `?2`, post `?3`
@@ -399,6 +444,19 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(rows, [(hour as i64, 0, 2), (hour as i64 + 1, 1, 1)], "the brand's own reply is not counted");
+    }
+
+    #[test]
+    fn a_deleted_webhook_takes_its_deliveries_and_their_attempts_along() {
+        let db = migrated();
+        for id in ["a", "b"] {
+            db.execute("INSERT INTO webhooks (id, url, format, language, secret, created_at) VALUES (?1, 'https://x', 'json', 'en', 's', 'now')", [id]).unwrap();
+            db.execute("INSERT INTO deliveries (webhook, event, type, body, next_at, created_at) VALUES (?1, 'e', 'test', '{}', 0, 'now')", [id]).unwrap();
+            db.execute("INSERT INTO attempts (delivery, n, at, status) VALUES (last_insert_rowid(), 1, 'now', 500)", []).unwrap();
+        }
+        db.execute("DELETE FROM webhooks WHERE id = 'a'", []).unwrap();
+        let count = |table: &str| -> i64 { db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
+        assert_eq!((count("deliveries"), count("attempts")), (1, 1));
     }
 
     #[test]

@@ -64,12 +64,13 @@ impl Edge {
     /// until it answers HTTP. Every test client comes from 127.0.0.1, so the
     /// abuse limits are raised out of the way; [`Edge::start_with`] sets them.
     pub async fn start() -> Edge {
-        Edge::start_with(&[
-            ("RATE_REPLIES", "1000000/60"),
-            ("RATE_REPLIES_IP", "1000000/60"),
-            ("RATE_SESSIONS_IP", "1000000/60"),
-        ])
-        .await
+        Edge::start_also(&[]).await
+    }
+
+    /// [`Edge::start`] with these wrangler vars too (`name`, `value`).
+    pub async fn start_also(vars: &[(&str, &str)]) -> Edge {
+        let limits = [("RATE_REPLIES", "1000000/60"), ("RATE_REPLIES_IP", "1000000/60"), ("RATE_SESSIONS_IP", "1000000/60")];
+        Edge::start_with(&[&limits[..], vars].concat()).await
     }
 
     /// [`Edge::start`] with these wrangler vars (`name`, `value`).

@@ -35,6 +35,7 @@ pub mod edge;
 pub mod fixture;
 pub mod live;
 pub mod process;
+pub mod receiver;
 pub mod turnstile;
 pub mod www;
 

@@ -113,6 +113,8 @@ pub(crate) struct HttpRequest {
     pub method: String,
     /// Without query or fragment.
     pub path: String,
+    /// Names in lowercase.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -140,11 +142,13 @@ pub(crate) fn read_request(stream: &mut TcpStream) -> Option<HttpRequest> {
     let mut parts = head.lines().next().unwrap_or_default().split_whitespace();
     let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
     let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
-    let length = head
+    let headers: Vec<(String, String)> = head
         .lines()
-        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    let length = headers.iter().find(|(name, _)| name == "content-length").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0);
     let mut body = request[head_end..].to_vec();
     while body.len() < length.min(64 * 1024) {
         match stream.read(&mut buf) {
@@ -152,7 +156,7 @@ pub(crate) fn read_request(stream: &mut TcpStream) -> Option<HttpRequest> {
             Ok(n) => body.extend_from_slice(&buf[..n]),
         }
     }
-    Some(HttpRequest { method: method.to_owned(), path, body })
+    Some(HttpRequest { method: method.to_owned(), path, headers, body })
 }
 
 /// Writes a whole answer and closes the connection.

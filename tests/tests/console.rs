@@ -10,8 +10,10 @@
 //! With `CONSOLE_SCREENSHOT=<file.png>`, it also saves the README's picture
 //! of the inbox.
 
+use gazouillis_protocol::webhook::{signature, SIGNATURE_HEADER};
 use gazouillis_protocol::{BrandToken, IssuedToken, Post};
 use gazouillis_tests::browser::{ENTER, TAB};
+use gazouillis_tests::receiver::{Answer, Receiver};
 use gazouillis_tests::www::{WwwServer, widget_page};
 use gazouillis_tests::{Browser, Edge, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
 use serde_json::json;
@@ -50,7 +52,7 @@ impl Ctx {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console() {
-    let (edge, browser) = tokio::join!(Edge::start(), Browser::start());
+    let (edge, browser) = tokio::join!(Edge::start_also(&[("WEBHOOK_ALLOW_LOOPBACK", "1")]), Browser::start());
     let (cm, visitor, operator, night) =
         tokio::join!(browser.new_context(), browser.new_context(), browser.new_context(), browser.new_context());
     edge.create_account("acme", "Acme", "Bikes and more").await;
@@ -67,6 +69,7 @@ async fn console() {
     suite.step("the operator issues a token, then revokes it: that token's console signs out", tokens).await;
     suite.step("the statistics show the counts of what the steps did", stats).await;
     suite.step("Listening: a search with the words marked; watched terms; a new mention shows live", listening).await;
+    suite.step("Listening: a webhook added, its secret shown once; a test and a mention delivered, in its log", webhooks).await;
     suite.step("no axe-core violation on any page, in English and French; readable at 360 and 1,440 px", accessible).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -412,6 +415,62 @@ async fn listening(ctx: Arc<Ctx>) {
     eventually(KEEP_ALIVE, || async {
         ensure_eq!(cm.texts(".mentions .hit .text").await?, ["Is the blue one back for delivery?", "Any delivery to Lyon?"], "the mentions");
         ensure_eq!(cm.text(".mentions .hit .kind").await?, "Waiting for approval", "the held one's kind");
+        Ok(())
+    })
+    .await;
+}
+
+async fn webhooks(ctx: Arc<Ctx>) {
+    let cm = &ctx.cm;
+    let receiver = Receiver::start(&[Answer::Status(200)]);
+    open(cm, "listening").await;
+    cm.type_text("#webhook-url", "http://example.com/hook").await.unwrap();
+    cm.click(".add-webhook button[type=submit]").await.unwrap();
+    eventually(LOAD, || async {
+        ensure_eq!(cm.text(".webhooks .error").await?, "The address must start with https://.", "the refusal");
+        Ok(())
+    })
+    .await;
+    cm.type_text("#webhook-url", &receiver.url("/hook")).await.unwrap();
+    cm.click("#webhook-format option[value=json]").await.unwrap();
+    cm.click(".add-webhook button[type=submit]").await.unwrap();
+    let secret = eventually(LOAD, || async {
+        let secret = cm.value("#webhook-secret").await?;
+        ensure!(secret.starts_with("whsec_"), "no secret shown: {secret:?}");
+        ensure_eq!(cm.texts(".webhook .where").await?, [receiver.url("/hook")], "the webhook listed");
+        ensure_eq!(cm.text(".webhook .how").await?, "Signed JSON (HMAC-SHA256) · English", "its format");
+        Ok(secret)
+    })
+    .await;
+    cm.click(".webhook button.test").await.unwrap();
+    eventually(LOAD, || async {
+        ensure_eq!(cm.texts(".webhook .delivery .state").await?, ["Delivered"], "the test's delivery");
+        ensure_eq!(cm.texts(".webhook .attempt .outcome").await?, ["200"], "its attempt");
+        Ok(())
+    })
+    .await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].json()["type"], "test");
+    let t: u64 = got[0].header(SIGNATURE_HEADER).and_then(|h| h.strip_prefix("t=")?.split(',').next()?.parse().ok()).expect("a timestamp");
+    assert_eq!(got[0].header(SIGNATURE_HEADER), Some(signature(&secret, t, &got[0].body).as_str()), "signed with the secret shown");
+    // A watched word in a visitor's reply: delivered, and in the log.
+    let e = &ctx.edge;
+    e.admin(e.put("/v1/accounts/acme/settings")).json(&json!({"moderation": "open"})).send().await.expect(200);
+    let eli = e.new_session("Eli").await;
+    e.reply(&eli.token, &posts(&ctx).await[1].id, "Is delivery free?").await;
+    eventually(LIVE, || async {
+        ensure_eq!(cm.texts(".webhook .delivery .event").await?, ["Mention", "Test"], "the log, newest first");
+        ensure_eq!(cm.texts(".webhook .delivery .state").await?, ["Delivered", "Delivered"], "both delivered");
+        Ok(())
+    })
+    .await;
+    assert_eq!(receiver.received().len(), 2);
+    // Reloaded, the secret is gone for good.
+    cm.reload().await;
+    eventually(LOAD, || async {
+        ensure_eq!(cm.count(".webhook").await?, 1, "the webhook");
+        ensure_eq!(cm.count("#webhook-secret").await?, 0, "the secret shown again");
         Ok(())
     })
     .await;

@@ -29,6 +29,7 @@
 //! Worker as a GET, whatever its method. The last two have no case here.
 
 use gazouillis_protocol::limits::MAX_BODY_BYTES;
+use gazouillis_protocol::webhook::CreatedWebhook;
 use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{
     ErrorBody, FollowState, HiddenContent, IssuedToken, Pending, Post, PostPage, Queue, Reply, ReplyPage, Session,
@@ -179,6 +180,9 @@ struct Seed {
     revoked: IssuedToken,
     /// other's brand token.
     other_cm: IssuedToken,
+    /// A webhook of acme's, and one of other's.
+    acme_hook: CreatedWebhook,
+    other_hook: CreatedWebhook,
     /// Real `next` cursors of acme's feed and of THREAD's replies.
     feed_next: String,
     thread_next: String,
@@ -361,6 +365,12 @@ async fn seed(w: Arc<World>) {
     let (acme_cm, revoked, other_cm) =
         (issue(ACME, "Community manager").await, issue(ACME, "Former agency").await, issue(OTHER, "Other's CM").await);
     e.admin(e.delete(&format!("/v1/accounts/{ACME}/tokens/{}", revoked.id))).send().await.expect(204);
+    let hook = |handle: &str| {
+        let path = format!("/v1/accounts/{handle}/webhooks");
+        let body = json!({"url": format!("https://hooks.example/{handle}"), "format": "json"});
+        async move { e.admin_post(&path, &body).await.expect_json::<CreatedWebhook>(201) }
+    };
+    let (acme_hook, other_hook) = (hook(ACME).await, hook(OTHER).await);
     e.admin(e.put("/v1/accounts/acme/sso")).json(&json!({"secret": SSO_SECRET})).send().await.expect(204);
     let zoe: Session = e.post("/v1/session/sso").raw(sso_sign_in(ACME, &CUSTOMER_SSO)).send().await.expect_json(201);
     assert_eq!(zoe.visitor.name, CUSTOMER_NAME, "the customer's name, from acme's site");
@@ -415,7 +425,7 @@ async fn seed(w: Arc<World>) {
     let (feed_next, thread_next) =
         (feed.next.expect("acme's feed has a second page"), thread.next.expect("a second page"));
     eprintln!("[hostile] seeded and snapshotted: {} reads", before.0.len());
-    let seed = Seed { ana, bob, cleo, dan, mallory, zoe, acme_cm, revoked, other_cm, feed_next, thread_next, before };
+    let seed = Seed { ana, bob, cleo, dan, mallory, zoe, acme_cm, revoked, other_cm, acme_hook, other_hook, feed_next, thread_next, before };
     assert!(w.seed.set(seed).is_ok(), "seeded twice");
 }
 
@@ -805,6 +815,8 @@ enum Takes {
     SsoSignIn,
     /// `{hidden}`.
     Hidden,
+    /// `{url,format}` of a webhook.
+    Webhook,
 }
 
 /// What the `{id}` of a route names.
@@ -814,6 +826,7 @@ enum Id {
     Reply,
     BrandToken,
     Queued,
+    Webhook,
 }
 
 struct Route {
@@ -859,6 +872,11 @@ fn routes() -> Vec<Route> {
         route(Method::GET, "/v1/accounts/{handle}/inbox", Brand, Nothing, true),
         route(Method::GET, "/v1/accounts/{handle}/stats", Brand, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/mentions", Brand, Nothing, true),
+        route(Method::GET, "/v1/accounts/{handle}/webhooks", Brand, Nothing, false),
+        route(Method::POST, "/v1/accounts/{handle}/webhooks", Brand, Webhook, false),
+        route(Method::DELETE, "/v1/accounts/{handle}/webhooks/{id}", Brand, Nothing, false),
+        route(Method::GET, "/v1/accounts/{handle}/webhooks/{id}/deliveries", Brand, Nothing, true),
+        route(Method::POST, "/v1/accounts/{handle}/webhooks/{id}/test", Brand, Nothing, false),
         route(Method::PUT, "/v1/posts/{id}/hidden", Brand, Hidden, false),
         route(Method::DELETE, "/v1/replies/{id}", Writer, Nothing, false),
         route(Method::PUT, "/v1/replies/{id}/hidden", Brand, Hidden, false),
@@ -890,6 +908,8 @@ impl Route {
             Some(Id::BrandToken)
         } else if self.has("/queue/") {
             Some(Id::Queued)
+        } else if self.has("/webhooks/") {
+            Some(Id::Webhook)
         } else {
             Some(Id::Post)
         }
@@ -925,6 +945,7 @@ fn valid_fields(takes: Takes) -> Vec<(&'static str, String)> {
         Takes::SsoSecret => &[("secret", "\"an-intruder-sets-this-secret\"")],
         Takes::SsoSignIn => return vec![("account", "\"acme\"".into()), ("sso", format!("\"{}\"", *CUSTOMER_SSO))],
         Takes::Hidden => &[("hidden", "true")],
+        Takes::Webhook => &[("url", "\"https://hooks.example/intruder\""), ("format", "\"json\""), ("language", "\"fr\"")],
     };
     fields.iter().map(|(name, value)| (*name, (*value).to_owned())).collect()
 }
@@ -937,6 +958,7 @@ fn main_field(takes: Takes) -> &'static str {
         Takes::SsoSecret => "secret",
         Takes::SsoSignIn => "sso",
         Takes::Hidden => "hidden",
+        Takes::Webhook => "url",
         Takes::Nothing | Takes::Session | Takes::Account | Takes::TokenName => "name",
     }
 }
@@ -1020,6 +1042,7 @@ impl Matrix<'_> {
             Some(Id::Reply) => REPLY.into(),
             Some(Id::BrandToken) => self.seed.acme_cm.id.clone(),
             Some(Id::Queued) => QUEUED.into(),
+            Some(Id::Webhook) => self.seed.acme_hook.webhook.id.clone(),
         }
     }
 
@@ -1137,6 +1160,7 @@ impl Matrix<'_> {
             Takes::SsoSecret => &[("account", "\"other\""), ("previous", "\"x\"")],
             Takes::SsoSignIn => &[("name", "\"Admin\""), ("badge", "\"brand\""), ("customer_of", "\"other\"")],
             Takes::Hidden => &[("post", "\"other-0\""), ("deleted", "true")],
+            Takes::Webhook => &[("secret", "\"whsec_chosen\""), ("id", "\"0a1b2c3d4e5f\""), ("state", "\"delivered\"")],
             Takes::Nothing => &[],
         };
         for (name, value) in extras {
@@ -1173,6 +1197,14 @@ impl Matrix<'_> {
                 field_is("account is a number", "account", "1"),
                 field_is("account is null", "account", "null"),
                 field_is("account is an array", "account", "[\"acme\"]"),
+            ]),
+            Takes::Webhook => bodies.extend([
+                ("format missing".into(), b"{\"url\":\"https://hooks.example/intruder\"}".to_vec()),
+                field_is("format is xml", "format", "\"xml\""),
+                field_is("format capitalized", "format", "\"JSON\""),
+                field_is("format is null", "format", "null"),
+                field_is("language is de", "language", "\"de\""),
+                field_is("url is a list", "url", "[\"https://hooks.example\"]"),
             ]),
             Takes::Hidden => bodies.extend([
                 field_is("hidden is the string true", "hidden", "\"true\""),
@@ -1280,6 +1312,23 @@ impl Matrix<'_> {
                     cases.push(case("account", what, &handle, "invalid_handle"));
                 }
             }
+            Takes::Webhook => {
+                for (what, url) in [
+                    ("empty", ""),
+                    ("plain http", "http://hooks.example/x"),
+                    ("loopback over http (not allowed on this edge)", "http://127.0.0.1:9/x"),
+                    ("no host", "https://"),
+                    ("no scheme", "hooks.example/x"),
+                    ("ftp", "ftp://hooks.example/x"),
+                    ("javascript", "javascript:alert(1)"),
+                    ("data", "data:text/plain,hi"),
+                    ("a space in the host", "https://hooks example/x"),
+                ] {
+                    cases.push(case("url", what, url, "invalid_webhook"));
+                }
+                let long = format!("https://hooks.example/{}", "a".repeat(2_000));
+                cases.push(case("url", "over 2,000 bytes", &long, "invalid_webhook"));
+            }
         }
         cases
     }
@@ -1299,6 +1348,7 @@ impl Matrix<'_> {
             Takes::Account => (up_to_limit(&|bio| body_with_str(takes, "bio", bio)), 422, "text_too_long"),
             Takes::Session | Takes::TokenName => (up_to_limit(&in_main), 422, "invalid_name"),
             Takes::Settings => (up_to_limit(&in_main), 422, "invalid_settings"),
+            Takes::Webhook => (up_to_limit(&in_main), 422, "invalid_webhook"),
             Takes::SsoSignIn => (up_to_limit(&in_main), 401, "unauthorized"),
             // A string where a boolean goes.
             Takes::Hidden => (up_to_limit(&in_main), 400, "malformed_json"),
@@ -1413,6 +1463,27 @@ impl Matrix<'_> {
                     cases.push(unknown(what, id, "not_found"));
                 }
             }
+            Some(Id::Webhook) => {
+                let real = &self.seed.acme_hook.webhook.id;
+                for (what, id) in [
+                    ("empty", String::new()),
+                    ("uppercase", real.to_uppercase()),
+                    ("of 11 digits", real[1..].to_owned()),
+                    ("of 13 digits", format!("{real}0")),
+                    ("not hexadecimal", "0a1b2c3d4e5g".into()),
+                    ("with NUL", format!("{real}%00")),
+                    ("with an encoded ../", format!("..%2F{real}")),
+                    ("invalid UTF-8", "%FF%FE%FD%FC%FB%FA%F9%F8%F7%F6%F5%F4".into()),
+                    ("emoji", "%F0%9F%90%A6".repeat(3)),
+                    ("markup", "%3Cscript%3E".into()),
+                    ("of 8,000 characters", "a".repeat(8000)),
+                ] {
+                    cases.push(bad(what, &id));
+                }
+                for (what, id) in [("no webhook", "000000000000"), ("other's webhook", self.seed.other_hook.webhook.id.as_str())] {
+                    cases.push(unknown(what, id, "webhook_not_found"));
+                }
+            }
             Some(Id::Queued) => {
                 for (what, id) in [
                     ("empty", String::new()),
@@ -1455,8 +1526,8 @@ impl Matrix<'_> {
         let trailing = match route.path {
             // `/v1/accounts/` names the account "", which does not exist.
             "/v1/accounts" => (404, "account_not_found"),
-            // `…/tokens/` and `…/queue/` name the token or the waiting reply "", whose path takes DELETE only.
-            "/v1/accounts/{handle}/tokens" | "/v1/accounts/{handle}/queue" => (405, "method_not_allowed"),
+            // `…/tokens/`, `…/queue/` and `…/webhooks/` name the token, the waiting reply or the webhook "", whose path takes DELETE only.
+            "/v1/accounts/{handle}/tokens" | "/v1/accounts/{handle}/queue" | "/v1/accounts/{handle}/webhooks" => (405, "method_not_allowed"),
             _ => (404, "not_found"),
         };
         cases.push(case("trailing slash".into(), format!("{path}/")).error(trailing.0, trailing.1));

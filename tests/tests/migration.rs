@@ -111,4 +111,10 @@ async fn goes_on(m: Arc<Migrated>) {
     // Settings: the blocked word still holds a reply, as `held` showed; and they read back unchanged.
     let settings: Value = e.admin(e.get("/v1/accounts/acme/settings")).send().await.expect_json(200);
     assert_eq!(settings["blocked_words"], json!(["lemon"]));
+    // Webhooks (added after this store was written): none yet; one is added, and its test event waits in the outbox.
+    let none: Value = e.admin(e.get("/v1/accounts/acme/webhooks")).send().await.expect_json(200);
+    assert_eq!(none, json!({"webhooks": []}));
+    let hook: Value = e.admin_post("/v1/accounts/acme/webhooks", &json!({"url": "https://hooks.example/acme", "format": "json"})).await.expect_json(201);
+    let test: Value = e.admin(e.post(&format!("/v1/accounts/acme/webhooks/{}/test", hook["id"].as_str().unwrap()))).send().await.expect_json(202);
+    assert_eq!((&test["type"], &test["state"]), (&json!("test"), &json!("pending")));
 }

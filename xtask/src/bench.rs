@@ -5,7 +5,11 @@
 //!   (`tests/src/bin/bench_live.rs`);
 //! - `cargo xtask bench-views`: the lag from a write to its view in KV, this
 //!   tree's edge side by side with a baseline commit's
-//!   (`tests/src/bin/bench_views.rs`).
+//!   (`tests/src/bin/bench_views.rs`);
+//! - `cargo xtask bench-search`: search latency on one hub holding many
+//!   replies (`tests/src/bin/bench_search.rs`);
+//! - `cargo xtask bench-alerts`: from a reply to its webhook alert, beside its
+//!   live push (`tests/src/bin/bench_alerts.rs`).
 
 use crate::project::{self, Repo};
 use crate::{Result, at, build, cmd, exit_code, setup};
@@ -48,6 +52,16 @@ pub fn bench_search(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     setup::setup(repo, false)?;
     build::build_all(repo)?;
     run(repo, "bench_search", args.iter().map(|arg| arg.to_string()).collect())
+}
+
+/// `cargo xtask bench-alerts [--replies N] [--runs R]`: setup and build, then
+/// the `bench_alerts` binary: from a reply's POST to a webhook's receipt of
+/// its mention, beside the same reply's live push.
+pub fn bench_alerts(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
+    check_args("bench-alerts", args, &["--replies", "--runs"])?;
+    setup::setup(repo, false)?;
+    build::build_all(repo)?;
+    run(repo, "bench_alerts", args.iter().map(|arg| arg.to_string()).collect())
 }
 
 /// Refuses an unknown flag, or one without its value, before the minutes of setup and build.

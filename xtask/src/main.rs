@@ -27,6 +27,9 @@
 //! - `bench-search [--replies N] [--asks Q] [--runs R]`: build, then the
 //!   `bench_search` binary: search latency on one hub holding N replies
 //!   written through the API, side by side with a plain read of that hub.
+//! - `bench-alerts [--replies N] [--runs R]`: build, then the `bench_alerts`
+//!   binary: from a reply's POST to a local webhook's receipt of its
+//!   mention, side by side with the same reply's live push.
 //! - `build-at COMMIT`: the product as it was at a commit, built in a
 //!   worktree under `target/at/` (see `at.rs`); prints the tree's path.
 //!
@@ -64,6 +67,9 @@ commands:
                      build, write N replies to one account through the API, measure search
                      (a word, a phrase, a prefix) against a plain hub read (defaults: 100000,
                      30 asks, 3 runs)
+  bench-alerts [--replies N] [--runs R]
+                     build, measure from a reply's POST to a local webhook's receipt of its
+                     mention, beside its live push (defaults: 20 replies, 3 runs)
   build-at COMMIT    build the product as it was at COMMIT, under target/at/";
 
 fn main() -> ExitCode {
@@ -80,6 +86,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench::bench(&repo, rest),
         ["bench-views", rest @ ..] => bench::bench_views(&repo, rest),
         ["bench-search", rest @ ..] => bench::bench_search(&repo, rest),
+        ["bench-alerts", rest @ ..] => bench::bench_alerts(&repo, rest),
         ["build-at", commit] => at::build_at(&repo, commit).map(|tree| {
             println!("{}", tree.display());
             ExitCode::SUCCESS

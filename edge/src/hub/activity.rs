@@ -1,13 +1,15 @@
 //! The brand's activity: visitors' replies per hour over the last week
 //! (counted as they are published, in `hourly`), and its buzz episodes (see
-//! `gazouillis_protocol::buzz`), each with the posts where they happen.
+//! `gazouillis_protocol::buzz`), each with the posts where they happen; and
+//! the buzz alert, sent to the webhooks once per episode, when it starts.
 
-use super::db::int;
+use super::db::{int, Db};
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use gazouillis_protocol::buzz::{Activity, Episode, Hour, Rule, HOUR_MS, WEEK_HOURS};
 use gazouillis_protocol::time::rfc3339_from_millis;
+use gazouillis_protocol::webhook::{Alert, Buzz};
 use gazouillis_protocol::PostId;
 use serde::Deserialize;
 use worker::Date;
@@ -19,6 +21,16 @@ const EPISODE_POSTS: u64 = 5;
 struct Counted {
     key: u64,
     replies: u64,
+}
+
+impl Db {
+    /// The posts with the most visitors' replies from hour `from` to hour `to`, as ids.
+    fn busiest_posts(&self, handle: &str, from: u64, to: u64) -> worker::Result<Vec<String>> {
+        let statement = "SELECT post AS key, sum(replies) AS replies FROM hourly WHERE hour BETWEEN ? AND ?
+            GROUP BY post ORDER BY 2 DESC, 1 DESC LIMIT ?";
+        let posts = self.rows::<Counted>(statement, vec![int(from), int(to), int(EPISODE_POSTS)])?;
+        Ok(posts.into_iter().map(|post| PostId { handle: handle.to_owned(), seq: post.key }.to_string()).collect())
+    }
 }
 
 impl AccountHub {
@@ -45,13 +57,34 @@ impl AccountHub {
         let rule = self.buzz_rule();
         let mut buzz = Vec::new();
         for [from, to] in rule.episodes(&counts) {
-            let statement = "SELECT post AS key, sum(replies) AS replies FROM hourly WHERE hour BETWEEN ? AND ?
-                GROUP BY post ORDER BY 2 DESC, 1 DESC LIMIT ?";
-            let hour = |index: usize| int(first + (WEEK_HOURS + index) as u64);
-            let posts = self.db.rows::<Counted>(statement, vec![hour(from), hour(to), int(EPISODE_POSTS)])?;
-            let posts = posts.into_iter().map(|post| PostId { handle: handle.clone(), seq: post.key }.to_string()).collect();
+            let hour = |index: usize| first + (WEEK_HOURS + index) as u64;
+            let posts = self.db.busiest_posts(&handle, hour(from), hour(to))?;
             buzz.push(Episode { from: start(from), to: start(to), posts });
         }
         json(200, &Activity { hours, buzz, factor: rule.factor, min_replies: rule.min_replies })
+    }
+
+    /// After a visitor's reply is counted: when the current hour has just
+    /// started buzzing, and the hour before was not part of the episode,
+    /// sends the buzz alert (so once per episode).
+    pub(super) fn check_buzz(&self) -> ApiResult<()> {
+        let hour = Date::now().as_millis() / HOUR_MS;
+        let replies = self.db.number("SELECT sum(replies) AS n FROM hourly WHERE hour = ?", vec![int(hour)])?.unwrap_or(0);
+        let rule = self.buzz_rule();
+        if replies < rule.min_replies {
+            return Ok(());
+        }
+        let statement = "SELECT sum(replies) AS n FROM hourly WHERE hour >= ? AND hour < ?";
+        let week = self.db.number(statement, vec![int(hour.saturating_sub(WEEK_HOURS as u64)), int(hour)])?.unwrap_or(0);
+        let seen = |hour: u64| self.db.number("SELECT count(*) AS n FROM buzz_hours WHERE hour = ?", vec![int(hour)]);
+        if !rule.buzzing(replies, week) || seen(hour)?.unwrap_or(0) > 0 {
+            return Ok(());
+        }
+        self.db.run("INSERT INTO buzz_hours (hour) VALUES (?)", vec![int(hour)])?;
+        if seen(hour.saturating_sub(1))?.unwrap_or(0) > 0 {
+            return Ok(());
+        }
+        let posts = self.db.busiest_posts(&self.db.handle()?, hour, hour)?;
+        self.alert(&Alert::Buzz { buzz: Buzz { hour: rfc3339_from_millis(hour * HOUR_MS), replies, posts } })
     }
 }

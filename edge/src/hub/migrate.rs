@@ -28,9 +28,10 @@ pub async fn migrate(storage: Storage) -> worker::Result<()> {
         db.migrate()?;
     }
     import_key_values(&storage, &db).await?;
-    // Views marked before a restart (or imported) are flushed by the alarm.
+    // Views marked before a restart (or imported) are flushed by the alarm,
+    // which also sends the webhook deliveries left pending.
     let marked = db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
-    if marked > 0 && storage.get_alarm().await?.is_none() {
+    if (marked > 0 || db.next_delivery()?.is_some()) && storage.get_alarm().await?.is_none() {
         storage.set_alarm(0).await?;
     }
     Ok(())

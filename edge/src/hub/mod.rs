@@ -11,8 +11,9 @@
 //!
 //! Each concern has its own file: `posts`, `replies`, `follows`,
 //! `moderation` (settings, queue, hiding), `inbox` and `stats` (the brand's), `tokens` (brand tokens and the SSO
-//! secret), `live`, `views` (flushing to KV, and answering reads KV cannot
-//! yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
+//! secret), `search`, `watches` (and mentions), `activity` (and buzz),
+//! `webhooks` and `outbox` (alerts and their delivery), `live`, `views`
+//! (flushing to KV, and answering reads KV cannot yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
 //! Durable Object's entry points.
 //!
@@ -27,6 +28,7 @@ mod inbox;
 mod live;
 mod migrate;
 mod moderation;
+mod outbox;
 mod posts;
 mod replies;
 mod search;
@@ -34,6 +36,7 @@ mod stats;
 mod tokens;
 mod views;
 mod watches;
+mod webhooks;
 
 pub use views::View;
 
@@ -43,11 +46,12 @@ use db::Db;
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::live::{PING, PONG};
 use gazouillis_protocol::moderation::Settings;
+use gazouillis_protocol::webhook::NewWebhook;
 use gazouillis_protocol::{Author, ErrorCode, InboxFilter};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use worker::{
-    durable_object, worker_sys::WebSocketRequestResponsePair, DurableObject, Env, Headers, Method, Request, RequestInit,
+    durable_object, worker_sys::WebSocketRequestResponsePair, Date, DurableObject, Env, Headers, Method, Request, RequestInit,
     Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
@@ -99,6 +103,14 @@ pub enum Command {
     PutWatches { terms: Vec<String> },
     /// Up to `limit` mentions numbered below `before`, newest first.
     Mentions { before: Option<u64>, limit: usize },
+    ListWebhooks,
+    /// Adds a webhook (its URL already checked).
+    CreateWebhook { webhook: NewWebhook },
+    DeleteWebhook { id: String },
+    /// Up to `limit` deliveries of webhook `id` numbered below `before`, newest first.
+    Deliveries { id: String, before: Option<u64>, limit: usize },
+    /// Sends a test event to webhook `id`.
+    TestWebhook { id: String },
     /// A read view as KV will hold it after the next flush, built now (404 if
     /// the view would be absent): for readers that KV has not caught up with.
     Read { view: View },
@@ -162,6 +174,8 @@ pub struct AccountHub {
     db: Db,
     /// When the views were last flushed to KV (ms since 1970; 0: not since this hub started).
     last_flush: Cell<u64>,
+    /// When the views last changed, while `VIEW_DELAY_MS` holds flushes back (0: not since this hub started).
+    last_change: Cell<u64>,
 }
 
 impl DurableObject for AccountHub {
@@ -173,7 +187,7 @@ impl DurableObject for AccountHub {
         // Nothing reaches the hub before its storage is on the current schema.
         let _migrated = state.block_concurrency_while(migrate::migrate(state.storage()));
         let db = Db::new(state.storage().sql());
-        AccountHub { state, env, db, last_flush: Cell::new(0) }
+        AccountHub { state, env, db, last_flush: Cell::new(0), last_change: Cell::new(0) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -205,8 +219,19 @@ impl DurableObject for AccountHub {
         Ok(answer)
     }
 
+    /// Flushes the views and sends the webhook deliveries that are due, then
+    /// sets the alarm for whichever comes next.
     async fn alarm(&self) -> worker::Result<Response> {
-        self.flush().await?;
+        if let Err(err) = self.flush_if_due().await {
+            worker::console_error!("flush failed, retried by the next alarm: {err}");
+        }
+        let retry = outbox::Retry::from_env(&self.env);
+        while outbox::deliver_due(&self.db, retry).await? {}
+        let next = [self.next_flush()?, self.db.next_delivery()?].into_iter().flatten().min();
+        if let Some(at) = next {
+            let storage = self.state.storage();
+            storage.set_alarm(at as i64 - Date::now().as_millis() as i64).await?;
+        }
         Response::empty()
     }
 
@@ -257,6 +282,11 @@ impl AccountHub {
             Command::Activity => self.activity(),
             Command::PutWatches { terms } => self.put_watches(terms),
             Command::Mentions { before, limit } => self.list_mentions(before, limit),
+            Command::ListWebhooks => self.list_webhooks(),
+            Command::CreateWebhook { webhook } => self.create_webhook(webhook),
+            Command::DeleteWebhook { id } => self.delete_webhook(&id),
+            Command::Deliveries { id, before, limit } => self.list_deliveries(&id, before, limit),
+            Command::TestWebhook { id } => self.test_webhook(&id),
             Command::Read { view } => self.read(&view),
         }
     }

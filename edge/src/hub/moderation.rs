@@ -108,7 +108,7 @@ impl AccountHub {
         let post_id = PostId { handle: account.handle, seq: post }.to_string();
         enqueue(&self.db, n, &Queued { id: n.to_string(), post: post_id, author, text, created_at, reason })?;
         self.db.run("UPDATE account SET next_queued = next_queued + 1", vec![])?;
-        self.db.note_mentions("queued", post, n)?;
+        self.note_mentions("queued", post, n, true)?;
         Ok(n.to_string())
     }
 
@@ -132,7 +132,7 @@ impl AccountHub {
         }
         let post = row.post;
         let queued = row.queued(&handle);
-        self.publish_reply(post, queued.author, queued.text, queued.created_at).await
+        self.publish_reply(post, queued.author, queued.text, queued.created_at, false).await
     }
 
     pub(super) async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult {

@@ -105,7 +105,7 @@ impl AccountHub {
         self.db.run(statement, vec![int(seq), text.into(), created_at.into()])?;
         self.db.run("UPDATE account SET next_post = next_post + 1, posts = posts + 1", vec![])?;
         self.db.count_post()?;
-        self.db.note_mentions("post", seq, seq)?;
+        self.note_mentions("post", seq, seq, true)?;
         let post = self.db.any_post(seq)?.post(&account.handle);
         self.publish(&Event::Post { post: post.clone() });
         // Thread page 0 is written at once, empty, so that listing replies is one read.

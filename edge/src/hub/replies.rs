@@ -109,7 +109,7 @@ impl AccountHub {
         let now = rfc3339_from_millis(Date::now().as_millis());
         let Some(visitor) = author else {
             let account = self.db.account()?;
-            return self.publish_reply(post_seq, Author::brand(&account.handle, &account.name), text, now).await;
+            return self.publish_reply(post_seq, Author::brand(&account.handle, &account.name), text, now, true).await;
         };
         self.admit(&format!("reply-ip/{ip}"), limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP))?;
         self.admit(&format!("reply/{}", visitor.id), limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES))?;
@@ -118,7 +118,7 @@ impl AccountHub {
             return Err(ErrorCode::SsoRequired.into());
         }
         match settings.review(&text) {
-            None => self.publish_reply(post_seq, visitor, text, now).await,
+            None => self.publish_reply(post_seq, visitor, text, now, true).await,
             Some(reason) => {
                 let id = self.hold(post_seq, visitor, text, now, reason)?;
                 json(202, &Pending { pending: true, id })
@@ -126,8 +126,9 @@ impl AccountHub {
         }
     }
 
-    /// Adds a reply to its thread, counts it, and pushes it.
-    pub(super) async fn publish_reply(&self, post_seq: u64, author: Author, text: String, created_at: String) -> ApiResult {
+    /// Adds a reply to its thread, counts it, and pushes it; `alert`: its
+    /// mention of watched terms goes to the webhooks (see `note_mentions`).
+    pub(super) async fn publish_reply(&self, post_seq: u64, author: Author, text: String, created_at: String, alert: bool) -> ApiResult {
         let post = self.db.post(post_seq)?;
         let seq = post.next_reply;
         let brand = author.is_brand();
@@ -140,8 +141,9 @@ impl AccountHub {
             self.db.count_answers(post_seq, seq)?;
         } else {
             self.db.count_reply(post_seq)?;
+            self.check_buzz()?;
         }
-        self.db.note_mentions("reply", post_seq, seq)?;
+        self.note_mentions("reply", post_seq, seq, alert)?;
         let replies = post.replies + 1;
         let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::Internal)?.reply(&self.db.handle()?);
         self.publish(&Event::Reply { reply: reply.clone(), replies });

@@ -5,6 +5,7 @@
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
+use crate::random;
 use gazouillis_protocol::token::{self, digest, same};
 use gazouillis_protocol::{BrandToken, ErrorCode, IssuedToken, TokenInfo};
 use serde::Deserialize;
@@ -27,9 +28,7 @@ impl AccountHub {
 
     pub(super) fn issue_token(&self, name: String) -> ApiResult {
         let handle = self.db.account()?.handle;
-        let mut bytes = [0u8; 20];
-        getrandom::getrandom(&mut bytes).map_err(|_| ErrorCode::Internal)?;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = random::hex(20)?;
         let (id, secret) = hex.split_at(8);
         let token = BrandToken { handle, id: id.to_owned(), secret: secret.to_owned() };
         let statement = "INSERT INTO tokens (id, name, digest) VALUES (?, ?, ?)";

@@ -14,6 +14,7 @@
 //! after the latest write, as KV's propagation to other locations would.
 
 use super::db::{int, Db};
+use super::outbox::wake_by;
 use super::AccountHub;
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
@@ -22,7 +23,7 @@ use gazouillis_protocol::{keys, Author, ErrorCode, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
 use futures_util::future::join_all;
 use std::time::Duration;
-use worker::{Date, Delay, KvStore, Response};
+use worker::{Date, Delay, Env, KvStore, Response};
 
 /// Shortest time between two flushes of views to KV, in milliseconds.
 const FLUSH_INTERVAL_MS: u64 = 1_000;
@@ -131,6 +132,11 @@ async fn write_view(kv: &KvStore, key: &str, document: Option<&str>) -> worker::
     Ok(())
 }
 
+/// The `VIEW_DELAY_MS` var: 0 unless set.
+fn view_delay(env: &Env) -> u64 {
+    env.var("VIEW_DELAY_MS").ok().and_then(|v| v.to_string().parse::<u64>().ok()).unwrap_or(0)
+}
+
 fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
@@ -193,36 +199,45 @@ impl AccountHub {
         }
         let storage = self.state.storage();
         let now = Date::now().as_millis();
-        let hold = self.env.var("VIEW_DELAY_MS").ok().and_then(|v| v.to_string().parse::<u64>().ok()).unwrap_or(0);
+        let hold = view_delay(&self.env);
         if hold > 0 {
-            return storage.set_alarm(hold as i64).await;
-        }
-        if storage.get_alarm().await?.is_some() {
-            return Ok(());
+            self.last_change.set(now);
+            return wake_by(&storage, now + hold).await;
         }
         let due = self.last_flush.get() + FLUSH_INTERVAL_MS;
         if now < due {
-            return storage.set_alarm((due - now) as i64).await;
+            return wake_by(&storage, due).await;
         }
         // Quiet: flush right after the write is answered (the writer does
         // not wait for KV). A failed flush is left to the alarm.
         self.last_flush.set(now);
-        let (storage, db, kv) = (self.state.storage(), self.db.clone(), self.env.kv("POSTS")?);
+        let (db, kv) = (self.db.clone(), self.env.kv("POSTS")?);
         self.state.wait_until(async move {
             // A timer's turn: the answer leaves first.
             Delay::from(Duration::ZERO).await;
             if let Err(err) = flush(&db, &kv).await {
                 worker::console_error!("flush failed, retried by the alarm: {err}");
-                let _ = storage.set_alarm(FLUSH_INTERVAL_MS as i64).await;
+                let _ = wake_by(&storage, Date::now().as_millis() + FLUSH_INTERVAL_MS).await;
             }
         });
         Ok(())
     }
 
-    /// The alarm's flush; fails, for the runtime to retry the alarm, if a
-    /// view could not be written.
-    pub(super) async fn flush(&self) -> worker::Result<()> {
-        self.last_flush.set(Date::now().as_millis());
+    /// When the views should next be flushed: `None` when none is marked.
+    pub(super) fn next_flush(&self) -> worker::Result<Option<u64>> {
+        let marked = self.db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
+        let hold = view_delay(&self.env);
+        Ok((marked > 0).then(|| (self.last_flush.get() + FLUSH_INTERVAL_MS).max(self.last_change.get() + hold)))
+    }
+
+    /// The alarm's flush, when one is due; a view that could not be written
+    /// keeps its mark, for the next alarm.
+    pub(super) async fn flush_if_due(&self) -> worker::Result<()> {
+        let now = Date::now().as_millis();
+        if self.next_flush()?.is_none_or(|due| due > now) {
+            return Ok(());
+        }
+        self.last_flush.set(now);
         flush(&self.db, &self.env.kv("POSTS")?).await
     }
 

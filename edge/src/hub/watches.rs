@@ -1,6 +1,7 @@
 //! Listening: the terms the brand watches, and the mentions: items that
 //! matched some when they were written, checked by the search index itself
-//! (a watched term matches exactly what a search for it finds).
+//! (a watched term matches exactly what a search for it finds), each sent
+//! to the account's webhooks.
 
 use super::db::{below, int, one_more, Db};
 use super::AccountHub;
@@ -9,6 +10,7 @@ use crate::http::json;
 use gazouillis_protocol::schema::MATCHES_ENTRY;
 use gazouillis_protocol::search::Query;
 use gazouillis_protocol::page::one_past;
+use gazouillis_protocol::webhook::Alert;
 use gazouillis_protocol::{Mention, Mentions, SearchHit, Watches};
 use serde::Deserialize;
 
@@ -33,8 +35,8 @@ impl Db {
     }
 
     /// Records a mention of the item just written (kind, post, number) if it
-    /// matches watched terms.
-    pub(super) fn note_mentions(&self, kind: &str, post: u64, seq: u64) -> worker::Result<()> {
+    /// matches watched terms, and answers those terms.
+    fn note_mentions(&self, kind: &str, post: u64, seq: u64) -> worker::Result<Vec<String>> {
         let mut matched = Vec::new();
         for term in self.watched()? {
             let Ok(query) = Query::parse(&term) else { continue };
@@ -43,16 +45,41 @@ impl Db {
                 matched.push(term);
             }
         }
-        if matched.is_empty() {
-            return Ok(());
+        if !matched.is_empty() {
+            let terms = serde_json::to_string(&matched).unwrap_or_else(|_| "[]".into());
+            let statement = "INSERT OR REPLACE INTO mentions (kind, post, seq, terms) VALUES (?, ?, ?, ?)";
+            self.run(statement, vec![kind.into(), int(post), int(seq), terms.into()])?;
         }
-        let terms = serde_json::to_string(&matched).unwrap_or_else(|_| "[]".into());
-        let statement = "INSERT OR REPLACE INTO mentions (kind, post, seq, terms) VALUES (?, ?, ?, ?)";
-        self.run(statement, vec![kind.into(), int(post), int(seq), terms.into()])
+        Ok(matched)
+    }
+
+    /// The mention of an item, as listed; `None` once the item is gone.
+    fn mention(&self, handle: &str, kind: &str, post: u64, seq: u64, terms: Vec<String>) -> worker::Result<Option<Mention>> {
+        let Some((found, hidden)) = self.found(handle, kind, post, seq)? else { return Ok(None) };
+        // All its terms as one query: their ranges merged.
+        let all = Query { terms: terms.iter().filter_map(|term| Query::parse(term).ok()).flat_map(|query| query.terms).collect() };
+        let matches = all.matches(found.text());
+        Ok(Some(Mention { hit: SearchHit { found, matches, hidden }, terms }))
     }
 }
 
 impl AccountHub {
+    /// Records a mention of the item just written (kind `post`, `reply` or
+    /// `queued`, its post and number) if it matches watched terms, and sends
+    /// it to the webhooks when `alert` (not for a queued reply approved:
+    /// it alerted when it was queued).
+    pub(super) fn note_mentions(&self, kind: &str, post: u64, seq: u64, alert: bool) -> ApiResult<()> {
+        let terms = self.db.note_mentions(kind, post, seq)?;
+        if terms.is_empty() || !alert {
+            return Ok(());
+        }
+        let handle = self.db.handle()?;
+        if let Some(mention) = self.db.mention(&handle, kind, post, seq, terms)? {
+            self.alert(&Alert::Mention { mention })?;
+        }
+        Ok(())
+    }
+
     pub(super) fn get_watches(&self) -> ApiResult {
         self.db.account()?;
         json(200, &Watches { terms: self.db.watched()? })
@@ -77,12 +104,8 @@ impl AccountHub {
         let (rows, next) = one_past(rows, limit, |row| row.n);
         let mut mentions = Vec::with_capacity(rows.len());
         for row in rows {
-            let Some((found, hidden)) = self.db.found(&handle, &row.kind, row.post, row.seq)? else { continue };
-            let terms: Vec<String> = serde_json::from_str(&row.terms).unwrap_or_default();
-            // All its terms as one query: their ranges merged.
-            let all = Query { terms: terms.iter().filter_map(|term| Query::parse(term).ok()).flat_map(|query| query.terms).collect() };
-            let matches = all.matches(found.text());
-            mentions.push(Mention { hit: SearchHit { found, matches, hidden }, terms });
+            let terms = serde_json::from_str(&row.terms).unwrap_or_default();
+            mentions.extend(self.db.mention(&handle, &row.kind, row.post, row.seq, terms)?);
         }
         json(200, &Mentions { mentions, next: next.map(|cursor| cursor.to_string()) })
     }

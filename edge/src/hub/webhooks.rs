@@ -1,0 +1,169 @@
+//! The brand's webhooks (at most `MAX_WEBHOOKS`), each one's delivery log,
+//! and alerts: an event put in the outbox (`outbox`) once per webhook.
+
+use super::db::{below, int, one_more, Db};
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use crate::random;
+use gazouillis_protocol::page::one_past;
+use gazouillis_protocol::time::rfc3339_from_millis;
+use gazouillis_protocol::webhook::{
+    Alert, Attempt, CreatedWebhook, Deliveries, Delivery, DeliveryState, Event, Format, NewWebhook, Webhook, Webhooks, LOG_DELIVERIES,
+    MAX_WEBHOOKS,
+};
+use gazouillis_protocol::ErrorCode;
+use serde::Deserialize;
+use worker::{Date, Response};
+
+const WEBHOOK_COLUMNS: &str = "id, url, format, language, created_at";
+
+/// A `deliveries` row, without its body.
+#[derive(Deserialize)]
+struct DeliveryRow {
+    id: u64,
+    event: String,
+    #[serde(rename = "type")]
+    kind: String,
+    state: DeliveryState,
+    next_at: Option<u64>,
+    created_at: String,
+}
+
+/// An `attempts` row.
+#[derive(Deserialize)]
+struct AttemptRow {
+    at: String,
+    status: Option<u16>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+impl Db {
+    fn webhook(&self, id: &str) -> worker::Result<Option<Webhook>> {
+        self.row(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = ?"), vec![id.into()])
+    }
+
+    /// Puts `alert` in the outbox of each webhook of `webhooks`, as one event.
+    fn enqueue(&self, alert: &Alert, webhooks: &[String]) -> ApiResult<()> {
+        let now = Date::now().as_millis();
+        let handle = self.account()?.handle;
+        let event = Event { id: random::hex(16)?, account: handle, created_at: rfc3339_from_millis(now), alert: alert.clone() };
+        let body = serde_json::to_string(&event).map_err(|_| ErrorCode::Internal)?;
+        let statement = "INSERT INTO deliveries (webhook, event, type, body, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+        // Finished deliveries past the newest LOG_DELIVERIES leave the log.
+        let prune = "DELETE FROM deliveries WHERE webhook = ?1 AND next_at IS NULL
+            AND id NOT IN (SELECT id FROM deliveries WHERE webhook = ?1 ORDER BY id DESC LIMIT ?2)";
+        for webhook in webhooks {
+            let values = vec![
+                webhook.clone().into(),
+                event.id.clone().into(),
+                alert.kind().into(),
+                body.clone().into(),
+                int(now),
+                event.created_at.clone().into(),
+            ];
+            self.run(statement, values)?;
+            self.run(prune, vec![webhook.clone().into(), int(LOG_DELIVERIES)])?;
+        }
+        Ok(())
+    }
+
+    fn delivery(&self, row: DeliveryRow) -> worker::Result<Delivery> {
+        let attempts: Vec<AttemptRow> = self.rows("SELECT at, status, error FROM attempts WHERE delivery = ? ORDER BY n", vec![int(row.id)])?;
+        Ok(Delivery {
+            id: row.id.to_string(),
+            event: row.event,
+            kind: row.kind,
+            state: row.state,
+            created_at: row.created_at,
+            attempts: attempts.into_iter().map(|a| Attempt { at: a.at, status: a.status, error: a.error }).collect(),
+            next_attempt_at: row.next_at.map(rfc3339_from_millis),
+        })
+    }
+}
+
+impl AccountHub {
+    /// Sends `alert` to every webhook of the account (none: nothing to do).
+    pub(super) fn alert(&self, alert: &Alert) -> ApiResult<()> {
+        let webhooks: Vec<String> = self.db.rows::<Id>("SELECT id FROM webhooks ORDER BY created_at", vec![])?.into_iter().map(|w| w.id).collect();
+        if !webhooks.is_empty() {
+            self.db.enqueue(alert, &webhooks)?;
+            self.deliver_soon();
+        }
+        Ok(())
+    }
+
+    pub(super) fn list_webhooks(&self) -> ApiResult {
+        self.db.account()?;
+        let webhooks = self.db.rows(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY created_at, id"), vec![])?;
+        json(200, &Webhooks { webhooks })
+    }
+
+    /// Adds a webhook (its URL already checked); a `json` one gets its signing secret.
+    pub(super) fn create_webhook(&self, new: NewWebhook) -> ApiResult {
+        self.db.account()?;
+        if self.db.number("SELECT count(*) AS n FROM webhooks", vec![])?.unwrap_or(0) >= MAX_WEBHOOKS as u64 {
+            return Err(ErrorCode::TooManyWebhooks.into());
+        }
+        let webhook = Webhook {
+            // See `webhook::is_webhook_id`.
+            id: random::hex(6)?,
+            url: new.url,
+            format: new.format,
+            language: new.language,
+            created_at: rfc3339_from_millis(Date::now().as_millis()),
+        };
+        let secret = match webhook.format {
+            Format::Json => Some(format!("whsec_{}", random::hex(24)?)),
+            Format::Slack => None,
+        };
+        let statement = "INSERT INTO webhooks (id, url, format, language, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+        self.db.run(
+            statement,
+            vec![
+                webhook.id.clone().into(),
+                webhook.url.clone().into(),
+                webhook.format.as_str().into(),
+                webhook.language.as_str().into(),
+                secret.clone().unwrap_or_default().into(),
+                webhook.created_at.clone().into(),
+            ],
+        )?;
+        json(201, &CreatedWebhook { webhook, secret })
+    }
+
+    /// Removes a webhook, with its deliveries (pending ones are not sent).
+    pub(super) fn delete_webhook(&self, id: &str) -> ApiResult {
+        self.db.account()?;
+        self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
+        self.db.run("DELETE FROM webhooks WHERE id = ?", vec![id.into()])?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// Up to `limit` deliveries of webhook `id` numbered below `before`, newest first.
+    pub(super) fn list_deliveries(&self, id: &str, before: Option<u64>, limit: usize) -> ApiResult {
+        self.db.account()?;
+        self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
+        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE webhook = ? AND id < ? ORDER BY id DESC LIMIT ?";
+        let rows: Vec<DeliveryRow> = self.db.rows(statement, vec![id.into(), below(before), one_more(limit)])?;
+        let (rows, next) = one_past(rows, limit, |row| row.id);
+        let deliveries = rows.into_iter().map(|row| self.db.delivery(row)).collect::<worker::Result<_>>()?;
+        json(200, &Deliveries { deliveries, next: next.map(|cursor| cursor.to_string()) })
+    }
+
+    /// Sends a test event to webhook `id`; answers its delivery, pending.
+    pub(super) fn test_webhook(&self, id: &str) -> ApiResult {
+        self.db.account()?;
+        self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
+        self.db.enqueue(&Alert::Test, &[id.to_owned()])?;
+        self.deliver_soon();
+        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE webhook = ? ORDER BY id DESC LIMIT 1";
+        let row: DeliveryRow = self.db.row(statement, vec![id.into()])?.ok_or(ErrorCode::Internal)?;
+        json(202, &self.db.delivery(row)?)
+    }
+}

@@ -1,0 +1,54 @@
+//! The brand's webhooks: `GET` / `POST /v1/accounts/{handle}/webhooks`,
+//! `DELETE …/webhooks/{id}`, `GET …/webhooks/{id}/deliveries` (the log of
+//! what was sent, newest first) and `POST …/webhooks/{id}/test`. All from
+//! the account's hub, which also sends the alerts (`hub::outbox`).
+//!
+//! A webhook URL is `https://`; the `WEBHOOK_ALLOW_LOOPBACK` var (`1`) also
+//! lets `http://127.0.0.1` receive, for tests.
+
+use crate::auth::require_brand;
+use crate::error::ApiResult;
+use crate::http::{read_json, ListQuery};
+use crate::hub::{self, Command};
+use gazouillis_protocol::webhook::{is_webhook_id, NewWebhook};
+use gazouillis_protocol::ErrorCode;
+use worker::{Env, Request};
+
+pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    hub::send_as(env, handle, &Command::ListWebhooks, &brand).await
+}
+
+pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    let webhook: NewWebhook = read_json(&mut req).await?;
+    let loopback = env.var("WEBHOOK_ALLOW_LOOPBACK").is_ok_and(|v| v.to_string() == "1");
+    if !webhook.url_allowed(loopback) {
+        return Err(ErrorCode::InvalidWebhook.into());
+    }
+    hub::send_as(env, handle, &Command::CreateWebhook { webhook }, &brand).await
+}
+
+pub async fn delete(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    check_id(id)?;
+    hub::send_as(env, handle, &Command::DeleteWebhook { id: id.to_owned() }, &brand).await
+}
+
+pub async fn deliveries(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    check_id(id)?;
+    let query = ListQuery::from_request(&req)?;
+    let command = Command::Deliveries { id: id.to_owned(), before: query.cursor.map(|cursor| cursor.0), limit: query.limit };
+    hub::send_as(env, handle, &command, &brand).await
+}
+
+pub async fn test(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    check_id(id)?;
+    hub::send_as(env, handle, &Command::TestWebhook { id: id.to_owned() }, &brand).await
+}
+
+fn check_id(id: &str) -> ApiResult<()> {
+    if is_webhook_id(id) { Ok(()) } else { Err(ErrorCode::InvalidId.into()) }
+}
