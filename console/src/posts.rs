@@ -7,6 +7,7 @@ use crate::i18n::{Text, local_time};
 use crate::ui::{ErrorNote, listing, watched};
 use gazouillis_protocol::{HiddenContent, HiddenState, Post, PostPage};
 use gloo_net::http::Method;
+use gazouillis_widget::rich_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -53,7 +54,7 @@ fn PostItem(console: Console, post: Post, hidden: bool, done: Callback<Result<()
     let count = post.replies;
     view! {
         <li class="post" data-id=post.id.clone()>
-            <p class="text">{post.text}</p>
+            <p class="text">{rich_text(&post.text)}</p>
             <p class="meta">
                 {move || local_time(console.lang.get(), &post.created_at)}" · "
                 <span class="reply-count">{count}</span>" "{move || console.lang.get().replies(count)}

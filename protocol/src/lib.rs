@@ -25,6 +25,7 @@ pub mod moderation;
 pub mod origin;
 pub mod page;
 pub mod rate;
+pub mod rich;
 pub mod schema;
 pub mod search;
 pub mod stats;

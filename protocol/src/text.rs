@@ -1,10 +1,12 @@
 //! Text rules: how characters are counted and what a post, a reply or a name may hold.
 //!
-//! `char_count` is the one counter of the product: the widget's live counter and
-//! the edge's check both call it, so they can never disagree.
+//! `char_count` counts characters as a person does; a post's or a reply's
+//! length is `rich::text_length` (links count as 23), which the widget's live
+//! counter and the edge's check both call, so they can never disagree.
 
 use crate::ErrorCode;
 use crate::limits::MAX_NAME_CHARS;
+use crate::rich::text_length;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Characters as a person counts them: extended grapheme clusters, so one emoji
@@ -46,8 +48,13 @@ fn is_forbidden(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Checks a post or reply text and returns it trimmed, as it will be stored.
+/// Checks a post or reply text and returns it trimmed, as it will be stored;
+/// its length is [`text_length`]'s.
 pub fn check_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
+    check(raw, max_chars, text_length)
+}
+
+fn check(raw: &str, max_chars: usize, length: fn(&str) -> usize) -> Result<String, TextError> {
     let text = raw.trim();
     if text.chars().any(is_forbidden) {
         return Err(TextError::Invalid);
@@ -55,7 +62,7 @@ pub fn check_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
     if text.chars().all(is_invisible) {
         return Err(TextError::Empty);
     }
-    let count = char_count(text);
+    let count = length(text);
     if count > max_chars {
         return Err(TextError::TooLong { count, max: max_chars });
     }
@@ -64,7 +71,7 @@ pub fn check_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
 
 /// Checks a display name (an account's or a visitor's) and returns it trimmed.
 pub fn check_name(raw: &str) -> Result<String, ErrorCode> {
-    match check_text(raw, MAX_NAME_CHARS) {
+    match check(raw, MAX_NAME_CHARS, char_count) {
         Ok(name) if !name.contains('\n') => Ok(name),
         _ => Err(ErrorCode::InvalidName),
     }

@@ -4,6 +4,7 @@
 
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::rate::{RateLimit, admit};
+use gazouillis_protocol::rich::{segments, text_length, Segment, URL_LENGTH};
 #[cfg(feature = "token")]
 use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{Cursor, PostId, ReplyId, TextError, char_count, check_name, check_text};
@@ -21,7 +22,7 @@ proptest! {
         match check_text(&raw, max) {
             Ok(text) => {
                 prop_assert_eq!(text.as_str(), raw.trim());
-                prop_assert!(char_count(&text) <= max);
+                prop_assert!(text_length(&text) <= max);
                 let control = |c: char| c.is_control() && c != '\n' && c != '\t';
                 let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
                 prop_assert!(!text.chars().any(control));
@@ -34,6 +35,40 @@ proptest! {
             Err(_) => {}
         }
         let _ = check_name(&raw);
+    }
+
+    #[test]
+    fn segments_give_the_text_back_and_links_are_http_only(raw in any::<String>(), words in "([a-zé#@:/. ]|https?://|\\.fr|javascript:){0,40}") {
+        for text in [raw.as_str(), words.as_str()] {
+            let mut rebuilt = String::new();
+            for segment in segments(text) {
+                match segment {
+                    Segment::Text(s) => rebuilt.push_str(s),
+                    Segment::Url(url) => {
+                        let lower = url.to_ascii_lowercase();
+                        prop_assert!(lower.starts_with("http://") || lower.starts_with("https://"), "{}", url);
+                        rebuilt.push_str(url);
+                    }
+                    Segment::Hashtag(tag) => {
+                        prop_assert!(!tag.is_empty());
+                        rebuilt.push('#');
+                        rebuilt.push_str(tag);
+                    }
+                    Segment::Mention(handle) => {
+                        prop_assert!(is_handle(&handle.to_ascii_lowercase()));
+                        rebuilt.push('@');
+                        rebuilt.push_str(handle);
+                    }
+                }
+            }
+            prop_assert_eq!(rebuilt.as_str(), text);
+        }
+    }
+
+    #[test]
+    fn a_link_counts_23_whatever_its_length(before in "[a-zé ]{0,30}", path in "[a-z0-9/_-]{0,300}", after in "[a-zé ]{0,30}") {
+        let text = format!("{before} https://acme.fr/{path} {after}");
+        prop_assert_eq!(text_length(&text), char_count(&before) + 1 + URL_LENGTH + 1 + char_count(&after));
     }
 
     #[test]

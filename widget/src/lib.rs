@@ -9,7 +9,8 @@
 //!
 //! It is not an admin tool (accounts and posts are written with the API's
 //! admin token elsewhere) and it renders no server-side HTML. Post and reply
-//! texts are always text nodes, never markup.
+//! texts are always text nodes, never markup; their links are anchors built
+//! from `gazouillis_protocol::rich`'s segments (http and https only).
 
 mod account;
 mod api;
@@ -21,6 +22,7 @@ mod live;
 mod pager;
 mod post;
 mod reply_box;
+mod rich;
 mod status;
 mod thread;
 mod turnstile;
@@ -30,6 +32,8 @@ mod widget;
 pub use post::preview;
 /// What the widget's counter shows of a draft, which the console shares.
 pub use reply_box::Draft;
+/// A text with its links, hashtags and mentions, as the console shows them too.
+pub use rich::rich_text;
 
 use crate::account::AccountHeader;
 use crate::api::{Api, ApiError, posts_path};

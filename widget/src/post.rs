@@ -70,7 +70,7 @@ pub fn preview(lang_tag: &str, text: String) -> impl IntoView {
 fn card(id: String, text: String, created_at: String, lang: Lang, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
     view! {
         <article class="gz-post" data-id=id>
-            <p class="gz-post-text">{text}</p>
+            <p class="gz-post-text">{crate::rich::rich_text(&text)}</p>
             <div class="gz-meta">{when(lang, created_at)}" · "{replies}</div>
             {thread}
         </article>

@@ -5,14 +5,15 @@ use crate::i18n::Text;
 use crate::pager::Pager;
 use crate::status::{Status, error_note};
 use crate::widget::Widget;
-use gazouillis_protocol::{ReplyPage, char_count, check_name, check_text};
+use gazouillis_protocol::rich::text_length;
+use gazouillis_protocol::{ReplyPage, check_name, check_text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Where a draft stands, from its text.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Draft {
-    /// Characters as the API counts them: trimmed, in graphemes.
+    /// Characters as the API counts them: trimmed, in graphemes, each link as 23.
     pub count: usize,
     pub over: bool,
     /// Not blank, not too long, no forbidden character: what the API accepts.
@@ -21,7 +22,7 @@ pub struct Draft {
 
 impl Draft {
     pub fn of(text: &str, max_chars: usize) -> Draft {
-        let count = char_count(text.trim());
+        let count = text_length(text.trim());
         Draft { count, over: count > max_chars, sendable: check_text(text, max_chars).is_ok() }
     }
 }
@@ -113,5 +114,8 @@ mod tests {
         assert_eq!(Draft::of(&"x".repeat(141), 140), Draft { count: 141, over: true, sendable: false });
         assert!(!Draft::of("a\u{202E}b", 140).sendable);
         assert_eq!(Draft::of(&"x".repeat(141), 280), Draft { count: 141, over: false, sendable: true });
+        // A link counts as 23, however long.
+        let linked = format!("{} https://acme.fr/{}", "x".repeat(116), "a".repeat(300));
+        assert_eq!(Draft::of(&linked, 140), Draft { count: 140, over: false, sendable: true });
     }
 }
