@@ -17,6 +17,7 @@ mod inbox;
 mod limiter;
 mod me;
 mod moderation;
+mod offers;
 mod posts;
 mod random;
 mod replies;

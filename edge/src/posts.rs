@@ -6,8 +6,8 @@ use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::page::PageView;
-use gazouillis_protocol::{check_text, keys, Cursor, NewText, Post, PostId, PostPage};
-use worker::{Env, Request};
+use gazouillis_protocol::{check_text, keys, Cursor, NewPost, Post, PostId, PostPage};
+use worker::{Date, Env, Request};
 
 /// The number of a stored post (ids are written by the hub, so they parse).
 pub fn seq_of(post: &Post) -> u64 {
@@ -30,9 +30,10 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
 
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
-    let new: NewText = read_json(&mut req).await?;
+    let new: NewPost = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
-    hub::send_as(env, handle, &Command::CreatePost { text }, &brand).await
+    let offer = new.offer.map(|offer| offer.check(Date::now().as_millis())).transpose()?;
+    hub::send_as(env, handle, &Command::CreatePost { text, offer }, &brand).await
 }
 
 pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {

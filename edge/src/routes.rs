@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, inbox, me, moderation, posts, replies, search, session, stats, timeline, tokens, watches, webhooks};
+use crate::{accounts, follows, hub, inbox, me, moderation, offers, posts, replies, search, session, stats, timeline, tokens, watches, webhooks};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -58,8 +58,9 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Delete, ["webhooks", id]) => webhooks::delete(req, env, handle, id).await,
             (Get, ["webhooks", id, "deliveries"]) => webhooks::deliveries(req, env, handle, id).await,
             (Post, ["webhooks", id, "test"]) => webhooks::test(req, env, handle, id).await,
+            (Get, ["offers"]) => offers::list(req, env, handle).await,
             (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"] | ["activity"]
-            | ["webhooks"] | ["webhooks", _] | ["webhooks", _, "deliveries" | "test"]) => {
+            | ["webhooks"] | ["webhooks", _] | ["webhooks", _, "deliveries" | "test"] | ["offers"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),
@@ -73,7 +74,8 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
                 (Get, ["replies"]) => replies::list(req, env, &id).await,
                 (Post, ["replies"]) => replies::create(req, env, &id).await,
                 (Put, ["hidden"]) => moderation::hide(req, env, &id, None).await,
-                (_, [] | ["replies"] | ["hidden"]) => Err(ErrorCode::MethodNotAllowed.into()),
+                (Post, ["offer", "claim"]) => offers::claim(req, env, &id).await,
+                (_, [] | ["replies"] | ["hidden"] | ["offer", "claim"]) => Err(ErrorCode::MethodNotAllowed.into()),
                 _ => Err(ErrorCode::NotFound.into()),
             }
         }
@@ -92,13 +94,13 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
 }
 
 /// The account a visitor's write to `path` goes to, for its CORS preflight:
-/// replies, their deletion and follows (SSO sign-in names its account in the
+/// replies, their deletion, follows and offer claims (SSO sign-in names its account in the
 /// body, which a preflight does not carry; the hub checks it on the write).
 pub fn visitor_write_account(path: &str) -> Option<String> {
     let segments: Vec<&str> = path.strip_prefix("/v1/")?.split('/').collect();
     match segments.as_slice() {
         ["accounts", handle, "follow"] if is_handle(handle) => Some((*handle).to_owned()),
-        ["posts", id, "replies"] => id.parse::<PostId>().ok().map(|id| id.handle),
+        ["posts", id, "replies"] | ["posts", id, "offer", "claim"] => id.parse::<PostId>().ok().map(|id| id.handle),
         ["replies", id] => id.parse::<ReplyId>().ok().map(|id| id.post.handle),
         _ => None,
     }

@@ -38,6 +38,11 @@ pub enum ErrorCode {
     InvalidWebhook,
     TooManyWebhooks,
     WebhookNotFound,
+    InvalidOffer,
+    NotFollowing,
+    OfferNotFound,
+    OfferEnded,
+    OfferExhausted,
     Internal,
     TurnstileUnavailable,
 }
@@ -82,6 +87,11 @@ impl ErrorCode {
             InvalidWebhook => "invalid_webhook",
             TooManyWebhooks => "too_many_webhooks",
             WebhookNotFound => "webhook_not_found",
+            InvalidOffer => "invalid_offer",
+            NotFollowing => "not_following",
+            OfferNotFound => "offer_not_found",
+            OfferEnded => "offer_ended",
+            OfferExhausted => "offer_exhausted",
             Internal => "internal",
         }
     }
@@ -91,14 +101,15 @@ impl ErrorCode {
         match self {
             MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays | InvalidQuery | InvalidAccounts => 400,
             Unauthorized => 401,
-            Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed => 403,
-            NotFound | AccountNotFound | PostNotFound | ReplyNotFound | WebhookNotFound => 404,
+            Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed | NotFollowing => 403,
+            NotFound | AccountNotFound | PostNotFound | ReplyNotFound | WebhookNotFound | OfferNotFound => 404,
             MethodNotAllowed => 405,
             HandleTaken | TooManyWebhooks => 409,
+            OfferEnded | OfferExhausted => 410,
             BodyTooLarge => 413,
             UpgradeRequired => 426,
             RateLimited => 429,
-            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook => 422,
+            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook | InvalidOffer => 422,
             Internal => 500,
             TurnstileUnavailable => 503,
         }
@@ -144,6 +155,11 @@ impl ErrorCode {
             InvalidWebhook => "url: an https:// address of at most 2,000 bytes; format: slack or json; language: en or fr.",
             TooManyWebhooks => "An account has at most 5 webhooks: delete one first.",
             WebhookNotFound => "No such webhook.",
+            InvalidOffer => "offer: a code of 1 to 40 characters without spaces, ends_at a date and time (RFC 3339) in the future, limit at least 1.",
+            NotFollowing => "Follow the account to get this offer.",
+            OfferNotFound => "This post holds no offer.",
+            OfferEnded => "This offer has ended.",
+            OfferExhausted => "Every code of this offer has been claimed.",
             Internal => "Something went wrong on our side.",
         }
     }
@@ -159,7 +175,7 @@ mod tests {
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, InvalidQuery, InvalidAccounts, Unauthorized,
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings, InvalidWatches,
-            InvalidWebhook, TooManyWebhooks, WebhookNotFound,
+            InvalidWebhook, TooManyWebhooks, WebhookNotFound, InvalidOffer, NotFollowing, OfferNotFound, OfferEnded, OfferExhausted,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod limits;
 pub mod live;
 pub mod moderation;
+pub mod offer;
 pub mod origin;
 pub mod page;
 pub mod rate;

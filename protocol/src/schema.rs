@@ -35,6 +35,8 @@
 //! - `webhooks`: where alerts go; `deliveries`: the outbox, one row per
 //!   event and webhook, kept after it is done as the delivery log, with its
 //!   `attempts`.
+//! - `offers`: posts' offers for followers, with their codes and exact claim
+//!   counts; `claims`: who claimed which (one row each), gone with the post.
 
 /// The table recording applied migrations; created before any of them.
 pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)";
@@ -288,6 +290,28 @@ pub const MIGRATIONS: &[&[&str]] = &[
         // The buzzing hours seen; an hour alerts unless the one before is here (same episode).
         "CREATE TABLE buzz_hours (hour INTEGER PRIMARY KEY)",
     ],
+    &[
+        // A post's offer for followers (`ends_ms`: ms since 1970; `max_claims`
+        // NULL: no limit), with its claims counted, and the follows and
+        // unfollows of the account while it runs.
+        "CREATE TABLE offers (
+            post INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            ends_ms INTEGER NOT NULL,
+            max_claims INTEGER,
+            claimed INTEGER NOT NULL DEFAULT 0,
+            follows INTEGER NOT NULL DEFAULT 0,
+            unfollows INTEGER NOT NULL DEFAULT 0
+        )",
+        "CREATE TABLE claims (
+            post INTEGER NOT NULL,
+            visitor TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            PRIMARY KEY (post, visitor)
+        )",
+        "CREATE TRIGGER forget_offer AFTER DELETE ON posts BEGIN
+            DELETE FROM offers WHERE post = old.seq; DELETE FROM claims WHERE post = old.seq; END",
+    ],
 ];
 
 /// Whether FTS5 query `?1` matches the index entry of kind `?2`, post `?3`
@@ -457,6 +481,19 @@ mod tests {
         db.execute("DELETE FROM webhooks WHERE id = 'a'", []).unwrap();
         let count = |table: &str| -> i64 { db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
         assert_eq!((count("deliveries"), count("attempts")), (1, 1));
+    }
+
+    #[test]
+    fn a_deleted_post_takes_its_offer_and_claims_along() {
+        let db = migrated();
+        for seq in [0, 1] {
+            db.execute("INSERT INTO posts (seq, text, created_at) VALUES (?1, 'Offer', 'now')", [seq]).unwrap();
+            db.execute("INSERT INTO offers (post, code, ends_ms) VALUES (?1, 'CODE', 1)", [seq]).unwrap();
+            db.execute("INSERT INTO claims (post, visitor, claimed_at) VALUES (?1, 'v', 'now')", [seq]).unwrap();
+        }
+        db.execute("DELETE FROM posts WHERE seq = 0", []).unwrap();
+        let count = |table: &str| -> i64 { db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
+        assert_eq!((count("offers"), count("claims")), (1, 1));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! is an error and not a silent no-op.
 
 use serde::{Deserialize, Serialize};
+use crate::offer::{NewOffer, Offer};
 
 /// A company's account, with its public counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +42,9 @@ pub struct Post {
     /// RFC 3339, UTC, milliseconds: `2026-11-25T17:46:52.123Z`.
     pub created_at: String,
     pub replies: u64,
+    /// An offer for followers, without its code (see [`crate::offer`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<Offer>,
 }
 
 /// Who wrote a reply.
@@ -126,11 +130,20 @@ pub struct NewAccount {
     pub bio: String,
 }
 
-/// `POST /v1/accounts/{handle}/posts` and `POST /v1/posts/{id}/replies`
+/// `POST /v1/posts/{id}/replies`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewText {
     pub text: String,
+}
+
+/// `POST /v1/accounts/{handle}/posts`: a text, and maybe an offer for followers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPost {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<NewOffer>,
 }
 
 /// `POST /v1/accounts/{handle}/tokens`: a brand token for a person or a tool.

@@ -877,6 +877,8 @@ fn routes() -> Vec<Route> {
         route(Method::DELETE, "/v1/accounts/{handle}/webhooks/{id}", Brand, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/webhooks/{id}/deliveries", Brand, Nothing, true),
         route(Method::POST, "/v1/accounts/{handle}/webhooks/{id}/test", Brand, Nothing, false),
+        route(Method::GET, "/v1/accounts/{handle}/offers", Brand, Nothing, false),
+        route(Method::POST, "/v1/posts/{id}/offer/claim", Visitor, Nothing, false),
         route(Method::PUT, "/v1/posts/{id}/hidden", Brand, Hidden, false),
         route(Method::DELETE, "/v1/replies/{id}", Writer, Nothing, false),
         route(Method::PUT, "/v1/replies/{id}/hidden", Brand, Hidden, false),
@@ -919,7 +921,7 @@ impl Route {
     fn is_visitor_write(&self) -> bool {
         matches!(
             (self.method.as_str(), self.path),
-            ("POST", "/v1/posts/{id}/replies")
+            ("POST", "/v1/posts/{id}/replies" | "/v1/posts/{id}/offer/claim")
                 | ("DELETE", "/v1/replies/{id}")
                 | ("PUT" | "DELETE", "/v1/accounts/{handle}/follow")
         )

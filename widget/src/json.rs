@@ -6,6 +6,7 @@
 //! feed's own code. The browser already has a JSON parser.
 
 use gazouillis_protocol::live::Event;
+use gazouillis_protocol::offer::{Claimed, Offer};
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use gazouillis_protocol::{Account, AccountInfo, Author, Badge, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session, TurnstileSite};
 use js_sys::{Array, JSON, Object, Reflect};
@@ -73,7 +74,20 @@ impl Decode for Post {
             text: string(v, "text")?,
             created_at: string(v, "created_at")?,
             replies: count(v, "replies")?,
+            offer: Some(field(v, "offer")).filter(JsValue::is_object).and_then(|o| Offer::decode(&o)),
         })
+    }
+}
+
+impl Decode for Offer {
+    fn decode(v: &JsValue) -> Option<Self> {
+        Some(Offer { ends_at: string(v, "ends_at")?, limit: count(v, "limit"), claimed: count(v, "claimed")? })
+    }
+}
+
+impl Decode for Claimed {
+    fn decode(v: &JsValue) -> Option<Self> {
+        Some(Claimed { code: string(v, "code")?, claimed_at: string(v, "claimed_at")? })
     }
 }
 

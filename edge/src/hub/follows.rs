@@ -31,6 +31,7 @@ impl AccountHub {
             self.db.run("UPDATE account SET followers = max(followers - 1, 0)", vec![])?;
         }
         self.db.count_follow(follow)?;
+        self.db.count_follow_in_offers(follow, worker::Date::now().as_millis())?;
         let followers = self.db.account()?.followers;
         self.publish(&Event::Followers { followers });
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;

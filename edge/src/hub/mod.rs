@@ -12,7 +12,7 @@
 //! Each concern has its own file: `posts`, `replies`, `follows`,
 //! `moderation` (settings, queue, hiding), `inbox` and `stats` (the brand's), `tokens` (brand tokens and the SSO
 //! secret), `search`, `watches` (and mentions), `activity` (and buzz),
-//! `webhooks` and `outbox` (alerts and their delivery), `live`, `views`
+//! `webhooks` and `outbox` (alerts and their delivery), `offers`, `live`, `views`
 //! (flushing to KV, and answering reads KV cannot yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
 //! Durable Object's entry points.
@@ -28,6 +28,7 @@ mod inbox;
 mod live;
 mod migrate;
 mod moderation;
+mod offers;
 mod outbox;
 mod posts;
 mod replies;
@@ -46,6 +47,7 @@ use db::Db;
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::live::{PING, PONG};
 use gazouillis_protocol::moderation::Settings;
+use gazouillis_protocol::offer::CheckedOffer;
 use gazouillis_protocol::webhook::NewWebhook;
 use gazouillis_protocol::{Author, ErrorCode, InboxFilter};
 use serde::{Deserialize, Serialize};
@@ -60,7 +62,7 @@ use worker::{
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Command {
     CreateAccount { name: String, bio: String },
-    CreatePost { text: String },
+    CreatePost { text: String, offer: Option<CheckedOffer> },
     DeletePost { seq: u64 },
     /// `author: None` is the account's brand itself; `ip` is the client's
     /// address, for the abuse limits.
@@ -111,6 +113,9 @@ pub enum Command {
     Deliveries { id: String, before: Option<u64>, limit: usize },
     /// Sends a test event to webhook `id`.
     TestWebhook { id: String },
+    /// A follower's claim of post `post`'s offer.
+    ClaimOffer { post: u64, visitor: String },
+    ListOffers,
     /// A read view as KV will hold it after the next flush, built now (404 if
     /// the view would be absent): for readers that KV has not caught up with.
     Read { view: View },
@@ -255,7 +260,7 @@ impl AccountHub {
     async fn apply(&self, handle: &str, command: Command) -> ApiResult {
         match command {
             Command::CreateAccount { name, bio } => self.create_account(handle, name, bio).await,
-            Command::CreatePost { text } => self.create_post(text).await,
+            Command::CreatePost { text, offer } => self.create_post(text, offer).await,
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
@@ -287,6 +292,8 @@ impl AccountHub {
             Command::DeleteWebhook { id } => self.delete_webhook(&id),
             Command::Deliveries { id, before, limit } => self.list_deliveries(&id, before, limit),
             Command::TestWebhook { id } => self.test_webhook(&id),
+            Command::ClaimOffer { post, visitor } => self.claim_offer(post, &visitor).await,
+            Command::ListOffers => self.list_offers(),
             Command::Read { view } => self.read(&view),
         }
     }

@@ -12,13 +12,17 @@ use gazouillis_protocol::live::Event;
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::offer::{CheckedOffer, Offer};
 use gazouillis_protocol::{ErrorCode, Post, PostId};
 use serde::Deserialize;
 use worker::{Date, Response};
 
-const POST_COLUMNS: &str = "seq, text, created_at, replies, next_reply, hidden";
+/// A post's columns, with its offer's public ones, read `FROM {POSTS}`.
+const POST_COLUMNS: &str =
+    "seq, text, created_at, replies, next_reply, hidden, offers.ends_ms AS offer_ends, offers.max_claims AS offer_limit, offers.claimed AS offer_claimed";
+const POSTS: &str = "posts LEFT JOIN offers ON offers.post = posts.seq";
 
-/// A `posts` row.
+/// A `posts` row, with its offer if it holds one.
 #[derive(Deserialize)]
 pub struct PostRow {
     pub seq: u64,
@@ -27,6 +31,12 @@ pub struct PostRow {
     pub replies: u64,
     pub next_reply: u64,
     hidden: u8,
+    #[serde(default)]
+    offer_ends: Option<u64>,
+    #[serde(default)]
+    offer_limit: Option<u64>,
+    #[serde(default)]
+    offer_claimed: Option<u64>,
 }
 
 impl PostRow {
@@ -36,7 +46,8 @@ impl PostRow {
 
     pub fn post(self, handle: &str) -> Post {
         let id = PostId { handle: handle.to_owned(), seq: self.seq };
-        Post { id: id.to_string(), account: id.handle, text: self.text, created_at: self.created_at, replies: self.replies }
+        let offer = self.offer_ends.map(|ends| Offer::new(ends, self.offer_limit, self.offer_claimed.unwrap_or(0)));
+        Post { id: id.to_string(), account: id.handle, text: self.text, created_at: self.created_at, replies: self.replies, offer }
     }
 }
 
@@ -44,7 +55,7 @@ impl PostRow {
 impl Db {
     /// A post, shown or hidden, or 404 `post_not_found`.
     pub(super) fn any_post(&self, seq: u64) -> ApiResult<PostRow> {
-        let row = self.row(&format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ?"), vec![int(seq)])?;
+        let row = self.row(&format!("SELECT {POST_COLUMNS} FROM {POSTS} WHERE seq = ?"), vec![int(seq)])?;
         row.ok_or_else(|| ErrorCode::PostNotFound.into())
     }
 
@@ -56,7 +67,7 @@ impl Db {
 
     /// A shown post's row, if there is one.
     pub(super) fn shown_row(&self, seq: u64) -> worker::Result<Option<PostRow>> {
-        self.row(&format!("SELECT {POST_COLUMNS} FROM posts WHERE seq = ? AND hidden = 0"), vec![int(seq)])
+        self.row(&format!("SELECT {POST_COLUMNS} FROM {POSTS} WHERE seq = ? AND hidden = 0"), vec![int(seq)])
     }
 
     pub(super) fn shown_post(&self, seq: u64) -> worker::Result<Option<Post>> {
@@ -72,7 +83,7 @@ impl Db {
     /// Shown posts, newest first: `limit` of them (`None`: all), filtered by `condition`.
     fn feed(&self, limit: Option<usize>, condition: &str, values: Vec<super::db::Value>) -> worker::Result<Vec<Post>> {
         let limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
-        let statement = format!("SELECT {POST_COLUMNS} FROM posts WHERE hidden = 0 {condition} ORDER BY seq DESC {limit}");
+        let statement = format!("SELECT {POST_COLUMNS} FROM {POSTS} WHERE hidden = 0 {condition} ORDER BY seq DESC {limit}");
         let rows: Vec<PostRow> = self.rows(&statement, values)?;
         let handle = self.handle()?;
         Ok(rows.into_iter().map(|row| row.post(&handle)).collect())
@@ -97,12 +108,16 @@ impl Db {
 
 impl AccountHub {
 
-    pub(super) async fn create_post(&self, text: String) -> ApiResult {
+    /// A brand post, with an offer for followers if `offer`.
+    pub(super) async fn create_post(&self, text: String, offer: Option<CheckedOffer>) -> ApiResult {
         let account = self.db.account()?;
         let seq = account.next_post;
         let created_at = rfc3339_from_millis(Date::now().as_millis());
         let statement = "INSERT INTO posts (seq, text, created_at) VALUES (?, ?, ?)";
         self.db.run(statement, vec![int(seq), text.into(), created_at.into()])?;
+        if let Some(offer) = offer {
+            self.db.add_offer(seq, &offer)?;
+        }
         self.db.run("UPDATE account SET next_post = next_post + 1, posts = posts + 1", vec![])?;
         self.db.count_post()?;
         self.note_mentions("post", seq, seq, true)?;

@@ -1,0 +1,105 @@
+//! Offers for followers (see `gazouillis_protocol::offer`): stored with
+//! their post, claimed by followers (each once, counted exactly: the hub
+//! applies claims one at a time), and listed for the brand with their codes,
+//! claims, and the follows and unfollows while they ran.
+
+use super::db::{int, Db};
+use super::views::View;
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::keys;
+use gazouillis_protocol::offer::{refusal, CheckedOffer, Claimed, Offer, OfferStats, Offers};
+use gazouillis_protocol::time::rfc3339_from_millis;
+use gazouillis_protocol::{ErrorCode, PostId};
+use serde::Deserialize;
+use worker::Date;
+
+/// An `offers` row.
+#[derive(Deserialize)]
+struct OfferRow {
+    code: String,
+    ends_ms: u64,
+    max_claims: Option<u64>,
+    claimed: u64,
+}
+
+/// An `offers` row with its post, for the brand's list.
+#[derive(Deserialize)]
+struct ListedRow {
+    post: u64,
+    text: String,
+    created_at: String,
+    code: String,
+    ends_ms: u64,
+    max_claims: Option<u64>,
+    claimed: u64,
+    follows: u64,
+    unfollows: u64,
+}
+
+#[derive(Deserialize)]
+struct ClaimRow {
+    claimed_at: String,
+}
+
+impl Db {
+    pub(super) fn add_offer(&self, post: u64, offer: &CheckedOffer) -> worker::Result<()> {
+        let statement = "INSERT INTO offers (post, code, ends_ms, max_claims) VALUES (?, ?, ?, ?)";
+        let limit = offer.limit.map_or(worker::SqlStorageValue::Null, int);
+        self.run(statement, vec![int(post), offer.code.clone().into(), int(offer.ends_ms), limit])
+    }
+
+    /// Counts a follow (`true`) or an unfollow at `now` in every offer running then.
+    pub(super) fn count_follow_in_offers(&self, follow: bool, now: u64) -> worker::Result<()> {
+        let column = if follow { "follows" } else { "unfollows" };
+        self.run(&format!("UPDATE offers SET {column} = {column} + 1 WHERE ends_ms > ?"), vec![int(now)])
+    }
+}
+
+impl AccountHub {
+    /// A follower's claim of post `post`'s offer: its code (the same again
+    /// for one who claimed before, counted once), or why not.
+    pub(super) async fn claim_offer(&self, post: u64, visitor: &str) -> ApiResult {
+        self.db.post(post)?;
+        let offer: OfferRow = self
+            .db
+            .row("SELECT code, ends_ms, max_claims, claimed FROM offers WHERE post = ?", vec![int(post)])?
+            .ok_or(ErrorCode::OfferNotFound)?;
+        let before: Option<ClaimRow> = self.db.row("SELECT claimed_at FROM claims WHERE post = ? AND visitor = ?", vec![int(post), visitor.into()])?;
+        if let Some(before) = before {
+            return json(200, &Claimed { code: offer.code, claimed_at: before.claimed_at });
+        }
+        let now = Date::now().as_millis();
+        if let Some(refused) = refusal(self.db.follows(visitor)?, now, offer.ends_ms, offer.claimed, offer.max_claims) {
+            return Err(refused.into());
+        }
+        let claimed_at = rfc3339_from_millis(now);
+        self.db.run("INSERT INTO claims (post, visitor, claimed_at) VALUES (?, ?, ?)", vec![int(post), visitor.into(), claimed_at.clone().into()])?;
+        self.db.run("UPDATE offers SET claimed = claimed + 1 WHERE post = ?", vec![int(post)])?;
+        // The post's claim count, where it is shown.
+        self.changed(&[View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post)]).await?;
+        json(201, &Claimed { code: offer.code, claimed_at })
+    }
+
+    /// The brand's offers, newest first.
+    pub(super) fn list_offers(&self) -> ApiResult {
+        let handle = self.db.account()?.handle;
+        let statement = "SELECT o.post, p.text, p.created_at, o.code, o.ends_ms, o.max_claims, o.claimed, o.follows, o.unfollows
+            FROM offers o JOIN posts p ON p.seq = o.post ORDER BY o.post DESC";
+        let rows: Vec<ListedRow> = self.db.rows(statement, vec![])?;
+        let offers = rows
+            .into_iter()
+            .map(|row| OfferStats {
+                post: PostId { handle: handle.clone(), seq: row.post }.to_string(),
+                text: row.text,
+                code: row.code,
+                created_at: row.created_at,
+                offer: Offer::new(row.ends_ms, row.max_claims, row.claimed),
+                follows: row.follows,
+                unfollows: row.unfollows,
+            })
+            .collect();
+        json(200, &Offers { offers })
+    }
+}

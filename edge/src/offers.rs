@@ -1,0 +1,21 @@
+//! Offers for followers: `POST /v1/posts/{id}/offer/claim` (a visitor who
+//! follows the account gets the code) and `GET /v1/accounts/{handle}/offers`
+//! (the brand's offers with their codes, claims and follows). A post's offer
+//! is created with the post (`posts::create`); public reads show it without
+//! its code.
+
+use crate::auth::{require_brand, require_visitor};
+use crate::error::ApiResult;
+use crate::hub::{self, Command};
+use gazouillis_protocol::PostId;
+use worker::{Env, Request};
+
+pub async fn claim(req: Request, env: &Env, post: &PostId) -> ApiResult {
+    let visitor = require_visitor(&req, env).await?;
+    hub::send_from(env, &post.handle, &Command::ClaimOffer { post: post.seq, visitor: visitor.sub }, &req).await
+}
+
+pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    hub::send_as(env, handle, &Command::ListOffers, &brand).await
+}

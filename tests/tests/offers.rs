@@ -1,0 +1,151 @@
+//! Offers for followers against the real Worker: created with their post,
+//! claimed by followers only, each once, exactly up to their limit, refused
+//! after their end; and their code never in a public read, a feed, a live
+//! event or a search.
+
+use gazouillis_protocol::live::Event;
+use gazouillis_protocol::offer::{Claimed, Offers};
+use gazouillis_protocol::{Post, PostPage, Session};
+use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
+use futures_util::future::join_all;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const CODE: &str = "FIDELE-20";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offers() {
+    let mut suite = Suite::new("offers", Edge::start().await);
+    suite.step("bad offers are refused with invalid_offer", refused_offers).await;
+    suite.step("the code is in no public read, feed, live event or search; followers get it once", code_stays_private).await;
+    suite.step("100 concurrent claims of an offer limited to 50: exactly 50 codes", exactly_the_limit).await;
+    suite.step("an ended offer answers 410 offer_ended, a post without one 404", ended).await;
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+/// RFC 3339, `seconds` from now.
+fn in_seconds(seconds: i64) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64;
+    gazouillis_protocol::time::rfc3339_from_millis((now + seconds * 1000) as u64)
+}
+
+async fn offer_post(e: &Edge, handle: &str, code: &str, ends_in: i64, limit: Option<u64>) -> Post {
+    let body = json!({"text": "Pour nos abonnés : -20 % sur les vélos.", "offer": {"code": code, "ends_at": in_seconds(ends_in), "limit": limit}});
+    e.admin_post(&format!("/v1/accounts/{handle}/posts"), &body).await.expect_json(201)
+}
+
+async fn claim(e: &Edge, post: &str, token: &str) -> gazouillis_tests::Resp {
+    e.post(&format!("/v1/posts/{post}/offer/claim")).bearer(token).send().await
+}
+
+async fn refused_offers(e: Arc<Edge>) {
+    e.create_account("strict", "Strict", "").await;
+    for offer in [
+        json!({"code": "", "ends_at": in_seconds(60)}),
+        json!({"code": "two words", "ends_at": in_seconds(60)}),
+        json!({"code": "x".repeat(41), "ends_at": in_seconds(60)}),
+        json!({"code": "OK", "ends_at": in_seconds(-60)}),
+        json!({"code": "OK", "ends_at": "next week"}),
+        json!({"code": "OK", "ends_at": in_seconds(60), "limit": 0}),
+    ] {
+        let answer = e.admin_post("/v1/accounts/strict/posts", &json!({"text": "Offer", "offer": offer})).await;
+        answer.expect_error(422, "invalid_offer");
+    }
+    for offer in [json!({"code": "OK"}), json!({"code": "OK", "ends_at": in_seconds(60), "limit": -1}), json!("OK")] {
+        e.admin_post("/v1/accounts/strict/posts", &json!({"text": "Offer", "offer": offer})).await.expect_error(400, "malformed_json");
+    }
+    let feed: PostPage = e.get("/v1/accounts/strict/posts").send().await.expect_json(200);
+    assert!(feed.posts.is_empty(), "a refused offer's post was written: {feed:?}");
+}
+
+async fn code_stays_private(e: Arc<Edge>) {
+    e.create_account("shop", "Shop", "").await;
+    let live = LiveClient::connect(&e.base_url(), "shop").await.unwrap();
+    let post = offer_post(&e, "shop", CODE, 3600, Some(10)).await;
+    let offer = post.offer.clone().expect("the post shows its offer");
+    assert_eq!((offer.limit, offer.claimed), (Some(10), 0));
+    let (fan, stranger): (Session, Session) = (e.new_session("Fan").await, e.new_session("Stranger").await);
+    e.follow(&fan.token, "shop").await;
+    claim(&e, &post.id, &stranger.token).await.expect_error(403, "not_following");
+    claim(&e, "x", &stranger.token).await.expect_error(400, "invalid_id");
+    e.post(&format!("/v1/posts/{}/offer/claim", post.id)).send().await.expect_error(401, "unauthorized");
+    let first: Claimed = claim(&e, &post.id, &fan.token).await.expect_json(201);
+    assert_eq!(first.code, CODE);
+    let again: Claimed = claim(&e, &post.id, &fan.token).await.expect_json(200);
+    assert_eq!(again, first, "claimed again: the same code, the same claim");
+    // The count, exact, in every public read once the views settle.
+    eventually(SETTLE, || async {
+        ensure_eq!(e.post_of(&post.id).await?.offer.map(|o| o.claimed), Some(1), "claims counted once");
+        Ok(())
+    })
+    .await;
+    // Every public read of the account, and the live push: no code.
+    let reads = [
+        format!("/v1/accounts/shop/posts"),
+        format!("/v1/posts/{}", post.id),
+        format!("/v1/posts/{}/replies", post.id),
+        format!("/v1/accounts/shop"),
+        format!("/v1/accounts/shop/search?q=abonnes"),
+        format!("/v1/accounts/shop/posts?min_version=1000000000"),
+        format!("/v1/posts/{}?min_version=1000000000", post.id),
+    ];
+    for path in &reads {
+        let answer = e.get(path).send().await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.describe());
+        assert!(!answer.text().contains(CODE), "{path} shows the code: {}", answer.text());
+    }
+    let hits = e.search("shop", "q=abonnes", None).await;
+    assert_eq!(hits.hits.len(), 1, "the post is found");
+    let timeline = e.timeline_all(&fan.token, None).await.unwrap();
+    assert!(timeline.iter().all(|p| !serde_json::to_string(p).unwrap().contains(CODE)), "the timeline shows the code");
+    let pushed = live.wait_for(Duration::from_secs(10), |event| matches!(event, Event::Post { .. })).await.unwrap();
+    assert!(matches!(&pushed, Event::Post { post: p } if p.offer.is_some()), "the live post shows its offer: {pushed:?}");
+    assert!(!serde_json::to_string(&live.events()).unwrap().contains(CODE), "a live event shows the code");
+    // The brand's list: the code, its claims, and the follow while it ran.
+    let offers: Offers = e.admin(e.get("/v1/accounts/shop/offers")).send().await.expect_json(200);
+    assert_eq!(offers.offers.len(), 1);
+    let listed = &offers.offers[0];
+    assert_eq!((listed.post.as_str(), listed.code.as_str(), listed.offer.claimed, listed.follows), (post.id.as_str(), CODE, 1, 1));
+    e.get("/v1/accounts/shop/offers").bearer(&fan.token).send().await.expect_error(403, "forbidden");
+}
+
+async fn exactly_the_limit(e: Arc<Edge>) {
+    e.create_account("rush", "Rush", "").await;
+    let post = offer_post(&e, "rush", "RUSH-50", 3600, Some(50)).await;
+    let mut visitors = Vec::new();
+    for n in 0..100 {
+        let visitor = e.new_session(&format!("Fan {n}")).await;
+        e.follow(&visitor.token, "rush").await;
+        visitors.push(visitor);
+    }
+    let answers = join_all(visitors.iter().map(|visitor| claim(&e, &post.id, &visitor.token))).await;
+    let codes = answers.iter().filter(|answer| answer.status == 201).count();
+    let exhausted = answers.iter().filter(|answer| answer.check_error(410, "offer_exhausted").is_ok()).count();
+    assert_eq!((codes, exhausted), (50, 50), "{:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
+    eventually(SETTLE, || async {
+        let offer = e.post_of(&post.id).await?.offer.ok_or("no offer")?;
+        ensure_eq!(offer.claimed, 50, "claims counted");
+        Ok(())
+    })
+    .await;
+}
+
+async fn ended(e: Arc<Edge>) {
+    e.create_account("flash", "Flash", "").await;
+    let post = offer_post(&e, "flash", "FLASH", 2, None).await;
+    let plain = e.create_post("flash", "No offer here.").await;
+    let fan = e.new_session("Quick").await;
+    e.follow(&fan.token, "flash").await;
+    claim(&e, &plain.id, &fan.token).await.expect_error(404, "offer_not_found");
+    claim(&e, "flash-zz", &fan.token).await.expect_error(404, "post_not_found");
+    let early: Claimed = claim(&e, &post.id, &fan.token).await.expect_json(201);
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let late = e.new_session("Late").await;
+    e.follow(&late.token, "flash").await;
+    claim(&e, &post.id, &late.token).await.expect_error(410, "offer_ended");
+    // Who claimed in time keeps their code.
+    let kept: Claimed = claim(&e, &post.id, &fan.token).await.expect_json(200);
+    assert_eq!(kept, early, "the code kept");
+    assert_eq!(kept.code, "FLASH");
+}
