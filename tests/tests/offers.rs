@@ -6,7 +6,8 @@
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::offer::{Claimed, Offers};
 use gazouillis_protocol::{Post, PostPage, Session};
-use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
+use gazouillis_tests::www::{WwwServer, widget_page};
+use gazouillis_tests::{Browser, Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually, repo_root};
 use futures_util::future::join_all;
 use serde_json::json;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ async fn offers() {
     suite.step("the code is in no public read, feed, live event or search; followers get it once", code_stays_private).await;
     suite.step("100 concurrent claims of an offer limited to 50: exactly 50 codes", exactly_the_limit).await;
     suite.step("an ended offer answers 410 offer_ended, a post without one 404", ended).await;
+    suite.step("in Chromium, a visitor follows and gets the code in one click, in French", follow_to_reveal).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -133,14 +135,14 @@ async fn exactly_the_limit(e: Arc<Edge>) {
 
 async fn ended(e: Arc<Edge>) {
     e.create_account("flash", "Flash", "").await;
-    let post = offer_post(&e, "flash", "FLASH", 2, None).await;
+    let post = offer_post(&e, "flash", "FLASH", 4, None).await;
     let plain = e.create_post("flash", "No offer here.").await;
     let fan = e.new_session("Quick").await;
     e.follow(&fan.token, "flash").await;
     claim(&e, &plain.id, &fan.token).await.expect_error(404, "offer_not_found");
     claim(&e, "flash-zz", &fan.token).await.expect_error(404, "post_not_found");
     let early: Claimed = claim(&e, &post.id, &fan.token).await.expect_json(201);
-    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    tokio::time::sleep(Duration::from_millis(4_500)).await;
     let late = e.new_session("Late").await;
     e.follow(&late.token, "flash").await;
     claim(&e, &post.id, &late.token).await.expect_error(410, "offer_ended");
@@ -148,4 +150,36 @@ async fn ended(e: Arc<Edge>) {
     let kept: Claimed = claim(&e, &post.id, &fan.token).await.expect_json(200);
     assert_eq!(kept, early, "the code kept");
     assert_eq!(kept.code, "FLASH");
+}
+
+async fn follow_to_reveal(e: Arc<Edge>) {
+    e.create_account("velo", "Vélo", "").await;
+    let post = offer_post(&e, "velo", "VELO-15", 3600, Some(5)).await;
+    let www = WwwServer::start(&repo_root().join("www"), &e.base_url());
+    www.add_page("/test/offer.html", &widget_page("", "<gazouillis-feed account=\"velo\" lang=\"fr\"></gazouillis-feed>"));
+    let browser = Browser::start().await;
+    let tab = browser.new_context().await;
+    tab.goto(&format!("{}/test/offer.html", www.origin())).await;
+    eventually(Duration::from_secs(20), || async {
+        ensure_eq!(tab.text(".gz-offer-title").await?, "Offre réservée aux abonnés", "the offer");
+        ensure_eq!(tab.text(".gz-offer .gz-meta").await?.ends_with("0/5 pris"), true, "its claims");
+        ensure_eq!(tab.text("button.gz-claim").await?, "Suivre pour obtenir le code", "the button");
+        Ok(())
+    })
+    .await;
+    let violations = tab.axe().await.unwrap();
+    assert!(violations.is_empty(), "axe: {violations:?}");
+    // No session yet: the first click asks for a name, the second follows and claims.
+    tab.click("button.gz-claim").await.unwrap();
+    tab.type_text(".gz-claim-form input.gz-name", "Inès").await.unwrap();
+    tab.click("button.gz-claim").await.unwrap();
+    eventually(Duration::from_secs(20), || async {
+        ensure_eq!(tab.text(".gz-code code").await?, "VELO-15", "the code");
+        ensure_eq!(tab.text("button.gz-follow").await?, "Abonné", "the header follows");
+        Ok(())
+    })
+    .await;
+    let listed: Offers = e.admin(e.get("/v1/accounts/velo/offers")).send().await.expect_json(200);
+    assert_eq!((listed.offers[0].post.as_str(), listed.offers[0].offer.claimed, listed.offers[0].follows), (post.id.as_str(), 1, 1));
+    tab.close().await;
 }

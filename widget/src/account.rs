@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 pub fn AccountHeader(widget: &'static Widget, account: Account) -> impl IntoView {
     let lang = widget.lang;
     let followers = RwSignal::new(account.followers);
-    let following = RwSignal::new(false);
+    let following = widget.following;
     // Following needs a session: without one, the first click asks for a name.
     let asking_name = RwSignal::new(false);
     let name = RwSignal::new(String::new());

@@ -11,6 +11,7 @@
 
 use crate::json::{Decode, object};
 use gazouillis_protocol::fresh::{KEEP_VERSION_MS, MIN_VERSION_PARAM, VERSION_HEADER};
+use gazouillis_protocol::offer::Claimed;
 use gazouillis_protocol::{AccountInfo, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -166,6 +167,11 @@ impl Api {
             FollowCall::Unfollow => "DELETE",
         };
         decode(&self.send(method, &format!("/v1/accounts/{}/follow", segment(handle)), None, Some(token)).await?)
+    }
+
+    /// A follower's claim of a post's offer: its code.
+    pub async fn claim(&self, post: &str, token: &str) -> Result<Claimed, ApiError> {
+        decode(&self.send("POST", &format!("/v1/posts/{}/offer/claim", segment(post)), None, Some(token)).await?)
     }
 
     /// One call answered by a JSON body; the same code for every call.

@@ -33,6 +33,16 @@ pub enum Text {
     Delete,
     Held,
     Customer,
+    OfferForFollowers,
+    Until,
+    Claimed,
+    FollowToGetCode,
+    GetCode,
+    YourCode,
+    Copy,
+    Copied,
+    OfferEnded,
+    OfferExhausted,
 }
 
 impl Lang {
@@ -75,6 +85,16 @@ impl Lang {
             VerifiedBrand => ("Verified: the brand itself", "Vérifié : la marque elle-même"),
             Delete => ("Delete", "Supprimer"),
             Customer => ("customer", "client"),
+            OfferForFollowers => ("Offer for followers", "Offre réservée aux abonnés"),
+            Until => ("Until", "Jusqu’au"),
+            Claimed => ("taken", "pris"),
+            FollowToGetCode => ("Follow to get the code", "Suivre pour obtenir le code"),
+            GetCode => ("Get the code", "Obtenir le code"),
+            YourCode => ("Your code:", "Votre code :"),
+            Copy => ("Copy", "Copier"),
+            Copied => ("Copied", "Copié"),
+            OfferEnded => ("This offer has ended.", "Cette offre est terminée."),
+            OfferExhausted => ("Every code has been taken.", "Tous les codes ont été pris."),
             Held => (
                 "Thank you! Your reply will appear once the team has read it.",
                 "Merci ! Votre réponse apparaîtra dès que l’équipe l’aura lue.",
@@ -110,6 +130,8 @@ impl Lang {
                 "Votre session a expiré. Saisissez à nouveau votre nom.",
             ),
             "account_not_found" => ("No such account.", "Ce compte n’existe pas."),
+            "offer_ended" => ("This offer has ended.", "Cette offre est terminée."),
+            "offer_exhausted" => ("Every code has been taken.", "Tous les codes ont été pris."),
             "rate_limited" => (
                 "You are going a bit fast. Wait a moment, then try again.",
                 "Vous allez un peu vite. Patientez un instant, puis réessayez.",

@@ -19,6 +19,7 @@ mod i18n;
 mod json;
 mod list;
 mod live;
+mod offer;
 mod pager;
 mod post;
 mod reply_box;

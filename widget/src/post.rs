@@ -2,6 +2,7 @@
 
 use crate::api::replies_path;
 use crate::i18n::{Lang, Text};
+use crate::offer::OfferBox;
 use crate::pager::Pager;
 use crate::thread::Thread;
 use crate::widget::Widget;
@@ -51,7 +52,8 @@ pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>,
         })
     };
     let thread = move || open.get().then(|| view! { <Thread widget post_id=id.get_value() replies=thread/> });
-    card(post.id, post.text, post.created_at, lang, replies, thread)
+    let offer = post.offer.map(|offer| view! { <OfferBox widget post_id=post.id.clone() offer/> });
+    card(post.id, post.text, post.created_at, lang, offer, replies, thread)
 }
 
 /// A post as the brand console previews it before posting: as the feed will
@@ -62,15 +64,16 @@ pub fn preview(lang_tag: &str, text: String) -> impl IntoView {
     let replies = view! {
         <span class="gz-replies"><span class="gz-reply-count">"0"</span>" "{lang.counted(0, Text::Reply, Text::Replies)}</span>
     };
-    card(String::new(), text, now, lang, replies, ())
+    card(String::new(), text, now, lang, (), replies, ())
 }
 
-/// A post's markup, shared by the feed and the preview: its text, then its
-/// date and `replies` on the meta line, then `thread`.
-fn card(id: String, text: String, created_at: String, lang: Lang, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
+/// A post's markup, shared by the feed and the preview: its text, its
+/// `offer`, then its date and `replies` on the meta line, then `thread`.
+fn card(id: String, text: String, created_at: String, lang: Lang, offer: impl IntoView, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
     view! {
         <article class="gz-post" data-id=id>
             <p class="gz-post-text">{crate::rich::rich_text(&text)}</p>
+            {offer}
             <div class="gz-meta">{when(lang, created_at)}" · "{replies}</div>
             {thread}
         </article>

@@ -22,10 +22,12 @@ pub struct Widget {
     pub live: Live,
     /// The most characters a reply may hold, as the API says.
     pub max_chars: RwSignal<usize>,
+    /// Whether the visitor follows the account (the header's button and the offers).
+    pub following: RwSignal<bool>,
     /// The Turnstile challenge a new session needs, if the API asks for one.
     pub turnstile: StoredValue<Option<TurnstileSite>>,
     /// The account, and the SSO token the page gave for its signed-in customer.
-    handle: String,
+    pub handle: String,
     pub sso: Option<String>,
     /// The custom element. The wasm has one thread: the wrapper only lets
     /// `Widget` be shared by view closures, which must be `Send`.
@@ -40,7 +42,8 @@ impl Widget {
         let max_chars = RwSignal::new(DEFAULT_MAX_CHARS);
         let turnstile = StoredValue::new(None);
         let host = SendWrapper::new(host);
-        let widget = Widget { api, lang, session, live, max_chars, turnstile, handle: handle.to_owned(), sso, host };
+        let following = RwSignal::new(false);
+        let widget = Widget { api, lang, session, live, max_chars, following, turnstile, handle: handle.to_owned(), sso, host };
         Box::leak(Box::new(widget))
     }
 
