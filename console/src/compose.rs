@@ -1,12 +1,13 @@
 //! Compose: a new post, counted as the widget counts it, previewed as the
-//! widget will show it.
+//! widget will show it, with an offer for followers if the brand adds one.
 
 use crate::api::{ApiError, account_path, max_chars};
 use crate::console::Console;
 use crate::i18n::Text;
+use crate::offers::{OfferFields, OfferInputs};
 use crate::ui::ErrorNote;
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
-use gazouillis_protocol::{NewText, Post};
+use gazouillis_protocol::{NewPost, Post};
 use gazouillis_widget::Draft;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -22,14 +23,16 @@ pub fn Compose(console: Console) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let posted = RwSignal::new(None::<Post>);
     let busy = RwSignal::new(false);
+    let offer = OfferFields::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = NewText { text: text.get_untracked() };
+        let body = NewPost { text: text.get_untracked(), offer: offer.offer() };
         busy.set(true);
         spawn_local(async move {
             match console.call::<Post, _>(Method::POST, &account_path(console, "/posts"), Some(&body)).await {
                 Ok(post) => {
                     text.set(String::new());
+                    offer.clear();
                     error.set(None);
                     posted.set(Some(post));
                 }
@@ -43,6 +46,7 @@ pub fn Compose(console: Console) -> impl IntoView {
             <label for="compose-text">{move || t(Text::WhatsNew)}</label>
             <textarea id="compose-text" rows="4" aria-describedby="compose-counter"
                 prop:value=text on:input=move |ev| { posted.set(None); text.set(event_target_value(&ev)) }></textarea>
+            <OfferInputs console fields=offer/>
             <div class="actions">
                 <span id="compose-counter" class="counter" class:over=move || draft().over>
                     {move || draft().count}"/"{max}<span class="visually-hidden">{move || t(Text::Characters)}</span>

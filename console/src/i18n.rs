@@ -139,6 +139,14 @@ pub enum Text {
     StateDelivered,
     StateFailed,
     NoAnswer,
+    AddOffer,
+    OfferCode,
+    OfferEnds,
+    OfferLimit,
+    Offers,
+    NoOffers,
+    OfferTaken,
+    FollowsWhileRunning,
 }
 
 impl Lang {
@@ -333,6 +341,14 @@ impl Lang {
             StateDelivered => ("Delivered", "Reçu"),
             StateFailed => ("Given up", "Abandonné"),
             NoAnswer => ("No answer", "Pas de réponse"),
+            AddOffer => ("Add an offer for followers", "Ajouter une offre réservée aux abonnés"),
+            OfferCode => ("Code (followers get it by claiming it)", "Code (les abonnés l’obtiennent en le demandant)"),
+            OfferEnds => ("Ends", "Fin"),
+            OfferLimit => ("How many followers may take it (empty: all)", "Combien d’abonnés peuvent le prendre (vide : tous)"),
+            Offers => ("Offers for followers", "Offres réservées aux abonnés"),
+            NoOffers => ("No offer yet: add one to a new post.", "Aucune offre pour l’instant : ajoutez-en une à une nouvelle publication."),
+            OfferTaken => ("taken", "pris"),
+            FollowsWhileRunning => ("follows while it ran", "abonnements pendant l’offre"),
         };
         self.pick(en, fr)
     }
@@ -399,6 +415,10 @@ impl Lang {
             "invalid_webhook" => Some(self.pick(
                 "The address must start with https://.",
                 "L’adresse doit commencer par https://.",
+            )),
+            "invalid_offer" => Some(self.pick(
+                "The offer needs a code without spaces (40 characters at most), an end in the future, and a limit of at least 1 if any.",
+                "L’offre demande un code sans espace (40 caractères au plus), une fin à venir, et une limite d’au moins 1 s’il y en a une.",
             )),
             "too_many_webhooks" => Some(self.pick(
                 "An account has at most 5 webhooks: delete one first.",

@@ -18,6 +18,7 @@ mod listening;
 mod live;
 mod moderation;
 mod nav;
+mod offers;
 mod posts;
 mod settings;
 mod sign_in;

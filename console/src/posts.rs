@@ -1,9 +1,10 @@
-//! Posts: the account's posts with their reply counts (delete, hide), and the
-//! hidden ones (show again).
+//! Posts: the account's offers for followers, its posts with their reply
+//! counts (delete, hide), and the hidden ones (show again).
 
 use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
 use crate::i18n::{Text, local_time};
+use crate::offers::OfferList;
 use crate::ui::{ErrorNote, listing, watched};
 use gazouillis_protocol::{HiddenContent, HiddenState, Post, PostPage};
 use gloo_net::http::Method;
@@ -24,6 +25,8 @@ pub fn Posts(console: Console) -> impl IntoView {
     });
     view! {
         <ErrorNote console error/>
+        <OfferList console/>
+        <h2>{move || t(Text::Posts)}</h2>
         {move || listing(console, posts.get().map(|page| page.map(|p| p.posts)), "posts", Text::NoPosts,
             |post| view! { <PostItem console post hidden=false done/> })}
         <h2>{move || t(Text::HiddenPosts)}</h2>

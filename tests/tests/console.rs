@@ -70,6 +70,7 @@ async fn console() {
     suite.step("the statistics show the counts of what the steps did", stats).await;
     suite.step("Listening: a search with the words marked; watched terms; a new mention shows live", listening).await;
     suite.step("Listening: a webhook added, its secret shown once; a test and a mention delivered, in its log", webhooks).await;
+    suite.step("an offer post from Compose; on Posts, its code, claims and follows", offers).await;
     suite.step("no axe-core violation on any page, in English and French; readable at 360 and 1,440 px", accessible).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -182,8 +183,8 @@ async fn compose(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
-    // Keyboard: from the text, Tab reaches Post.
-    cm.keys(&format!("{TAB}{ENTER}")).await.unwrap();
+    // Keyboard: from the text, Tab reaches "Add an offer", then Post.
+    cm.keys(&format!("{TAB}{TAB}{ENTER}")).await.unwrap();
     // The open widget offers it at once, and shows it on a click.
     eventually(LIVE, || async {
         ensure_eq!(visitor.text("button.gz-new-posts").await?, "1 new post", "the widget's new posts button");
@@ -471,6 +472,48 @@ async fn webhooks(ctx: Arc<Ctx>) {
     eventually(LOAD, || async {
         ensure_eq!(cm.count(".webhook").await?, 1, "the webhook");
         ensure_eq!(cm.count("#webhook-secret").await?, 0, "the secret shown again");
+        Ok(())
+    })
+    .await;
+}
+
+async fn offers(ctx: Arc<Ctx>) {
+    let cm = &ctx.cm;
+    open(cm, "compose").await;
+    cm.type_text("#compose-text", "For our followers: a free bell with every bike.").await.unwrap();
+    cm.click("#offer-on").await.unwrap();
+    cm.type_text("#offer-code", "BELL-2026").await.unwrap();
+    cm.type_text("#offer-limit", "2").await.unwrap();
+    // datetime-local takes the reader's local time: tomorrow, as the browser writes it.
+    cm.js(
+        "const d = new Date(Date.now() + 86400000), pad = n => String(n).padStart(2, '0');
+         const ends = document.querySelector('#offer-ends');
+         ends.value = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+         ends.dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    cm.click(".compose button[type=submit]").await.unwrap();
+    ensure_posted(cm, "For our followers: a free bell with every bike.").await;
+    let e = &ctx.edge;
+    let post = eventually(LOAD, || async {
+        let newest = posts(&ctx).await[0].clone();
+        ensure!(newest.offer.is_some(), "the newest post holds no offer: {newest:?}");
+        Ok(newest)
+    })
+    .await;
+    let offer = post.offer.clone().unwrap();
+    assert_eq!((offer.limit, offer.claimed), (Some(2), 0));
+    let fan = e.new_session("Fan").await;
+    e.follow(&fan.token, "acme").await;
+    let claimed: serde_json::Value = e.post(&format!("/v1/posts/{}/offer/claim", post.id)).bearer(&fan.token).send().await.expect_json(201);
+    assert_eq!(claimed["code"], "BELL-2026");
+    open(cm, "posts").await;
+    eventually(LOAD, || async {
+        ensure_eq!(cm.texts(".offers .offer .code").await?, ["BELL-2026"], "the offer's code");
+        ensure_eq!(cm.text(".offers .offer .taken").await?, "1/2", "its claims");
+        ensure_eq!(cm.text(".offers .offer .follows").await?, "+1", "the follows while it ran");
         Ok(())
     })
     .await;
