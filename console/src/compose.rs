@@ -26,7 +26,7 @@ pub fn Compose(console: Console) -> impl IntoView {
     let offer = OfferFields::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = NewPost { text: text.get_untracked(), offer: offer.offer() };
+        let body = NewPost { text: text.get_untracked(), offer: offer.offer(), images: Vec::new() };
         busy.set(true);
         spawn_local(async move {
             match console.call::<Post, _>(Method::POST, &account_path(console, "/posts"), Some(&body)).await {

@@ -11,22 +11,28 @@ use serde::de::DeserializeOwned;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use worker::{Headers, Request, Response};
 
-/// Reads a JSON body of at most `MAX_BODY_BYTES`, stopping as soon as it is
-/// larger: a huge body is refused without being read whole.
-pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+/// Reads a body of at most `max` bytes, stopping as soon as it is larger
+/// (answered `too_large`): a huge body is refused without being read whole.
+pub async fn read_bytes(req: &mut Request, max: usize, too_large: ErrorCode) -> ApiResult<Vec<u8>> {
     let declared = req.headers().get("content-length")?.and_then(|len| len.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
-        return Err(ErrorCode::BodyTooLarge.into());
+    if declared.is_some_and(|len| len > max) {
+        return Err(too_large.into());
     }
     let mut body = Vec::new();
     if let Ok(mut stream) = req.stream() {
         while let Some(chunk) = stream.next().await {
             body.extend_from_slice(&chunk?);
-            if body.len() > MAX_BODY_BYTES {
-                return Err(ErrorCode::BodyTooLarge.into());
+            if body.len() > max {
+                return Err(too_large.into());
             }
         }
     }
+    Ok(body)
+}
+
+/// Reads a JSON body of at most `MAX_BODY_BYTES` (see [`read_bytes`]).
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    let body = read_bytes(req, MAX_BODY_BYTES, ErrorCode::BodyTooLarge).await?;
     // Every body is an object: serde would also read a struct from an array
     // of its field values.
     if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {

@@ -16,6 +16,7 @@ mod hub;
 mod inbox;
 mod limiter;
 mod me;
+mod media;
 mod moderation;
 mod offers;
 mod posts;
@@ -39,6 +40,10 @@ use worker::{event, Context, Env, Method, Request, Response};
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     if req.method() == Method::Options {
         return cors::preflight(&req, &env).await;
+    }
+    let path = req.path();
+    if path.starts_with("/media/") {
+        return media::serve(&env, &path).await.or_else(|err| err.into_response());
     }
     let response = match routes::route(req, &env).await {
         Ok(response) => response,

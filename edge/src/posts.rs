@@ -6,7 +6,8 @@ use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::page::PageView;
-use gazouillis_protocol::{check_text, keys, Cursor, NewPost, Post, PostId, PostPage};
+use gazouillis_protocol::media::check_images;
+use gazouillis_protocol::{check_text, keys, Cursor, ErrorCode, NewPost, Post, PostId, PostPage};
 use worker::{Date, Env, Request};
 
 /// The number of a stored post (ids are written by the hub, so they parse).
@@ -33,7 +34,8 @@ pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let new: NewPost = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
     let offer = new.offer.map(|offer| offer.check(Date::now().as_millis())).transpose()?;
-    hub::send_as(env, handle, &Command::CreatePost { text, offer }, &brand).await
+    let images = check_images(new.images).ok_or(ErrorCode::InvalidImages)?;
+    hub::send_as(env, handle, &Command::CreatePost { text, offer, images }, &brand).await
 }
 
 pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {

@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, inbox, me, moderation, offers, posts, replies, search, session, stats, timeline, tokens, watches, webhooks};
+use crate::{accounts, follows, hub, inbox, me, media, moderation, offers, posts, replies, search, session, stats, timeline, tokens, watches, webhooks};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -59,8 +59,9 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Get, ["webhooks", id, "deliveries"]) => webhooks::deliveries(req, env, handle, id).await,
             (Post, ["webhooks", id, "test"]) => webhooks::test(req, env, handle, id).await,
             (Get, ["offers"]) => offers::list(req, env, handle).await,
+            (Post, ["media"]) => media::upload(req, env, handle).await,
             (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"] | ["activity"]
-            | ["webhooks"] | ["webhooks", _] | ["webhooks", _, "deliveries" | "test"] | ["offers"]) => {
+            | ["webhooks"] | ["webhooks", _] | ["webhooks", _, "deliveries" | "test"] | ["offers"] | ["media"]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

@@ -117,7 +117,7 @@ mod tests {
     use crate::{Found, Post};
 
     fn hit(handle: &str, seq: u64, at: &str) -> SearchHit {
-        let post = Post { id: format!("{handle}-{seq}"), account: handle.into(), text: "x".into(), created_at: at.into(), replies: 0, offer: None };
+        let post = Post { id: format!("{handle}-{seq}"), account: handle.into(), text: "x".into(), created_at: at.into(), replies: 0, offer: None, images: Vec::new() };
         SearchHit { found: Found::Post(post), matches: vec![], hidden: false }
     }
 

@@ -43,6 +43,9 @@ pub enum ErrorCode {
     OfferNotFound,
     OfferEnded,
     OfferExhausted,
+    ImageTooLarge,
+    UnsupportedImage,
+    InvalidImages,
     Internal,
     TurnstileUnavailable,
 }
@@ -92,6 +95,9 @@ impl ErrorCode {
             OfferNotFound => "offer_not_found",
             OfferEnded => "offer_ended",
             OfferExhausted => "offer_exhausted",
+            ImageTooLarge => "image_too_large",
+            UnsupportedImage => "unsupported_image",
+            InvalidImages => "invalid_images",
             Internal => "internal",
         }
     }
@@ -106,10 +112,11 @@ impl ErrorCode {
             MethodNotAllowed => 405,
             HandleTaken | TooManyWebhooks => 409,
             OfferEnded | OfferExhausted => 410,
-            BodyTooLarge => 413,
+            BodyTooLarge | ImageTooLarge => 413,
+            UnsupportedImage => 415,
             UpgradeRequired => 426,
             RateLimited => 429,
-            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook | InvalidOffer => 422,
+            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook | InvalidOffer | InvalidImages => 422,
             Internal => 500,
             TurnstileUnavailable => 503,
         }
@@ -160,6 +167,9 @@ impl ErrorCode {
             OfferNotFound => "This post holds no offer.",
             OfferEnded => "This offer has ended.",
             OfferExhausted => "Every code of this offer has been claimed.",
+            ImageTooLarge => "A picture is at most 5 MB.",
+            UnsupportedImage => "A picture is a JPEG, PNG, WebP, GIF or AVIF file.",
+            InvalidImages => "images: at most 4, each an uploaded picture not yet on a post, with alt text of 1 to 1,000 characters.",
             Internal => "Something went wrong on our side.",
         }
     }
@@ -176,6 +186,7 @@ mod tests {
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings, InvalidWatches,
             InvalidWebhook, TooManyWebhooks, WebhookNotFound, InvalidOffer, NotFollowing, OfferNotFound, OfferEnded, OfferExhausted,
+            ImageTooLarge, UnsupportedImage, InvalidImages,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

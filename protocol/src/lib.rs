@@ -21,6 +21,7 @@ pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod live;
+pub mod media;
 pub mod moderation;
 pub mod offer;
 pub mod origin;

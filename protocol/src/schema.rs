@@ -35,6 +35,8 @@
 //! - `webhooks`: where alerts go; `deliveries`: the outbox, one row per
 //!   event and webhook, kept after it is done as the delivery log, with its
 //!   `attempts`.
+//! - `media`: uploaded pictures (bytes in R2), each attached to a post at
+//!   most; a post's `images` column holds them as readers get them.
 //! - `offers`: posts' offers for followers, with their codes and exact claim
 //!   counts; `claims`: who claimed which (one row each), gone with the post.
 
@@ -311,6 +313,20 @@ pub const MIGRATIONS: &[&[&str]] = &[
         )",
         "CREATE TRIGGER forget_offer AFTER DELETE ON posts BEGIN
             DELETE FROM offers WHERE post = old.seq; DELETE FROM claims WHERE post = old.seq; END",
+    ],
+    &[
+        // Uploaded pictures (their bytes are in R2, at `{handle}/{id}`); `post`
+        // is set once a post carries one.
+        "CREATE TABLE media (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            post INTEGER
+        )",
+        "CREATE INDEX media_by_post ON media (post)",
+        // A post's pictures as readers get them (JSON), NULL: none.
+        "ALTER TABLE posts ADD COLUMN images TEXT",
     ],
 ];
 

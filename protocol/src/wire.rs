@@ -2,6 +2,7 @@
 //! is an error and not a silent no-op.
 
 use serde::{Deserialize, Serialize};
+use crate::media::{Image, NewImage};
 use crate::offer::{NewOffer, Offer};
 
 /// A company's account, with its public counts.
@@ -45,6 +46,9 @@ pub struct Post {
     /// An offer for followers, without its code (see [`crate::offer`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<Offer>,
+    /// Its pictures (see [`crate::media`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
 }
 
 /// Who wrote a reply.
@@ -144,6 +148,9 @@ pub struct NewPost {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<NewOffer>,
+    /// Uploaded pictures, each with alt text (at most 4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<NewImage>,
 }
 
 /// `POST /v1/accounts/{handle}/tokens`: a brand token for a person or a tool.

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 /// WebDriver key codes for [`Tab::keys`].
 pub const TAB: char = '\u{E004}';
 pub const ENTER: char = '\u{E007}';
+pub const ESCAPE: char = '\u{E00C}';
 
 /// The W3C key of an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";

@@ -878,6 +878,7 @@ fn routes() -> Vec<Route> {
         route(Method::GET, "/v1/accounts/{handle}/webhooks/{id}/deliveries", Brand, Nothing, true),
         route(Method::POST, "/v1/accounts/{handle}/webhooks/{id}/test", Brand, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/offers", Brand, Nothing, false),
+        route(Method::POST, "/v1/accounts/{handle}/media", Brand, Nothing, false),
         route(Method::POST, "/v1/posts/{id}/offer/claim", Visitor, Nothing, false),
         route(Method::PUT, "/v1/posts/{id}/hidden", Brand, Hidden, false),
         route(Method::DELETE, "/v1/replies/{id}", Writer, Nothing, false),

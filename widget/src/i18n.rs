@@ -43,6 +43,7 @@ pub enum Text {
     Copied,
     OfferEnded,
     OfferExhausted,
+    Close,
 }
 
 impl Lang {
@@ -85,6 +86,7 @@ impl Lang {
             VerifiedBrand => ("Verified: the brand itself", "Vérifié : la marque elle-même"),
             Delete => ("Delete", "Supprimer"),
             Customer => ("customer", "client"),
+            Close => ("Close", "Fermer"),
             OfferForFollowers => ("Offer for followers", "Offre réservée aux abonnés"),
             Until => ("Until", "Jusqu’au"),
             Claimed => ("taken", "pris"),

@@ -6,6 +6,7 @@
 //! feed's own code. The browser already has a JSON parser.
 
 use gazouillis_protocol::live::Event;
+use gazouillis_protocol::media::Image;
 use gazouillis_protocol::offer::{Claimed, Offer};
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use gazouillis_protocol::{Account, AccountInfo, Author, Badge, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session, TurnstileSite};
@@ -75,7 +76,15 @@ impl Decode for Post {
             created_at: string(v, "created_at")?,
             replies: count(v, "replies")?,
             offer: Some(field(v, "offer")).filter(JsValue::is_object).and_then(|o| Offer::decode(&o)),
+            images: list(v, "images").unwrap_or_default(),
         })
+    }
+}
+
+impl Decode for Image {
+    fn decode(v: &JsValue) -> Option<Self> {
+        let size = |key| count(v, key).and_then(|n| u32::try_from(n).ok());
+        Some(Image { url: string(v, "url")?, alt: string(v, "alt")?, width: size("width")?, height: size("height")? })
     }
 }
 

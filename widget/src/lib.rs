@@ -16,6 +16,7 @@ mod account;
 mod api;
 mod feed;
 mod i18n;
+mod images;
 mod json;
 mod list;
 mod live;

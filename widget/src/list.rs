@@ -65,7 +65,7 @@ mod tests {
     use super::*;
 
     fn post(id: &str, replies: u64) -> Post {
-        Post { id: id.into(), account: "acme".into(), text: id.into(), created_at: String::new(), replies, offer: None }
+        Post { id: id.into(), account: "acme".into(), text: id.into(), created_at: String::new(), replies, offer: None, images: Vec::new() }
     }
 
     fn ids(list: &[Post]) -> Vec<&str> {

@@ -2,6 +2,7 @@
 
 use crate::api::replies_path;
 use crate::i18n::{Lang, Text};
+use crate::images::images_view;
 use crate::offer::OfferBox;
 use crate::pager::Pager;
 use crate::thread::Thread;
@@ -52,8 +53,9 @@ pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>,
         })
     };
     let thread = move || open.get().then(|| view! { <Thread widget post_id=id.get_value() replies=thread/> });
+    let images = (!post.images.is_empty()).then(|| images_view(lang, widget.api.base(), post.images));
     let offer = post.offer.map(|offer| view! { <OfferBox widget post_id=post.id.clone() offer/> });
-    card(post.id, post.text, post.created_at, lang, offer, replies, thread)
+    card(post.id, post.text, post.created_at, lang, (images, offer), replies, thread)
 }
 
 /// A post as the brand console previews it before posting: as the feed will
@@ -68,12 +70,12 @@ pub fn preview(lang_tag: &str, text: String) -> impl IntoView {
 }
 
 /// A post's markup, shared by the feed and the preview: its text, its
-/// `offer`, then its date and `replies` on the meta line, then `thread`.
-fn card(id: String, text: String, created_at: String, lang: Lang, offer: impl IntoView, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
+/// pictures and offer (`extra`), then its date and `replies` on the meta line, then `thread`.
+fn card(id: String, text: String, created_at: String, lang: Lang, extra: impl IntoView, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
     view! {
         <article class="gz-post" data-id=id>
             <p class="gz-post-text">{crate::rich::rich_text(&text)}</p>
-            {offer}
+            {extra}
             <div class="gz-meta">{when(lang, created_at)}" · "{replies}</div>
             {thread}
         </article>

@@ -12,7 +12,7 @@
 //! Each concern has its own file: `posts`, `replies`, `follows`,
 //! `moderation` (settings, queue, hiding), `inbox` and `stats` (the brand's), `tokens` (brand tokens and the SSO
 //! secret), `search`, `watches` (and mentions), `activity` (and buzz),
-//! `webhooks` and `outbox` (alerts and their delivery), `offers`, `live`, `views`
+//! `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `live`, `views`
 //! (flushing to KV, and answering reads KV cannot yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
 //! Durable Object's entry points.
@@ -26,6 +26,7 @@ mod db;
 mod follows;
 mod inbox;
 mod live;
+mod media;
 mod migrate;
 mod moderation;
 mod offers;
@@ -46,6 +47,7 @@ use crate::error::{ApiError, ApiResult};
 use db::Db;
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::live::{PING, PONG};
+use gazouillis_protocol::media::{ImageKind, NewImage};
 use gazouillis_protocol::moderation::Settings;
 use gazouillis_protocol::offer::CheckedOffer;
 use gazouillis_protocol::webhook::NewWebhook;
@@ -62,7 +64,9 @@ use worker::{
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Command {
     CreateAccount { name: String, bio: String },
-    CreatePost { text: String, offer: Option<CheckedOffer> },
+    CreatePost { text: String, offer: Option<CheckedOffer>, images: Vec<NewImage> },
+    /// Records an upload, checked by the edge.
+    AddMedia { id: String, kind: ImageKind, width: u32, height: u32 },
     DeletePost { seq: u64 },
     /// `author: None` is the account's brand itself; `ip` is the client's
     /// address, for the abuse limits.
@@ -86,6 +90,9 @@ pub enum Command {
     /// Answers 204 once the checks every command goes through passed: the
     /// brand token, the page's site (see [`send_as`], [`send_from`]).
     Check,
+    /// [`Command::Check`], and 404 if the account does not exist: before
+    /// work done outside the hub (an upload to R2).
+    CheckAccount,
     /// Hides (`hidden: true`) or shows again post `post`, or its reply `reply`.
     Hide { post: u64, reply: Option<u64>, hidden: bool },
     ListHidden,
@@ -260,7 +267,8 @@ impl AccountHub {
     async fn apply(&self, handle: &str, command: Command) -> ApiResult {
         match command {
             Command::CreateAccount { name, bio } => self.create_account(handle, name, bio).await,
-            Command::CreatePost { text, offer } => self.create_post(text, offer).await,
+            Command::CreatePost { text, offer, images } => self.create_post(text, offer, images).await,
+            Command::AddMedia { id, kind, width, height } => self.add_media(id, kind, width, height),
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
@@ -276,6 +284,10 @@ impl AccountHub {
             Command::ListTokens => self.list_tokens(),
             Command::RevokeToken { id } => self.revoke_token(&id),
             Command::Check => Ok(Response::empty()?.with_status(204)),
+            Command::CheckAccount => {
+                self.db.account()?;
+                Ok(Response::empty()?.with_status(204))
+            }
             Command::Hide { post, reply: None, hidden } => self.hide_post(post, hidden).await,
             Command::Hide { post, reply: Some(seq), hidden } => self.hide_reply(post, seq, hidden).await,
             Command::ListHidden => self.list_hidden(),

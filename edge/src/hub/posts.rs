@@ -12,6 +12,7 @@ use gazouillis_protocol::live::Event;
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::media::NewImage;
 use gazouillis_protocol::offer::{CheckedOffer, Offer};
 use gazouillis_protocol::{ErrorCode, Post, PostId};
 use serde::Deserialize;
@@ -19,7 +20,7 @@ use worker::{Date, Response};
 
 /// A post's columns, with its offer's public ones, read `FROM {POSTS}`.
 const POST_COLUMNS: &str =
-    "seq, text, created_at, replies, next_reply, hidden, offers.ends_ms AS offer_ends, offers.max_claims AS offer_limit, offers.claimed AS offer_claimed";
+    "seq, text, created_at, replies, next_reply, hidden, images, offers.ends_ms AS offer_ends, offers.max_claims AS offer_limit, offers.claimed AS offer_claimed";
 const POSTS: &str = "posts LEFT JOIN offers ON offers.post = posts.seq";
 
 /// A `posts` row, with its offer if it holds one.
@@ -31,6 +32,9 @@ pub struct PostRow {
     pub replies: u64,
     pub next_reply: u64,
     hidden: u8,
+    /// Its pictures as readers get them (JSON).
+    #[serde(default)]
+    images: Option<String>,
     #[serde(default)]
     offer_ends: Option<u64>,
     #[serde(default)]
@@ -47,7 +51,8 @@ impl PostRow {
     pub fn post(self, handle: &str) -> Post {
         let id = PostId { handle: handle.to_owned(), seq: self.seq };
         let offer = self.offer_ends.map(|ends| Offer::new(ends, self.offer_limit, self.offer_claimed.unwrap_or(0)));
-        Post { id: id.to_string(), account: id.handle, text: self.text, created_at: self.created_at, replies: self.replies, offer }
+        let images = self.images.and_then(|images| serde_json::from_str(&images).ok()).unwrap_or_default();
+        Post { id: id.to_string(), account: id.handle, text: self.text, created_at: self.created_at, replies: self.replies, offer, images }
     }
 }
 
@@ -108,16 +113,19 @@ impl Db {
 
 impl AccountHub {
 
-    /// A brand post, with an offer for followers if `offer`.
-    pub(super) async fn create_post(&self, text: String, offer: Option<CheckedOffer>) -> ApiResult {
+    /// A brand post, with an offer for followers if `offer`, and `images` (uploads not yet on a post).
+    pub(super) async fn create_post(&self, text: String, offer: Option<CheckedOffer>, images: Vec<NewImage>) -> ApiResult {
         let account = self.db.account()?;
         let seq = account.next_post;
+        // Checked before anything is written: a refused post leaves nothing.
+        let shown = self.db.images_for(&account.handle, &images)?;
         let created_at = rfc3339_from_millis(Date::now().as_millis());
         let statement = "INSERT INTO posts (seq, text, created_at) VALUES (?, ?, ?)";
         self.db.run(statement, vec![int(seq), text.into(), created_at.into()])?;
         if let Some(offer) = offer {
             self.db.add_offer(seq, &offer)?;
         }
+        self.db.attach_images(seq, &images, &shown)?;
         self.db.run("UPDATE account SET next_post = next_post + 1, posts = posts + 1", vec![])?;
         self.db.count_post()?;
         self.note_mentions("post", seq, seq, true)?;
@@ -136,6 +144,7 @@ impl AccountHub {
         let replies: Vec<ReplyRow> = self.db.rows(statement, vec![int(seq)])?;
         self.db.run("DELETE FROM replies WHERE post = ?", vec![int(seq)])?;
         self.db.run("DELETE FROM posts WHERE seq = ?", vec![int(seq)])?;
+        self.delete_images(&handle, seq).await?;
         if !post.hidden() {
             self.db.run("UPDATE account SET posts = max(posts - 1, 0)", vec![])?;
         }

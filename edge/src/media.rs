@@ -1,0 +1,52 @@
+//! Pictures of brand posts: `POST /v1/accounts/{handle}/media` takes one
+//! picture's bytes (JPEG, PNG, WebP, GIF or AVIF, told from the bytes; at
+//! most 5 MB, refused as soon as the body is larger) into R2 (the `MEDIA`
+//! bucket) and answers its id, type and size, for a new post to carry with
+//! alt text; `GET /media/{handle}/{id}` serves it back, byte for byte, with
+//! its type and immutable caching (an id never changes what it names).
+
+use crate::auth::require_brand;
+use crate::error::ApiResult;
+use crate::http::read_bytes;
+use crate::hub::{self, Command};
+use crate::random;
+use gazouillis_protocol::ids::is_handle;
+use gazouillis_protocol::media::{is_media_id, media_key, sniff, MAX_IMAGE_BYTES};
+use gazouillis_protocol::ErrorCode;
+use worker::{Env, Headers, HttpMetadata, Request, Response};
+
+pub async fn upload(mut req: Request, env: &Env, handle: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    // The brand token and the account, before the body is read.
+    let checked = hub::send_as(env, handle, &Command::CheckAccount, &brand).await?;
+    if checked.status_code() != 204 {
+        return Ok(checked);
+    }
+    let bytes = read_bytes(&mut req, MAX_IMAGE_BYTES, ErrorCode::ImageTooLarge).await?;
+    let (kind, width, height) = sniff(&bytes).ok_or(ErrorCode::UnsupportedImage)?;
+    let id = random::hex(12)?;
+    // Recorded first: what R2 holds is always known to the hub.
+    let answer = hub::send_as(env, handle, &Command::AddMedia { id: id.clone(), kind, width, height }, &brand).await?;
+    if answer.status_code() == 201 {
+        let metadata = HttpMetadata { content_type: Some(kind.mime().to_owned()), ..HttpMetadata::default() };
+        env.bucket("MEDIA")?.put(media_key(handle, &id), bytes).http_metadata(metadata).execute().await?;
+    }
+    Ok(answer)
+}
+
+/// The picture, or 404 `not_found`.
+pub async fn serve(env: &Env, path: &str) -> ApiResult {
+    let (handle, id) = path.strip_prefix("/media/").and_then(|rest| rest.split_once('/')).ok_or(ErrorCode::NotFound)?;
+    if !is_handle(handle) || !is_media_id(id) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    let object = env.bucket("MEDIA")?.get(media_key(handle, id)).execute().await?.ok_or(ErrorCode::NotFound)?;
+    let content_type = object.http_metadata().content_type.unwrap_or_else(|| "application/octet-stream".into());
+    let bytes = object.body().ok_or(ErrorCode::NotFound)?.bytes().await?;
+    let headers = Headers::new();
+    headers.set("content-type", &content_type)?;
+    headers.set("cache-control", "public, max-age=31536000, immutable")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("cross-origin-resource-policy", "cross-origin")?;
+    Ok(Response::from_bytes(bytes)?.with_headers(headers))
+}
