@@ -11,6 +11,12 @@ use gloo_net::http::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// What a call sends.
+enum Payload {
+    Json(String),
+    Bytes(wasm_bindgen::JsValue),
+}
+
 /// What a call answered instead of success.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
@@ -57,21 +63,40 @@ impl Console {
     /// A call with a JSON body or none; an empty answer reads as JSON `null`.
     pub async fn call<T: DeserializeOwned, B: Serialize>(self, method: Method, path: &str, body: Option<&B>) -> Result<T, ApiError> {
         let token = self.token().unwrap_or_default();
-        let text = self.call_with(&token, method, path, body).await.inspect_err(|error| {
+        let body = match body {
+            Some(body) => Some(Payload::Json(serde_json::to_string(body).map_err(ApiError::network)?)),
+            None => None,
+        };
+        self.send(&token, method, path, body).await
+    }
+
+    /// Sends a file's bytes as they are (a picture to upload).
+    pub async fn upload<T: DeserializeOwned>(self, path: &str, file: &web_sys::Blob) -> Result<T, ApiError> {
+        let token = self.token().unwrap_or_default();
+        self.send(&token, Method::POST, path, Some(Payload::Bytes(file.into()))).await
+    }
+
+    async fn send<T: DeserializeOwned>(self, token: &str, method: Method, path: &str, body: Option<Payload>) -> Result<T, ApiError> {
+        let text = self.send_with(token, method, path, body).await.inspect_err(|error| {
             // Only a token still signed in is signed out: a late answer to a
             // previous session's call must not end the new one.
-            if error.code == "unauthorized" && self.token().as_deref() == Some(token.as_str()) {
+            if error.code == "unauthorized" && self.token().as_deref() == Some(token) {
                 self.sign_out(Some(Text::TokenRefused));
             }
         })?;
         serde_json::from_str(if text.is_empty() { "null" } else { &text }).map_err(ApiError::network)
     }
 
-    /// One call with `token`, answering the body's text on success.
-    pub async fn call_with<B: Serialize>(self, token: &str, method: Method, path: &str, body: Option<&B>) -> Result<String, ApiError> {
+    /// One call with `token` and no body, answering the body's text on success.
+    pub async fn call_with(self, token: &str, method: Method, path: &str) -> Result<String, ApiError> {
+        self.send_with(token, method, path, None).await
+    }
+
+    async fn send_with(self, token: &str, method: Method, path: &str, body: Option<Payload>) -> Result<String, ApiError> {
         let builder = RequestBuilder::new(path).method(method).header("Authorization", &format!("Bearer {token}"));
         let request = match body {
-            Some(body) => builder.json(body),
+            Some(Payload::Json(json)) => builder.header("Content-Type", "application/json").body(json),
+            Some(Payload::Bytes(bytes)) => builder.body(bytes),
             None => builder.build(),
         }
         .map_err(ApiError::network)?;

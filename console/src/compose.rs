@@ -1,10 +1,12 @@
 //! Compose: a new post, counted as the widget counts it, previewed as the
-//! widget will show it, with an offer for followers if the brand adds one.
+//! widget will show it, with pictures and an offer for followers if the
+//! brand adds them.
 
 use crate::api::{ApiError, account_path, max_chars};
 use crate::console::Console;
 use crate::i18n::Text;
 use crate::offers::{OfferFields, OfferInputs};
+use crate::pictures::{PictureInputs, Pictures};
 use crate::ui::ErrorNote;
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use gazouillis_protocol::{NewPost, Post};
@@ -24,15 +26,17 @@ pub fn Compose(console: Console) -> impl IntoView {
     let posted = RwSignal::new(None::<Post>);
     let busy = RwSignal::new(false);
     let offer = OfferFields::new();
+    let pictures = Pictures::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = NewPost { text: text.get_untracked(), offer: offer.offer(), images: Vec::new() };
+        let body = NewPost { text: text.get_untracked(), offer: offer.offer(), images: pictures.images() };
         busy.set(true);
         spawn_local(async move {
             match console.call::<Post, _>(Method::POST, &account_path(console, "/posts"), Some(&body)).await {
                 Ok(post) => {
                     text.set(String::new());
                     offer.clear();
+                    pictures.clear();
                     error.set(None);
                     posted.set(Some(post));
                 }
@@ -46,6 +50,7 @@ pub fn Compose(console: Console) -> impl IntoView {
             <label for="compose-text">{move || t(Text::WhatsNew)}</label>
             <textarea id="compose-text" rows="4" aria-describedby="compose-counter"
                 prop:value=text on:input=move |ev| { posted.set(None); text.set(event_target_value(&ev)) }></textarea>
+            <PictureInputs console pictures/>
             <OfferInputs console fields=offer/>
             <div class="actions">
                 <span id="compose-counter" class="counter" class:over=move || draft().over>

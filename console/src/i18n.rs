@@ -147,6 +147,9 @@ pub enum Text {
     NoOffers,
     OfferTaken,
     FollowsWhileRunning,
+    Pictures,
+    AltText,
+    Remove,
 }
 
 impl Lang {
@@ -348,6 +351,9 @@ impl Lang {
             Offers => ("Offers for followers", "Offres réservées aux abonnés"),
             NoOffers => ("No offer yet: add one to a new post.", "Aucune offre pour l’instant : ajoutez-en une à une nouvelle publication."),
             OfferTaken => ("taken", "pris"),
+            Pictures => ("Pictures (up to 4: JPEG, PNG, WebP, GIF or AVIF, 5 MB each)", "Images (4 au plus : JPEG, PNG, WebP, GIF ou AVIF, 5 Mo chacune)"),
+            AltText => ("What it shows (alt text, required)", "Ce qu’elle montre (texte alternatif, obligatoire)"),
+            Remove => ("Remove", "Retirer"),
             FollowsWhileRunning => ("follows while it ran", "abonnements pendant l’offre"),
         };
         self.pick(en, fr)
@@ -419,6 +425,15 @@ impl Lang {
             "invalid_offer" => Some(self.pick(
                 "The offer needs a code without spaces (40 characters at most), an end in the future, and a limit of at least 1 if any.",
                 "L’offre demande un code sans espace (40 caractères au plus), une fin à venir, et une limite d’au moins 1 s’il y en a une.",
+            )),
+            "unsupported_image" => Some(self.pick(
+                "This file is not a JPEG, PNG, WebP, GIF or AVIF picture.",
+                "Ce fichier n’est pas une image JPEG, PNG, WebP, GIF ou AVIF.",
+            )),
+            "image_too_large" => Some(self.pick("A picture is at most 5 MB.", "Une image fait 5 Mo au plus.")),
+            "invalid_images" => Some(self.pick(
+                "Each picture needs its alt text (1,000 characters at most).",
+                "Chaque image demande son texte alternatif (1 000 caractères au plus).",
             )),
             "too_many_webhooks" => Some(self.pick(
                 "An account has at most 5 webhooks: delete one first.",

@@ -19,6 +19,7 @@ mod live;
 mod moderation;
 mod nav;
 mod offers;
+mod pictures;
 mod posts;
 mod settings;
 mod sign_in;

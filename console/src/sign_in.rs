@@ -16,11 +16,11 @@ async fn check(console: Console, token: &str) -> Result<(Auth, Option<String>), 
     match token.parse::<BrandToken>() {
         Ok(brand) => {
             let path = format!("/v1/accounts/{}/settings", segment(&brand.handle));
-            console.call_with(token, Method::GET, &path, None::<&()>).await?;
+            console.call_with(token, Method::GET, &path).await?;
             Ok((Auth { token: token.to_owned(), operator: false }, Some(brand.handle)))
         }
         Err(()) => {
-            console.call_with(token, Method::GET, "/v1/accounts", None::<&()>).await?;
+            console.call_with(token, Method::GET, "/v1/accounts").await?;
             Ok((Auth { token: token.to_owned(), operator: true }, None))
         }
     }

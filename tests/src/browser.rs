@@ -342,6 +342,12 @@ impl Tab {
         self.command(Method::POST, &format!("/element/{id}/value"), Some(json!({ "text": text }))).await.map(drop)
     }
 
+    /// Chooses the file at `path` (absolute) in the file input `sel`.
+    pub async fn choose_file(&self, sel: &str, path: &std::path::Path) -> Result<(), String> {
+        let id = self.element(sel).await?;
+        self.command(Method::POST, &format!("/element/{id}/value"), Some(json!({ "text": path.display().to_string() }))).await.map(drop)
+    }
+
     /// Key presses to whatever has the focus, as a person types them
     /// (WebDriver key codes: [`TAB`], [`ENTER`]).
     pub async fn keys(&self, keys: &str) -> Result<(), String> {

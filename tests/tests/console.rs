@@ -71,6 +71,7 @@ async fn console() {
     suite.step("Listening: a search with the words marked; watched terms; a new mention shows live", listening).await;
     suite.step("Listening: a webhook added, its secret shown once; a test and a mention delivered, in its log", webhooks).await;
     suite.step("an offer post from Compose; on Posts, its code, claims and follows", offers).await;
+    suite.step("a post with a picture from Compose: uploaded, its alt text required, shown in the widget", pictures).await;
     suite.step("no axe-core violation on any page, in English and French; readable at 360 and 1,440 px", accessible).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -517,6 +518,42 @@ async fn offers(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
+}
+
+async fn pictures(ctx: Arc<Ctx>) {
+    let cm = &ctx.cm;
+    open(cm, "compose").await;
+    cm.type_text("#compose-text", "Our bike, in blue.").await.unwrap();
+    let fixtures = repo_root().join("tests/fixtures/images");
+    // Not a picture: refused in words, nothing added.
+    cm.choose_file("#compose-pictures", &fixtures.join("README.md")).await.unwrap();
+    eventually(LOAD, || async {
+        ensure_eq!(cm.text(".pictures .error").await?, "This file is not a JPEG, PNG, WebP, GIF or AVIF picture.", "the refusal");
+        Ok(())
+    })
+    .await;
+    cm.choose_file("#compose-pictures", &fixtures.join("bike.webp")).await.unwrap();
+    eventually(LOAD, || async {
+        ensure_eq!(cm.count(".picture-list .picture").await?, 1, "the picture added");
+        Ok(())
+    })
+    .await;
+    // Without its alt text, the browser does not send the form.
+    cm.click(".compose button[type=submit]").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(cm.count(".picture-list .picture").await.unwrap(), 1, "posted without alt text");
+    cm.type_text(".picture-list .picture input", "A blue bike, side view").await.unwrap();
+    cm.click(".compose button[type=submit]").await.unwrap();
+    ensure_posted(cm, "Our bike, in blue.").await;
+    let post = eventually(LOAD, || async {
+        let newest = posts(&ctx).await[0].clone();
+        ensure_eq!(newest.text, "Our bike, in blue.", "the newest post");
+        Ok(newest)
+    })
+    .await;
+    assert_eq!(post.images.len(), 1, "{post:?}");
+    assert_eq!((post.images[0].alt.as_str(), post.images[0].width, post.images[0].height), ("A blue bike, side view", 40, 30));
+    assert_eq!(cm.count(".picture-list .picture").await.unwrap(), 0, "the pictures left after posting");
 }
 
 async fn tokens(ctx: Arc<Ctx>) {
