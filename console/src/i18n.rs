@@ -148,7 +148,7 @@ pub enum Text {
     OfferTaken,
     FollowsWhileRunning,
     Pictures,
-    AltText,
+    PictureAlt,
     Remove,
 }
 
@@ -352,7 +352,7 @@ impl Lang {
             NoOffers => ("No offer yet: add one to a new post.", "Aucune offre pour l’instant : ajoutez-en une à une nouvelle publication."),
             OfferTaken => ("taken", "pris"),
             Pictures => ("Pictures (up to 4: JPEG, PNG, WebP, GIF or AVIF, 5 MB each)", "Images (4 au plus : JPEG, PNG, WebP, GIF ou AVIF, 5 Mo chacune)"),
-            AltText => ("What it shows (alt text, required)", "Ce qu’elle montre (texte alternatif, obligatoire)"),
+            PictureAlt => ("What it shows (alt text, required)", "Ce qu’elle montre (texte alternatif, obligatoire)"),
             Remove => ("Remove", "Retirer"),
             FollowsWhileRunning => ("follows while it ran", "abonnements pendant l’offre"),
         };

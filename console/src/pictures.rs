@@ -74,7 +74,7 @@ pub fn PictureInputs(console: Console, pictures: Pictures) -> impl IntoView {
                         view! {
                             <li class="picture" data-id=picture.id.clone()>
                                 <img src=picture.shown alt=""/>
-                                <label for=field.clone()>{move || t(Text::AltText)}</label>
+                                <label for=field.clone()>{move || t(Text::PictureAlt)}</label>
                                 <input id=field required maxlength=MAX_ALT_CHARS.to_string() prop:value=alt on:input=move |ev| alt.set(event_target_value(&ev))/>
                                 <button type="button" class="remove" on:click=move |_| pictures.list.update(|list| list.retain(|p| p.id != id))>
                                     {move || t(Text::Remove)}

@@ -2,7 +2,9 @@
 //! the console.
 //!
 //! It holds what they must agree on: the JSON wire types, the limits, the
-//! one function that counts a post's characters, ids, cursors, error codes,
+//! one function that counts a post's length and the tokenizer that finds its
+//! links, hashtags and mentions (`rich`), offers' rules, the pictures a post
+//! may carry (`media`), ids, cursors, error codes,
 //! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema,
 //! how readers see their own writes, how a search query is read, matched and
 //! highlighted (and merged across accounts), when replies make a buzz, and
