@@ -120,6 +120,12 @@ async fn in_the_widget(e: Arc<Edge>) {
         e.admin(e.post("/v1/accounts/gallery/media")).raw(fixture("bike.png")).send().await.expect_json(201);
     let body = json!({"text": "The new bike.", "images": [{"id": uploaded.id, "alt": "A blue bike with a white stripe"}]});
     e.admin_post("/v1/accounts/gallery/posts", &body).await.expect(201);
+    // The page opens on the public feed: once it holds the post.
+    eventually(SETTLE, || async {
+        ensure_eq!(e.feed_all("gallery", None).await?.len(), 1, "the public feed");
+        Ok(())
+    })
+    .await;
     let www = WwwServer::start(&repo_root().join("www"), &e.base_url());
     www.add_page("/test/gallery.html", &widget_page("", "<gazouillis-feed account=\"gallery\"></gazouillis-feed>"));
     let browser = Browser::start().await;
@@ -129,7 +135,7 @@ async fn in_the_widget(e: Arc<Edge>) {
         if (!img) return null;
         const box = img.getBoundingClientRect();
         return {src: img.getAttribute('src'), alt: img.alt, loading: img.loading, width: img.getAttribute('width'), height: img.getAttribute('height'), ratio: box.height / box.width};";
-    let shown = eventually(Duration::from_secs(20), || async {
+    let shown = eventually(Duration::from_secs(40), || async {
         let shown = tab.js(picture, vec![]).await?;
         ensure!(!shown.is_null(), "no picture yet");
         Ok(shown)

@@ -155,12 +155,18 @@ async fn ended(e: Arc<Edge>) {
 async fn follow_to_reveal(e: Arc<Edge>) {
     e.create_account("velo", "Vélo", "").await;
     let post = offer_post(&e, "velo", "VELO-15", 3600, Some(5)).await;
+    // The page opens on the public feed: once it holds the post.
+    eventually(SETTLE, || async {
+        ensure_eq!(e.feed_all("velo", None).await?.len(), 1, "the public feed");
+        Ok(())
+    })
+    .await;
     let www = WwwServer::start(&repo_root().join("www"), &e.base_url());
     www.add_page("/test/offer.html", &widget_page("", "<gazouillis-feed account=\"velo\" lang=\"fr\"></gazouillis-feed>"));
     let browser = Browser::start().await;
     let tab = browser.new_context().await;
     tab.goto(&format!("{}/test/offer.html", www.origin())).await;
-    eventually(Duration::from_secs(20), || async {
+    eventually(Duration::from_secs(40), || async {
         ensure_eq!(tab.text(".gz-offer-title").await?, "Offre réservée aux abonnés", "the offer");
         ensure_eq!(tab.text(".gz-offer .gz-meta").await?.ends_with("0/5 pris"), true, "its claims");
         ensure_eq!(tab.text("button.gz-claim").await?, "Suivre pour obtenir le code", "the button");
