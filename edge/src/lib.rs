@@ -58,5 +58,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 
 /// Most characters in a post or a reply: the `MAX_CHARS` var, or the default.
 fn max_chars(env: &Env) -> usize {
-    env.var("MAX_CHARS").ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(DEFAULT_MAX_CHARS)
+    var(env, "MAX_CHARS").unwrap_or(DEFAULT_MAX_CHARS)
+}
+
+/// The wrangler var `name` read as a `T`; `None` when it is missing or unreadable.
+fn var<T: std::str::FromStr>(env: &Env, name: &str) -> Option<T> {
+    env.var(name).ok()?.to_string().parse().ok()
 }

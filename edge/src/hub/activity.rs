@@ -36,7 +36,7 @@ impl Db {
 impl AccountHub {
     /// The buzz rule: the vars `BUZZ_FACTOR` and `BUZZ_MIN_REPLIES`, or their defaults.
     fn buzz_rule(&self) -> Rule {
-        let var = |name: &str| self.env.var(name).ok().and_then(|v| v.to_string().parse::<u64>().ok());
+        let var = |name| crate::var::<u64>(&self.env, name);
         let default = Rule::default();
         Rule { factor: var("BUZZ_FACTOR").unwrap_or(default.factor), min_replies: var("BUZZ_MIN_REPLIES").unwrap_or(default.min_replies) }
     }

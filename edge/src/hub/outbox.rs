@@ -36,7 +36,7 @@ pub struct Retry {
 
 impl Retry {
     pub fn from_env(env: &Env) -> Retry {
-        let var = |name: &str| env.var(name).ok().and_then(|v| v.to_string().parse::<u64>().ok());
+        let var = |name| crate::var::<u64>(env, name);
         Retry {
             first_ms: var("WEBHOOK_FIRST_RETRY_MS").unwrap_or(FIRST_RETRY_MS),
             max_attempts: var("WEBHOOK_MAX_ATTEMPTS").map_or(MAX_ATTEMPTS, |n| n.clamp(1, 100) as u32),

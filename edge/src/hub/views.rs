@@ -134,7 +134,7 @@ async fn write_view(kv: &KvStore, key: &str, document: Option<&str>) -> worker::
 
 /// The `VIEW_DELAY_MS` var: 0 unless set.
 fn view_delay(env: &Env) -> u64 {
-    env.var("VIEW_DELAY_MS").ok().and_then(|v| v.to_string().parse::<u64>().ok()).unwrap_or(0)
+    crate::var(env, "VIEW_DELAY_MS").unwrap_or(0)
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
