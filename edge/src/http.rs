@@ -52,6 +52,13 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
 /// Lets open widgets poll for nearly nothing.
 pub fn cached_json<T: Serialize>(req: &Request, value: &T, version: u64) -> ApiResult {
     let body = serde_json::to_string(value).map_err(|_| ErrorCode::Internal)?;
+    cached(req, body, "application/json", version)
+}
+
+/// A 200 response of `body`, rendered from a view of the account's
+/// `version`, with an ETag of its bytes; 304 with no body when the client
+/// already has it (`If-None-Match`).
+pub fn cached(req: &Request, body: String, content_type: &str, version: u64) -> ApiResult {
     let mut hasher = DefaultHasher::new();
     body.hash(&mut hasher);
     let etag = format!("\"{:016x}\"", hasher.finish());
@@ -62,7 +69,7 @@ pub fn cached_json<T: Serialize>(req: &Request, value: &T, version: u64) -> ApiR
     if req.headers().get("if-none-match")?.is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag)) {
         return Ok(Response::empty()?.with_status(304).with_headers(headers));
     }
-    headers.set("content-type", "application/json")?;
+    headers.set("content-type", content_type)?;
     Ok(Response::ok(body)?.with_headers(headers))
 }
 

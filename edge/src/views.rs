@@ -14,7 +14,7 @@ use crate::error::ApiResult;
 use crate::http::query_param;
 use crate::hub::{self, Command, View};
 use gazouillis_protocol::fresh::{parse_min_version, Versioned, MIN_VERSION_PARAM};
-use gazouillis_protocol::page::PageView;
+use gazouillis_protocol::page::{FeedHead, PageView};
 use gazouillis_protocol::{keys, Account, ErrorCode, Post, PostId, Reply, ReplyId};
 use serde::de::DeserializeOwned;
 use worker::{Cache, Env, KvStore, Request, Response};
@@ -120,6 +120,16 @@ impl<'a> Views<'a> {
     pub async fn feed(&self, handle: &str, page: Option<u64>) -> ApiResult<Versioned<PageView<Post>>> {
         let view = page.map_or(View::FeedHead, View::FeedPage);
         self.view(handle, view).await?.ok_or_else(|| ErrorCode::AccountNotFound.into())
+    }
+
+    /// The newest posts of an account with the account itself (one KV
+    /// read). A head stored before it carried the account is read from the hub.
+    pub async fn feed_head(&self, handle: &str) -> ApiResult<Versioned<FeedHead>> {
+        let head = match self.view::<FeedHead>(handle, View::FeedHead).await? {
+            Some(head) if head.view.account.is_none() => self.hub_view(handle, View::FeedHead, None).await?,
+            head => head,
+        };
+        head.ok_or_else(|| ErrorCode::AccountNotFound.into())
     }
 
     pub async fn post(&self, id: &PostId) -> ApiResult<Versioned<Post>> {

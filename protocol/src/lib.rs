@@ -32,6 +32,7 @@ pub mod rate;
 pub mod rich;
 pub mod schema;
 pub mod search;
+pub mod site;
 pub mod stats;
 pub mod text;
 pub mod time;

@@ -4,6 +4,7 @@
 //! so that any API page is cut from exactly one stored document: one KV read.
 
 use crate::ids::Cursor;
+use crate::wire::{Account, Post};
 use serde::{Deserialize, Serialize};
 
 /// One stored page of a list. `next` is where the list goes on once this page
@@ -12,6 +13,18 @@ use serde::{Deserialize, Serialize};
 pub struct PageView<T> {
     pub items: Vec<T>,
     pub next: Option<u64>,
+}
+
+/// The stored newest page of an account's posts, with the account itself,
+/// so that a feed or an embed of the account costs one KV read. The API's
+/// feed reads it as a [`PageView`] (the account is then ignored).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedHead {
+    /// Absent from feed heads written before it was added: their reader asks the hub.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Account>,
+    #[serde(flatten)]
+    pub page: PageView<Post>,
 }
 
 impl<T> Default for PageView<T> {

@@ -32,6 +32,7 @@
 
 pub mod browser;
 pub mod edge;
+pub mod feeds;
 pub mod fixture;
 pub mod live;
 pub mod process;

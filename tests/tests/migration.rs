@@ -6,6 +6,7 @@ use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{Post, Reply};
 use gazouillis_tests::edge::{Store, describe_hit};
+use gazouillis_tests::feeds::read_feed;
 use gazouillis_tests::fixture::{self, Fixture};
 use gazouillis_tests::{Edge, Suite, repo_root};
 use serde_json::{Value, json};
@@ -31,6 +32,7 @@ async fn migration() {
     suite.step("every read answers as before the migration", reads_as_before).await;
     suite.step("the hubs' tables hold everything: read from the hubs, the same answers", hubs_hold_everything).await;
     suite.step("what was written before is searchable, the public finding only what it may see", searchable).await;
+    suite.step("the feeds, added since, hold the posts of the old views", feeds).await;
     suite.step("numbering, counts, tokens, settings, queue and SSO go on", goes_on).await;
     suite.finish(|m| m.edge.dump_log()).await;
 }
@@ -67,6 +69,18 @@ async fn searchable(m: Arc<Migrated>) {
     assert_eq!(found(e, "hide", Some(brand)).await, ["reply acme-0-1 hidden", "post acme-2 hidden"]);
     assert!(found(e, "lemon", None).await.is_empty(), "a queued reply found by the public");
     assert_eq!(found(e, "lemon", Some(brand)).await, ["queued 0"]);
+}
+
+/// The stored feed heads of this store carry no account: the feeds read it from the hub.
+async fn feeds(m: Arc<Migrated>) {
+    let base = m.edge.base_url();
+    for (file, kind) in [("feed.atom", "atom"), ("feed.json", "json")] {
+        let answer = m.edge.get(&format!("/@acme/{file}")).send().await;
+        let feed = read_feed(kind, answer.expect(200).body.as_slice()).expect("a feed");
+        assert_eq!(feed.title.as_deref(), Some("Acme"), "{file}");
+        let links: Vec<String> = feed.entries.iter().filter_map(|entry| entry.link.clone()).collect();
+        assert_eq!(links, ["4", "3", "0"].map(|seq| format!("{base}/@acme/{seq}")), "{file}");
+    }
 }
 
 async fn goes_on(m: Arc<Migrated>) {

@@ -147,6 +147,16 @@ impl Repo {
         self.path(&format!("target/xtask/{krate}"))
     }
 
+    /// The Python packages the tests use (feed parsing, JSON Schema), pinned.
+    pub fn python_requirements(&self) -> PathBuf {
+        self.path("tests/requirements.txt")
+    }
+
+    /// The virtual environment they are installed in.
+    pub fn python_venv(&self) -> PathBuf {
+        self.path("target/python")
+    }
+
     /// Local state (KV, Durable Objects) of `wrangler dev`.
     pub fn dev_state(&self) -> PathBuf {
         self.path(".gazouillis/state")

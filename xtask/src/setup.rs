@@ -19,6 +19,7 @@ pub fn setup(repo: &Repo, browser: bool) -> Result {
             &[project::CHROMIUM, project::CHROMEDRIVER],
             project::BROWSER_PACKAGES,
         )?;
+        python_packages(repo)?;
     }
     Ok(())
 }
@@ -169,6 +170,26 @@ fn npm_packages(repo: &Repo) -> Result {
         cmd::run(Command::new("npm").arg("ci").current_dir(&repo.root))?;
     }
     report("npm ci (wrangler, binaryen, axe-core)", !(fresh && tools_there));
+    Ok(())
+}
+
+/// The tests' Python packages in their own virtual environment: made and
+/// filled by pip when missing or when the requirements changed (a copy of
+/// them in the environment says what it holds).
+fn python_packages(repo: &Repo) -> Result {
+    let (venv, requirements) = (repo.python_venv(), repo.python_requirements());
+    let installed = venv.join("requirements.txt");
+    let python = venv.join("bin/python");
+    let fresh = python.exists() && fs::read(&requirements).ok().is_some_and(|wanted| fs::read(&installed).ok() == Some(wanted));
+    if !fresh {
+        if probe(Command::new("python3").arg("--version")).is_none() {
+            apt_ensure("python3", &["/usr/bin/python3"], &["python3", "python3-venv"])?;
+        }
+        cmd::run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv))?;
+        cmd::run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&requirements))?;
+        fs::copy(&requirements, &installed).map_err(|err| format!("copying {}: {err}", requirements.display()))?;
+    }
+    report("python packages (tests/requirements.txt)", !fresh);
     Ok(())
 }
 

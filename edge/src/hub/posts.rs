@@ -9,7 +9,7 @@ use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::page::PageView;
+use gazouillis_protocol::page::{FeedHead, PageView};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::limits::PAGE_SIZE;
 use gazouillis_protocol::media::NewImage;
@@ -95,12 +95,14 @@ impl Db {
     }
 
     /// The newest posts, and where to go on from the oldest of them.
-    pub(super) fn feed_head(&self) -> worker::Result<PageView<Post>> {
+    /// The newest posts, with the account.
+    pub(super) fn feed_head(&self) -> worker::Result<FeedHead> {
+        let account = self.account_row()?.map(|row| row.account());
         let mut posts = self.feed(Some(PAGE_SIZE + 1), "", vec![])?;
         let more = posts.len() > PAGE_SIZE;
         posts.truncate(PAGE_SIZE);
         let next = posts.last().filter(|_| more).and_then(|oldest| oldest.id.parse::<PostId>().ok()).map(|id| id.seq);
-        Ok(PageView { items: posts, next })
+        Ok(FeedHead { account, page: PageView { items: posts, next } })
     }
 
     /// Stored feed page `page`: posts numbered `page * PAGE ..` below the next page, newest first.

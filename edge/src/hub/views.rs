@@ -187,11 +187,15 @@ impl AccountHub {
     /// by one, the views are marked to rewrite, and a flush is scheduled.
     pub(super) async fn changed(&self, views: &[View]) -> worker::Result<()> {
         self.db.run("UPDATE account SET version = version + 1", vec![])?;
+        let mut views = views.to_vec();
         if views.iter().any(|view| matches!(view, View::FeedHead)) {
             self.db.run("UPDATE account SET feed_version = version", vec![])?;
+        } else if views.iter().any(|view| matches!(view, View::Account)) {
+            // The feed head carries the account (not a change of the feed's posts).
+            views.push(View::FeedHead);
         }
         let (handle, version) = (self.db.handle()?, self.db.version()?.unwrap_or(0));
-        for view in views {
+        for view in &views {
             self.db.run(
                 "INSERT OR REPLACE INTO dirty_views (key, view, version) VALUES (?, ?, ?)",
                 vec![view.kv_key(&handle).into(), to_json(view).into(), int(version)],

@@ -1,0 +1,30 @@
+//! What the edge renders for readers outside the widget: an account's feeds
+//! (Atom, RSS and JSON Feed 1.1), from the views the edge reads.
+//!
+//! Pure: views in, text out, tested natively. Every user text reaches HTML
+//! through `maud`, and XML through the feed crates, which escape what they
+//! insert: nothing here builds markup by concatenation.
+//!
+//! Not here: reading views or answering requests (the edge's `site`
+//! module), nor the paths of the pages (`gazouillis_protocol::site`).
+
+pub mod feeds;
+pub mod rich;
+
+/// The edge's origin, which makes the public paths absolute URLs.
+#[derive(Clone, Copy, Debug)]
+pub struct Site<'a> {
+    origin: &'a str,
+}
+
+impl<'a> Site<'a> {
+    /// `origin` as `https://host[:port]`, without a trailing slash.
+    pub fn new(origin: &'a str) -> Site<'a> {
+        Site { origin: origin.trim_end_matches('/') }
+    }
+
+    /// The absolute URL of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+}
