@@ -70,7 +70,7 @@ pub fn Compose(console: Console) -> impl IntoView {
             <div class="gz preview" lang=move || console.lang.get().tag()>
                 {move || {
                     let text = text.get();
-                    (!text.trim().is_empty()).then(|| gazouillis_widget::preview(console.lang.get().tag(), text))
+                    (!text.trim().is_empty()).then(|| gazouillis_widget::preview(console.lang.get().tag(), &console.account(), text))
                 }}
             </div>
         </section>

@@ -119,12 +119,12 @@ fn Item(console: Console, item: InboxItem, max: Signal<usize>, done: Callback<()
         <li class="inbox-item" data-id=id.clone() data-answered=answered.to_string()>
             <blockquote class="in-post">
                 <span class="visually-hidden">{move || t(Text::OnPost)}</span>
-                <p class="text">{rich_text(&post.text)}</p>
+                <p class="text">{rich_text("", &console.account(), &post.text)}</p>
             </blockquote>
             <p class="who"><span class="author">{author.name}</span>{customer}" · "{move || local_time(console.lang.get(), &created_at)}
                 {answered.then(|| view! { " · " <span class="answered">{move || t(Text::AnsweredMark)}</span> })}
             </p>
-            <p class="text reply-text">{rich_text(&text)}</p>
+            <p class="text reply-text">{rich_text("", &console.account(), &text)}</p>
             <div class="actions">
                 <button class="answer" aria-expanded=move || answering.get().to_string() aria-controls=box_id.clone()
                     on:click=move |_| answering.update(|a| *a = !*a)>{move || t(Text::Answer)}</button>

@@ -41,7 +41,7 @@ pub fn Moderation(console: Console) -> impl IntoView {
             <li class="queued" data-id=item.id>
                 <p class="who"><span class="author">{item.author.name}</span>" · "{move || local_time(console.lang.get(), &item.created_at)}
                     " · "<span class="reason">{move || t(reason(item.reason))}</span></p>
-                <p class="text">{rich_text(&item.text)}</p>
+                <p class="text">{rich_text("", &console.account(), &item.text)}</p>
                 <div class="actions">
                     <button class="approve" on:click=move |_| act(Method::POST, approve.clone(), None)>{move || t(Text::Approve)}</button>
                     <button class="reject" on:click=move |_| act(Method::DELETE, reject.clone(), None)>{move || t(Text::Reject)}</button>
@@ -54,7 +54,7 @@ pub fn Moderation(console: Console) -> impl IntoView {
         view! {
             <li class="hidden-reply" data-id=reply.id>
                 <p class="who"><span class="author">{reply.author.name}</span>" · "{move || local_time(console.lang.get(), &reply.created_at)}</p>
-                <p class="text">{rich_text(&reply.text)}</p>
+                <p class="text">{rich_text("", &console.account(), &reply.text)}</p>
                 <div class="actions">
                     <button class="show" on:click=move |_| act(Method::PUT, path.clone(), Some(HiddenState { hidden: false }))>{move || t(Text::ShowAgain)}</button>
                 </div>

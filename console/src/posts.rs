@@ -57,7 +57,7 @@ fn PostItem(console: Console, post: Post, hidden: bool, done: Callback<Result<()
     let count = post.replies;
     view! {
         <li class="post" data-id=post.id.clone()>
-            <p class="text">{rich_text(&post.text)}</p>
+            <p class="text">{rich_text("", &console.account(), &post.text)}</p>
             <p class="meta">
                 {move || local_time(console.lang.get(), &post.created_at)}" · "
                 <span class="reply-count">{count}</span>" "{move || console.lang.get().replies(count)}

@@ -46,7 +46,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     if path.starts_with("/media/") {
         return media::serve(&env, &path).await.or_else(|err| err.into_response());
     }
-    let routed = if path.starts_with("/@") { site::route(req, &env).await } else { routes::route(req, &env).await };
+    let routed = if site::serves(&path) { site::route(req, &env).await } else { routes::route(req, &env).await };
     let response = match routed {
         Ok(response) => response,
         Err(err) => err.into_response()?,

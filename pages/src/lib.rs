@@ -1,5 +1,8 @@
-//! What the edge renders for readers outside the widget: an account's feeds
-//! (Atom, RSS and JSON Feed 1.1), from the views the edge reads.
+//! What the edge renders for readers outside the widget, from the views it
+//! reads: the widget's first view inside its element (`embed`, for sites to
+//! include and for the pages), an account's page and search, a post's page
+//! (`document` is their shell), the account's feeds (Atom, RSS and JSON
+//! Feed 1.1) and oEmbed.
 //!
 //! Pure: views in, text out, tested natively. Every user text reaches HTML
 //! through `maud`, and XML through the feed crates, which escape what they
@@ -8,7 +11,12 @@
 //! Not here: reading views or answering requests (the edge's `site`
 //! module), nor the paths of the pages (`gazouillis_protocol::site`).
 
+pub mod account_page;
+pub mod document;
+pub mod embed;
 pub mod feeds;
+pub mod oembed;
+pub mod post_page;
 pub mod rich;
 
 /// The edge's origin, which makes the public paths absolute URLs.

@@ -1,6 +1,7 @@
 //! A post's or a reply's text as HTML, cut by the protocol's one tokenizer:
 //! links shown short and marked as the users' (`ugc`), hashtags linked to
-//! the account's search, mentions to the account they name.
+//! the account's search, mentions to the account they name: the anchors
+//! the widget draws (`widget/src/rich.rs`).
 
 use crate::Site;
 use gazouillis_protocol::rich::{segments, short_url, Segment};
@@ -13,9 +14,9 @@ pub fn text(site: Site, handle: &str, text: &str) -> Markup {
         @for segment in segments(text) {
             @match segment {
                 Segment::Text(words) => (words),
-                Segment::Url(url) => a href=(url) rel="ugc nofollow noopener" target="_blank" { (short_url(url)) },
-                Segment::Hashtag(tag) => a.gz-tag href=(site.url(&hashtag_search(handle, tag))) { "#" (tag) },
-                Segment::Mention(name) => a.gz-mention href=(site.url(&account_page(&name.to_ascii_lowercase()))) { "@" (name) },
+                Segment::Url(url) => a.gz-link href=(url) rel="ugc nofollow noopener" target="_blank" { (short_url(url)) },
+                Segment::Hashtag(tag) => a.gz-tag href=(site.url(&hashtag_search(handle, tag))) rel="noopener" target="_blank" { "#" (tag) },
+                Segment::Mention(name) => a.gz-mention href=(site.url(&account_page(&name.to_ascii_lowercase()))) rel="noopener" target="_blank" { "@" (name) },
             }
         }
     }
@@ -33,9 +34,9 @@ mod tests {
     fn links_hashtags_and_mentions_become_anchors() {
         assert_eq!(
             html_of("Vélo #Été chez @Acme : https://acme.fr/v?a=1&b=2"),
-            "Vélo <a class=\"gz-tag\" href=\"https://edge.example/@acme/search?q=%23%C3%89t%C3%A9\">#Été</a> chez \
-             <a class=\"gz-mention\" href=\"https://edge.example/@acme\">@Acme</a> : \
-             <a href=\"https://acme.fr/v?a=1&amp;b=2\" rel=\"ugc nofollow noopener\" target=\"_blank\">acme.fr/v?a=1&amp;b=2</a>"
+            "Vélo <a class=\"gz-tag\" href=\"https://edge.example/@acme/search?q=%23%C3%89t%C3%A9\" rel=\"noopener\" target=\"_blank\">#Été</a> chez \
+             <a class=\"gz-mention\" href=\"https://edge.example/@acme\" rel=\"noopener\" target=\"_blank\">@Acme</a> : \
+             <a class=\"gz-link\" href=\"https://acme.fr/v?a=1&amp;b=2\" rel=\"ugc nofollow noopener\" target=\"_blank\">acme.fr/v?a=1&amp;b=2</a>"
         );
     }
 

@@ -47,6 +47,7 @@ pub enum ErrorCode {
     UnsupportedImage,
     InvalidImages,
     Internal,
+    UnsupportedFormat,
     TurnstileUnavailable,
 }
 
@@ -99,6 +100,7 @@ impl ErrorCode {
             UnsupportedImage => "unsupported_image",
             InvalidImages => "invalid_images",
             Internal => "internal",
+            UnsupportedFormat => "unsupported_format",
         }
     }
 
@@ -118,6 +120,7 @@ impl ErrorCode {
             RateLimited => 429,
             TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook | InvalidOffer | InvalidImages => 422,
             Internal => 500,
+            UnsupportedFormat => 501,
             TurnstileUnavailable => 503,
         }
     }
@@ -171,6 +174,7 @@ impl ErrorCode {
             UnsupportedImage => "A picture is a JPEG, PNG, WebP, GIF or AVIF file.",
             InvalidImages => "images: at most 4, each an uploaded picture not yet on a post, with alt text of 1 to 1,000 characters.",
             Internal => "Something went wrong on our side.",
+            UnsupportedFormat => "This answers in JSON only (format=json).",
         }
     }
 }
@@ -192,6 +196,7 @@ mod tests {
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
         }
         assert_eq!(Internal.status(), 500);
+        assert_eq!(UnsupportedFormat.status(), 501, "as oEmbed asks");
         assert_eq!(TurnstileUnavailable.status(), 503);
     }
 }

@@ -8,17 +8,20 @@
 //! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema,
 //! how readers see their own writes, how a search query is read, matched and
 //! highlighted (and merged across accounts), when replies make a buzz, and
-//! what a webhook receives and when a failed delivery is retried.
+//! what a webhook receives and when a failed delivery is retried, the paths
+//! of the public pages, and the words a reader reads (the widget's and the
+//! edge's pages').
 //! It has no I/O and no wasm-only dependency, so everything here is tested
 //! natively in milliseconds.
 //!
 //! It is not a client or a server: HTTP, storage and rendering live in
-//! `edge`, `widget` and `console`.
+//! `edge`, `pages`, `widget` and `console`.
 
 pub mod across;
 pub mod buzz;
 pub mod error;
 pub mod fresh;
+pub mod i18n;
 pub mod ids;
 pub mod keys;
 pub mod limits;

@@ -61,8 +61,12 @@ pub fn feed(handle: &str, format: FeedFormat) -> String {
 
 /// `/@{handle}/search?q=%23{tag}`: the account's search for a hashtag.
 pub fn hashtag_search(handle: &str, tag: &str) -> String {
-    let tag: String = url::form_urlencoded::byte_serialize(tag.as_bytes()).collect();
-    format!("/@{handle}/search?q=%23{tag}")
+    format!("/@{handle}/search?q=%23{}", query_component(tag))
+}
+
+/// `text` encoded for a URL's query (`application/x-www-form-urlencoded`).
+pub fn query_component(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// The post a page's path segments name (`handle`, `seq`), if they name one.

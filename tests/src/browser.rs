@@ -65,6 +65,17 @@ impl Browser {
 
     /// A new Chromium session with a fresh profile directory.
     pub async fn new_context(&self) -> Tab {
+        self.context_with(json!({})).await
+    }
+
+    /// A new session in which pages run no script (as a reader with
+    /// JavaScript off, or a crawler that does not run it); the test's own
+    /// scripts still run, through DevTools.
+    pub async fn new_context_without_scripts(&self) -> Tab {
+        self.context_with(json!({"profile.managed_default_content_settings.javascript": 2})).await
+    }
+
+    async fn context_with(&self, prefs: Value) -> Tab {
         let profile = {
             let mut n = self.profiles.lock().expect("profiles");
             *n += 1;
@@ -88,6 +99,7 @@ impl Browser {
                         "--window-size=1024,900",
                         format!("--user-data-dir={}", profile.display()),
                     ],
+                    "prefs": prefs,
                 },
             }},
         });

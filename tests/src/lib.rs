@@ -34,6 +34,7 @@ pub mod browser;
 pub mod edge;
 pub mod feeds;
 pub mod fixture;
+pub mod html;
 pub mod live;
 pub mod process;
 pub mod receiver;

@@ -82,15 +82,24 @@ async fn code_stays_private(e: Arc<Edge>) {
         Ok(())
     })
     .await;
-    // Every public read of the account, and the live push: no code.
+    // Every public read of the account, its pages, feeds and embeds, and the live push: no code.
+    let seq = post.id.trim_start_matches("shop-");
     let reads = [
-        format!("/v1/accounts/shop/posts"),
+        "/v1/accounts/shop/posts".to_owned(),
         format!("/v1/posts/{}", post.id),
         format!("/v1/posts/{}/replies", post.id),
-        format!("/v1/accounts/shop"),
-        format!("/v1/accounts/shop/search?q=abonnes"),
-        format!("/v1/accounts/shop/posts?min_version=1000000000"),
+        "/v1/accounts/shop".to_owned(),
+        "/v1/accounts/shop/search?q=abonnes".to_owned(),
+        "/v1/accounts/shop/posts?min_version=1000000000".to_owned(),
         format!("/v1/posts/{}?min_version=1000000000", post.id),
+        "/@shop".to_owned(),
+        format!("/@shop/{seq}"),
+        "/@shop/search?q=abonnes".to_owned(),
+        "/@shop/feed.atom".to_owned(),
+        "/@shop/feed.rss".to_owned(),
+        "/@shop/feed.json".to_owned(),
+        "/embed/shop".to_owned(),
+        format!("/embed/shop/{seq}"),
     ];
     for path in &reads {
         let answer = e.get(path).send().await;

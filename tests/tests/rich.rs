@@ -1,5 +1,6 @@
 //! Links, hashtags and mentions in the real widget, in headless Chromium:
-//! links are anchors with the right attributes and short text, hostile text
+//! links are anchors with the right attributes and short text, hashtags lead
+//! to the account's search and mentions to the account on the edge, hostile text
 //! stays text (no `javascript:` link, no attribute broken out of, no script
 //! run); and the widget's counter and the edge agree on 1,000 random texts
 //! with links, around the limit (every link counts as 23 characters).
@@ -37,7 +38,7 @@ async fn rich() {
     tab.goto(&format!("{}/test/feed.html", www.origin())).await;
     let visitor = edge.new_session("Counter").await.token;
     let mut suite = Suite::new("rich", Ctx { edge, _www: www, _browser: browser, tab, visitor });
-    suite.step("links are anchors (short, new tab, ugc nofollow noopener); hostile text stays text", links).await;
+    suite.step("links are anchors (short, new tab, ugc nofollow noopener), hashtags and mentions lead to the edge's pages; hostile text stays text", links).await;
     suite.step("the widget's counter and the edge agree on 1,000 random texts with links", counter_agrees).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -60,6 +61,8 @@ async fn links(ctx: Arc<Ctx>) {
     assert_eq!(
         anchors,
         json!([
+            {"href": format!("{}/@acme/search?q=%23%C3%89t%C3%A92026", ctx.edge.base_url()), "rel": "noopener", "target": "_blank", "text": "#Été2026"},
+            {"href": format!("{}/@acme", ctx.edge.base_url()), "rel": "noopener", "target": "_blank", "text": "@acme"},
             {"href": "https://www.acme.example/velos/bleu?taille=m&couleur=bleu#avis", "rel": "ugc nofollow noopener", "target": "_blank", "text": short_url("https://www.acme.example/velos/bleu?taille=m&couleur=bleu#avis")},
             {"href": "https://acme.example/", "rel": "ugc nofollow noopener", "target": "_blank", "text": "acme.example"},
         ])

@@ -15,7 +15,6 @@
 mod account;
 mod api;
 mod feed;
-mod i18n;
 mod images;
 mod json;
 mod list;
@@ -41,6 +40,7 @@ use crate::account::AccountHeader;
 use crate::api::{Api, ApiError, posts_path};
 use crate::feed::Feed;
 use crate::i18n::Lang;
+use gazouillis_protocol::i18n;
 use crate::pager::Pager;
 use crate::status::{Status, progress};
 use crate::post::PostView;
@@ -51,6 +51,7 @@ use gazouillis_protocol::{Account, AccountInfo, PostPage};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -71,25 +72,41 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
         .or_else(|| window.navigator().language());
     let lang = Lang::from_tag(&lang_tag.unwrap_or_default());
 
-    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let style = document.create_element("style")?;
     style.set_text_content(Some(include_str!("widget.css")));
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_class_name("gz");
     container.set_attribute("lang", lang.tag())?;
-    shadow.append_child(&style)?;
-    shadow.append_child(&container)?;
+    // A server-rendered element (`/embed/…`) already has its shadow root,
+    // showing the first view: it stays until the widget's own first view is
+    // ready, which then replaces it at once (no flash, nothing twice).
+    let shadow = match host.shadow_root() {
+        Some(rendered) => rendered,
+        None => {
+            let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+            shadow.replace_children_with_node_2(&style, &container);
+            shadow
+        }
+    };
+    let (root, shown) = (SendWrapper::new(shadow), SendWrapper::new((style, container.clone())));
+    let take_over = Callback::new(move |()| {
+        if !root.contains(Some(&shown.1)) {
+            root.replace_children_with_node_2(&shown.0, &shown.1);
+        }
+    });
 
     let sso = attribute(&host, "sso");
     let widget = Widget::new(api, lang, host, &handle, sso);
-    leptos::mount::mount_to(container, move || view! { <App widget handle post/> }).forget();
+    leptos::mount::mount_to(container, move || view! { <App widget handle post take_over/> }).forget();
     Ok(())
 }
 
 /// The header and the feed, or the header and one conversation, once both
 /// have loaded; until then "Loading…", or what failed with Retry.
+/// `take_over` puts the widget in place of a server-rendered view once its
+/// own first view is drawn.
 #[component]
-fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl IntoView {
+fn App(widget: &'static Widget, handle: String, post: Option<String>, take_over: Callback<()>) -> impl IntoView {
     let conversation = post.is_some();
     // The feed's posts, or the conversation's one post.
     let posts = Pager::<PostPage>::new(widget, posts_path(&handle), true);
@@ -105,6 +122,8 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>) -> impl In
                     widget.turnstile.set_value(loaded.turnstile);
                     account.set(Some(loaded.account));
                     status.set(Status::Idle);
+                    // Leptos draws after this task's microtasks: a timer's turn comes after.
+                    set_timeout(move || take_over.run(()), std::time::Duration::ZERO);
                 }
                 Err(error) => status.set(Status::Failed(error)),
             }

@@ -8,6 +8,7 @@ use crate::pager::Pager;
 use crate::thread::Thread;
 use crate::widget::Widget;
 use gazouillis_protocol::live::Event;
+use gazouillis_protocol::site::post_page;
 use gazouillis_protocol::{Post, ReplyPage};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -55,31 +56,43 @@ pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>,
     let thread = move || open.get().then(|| view! { <Thread widget post_id=id.get_value() replies=thread/> });
     let images = (!post.images.is_empty()).then(|| images_view(lang, widget.api.base(), post.images));
     let offer = post.offer.map(|offer| view! { <OfferBox widget post_id=post.id.clone() offer/> });
-    card(post.id, post.text, post.created_at, lang, (images, offer), replies, thread)
+    let base = widget.api.base().to_owned();
+    let text = crate::rich::rich_text(&base, &widget.handle, &post.text);
+    let page = post.id.parse().map(|id| format!("{base}{}", post_page(&id))).ok();
+    card(post.id, text, when_linked(lang, post.created_at, page), (images, offer), replies, thread)
 }
 
 /// A post as the brand console previews it before posting: as the feed will
 /// show it, just posted and with no reply yet. `lang_tag` as in [`Lang::from_tag`].
-pub fn preview(lang_tag: &str, text: String) -> impl IntoView {
+pub fn preview(lang_tag: &str, handle: &str, text: String) -> impl IntoView + use<> {
     let lang = Lang::from_tag(lang_tag);
     let now = String::from(js_sys::Date::new_0().to_iso_string());
     let replies = view! {
         <span class="gz-replies"><span class="gz-reply-count">"0"</span>" "{lang.counted(0, Text::Reply, Text::Replies)}</span>
     };
-    card(String::new(), text, now, lang, (), replies, ())
+    let text = crate::rich::rich_text("", handle, &text);
+    card(String::new(), text, when_linked(lang, now, None), (), replies, ())
 }
 
 /// A post's markup, shared by the feed and the preview: its text, its
 /// pictures and offer (`extra`), then its date and `replies` on the meta line, then `thread`.
-fn card(id: String, text: String, created_at: String, lang: Lang, extra: impl IntoView, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
+fn card(id: String, text: impl IntoView, when: impl IntoView, extra: impl IntoView, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
     view! {
         <article class="gz-post" data-id=id>
-            <p class="gz-post-text">{crate::rich::rich_text(&text)}</p>
+            <p class="gz-post-text">{text}</p>
             {extra}
-            <div class="gz-meta">{when(lang, created_at)}" · "{replies}</div>
+            <div class="gz-meta">{when}" · "{replies}</div>
             {thread}
         </article>
     }
+}
+
+/// [`when`], linked to the post's `page` when it has one (not yet in a preview).
+fn when_linked(lang: Lang, created_at: String, page: Option<String>) -> impl IntoView {
+    page.map_or_else(
+        || Either::Left(when(lang, created_at.clone())),
+        |page| Either::Right(view! { <a class="gz-permalink" href=page rel="noopener" target="_blank">{when(lang, created_at.clone())}</a> }),
+    )
 }
 
 /// A `<time>` showing how long ago `created_at` was, with the exact time on hover.

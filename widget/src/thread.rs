@@ -70,7 +70,7 @@ fn ReplyView(widget: &'static Widget, reply: Reply, replies: Pager<ReplyPage>) -
                     <button class="gz-delete-reply" on:click=delete>{lang.t(Text::Delete)}</button>
                 })}
             </div>
-            <p class="gz-reply-text">{crate::rich::rich_text(&reply.text)}</p>
+            <p class="gz-reply-text">{crate::rich::rich_text(widget.api.base(), &widget.handle, &reply.text)}</p>
             {error_note(lang, status)}
         </div>
     }

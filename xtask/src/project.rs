@@ -17,6 +17,9 @@ pub const CONSOLE_CRATE: &str = "gazouillis_console";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver"];
+/// Java, for the Nu HTML Checker.
+pub const JAVA: &str = "/usr/bin/java";
+pub const JAVA_PACKAGES: &[&str] = &["default-jre-headless"];
 /// Debian package and binary of the brotli CLI (used by `size` only).
 pub const BROTLI: &str = "/usr/bin/brotli";
 /// Where `run` serves the site and the API.
@@ -87,6 +90,11 @@ impl Repo {
     /// axe-core, which the browser tests run in pages to find accessibility violations.
     pub fn axe(&self) -> PathBuf {
         self.path("node_modules/axe-core/axe.min.js")
+    }
+
+    /// The Nu HTML Checker, which the tests run on the edge's HTML pages (with Java).
+    pub fn vnu(&self) -> PathBuf {
+        self.path("node_modules/vnu-jar/build/dist/vnu.jar")
     }
 
     pub fn esbuild(&self) -> PathBuf {

@@ -19,6 +19,7 @@ pub fn setup(repo: &Repo, browser: bool) -> Result {
             &[project::CHROMIUM, project::CHROMEDRIVER],
             project::BROWSER_PACKAGES,
         )?;
+        apt_ensure("java (for the Nu HTML Checker)", &[project::JAVA], project::JAVA_PACKAGES)?;
         python_packages(repo)?;
     }
     Ok(())
@@ -165,11 +166,11 @@ fn npm_packages(repo: &Repo) -> Result {
         _ => false,
     };
     let tools_there =
-        repo.wasm_opt().exists() && repo.wrangler().exists() && repo.esbuild().exists() && repo.axe().exists();
+        repo.wasm_opt().exists() && repo.wrangler().exists() && repo.esbuild().exists() && repo.axe().exists() && repo.vnu().exists();
     if !(fresh && tools_there) {
         cmd::run(Command::new("npm").arg("ci").current_dir(&repo.root))?;
     }
-    report("npm ci (wrangler, binaryen, axe-core)", !(fresh && tools_there));
+    report("npm ci (wrangler, binaryen, axe-core, vnu-jar)", !(fresh && tools_there));
     Ok(())
 }
 

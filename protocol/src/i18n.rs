@@ -1,7 +1,9 @@
-//! Every string a visitor reads, in English and French, and how dates and
-//! counts are worded. Pure: no DOM, so it is tested natively.
+//! Every string a reader of an account reads, in English and French, and
+//! how dates and counts are worded: the widget's words, which the edge's
+//! server-rendered pages use too, so that both say the same. (The brand
+//! console has its own.)
 
-use gazouillis_protocol::ErrorDetail;
+use crate::ErrorDetail;
 
 /// The language the widget speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +46,10 @@ pub enum Text {
     OfferEnded,
     OfferExhausted,
     Close,
+    Search,
+    SearchResults,
+    NoResults,
+    RepliedTo,
 }
 
 impl Lang {
@@ -87,6 +93,10 @@ impl Lang {
             Delete => ("Delete", "Supprimer"),
             Customer => ("customer", "client"),
             Close => ("Close", "Fermer"),
+            Search => ("Search", "Rechercher"),
+            SearchResults => ("Results", "Résultats"),
+            NoResults => ("Nothing found.", "Aucun résultat."),
+            RepliedTo => ("in reply to", "en réponse à"),
             OfferForFollowers => ("Offer for followers", "Offre réservée aux abonnés"),
             Until => ("Until", "Jusqu’au"),
             Claimed => ("taken", "pris"),
@@ -179,7 +189,8 @@ impl Lang {
         }
     }
 
-    fn date(self, created_at: &str, with_year: bool) -> String {
+    /// `created_at`'s day (`25 Nov`, `25 nov. 2026` `with_year`), as written in UTC.
+    pub fn date(self, created_at: &str, with_year: bool) -> String {
         const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         const FR: [&str; 12] = [
             "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
@@ -220,6 +231,8 @@ mod tests {
         for text in [
             Loading, Retry, LoadMore, Follow, Following, Follower, Followers, Reply, Replies, NoPosts,
             NoReplies, WriteReply, YourName, Send, NewPost, NewPosts, VerifiedBrand, Delete, Held, Customer,
+            OfferForFollowers, Until, Claimed, FollowToGetCode, GetCode, YourCode, Copy, Copied, OfferEnded, OfferExhausted, Close,
+            Search, SearchResults, NoResults, RepliedTo,
         ] {
             assert!(!Lang::En.t(text).is_empty());
             assert!(!Lang::Fr.t(text).is_empty());

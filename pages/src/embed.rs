@@ -1,0 +1,207 @@
+//! The widget's first view rendered on the server: the `<gazouillis-feed>`
+//! element with, inside a declarative shadow root, the widget's own style
+//! sheet and markup (the same classes and structure as `widget/src`), so it
+//! paints before any script runs, reads with JavaScript off and is seen by
+//! crawlers. What needs a script (following, replying, claiming an offer,
+//! opening a picture large) comes when the widget takes the element over.
+
+use crate::{rich, Site};
+use gazouillis_protocol::i18n::{Lang, Text};
+use gazouillis_protocol::media::Image;
+use gazouillis_protocol::offer::Offer;
+use gazouillis_protocol::site::post_page;
+use gazouillis_protocol::time::millis_from_rfc3339;
+use gazouillis_protocol::wire::Badge;
+use gazouillis_protocol::{Account, Post, PostId, Reply};
+use maud::{html, Markup, PreEscaped};
+
+/// The widget's style sheet, one file for the widget and these views.
+pub const WIDGET_CSS: &str = include_str!("../../widget/src/widget.css");
+
+/// What the element shows: an account's newest posts, or one post's conversation.
+pub enum Shown<'a> {
+    Feed(&'a [Post]),
+    Conversation(&'a Post, &'a [Reply]),
+}
+
+/// The element for `account`, as it reads at `now_ms`, in `lang`; its `api` is the edge (`site`).
+pub fn element(site: Site, lang: Lang, now_ms: u64, account: &Account, shown: &Shown) -> Markup {
+    let conversation = match shown {
+        Shown::Conversation(post, _) => Some(post.id.as_str()),
+        Shown::Feed(_) => None,
+    };
+    let view = View { site, lang, now_ms, handle: &account.handle };
+    html! {
+        gazouillis-feed account=(account.handle) post=[conversation] api=(site.url("")) lang=(lang.tag()) {
+            template shadowrootmode="open" {
+                style { (PreEscaped(WIDGET_CSS)) }
+                div.gz lang=(lang.tag()) {
+                    (view.header(account))
+                    @match shown {
+                        Shown::Feed(posts) => {
+                            div.gz-live aria-live="polite" {}
+                            @for post in *posts { (view.post(post, None)) }
+                            @if posts.is_empty() { p.gz-empty { (lang.t(Text::NoPosts)) } }
+                        }
+                        Shown::Conversation(post, replies) => (view.post(post, Some(replies))),
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct View<'a> {
+    site: Site<'a>,
+    lang: Lang,
+    now_ms: u64,
+    handle: &'a str,
+}
+
+impl View<'_> {
+    fn header(&self, account: &Account) -> Markup {
+        let lang = self.lang;
+        let initial = account.name.chars().next().map(String::from).unwrap_or_default();
+        html! {
+            header.gz-account {
+                div.gz-avatar aria-hidden="true" { (initial) }
+                div.gz-who {
+                    div.gz-account-name { (account.name) }
+                    div.gz-handle { "@" (account.handle) }
+                }
+                // Following needs the widget's script: shown, not usable, until it takes over.
+                form.gz-follow-form {
+                    button.gz-follow type="submit" aria-pressed="false" disabled { (lang.t(Text::Follow)) }
+                }
+            }
+            @if !account.bio.is_empty() { p.gz-bio { (account.bio) } }
+            p.gz-followers {
+                span.gz-followers-count { (account.followers) }
+                " " (lang.counted(account.followers, Text::Follower, Text::Followers))
+            }
+        }
+    }
+
+    /// A post, with its thread when `replies` (conversation mode).
+    fn post(&self, post: &Post, replies: Option<&[Reply]>) -> Markup {
+        let lang = self.lang;
+        let page = post.id.parse::<PostId>().map(|id| self.site.url(&post_page(&id))).unwrap_or_default();
+        let count = html! {
+            span.gz-reply-count { (post.replies) } " " (lang.counted(post.replies, Text::Reply, Text::Replies))
+        };
+        html! {
+            article.gz-post data-id=(post.id) {
+                p.gz-post-text { (rich::text(self.site, self.handle, &post.text)) }
+                @if !post.images.is_empty() { (self.images(&post.images)) }
+                @if let Some(offer) = &post.offer { (self.offer(offer)) }
+                div.gz-meta {
+                    a.gz-permalink href=(page) { (self.when(&post.created_at)) }
+                    " · "
+                    @match replies {
+                        Some(_) => span.gz-replies { (count) },
+                        // Without the script, the thread is on the post's page.
+                        None => a.gz-open-replies href=(page) { (count) },
+                    }
+                }
+                @if let Some(replies) = replies {
+                    section.gz-thread {
+                        @for reply in replies { (self.reply(reply)) }
+                        @if replies.is_empty() { p.gz-empty { (lang.t(Text::NoReplies)) } }
+                    }
+                }
+            }
+        }
+    }
+
+    fn reply(&self, reply: &Reply) -> Markup {
+        let lang = self.lang;
+        html! {
+            div.gz-reply data-id=(reply.id) {
+                div.gz-meta {
+                    span.gz-reply-author { (reply.author.name) }
+                    @match reply.author.badge {
+                        Some(Badge::Brand) => span.gz-badge title=(lang.t(Text::VerifiedBrand)) aria-label=(lang.t(Text::VerifiedBrand)) { "✓" },
+                        Some(Badge::Customer) => span.gz-customer { (lang.t(Text::Customer)) },
+                        None => {},
+                    }
+                    " · "
+                    (self.when(&reply.created_at))
+                }
+                p.gz-reply-text { (rich::text(self.site, self.handle, &reply.text)) }
+            }
+        }
+    }
+
+    fn images(&self, images: &[Image]) -> Markup {
+        html! {
+            div.gz-images {
+                @for image in images {
+                    button.gz-image type="button" {
+                        img src=(self.site.url(&image.url)) alt=(image.alt) width=(image.width) height=(image.height) loading="lazy";
+                    }
+                }
+            }
+        }
+    }
+
+    fn offer(&self, offer: &Offer) -> Markup {
+        let lang = self.lang;
+        html! {
+            div.gz-offer {
+                p.gz-offer-title { (lang.t(Text::OfferForFollowers)) }
+                p.gz-meta {
+                    (lang.t(Text::Until)) " " time datetime=(offer.ends_at) { (lang.date(&offer.ends_at, true)) }
+                    @if let Some(limit) = offer.limit { " · " (offer.claimed) "/" (limit) " " (lang.t(Text::Claimed)) }
+                }
+            }
+        }
+    }
+
+    /// A `<time>` showing how long ago `at` was, with the exact time on hover.
+    fn when(&self, at: &str) -> Markup {
+        let age = millis_from_rfc3339(at).map_or(0, |then| self.now_ms.saturating_sub(then) / 1000);
+        html! { time datetime=(at) title=(at) { (self.lang.when(at, age as i64)) } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gazouillis_protocol::Author;
+
+    fn account() -> Account {
+        Account { handle: "acme".into(), name: "Acme".into(), bio: "Vélos".into(), followers: 1, posts: 1 }
+    }
+
+    fn post(text: &str) -> Post {
+        Post { id: "acme-1".into(), account: "acme".into(), text: text.into(), created_at: "2026-11-25T17:46:52.123Z".into(), replies: 1, offer: None, images: vec![] }
+    }
+
+    const NOW: u64 = 1_795_628_812_123 + 3 * 3600 * 1000;
+
+    #[test]
+    fn a_feed_inside_a_declarative_shadow_root() {
+        let html = element(Site::new("https://edge.example"), Lang::Fr, NOW, &account(), &Shown::Feed(&[post("Bonjour #vélo")])).into_string();
+        assert!(html.starts_with("<gazouillis-feed account=\"acme\" api=\"https://edge.example\" lang=\"fr\"><template shadowrootmode=\"open\"><style>"), "{html}");
+        assert!(html.contains("<span class=\"gz-followers-count\">1</span> abonné</p>"), "{html}");
+        assert!(html.contains("<a class=\"gz-permalink\" href=\"https://edge.example/@acme/1\"><time datetime=\"2026-11-25T17:46:52.123Z\" title=\"2026-11-25T17:46:52.123Z\">3 h</time></a>"), "{html}");
+        assert!(html.contains("<a class=\"gz-open-replies\" href=\"https://edge.example/@acme/1\"><span class=\"gz-reply-count\">1</span> réponse</a>"), "{html}");
+    }
+
+    #[test]
+    fn a_conversation_with_its_replies_and_their_marks() {
+        let reply = |name: &str, badge| Reply {
+            id: "acme-1-0".into(),
+            post: "acme-1".into(),
+            author: Author { id: "v".into(), name: name.into(), badge },
+            text: "<b>merci</b>".into(),
+            created_at: "2026-11-25T17:46:52.123Z".into(),
+        };
+        let replies = [reply("Ana", None), reply("Acme", Some(Badge::Brand))];
+        let html = element(Site::new("https://edge.example"), Lang::En, NOW, &account(), &Shown::Conversation(&post("Hi"), &replies)).into_string();
+        assert!(html.contains(" post=\"acme-1\""), "{html}");
+        assert_eq!(html.matches("<div class=\"gz-reply\"").count(), 2);
+        assert!(html.contains("<span class=\"gz-badge\" title=\"Verified: the brand itself\""), "{html}");
+        assert!(html.contains("<p class=\"gz-reply-text\">&lt;b&gt;merci&lt;/b&gt;</p>"), "{html}");
+    }
+}
