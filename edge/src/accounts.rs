@@ -8,7 +8,7 @@ use crate::turnstile;
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::limits::{MAX_BIO_CHARS, MIN_SSO_SECRET_CHARS};
-use gazouillis_protocol::{check_name, check_text, AccountInfo, AccountList, ErrorCode, NewAccount, SsoSecret};
+use gazouillis_protocol::{check_name, check_text, Account, AccountInfo, AccountList, ErrorCode, NewAccount, SsoSecret};
 use worker::{Env, Request};
 
 pub async fn create(mut req: Request, env: &Env) -> ApiResult {
@@ -46,6 +46,10 @@ pub async fn list(req: Request, env: &Env) -> ApiResult {
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let stored = Views::fresh(env, Freshness::of(&req, env, handle)?)?.account(handle).await?;
-    let info = AccountInfo { account: stored.view, max_chars: crate::max_chars(env), turnstile: turnstile::site(env) };
-    cached_json(&req, &info, stored.version)
+    cached_json(&req, &info(env, stored.view), stored.version)
+}
+
+/// The account as the widget reads it: with this edge's limit and its Turnstile site.
+pub fn info(env: &Env, account: Account) -> AccountInfo {
+    AccountInfo { account, max_chars: crate::max_chars(env), turnstile: turnstile::site(env) }
 }

@@ -12,7 +12,7 @@ use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::{check_text, keys, Author, Badge, ErrorCode, NewText, PostId, Reply, ReplyId, ReplyPage};
 use worker::{Env, Request};
 
-fn seq_of(reply: &Reply) -> u64 {
+pub fn seq_of(reply: &Reply) -> u64 {
     reply.id.parse::<ReplyId>().map_or(0, |id| id.seq)
 }
 

@@ -4,18 +4,20 @@
 //! with its first view inside) and oEmbed. Each but the search answers
 //! with an ETag (304 while unchanged).
 
+use crate::{accounts, replies};
 use crate::error::ApiResult;
+use crate::posts::seq_of;
 use crate::http::{cached, query_param};
 use crate::views::Views;
-use gazouillis_pages::embed::{self, Shown};
+use gazouillis_pages::embed;
 use crate::hub::{self, Command};
-use gazouillis_pages::{account_page, feeds, oembed, post_page, Site};
+use gazouillis_pages::{account_page, document, feeds, oembed, post_page, Site};
 use gazouillis_protocol::limits::DEFAULT_LIMIT;
 use gazouillis_protocol::search::Query;
 use gazouillis_protocol::i18n::Lang;
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::site::{post_of_page, FeedFormat};
-use gazouillis_protocol::{Account, ErrorCode, Post, PostId, Reply, SearchResults};
+use gazouillis_protocol::{ErrorCode, ErrorDetail, FirstView, PostId, PostPage, ReplyPage, SearchResults};
 use worker::{Date, Env, Method, Request, Response};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -37,19 +39,46 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
     };
     let segments: Vec<&str> = rest.split('/').collect();
     match (embedded, segments.as_slice()) {
-        (_, [handle, ..]) if !is_handle(handle) => Err(ErrorCode::AccountNotFound.into()),
         (false, [handle, file]) if file.starts_with("feed.") => match FeedFormat::from_file_name(file) {
-            Some(format) => feed(&req, env, handle, format).await,
+            Some(format) => feed(&req, env, account_handle(handle)?, format).await,
             None => Err(ErrorCode::NotFound.into()),
         },
-        (true, [handle]) => feed_element(&req, env, handle).await,
-        (false, [handle]) => account(&req, env, handle).await,
-        (false, [handle, "search"]) => search(&req, env, handle).await,
-        (_, [handle, seq]) => {
-            let id = post_of_page(handle, seq).ok_or(ErrorCode::NotFound)?;
-            post(&req, env, &id, embedded).await
-        }
+        (false, _) => in_words(&req, page(&req, env, &segments).await),
+        (true, [handle]) => feed_element(&req, env, account_handle(handle)?).await,
+        (true, [handle, seq]) => post(&req, env, &post_named(handle, seq)?, true).await,
         _ => Err(ErrorCode::NotFound.into()),
+    }
+}
+
+/// `handle` when it can name an account.
+fn account_handle(handle: &str) -> ApiResult<&str> {
+    if is_handle(handle) { Ok(handle) } else { Err(ErrorCode::AccountNotFound.into()) }
+}
+
+/// The post a page's `handle` and `seq` name.
+fn post_named(handle: &str, seq: &str) -> ApiResult<PostId> {
+    post_of_page(account_handle(handle)?, seq).ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// The pages people open: `/@{handle}`, its search, a post's page.
+async fn page(req: &Request, env: &Env, segments: &[&str]) -> ApiResult {
+    match segments {
+        [handle] => account(req, env, account_handle(handle)?).await,
+        [handle, "search"] => search(req, env, account_handle(handle)?).await,
+        [handle, seq] => post(req, env, &post_named(handle, seq)?, false).await,
+        _ => Err(ErrorCode::NotFound.into()),
+    }
+}
+
+/// A page that names no account or post, said in a page (404), not in JSON.
+fn in_words(req: &Request, answer: ApiResult) -> ApiResult {
+    match answer {
+        Err(err) if err.code.status() == 404 => {
+            let lang = lang(req)?;
+            let what = lang.error(&ErrorDetail { code: err.code.as_str().to_owned(), message: err.message });
+            Ok(Response::from_html(document::not_found(lang, &what))?.with_status(404))
+        }
+        answer => answer,
     }
 }
 
@@ -77,35 +106,35 @@ async fn feed(req: &Request, env: &Env, handle: &str, format: FeedFormat) -> Api
     cached(req, body, &format!("{}; charset=utf-8", format.media_type()), head.version)
 }
 
-/// The account and its newest posts, as many as the widget's first page (one KV read).
-async fn newest(env: &Env, handle: &str) -> ApiResult<(Account, Vec<Post>, u64)> {
+/// The account and its newest posts, the widget's first page (one KV read).
+async fn newest(env: &Env, handle: &str) -> ApiResult<(FirstView, u64)> {
     let head = Views::new(env)?.feed_head(handle).await?;
     let account = head.view.account.ok_or(ErrorCode::AccountNotFound)?;
-    let mut posts = head.view.page.items;
-    posts.truncate(DEFAULT_LIMIT);
-    Ok((account, posts, head.version))
+    let (posts, next) = head.view.page.newest_before(None, DEFAULT_LIMIT, seq_of);
+    let posts = PostPage { posts, next: next.map(|cursor| cursor.to_string()) };
+    let first = FirstView { at: now_ms(), version: head.version, account: accounts::info(env, account), posts, replies: None };
+    Ok((first, head.version))
 }
 
 /// `/embed/{handle}`: the account's element with its newest posts.
 async fn feed_element(req: &Request, env: &Env, handle: &str) -> ApiResult {
-    let (account, posts, version) = newest(env, handle).await?;
+    let (first, version) = newest(env, handle).await?;
     let origin = origin(req)?;
-    let element = embed::element(Site::new(&origin), lang(req)?, now_ms(), &account, &Shown::Feed(&posts));
+    let element = embed::element(Site::new(&origin), lang(req)?, &first);
     cached(req, element.into_string(), HTML, version)
 }
 
 /// `/@{handle}`: the account's page.
 async fn account(req: &Request, env: &Env, handle: &str) -> ApiResult {
-    let (account, posts, version) = newest(env, handle).await?;
+    let (first, version) = newest(env, handle).await?;
     let origin = origin(req)?;
-    let page = account_page::render(Site::new(&origin), lang(req)?, now_ms(), &account, &posts);
-    cached(req, page, HTML, version)
+    cached(req, account_page::render(Site::new(&origin), lang(req)?, &first), HTML, version)
 }
 
 /// `/@{handle}/search?q=`: what the public finds in the account (its hub's
 /// index: one Durable Object request, none for an empty or unreadable query).
 async fn search(req: &Request, env: &Env, handle: &str) -> ApiResult {
-    let (account, _, _) = newest(env, handle).await?;
+    let account = newest(env, handle).await?.0.account.account;
     let q = query_param(req, "q")?.unwrap_or_default();
     let hits = match Query::parse(&q) {
         Ok(_) => {
@@ -125,13 +154,17 @@ async fn post(req: &Request, env: &Env, id: &PostId, embedded: bool) -> ApiResul
     let views = Views::new(env)?;
     let post = views.post(id).await?;
     let account = views.account(&id.handle).await?.view;
-    let replies: Vec<Reply> = views.thread(id, 0).await?.map(|thread| thread.view.items).unwrap_or_default();
+    let thread = views.thread(id, 0).await?.map(|thread| thread.view).unwrap_or_default();
+    let (replies, next) = thread.oldest_from(0, DEFAULT_LIMIT, replies::seq_of);
+    let replies = Some(ReplyPage { replies, next: next.map(|cursor| cursor.to_string()) });
+    let posts = PostPage { posts: vec![post.view], next: None };
+    let first = FirstView { at: now_ms(), version: post.version, account: accounts::info(env, account), posts, replies };
     let origin = origin(req)?;
     let (site, lang) = (Site::new(&origin), lang(req)?);
     let body = if embedded {
-        embed::element(site, lang, now_ms(), &account, &Shown::Conversation(&post.view, &replies)).into_string()
+        embed::element(site, lang, &first).into_string()
     } else {
-        post_page::render(site, lang, now_ms(), &account, &post.view, &replies)
+        post_page::render(site, lang, &first)
     };
     cached(req, body, HTML, post.version)
 }

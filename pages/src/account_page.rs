@@ -4,15 +4,16 @@
 //! its hashtags link). Both in a [`document`](crate::document).
 
 use crate::document::{document, Head};
-use crate::embed::{self, Shown};
+use crate::embed;
 use crate::{rich, Site};
 use gazouillis_protocol::i18n::{Lang, Text};
 use gazouillis_protocol::site::{account_page, feed, post_page, FeedFormat};
-use gazouillis_protocol::{Account, Found, Post, PostId, SearchHit};
+use gazouillis_protocol::{Account, FirstView, Found, PostId, SearchHit};
 use maud::html;
 
-/// The account's page with its newest `posts`, as read at `now_ms`.
-pub fn render(site: Site, lang: Lang, now_ms: u64, account: &Account, posts: &[Post]) -> String {
+/// The account's page with its newest posts (`first`).
+pub fn render(site: Site, lang: Lang, first: &FirstView) -> String {
+    let account = &first.account.account;
     let head = Head {
         title: format!("{} (@{})", account.name, account.handle),
         description: if account.bio.is_empty() { &account.name } else { &account.bio },
@@ -23,7 +24,7 @@ pub fn render(site: Site, lang: Lang, now_ms: u64, account: &Account, posts: &[P
         json_ld: None,
     };
     let body = html! {
-        (embed::element(site, lang, now_ms, account, &Shown::Feed(posts)))
+        (embed::element(site, lang, first))
         p.meta {
             @for (n, (format, name)) in FeedFormat::ALL.into_iter().zip(["Atom", "RSS", "JSON Feed"]).enumerate() {
                 @if n > 0 { " · " }

@@ -4,7 +4,7 @@
 //! the account's name as its heading, and the widget's script, which takes
 //! over the server-rendered `<gazouillis-feed>` in it.
 
-use crate::Site;
+use crate::{json_in_html, Site};
 use gazouillis_protocol::i18n::Lang;
 use gazouillis_protocol::media::Image;
 use gazouillis_protocol::site::{account_page, feed, FeedFormat};
@@ -84,7 +84,21 @@ pub fn document(site: Site, lang: Lang, account: &Account, head: Head, body: Mar
     page.into_string()
 }
 
-/// JSON inside a `<script>`: `<`, `>` and `&` as JSON escapes, so no text can close the element.
-fn json_in_html(value: &Value) -> PreEscaped<String> {
-    PreEscaped(value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
+/// The page answered for an address that names no account or post:
+/// `what`, said in words, under the same style as every page.
+pub fn not_found(lang: Lang, what: &str) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (what) }
+                style { (PreEscaped(PAGE_CSS)) }
+            }
+            body { main { h1 { (what) } } }
+        }
+    };
+    page.into_string()
 }

@@ -5,45 +5,42 @@
 //! crawlers. What needs a script (following, replying, claiming an offer,
 //! opening a picture large) comes when the widget takes the element over.
 
-use crate::{rich, Site};
+use crate::{json_in_html, rich, Site};
 use gazouillis_protocol::i18n::{Lang, Text};
 use gazouillis_protocol::media::Image;
 use gazouillis_protocol::offer::Offer;
 use gazouillis_protocol::site::post_page;
 use gazouillis_protocol::time::millis_from_rfc3339;
 use gazouillis_protocol::wire::Badge;
-use gazouillis_protocol::{Account, Post, PostId, Reply};
+use gazouillis_protocol::{Account, FirstView, Post, PostId, Reply};
 use maud::{html, Markup, PreEscaped};
 
 /// The widget's style sheet, one file for the widget and these views.
 pub const WIDGET_CSS: &str = include_str!("../../widget/src/widget.css");
 
-/// What the element shows: an account's newest posts, or one post's conversation.
-pub enum Shown<'a> {
-    Feed(&'a [Post]),
-    Conversation(&'a Post, &'a [Reply]),
-}
-
-/// The element for `account`, as it reads at `now_ms`, in `lang`; its `api` is the edge (`site`).
-pub fn element(site: Site, lang: Lang, now_ms: u64, account: &Account, shown: &Shown) -> Markup {
-    let conversation = match shown {
-        Shown::Conversation(post, _) => Some(post.id.as_str()),
-        Shown::Feed(_) => None,
-    };
-    let view = View { site, lang, now_ms, handle: &account.handle };
+/// The element holding `first` (the account and its posts as read at
+/// `first.at`, also given to the widget as JSON), in `lang`: the
+/// conversation of its one post when it has its replies.
+pub fn element(site: Site, lang: Lang, first: &FirstView) -> Markup {
+    let account = &first.account.account;
+    let posts = &first.posts.posts;
+    let replies = first.replies.as_ref().map(|page| page.replies.as_slice());
+    let conversation = replies.and(posts.first()).map(|post| post.id.as_str());
+    let view = View { site, lang, now_ms: first.at, handle: &account.handle };
     html! {
         gazouillis-feed account=(account.handle) post=[conversation] api=(site.url("")) lang=(lang.tag()) {
             template shadowrootmode="open" {
                 style { (PreEscaped(WIDGET_CSS)) }
-                div.gz lang=(lang.tag()) {
+                script.gz-first-view type="application/json" { (json_in_html(first)) }
+                div.gz part="container" lang=(lang.tag()) {
                     (view.header(account))
-                    @match shown {
-                        Shown::Feed(posts) => {
+                    @match (replies, posts.first()) {
+                        (Some(replies), Some(post)) => (view.post(post, Some(replies))),
+                        _ => {
                             div.gz-live aria-live="polite" {}
-                            @for post in *posts { (view.post(post, None)) }
+                            @for post in posts { (view.post(post, None)) }
                             @if posts.is_empty() { p.gz-empty { (lang.t(Text::NoPosts)) } }
                         }
-                        Shown::Conversation(post, replies) => (view.post(post, Some(replies))),
                     }
                 }
             }
@@ -63,7 +60,7 @@ impl View<'_> {
         let lang = self.lang;
         let initial = account.name.chars().next().map(String::from).unwrap_or_default();
         html! {
-            header.gz-account {
+            header.gz-account part="header" {
                 div.gz-avatar aria-hidden="true" { (initial) }
                 div.gz-who {
                     div.gz-account-name { (account.name) }
@@ -71,7 +68,7 @@ impl View<'_> {
                 }
                 // Following needs the widget's script: shown, not usable, until it takes over.
                 form.gz-follow-form {
-                    button.gz-follow type="submit" aria-pressed="false" disabled { (lang.t(Text::Follow)) }
+                    button.gz-follow part="follow-button" type="submit" aria-pressed="false" disabled { (lang.t(Text::Follow)) }
                 }
             }
             @if !account.bio.is_empty() { p.gz-bio { (account.bio) } }
@@ -90,7 +87,7 @@ impl View<'_> {
             span.gz-reply-count { (post.replies) } " " (lang.counted(post.replies, Text::Reply, Text::Replies))
         };
         html! {
-            article.gz-post data-id=(post.id) {
+            article.gz-post part="post" data-id=(post.id) {
                 p.gz-post-text { (rich::text(self.site, self.handle, &post.text)) }
                 @if !post.images.is_empty() { (self.images(&post.images)) }
                 @if let Some(offer) = &post.offer { (self.offer(offer)) }
@@ -116,7 +113,7 @@ impl View<'_> {
     fn reply(&self, reply: &Reply) -> Markup {
         let lang = self.lang;
         html! {
-            div.gz-reply data-id=(reply.id) {
+            div.gz-reply part="reply" data-id=(reply.id) {
                 div.gz-meta {
                     span.gz-reply-author { (reply.author.name) }
                     @match reply.author.badge {
@@ -167,7 +164,7 @@ impl View<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gazouillis_protocol::Author;
+    use gazouillis_protocol::{AccountInfo, Author, PostPage, ReplyPage};
 
     fn account() -> Account {
         Account { handle: "acme".into(), name: "Acme".into(), bio: "Vélos".into(), followers: 1, posts: 1 }
@@ -179,10 +176,17 @@ mod tests {
 
     const NOW: u64 = 1_795_628_812_123 + 3 * 3600 * 1000;
 
+    fn first(posts: Vec<Post>) -> FirstView {
+        FirstView { at: NOW, version: 1, account: AccountInfo { account: account(), max_chars: 140, turnstile: None }, posts: PostPage { posts, next: None }, replies: None }
+    }
+
     #[test]
     fn a_feed_inside_a_declarative_shadow_root() {
-        let html = element(Site::new("https://edge.example"), Lang::Fr, NOW, &account(), &Shown::Feed(&[post("Bonjour #vélo")])).into_string();
+        let html = element(Site::new("https://edge.example"), Lang::Fr, &first(vec![post("Bonjour #vélo </script>")])).into_string();
         assert!(html.starts_with("<gazouillis-feed account=\"acme\" api=\"https://edge.example\" lang=\"fr\"><template shadowrootmode=\"open\"><style>"), "{html}");
+        let data = html.split("<script class=\"gz-first-view\" type=\"application/json\">").nth(1).and_then(|rest| rest.split("</script>").next()).unwrap();
+        let read: FirstView = serde_json::from_str(data).unwrap();
+        assert_eq!(read, first(vec![post("Bonjour #vélo </script>")]), "the widget's data, whole, with no way out of its element");
         assert!(html.contains("<span class=\"gz-followers-count\">1</span> abonné</p>"), "{html}");
         assert!(html.contains("<a class=\"gz-permalink\" href=\"https://edge.example/@acme/1\"><time datetime=\"2026-11-25T17:46:52.123Z\" title=\"2026-11-25T17:46:52.123Z\">3 h</time></a>"), "{html}");
         assert!(html.contains("<a class=\"gz-open-replies\" href=\"https://edge.example/@acme/1\"><span class=\"gz-reply-count\">1</span> réponse</a>"), "{html}");
@@ -198,9 +202,10 @@ mod tests {
             created_at: "2026-11-25T17:46:52.123Z".into(),
         };
         let replies = [reply("Ana", None), reply("Acme", Some(Badge::Brand))];
-        let html = element(Site::new("https://edge.example"), Lang::En, NOW, &account(), &Shown::Conversation(&post("Hi"), &replies)).into_string();
+        let conversation = FirstView { replies: Some(ReplyPage { replies: replies.to_vec(), next: None }), ..first(vec![post("Hi")]) };
+        let html = element(Site::new("https://edge.example"), Lang::En, &conversation).into_string();
         assert!(html.contains(" post=\"acme-1\""), "{html}");
-        assert_eq!(html.matches("<div class=\"gz-reply\"").count(), 2);
+        assert_eq!(html.matches("<div class=\"gz-reply\" part=\"reply\"").count(), 2);
         assert!(html.contains("<span class=\"gz-badge\" title=\"Verified: the brand itself\""), "{html}");
         assert!(html.contains("<p class=\"gz-reply-text\">&lt;b&gt;merci&lt;/b&gt;</p>"), "{html}");
     }

@@ -36,3 +36,9 @@ impl<'a> Site<'a> {
         format!("{}{path}", self.origin)
     }
 }
+
+/// JSON inside a `<script>`: `<`, `>` and `&` as JSON escapes, so no text can close the element.
+pub(crate) fn json_in_html<T: serde::Serialize>(value: &T) -> maud::PreEscaped<String> {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    maud::PreEscaped(json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
+}

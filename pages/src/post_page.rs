@@ -6,17 +6,19 @@
 //! JSON-LD, a `SocialMediaPosting` with its replies as `comment`.
 
 use crate::document::{document, Head};
-use crate::embed::{self, Shown};
+use crate::embed;
 use crate::Site;
 use gazouillis_protocol::i18n::Lang;
 use gazouillis_protocol::site::{account_page, post_page, query_component};
 use gazouillis_protocol::wire::Badge;
-use gazouillis_protocol::{Account, Post, PostId, Reply};
+use gazouillis_protocol::{Account, FirstView, Post, PostId, Reply};
 use serde_json::{json, Value};
 
-/// The page of `post`, with `replies` (its first page), as read at `now_ms`.
-pub fn render(site: Site, lang: Lang, now_ms: u64, account: &Account, post: &Post, replies: &[Reply]) -> String {
-    let Ok(id) = post.id.parse::<PostId>() else { return String::new() };
+/// The page of the one post of `first`, with its first page of replies.
+pub fn render(site: Site, lang: Lang, first: &FirstView) -> String {
+    let replies = first.replies.as_ref().map_or(&[][..], |page| page.replies.as_slice());
+    let account = &first.account.account;
+    let Some((post, Ok(id))) = first.posts.posts.first().map(|post| (post, post.id.parse::<PostId>())) else { return String::new() };
     let path = post_page(&id);
     let head = Head {
         title: format!("{} (@{}) : “{}”", account.name, account.handle, post.text),
@@ -27,7 +29,7 @@ pub fn render(site: Site, lang: Lang, now_ms: u64, account: &Account, post: &Pos
         image: post.images.first(),
         path,
     };
-    let body = embed::element(site, lang, now_ms, account, &Shown::Conversation(post, replies));
+    let body = embed::element(site, lang, first);
     document(site, lang, account, head, body)
 }
 
@@ -62,14 +64,16 @@ fn posting(site: Site, account: &Account, post: &Post, replies: &[Reply], url: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gazouillis_protocol::Author;
+    use gazouillis_protocol::{AccountInfo, Author, PostPage, ReplyPage};
 
     #[test]
     fn head_and_json_ld_of_a_post_with_a_reply() {
         let account = Account { handle: "acme".into(), name: "Acme".into(), bio: String::new(), followers: 0, posts: 1 };
         let post = Post { id: "acme-1".into(), account: "acme".into(), text: "</script><b>x</b>".into(), created_at: "2026-11-25T17:46:52.123Z".into(), replies: 1, offer: None, images: vec![] };
         let reply = Reply { id: "acme-1-0".into(), post: "acme-1".into(), author: Author { id: "v".into(), name: "Ana".into(), badge: None }, text: "Oui".into(), created_at: "2026-11-25T18:00:00.000Z".into() };
-        let html = render(Site::new("https://e.example"), Lang::En, 0, &account, &post, &[reply]);
+        let replies = Some(ReplyPage { replies: vec![reply], next: None });
+        let first = FirstView { at: 0, version: 1, account: AccountInfo { account, max_chars: 140, turnstile: None }, posts: PostPage { posts: vec![post], next: None }, replies };
+        let html = render(Site::new("https://e.example"), Lang::En, &first);
         assert!(html.contains("<link rel=\"canonical\" href=\"https://e.example/@acme/1\">"), "{html}");
         assert!(html.contains("href=\"https://e.example/oembed?url=https%3A%2F%2Fe.example%2F%40acme%2F1\""), "{html}");
         assert!(!html.contains("</script><b>"), "{html}");

@@ -142,6 +142,7 @@ impl Lang {
                 "Votre session a expiré. Saisissez à nouveau votre nom.",
             ),
             "account_not_found" => ("No such account.", "Ce compte n’existe pas."),
+            "not_found" => ("Nothing here.", "Il n’y a rien ici."),
             "offer_ended" => ("This offer has ended.", "Cette offre est terminée."),
             "offer_exhausted" => ("Every code has been taken.", "Tous les codes ont été pris."),
             "rate_limited" => (
@@ -182,9 +183,9 @@ impl Lang {
         let fr = self == Lang::Fr;
         match age_secs {
             ..MINUTE => self.pick("now", "à l’instant").to_owned(),
-            ..HOUR => format!("{}{}", age_secs / MINUTE, if fr { " min" } else { "m" }),
-            ..DAY => format!("{}{}", age_secs / HOUR, if fr { " h" } else { "h" }),
-            ..WEEK => format!("{}{}", age_secs / DAY, if fr { " j" } else { "d" }),
+            MINUTE..HOUR => format!("{}{}", age_secs / MINUTE, if fr { " min" } else { "m" }),
+            HOUR..DAY => format!("{}{}", age_secs / HOUR, if fr { " h" } else { "h" }),
+            DAY..WEEK => format!("{}{}", age_secs / DAY, if fr { " j" } else { "d" }),
             _ => self.date(created_at, age_secs > 300 * DAY),
         }
     }

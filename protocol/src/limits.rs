@@ -18,6 +18,9 @@ pub const PAGE_SIZE: usize = 50;
 pub const DEFAULT_LIMIT: usize = 20;
 /// Seconds between two polls of an open widget.
 pub const POLL_SECONDS: u32 = 10;
+/// How long the widget uses a server-rendered first view instead of
+/// fetching it; what changed since reaches it through the live push's hello.
+pub const FIRST_VIEW_FRESH_MS: u64 = 5 * 60 * 1000;
 /// How long a visitor session token stays valid, in seconds (one year).
 pub const SESSION_TTL_SECONDS: u64 = 365 * 24 * 3600;
 /// Seconds between two pings of an open live connection; one left unanswered

@@ -27,6 +27,23 @@ pub struct AccountInfo {
     pub turnstile: Option<TurnstileSite>,
 }
 
+/// What a server-rendered element (`/embed/…`, the pages) holds for the
+/// widget that takes it over, so that it does not fetch it again while it is
+/// fresh (see [`FIRST_VIEW_FRESH_MS`](crate::limits::FIRST_VIEW_FRESH_MS)).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FirstView {
+    /// When it was read, in milliseconds since the epoch.
+    pub at: u64,
+    /// The account's version it was read at.
+    pub version: u64,
+    pub account: AccountInfo,
+    /// The feed's first page, or the conversation's one post.
+    pub posts: PostPage,
+    /// The conversation's first page of replies (none for a feed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replies: Option<ReplyPage>,
+}
+
 /// How the widget shows the Turnstile challenge: the site key and the script.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TurnstileSite {

@@ -217,6 +217,14 @@ impl Tab {
             .unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
+    /// Makes this tab's system colour scheme `dark` or `light`, as the
+    /// visitor's settings would (`prefers-color-scheme`).
+    pub async fn prefer_color_scheme(&self, scheme: &str) -> Result<(), String> {
+        let features = json!([{"name": "prefers-color-scheme", "value": scheme}]);
+        let command = json!({"cmd": "Emulation.setEmulatedMedia", "params": {"features": features}});
+        self.command(Method::POST, "/goog/cdp/execute", Some(command)).await.map(drop)
+    }
+
     pub async fn reload(&self) {
         self.command(Method::POST, "/refresh", Some(json!({}))).await.unwrap_or_else(|e| panic!("reload: {e}"));
     }

@@ -21,7 +21,7 @@ const WIDGET: Duration = Duration::from_secs(40);
 const RICH: &str = "Le vélo #Été2026 chez @Acme : https://acme.example/velo";
 /// [`RICH`] as shown: its link short.
 const RICH_SHOWN: &str = "Le vélo #Été2026 chez @Acme : acme.example/velo";
-const HOSTILE: &str = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=1</script> \"q\" & ]]> </template>";
+const HOSTILE: &str = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=1</script> \"q\" & ]]> </template> שלום";
 
 struct Ctx {
     edge: Edge,
@@ -143,6 +143,22 @@ async fn head_and_json_ld(ctx: Arc<Ctx>) {
         (Some("Comment"), Some("Person"), Some("J'adore #Été2026")),
         (Some("Comment"), Some("Organization"), Some("Merci Ana !")),
     ]);
+    // A post with pictures unfurls with the first one.
+    let e = &ctx.edge;
+    e.create_account("shop", "Shop", "").await;
+    let bike = std::fs::read(repo_root().join("tests/fixtures/images/bike.png")).expect("fixture picture");
+    let uploaded: Value = e.admin(e.post("/v1/accounts/shop/media")).raw(bike).send().await.expect_json(201);
+    let body = json!({"text": "Le Randonneur", "images": [{"id": uploaded["id"], "alt": "Un vélo bleu"}]});
+    let pictured: Post = e.admin_post("/v1/accounts/shop/posts", &body).await.expect_json(201);
+    let picture = format!("{base}/media/shop/{}", uploaded["id"].as_str().unwrap());
+    tab.goto(&format!("{base}/@shop/{}", pictured.id.trim_start_matches("shop-"))).await;
+    let read = tab
+        .js("const meta = name => document.querySelector(`meta[name=\"${name}\"], meta[property=\"${name}\"]`).content;
+             return [meta('twitter:card'), meta('og:image'), meta('og:image:alt'), meta('og:image:width'), meta('twitter:image'),
+                     JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).image];", vec![])
+        .await
+        .unwrap();
+    assert_eq!(read, json!(["summary_large_image", picture, "Un vélo bleu", "40", picture, [picture]]));
     tab.close().await;
 }
 
@@ -199,8 +215,18 @@ async fn account_and_search(ctx: Arc<Ctx>) {
     })
     .await;
     tab.close().await;
-    ctx.edge.get("/@ghost").send().await.expect_error(404, "account_not_found");
-    ctx.edge.get("/@ghost/search?q=x").send().await.expect_error(404, "account_not_found");
+    // A mention of a handle no account has leads to a page that says so (as the API's 404s, in words).
+    for (path, words) in [
+        ("/@ghost?lang=fr", "Ce compte n’existe pas."),
+        ("/@ghost/search?q=x", "No such account."),
+        ("/@acme/zz9", "No such post."),
+        ("/@acme/1/more", "Nothing here."),
+        ("/@Not-A-Handle", "No such account."),
+    ] {
+        let answer = ctx.edge.get(path).send().await;
+        assert_eq!((answer.status, answer.header("content-type").as_deref()), (404, Some("text/html; charset=utf-8")), "{path}");
+        assert!(answer.text().contains(&format!("<h1>{words}</h1>")), "{path}: {}", answer.text());
+    }
 }
 
 async fn oembed(ctx: Arc<Ctx>) {
@@ -221,7 +247,6 @@ async fn oembed(ctx: Arc<Ctx>) {
     e.get(&query(&format!("{}/@acme/zz9", e.base_url()))).send().await.expect_error(404, "post_not_found");
     e.get(&format!("{}&format=xml", query(&page))).send().await.expect_error(501, "unsupported_format");
     e.get("/oembed").send().await.expect_error(400, "bad_request");
-    e.get("/@acme/zz9").send().await.expect_error(404, "post_not_found");
     e.get("/embed/ghost").send().await.expect_error(404, "account_not_found");
     e.post("/embed/acme").send().await.expect_error(405, "method_not_allowed");
 }
@@ -295,6 +320,7 @@ async fn takeover(ctx: Arc<Ctx>) {
     assert!(!changes.is_empty(), "the widget replaced the server's view: {taken}");
     assert!(changes.iter().all(|c| c["posts"].as_u64() == Some(3) && c["loading"] == json!(0)), "never empty, never loading: {changes:?}");
     assert_eq!(tab.js(ANCHORS, vec![]).await.unwrap(), served, "the widget's anchors are the fragment's");
+    assert_eq!(tab.js(API_CALLS, vec![]).await.unwrap(), json!([]), "the fragment's account and posts are not fetched again");
     let base = e.base_url();
     assert_eq!(served[1], json!([
         format!("gz-tag {base}/@acme/search?q=%23%C3%89t%C3%A92026"),
@@ -312,4 +338,22 @@ async fn takeover(ctx: Arc<Ctx>) {
     let violations = tab.axe().await.unwrap();
     assert!(violations.is_empty(), "axe after the takeover: {violations:?}");
     tab.close().await;
+    // A fragment read long ago (cached by the site, or included at build time) is fetched again.
+    let at = fragment.find("\"at\":").expect("the first view's time") + "\"at\":".len();
+    let digits = fragment[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let stale = format!("{}0{}", &fragment[..at], &fragment[at + digits..]);
+    www.add_page("/test/stale.html", &widget_page("", &stale));
+    let tab = ctx.browser.new_context().await;
+    tab.goto(&format!("{}/test/stale.html", www.origin())).await;
+    let calls = eventually(WIDGET, || async {
+        let calls = tab.js(API_CALLS, vec![]).await?;
+        ensure!(calls.as_array().is_some_and(|c| c.len() >= 2), "not fetched yet: {calls}");
+        Ok(calls)
+    })
+    .await;
+    assert_eq!(calls, json!(["/v1/accounts/acme", "/v1/accounts/acme/posts"]), "a stale first view is read again");
+    tab.close().await;
 }
+
+/// The API paths the page has fetched, sorted.
+const API_CALLS: &str = "return performance.getEntriesByType('resource').map(r => new URL(r.name).pathname).filter(p => p.startsWith('/v1/')).sort();";

@@ -63,7 +63,7 @@ pub fn AccountHeader(widget: &'static Widget, account: Account) -> impl IntoView
 
     let initial = account.name.chars().next().map(String::from).unwrap_or_default();
     view! {
-        <header class="gz-account">
+        <header class="gz-account" part="header">
             <div class="gz-avatar" aria-hidden="true">{initial}</div>
             <div class="gz-who">
                 <div class="gz-account-name">{account.name}</div>
@@ -73,6 +73,7 @@ pub fn AccountHeader(widget: &'static Widget, account: Account) -> impl IntoView
                 {move || asking_name.get().then(|| view! { <NameInput widget name/> })}
                 <button
                     class="gz-follow"
+                    part="follow-button"
                     type="submit"
                     aria-pressed=move || if following.get() { "true" } else { "false" }
                     disabled=move || status.with(|s| *s == Status::Loading)

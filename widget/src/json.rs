@@ -9,7 +9,7 @@ use gazouillis_protocol::live::Event;
 use gazouillis_protocol::media::Image;
 use gazouillis_protocol::offer::{Claimed, Offer};
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
-use gazouillis_protocol::{Account, AccountInfo, Author, Badge, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session, TurnstileSite};
+use gazouillis_protocol::{Account, AccountInfo, Author, Badge, ErrorDetail, FirstView, FollowState, Post, PostPage, Reply, ReplyPage, Session, TurnstileSite};
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -64,6 +64,19 @@ impl Decode for AccountInfo {
             Some(TurnstileSite { site_key: string(&t, "site_key")?, script: string(&t, "script")? })
         });
         Some(AccountInfo { account: Account::decode(v)?, max_chars, turnstile })
+    }
+}
+
+impl Decode for FirstView {
+    fn decode(v: &JsValue) -> Option<Self> {
+        let replies = field(v, "replies");
+        Some(FirstView {
+            at: count(v, "at")?,
+            version: count(v, "version")?,
+            account: AccountInfo::decode(&field(v, "account"))?,
+            posts: PostPage::decode(&field(v, "posts"))?,
+            replies: if replies.is_undefined() { None } else { Some(ReplyPage::decode(&replies)?) },
+        })
     }
 }
 

@@ -37,7 +37,7 @@ pub use reply_box::Draft;
 pub use rich::rich_text;
 
 use crate::account::AccountHeader;
-use crate::api::{Api, ApiError, posts_path};
+use crate::api::{Api, ApiError, Fetched, posts_path};
 use crate::feed::Feed;
 use crate::i18n::Lang;
 use gazouillis_protocol::i18n;
@@ -47,7 +47,8 @@ use crate::post::PostView;
 use crate::widget::Widget;
 use futures::future::join;
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::{Account, AccountInfo, PostPage};
+use gazouillis_protocol::limits::FIRST_VIEW_FRESH_MS;
+use gazouillis_protocol::{Account, AccountInfo, FirstView, PostPage, ReplyPage};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -76,16 +77,20 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     style.set_text_content(Some(include_str!("widget.css")));
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_class_name("gz");
+    container.set_attribute("part", "container")?;
     container.set_attribute("lang", lang.tag())?;
     // A server-rendered element (`/embed/…`) already has its shadow root,
     // showing the first view: it stays until the widget's own first view is
     // ready, which then replaces it at once (no flash, nothing twice).
-    let shadow = match host.shadow_root() {
-        Some(rendered) => rendered,
+    let (shadow, first) = match host.shadow_root() {
+        Some(rendered) => {
+            let first = first_view_in(&rendered);
+            (rendered, first)
+        }
         None => {
             let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
             shadow.replace_children_with_node_2(&style, &container);
-            shadow
+            (shadow, None)
         }
     };
     let (root, shown) = (SendWrapper::new(shadow), SendWrapper::new((style, container.clone())));
@@ -97,8 +102,16 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
 
     let sso = attribute(&host, "sso");
     let widget = Widget::new(api, lang, host, &handle, sso);
-    leptos::mount::mount_to(container, move || view! { <App widget handle post take_over/> }).forget();
+    let first = StoredValue::new(first);
+    leptos::mount::mount_to(container, move || view! { <App widget handle post first take_over/> }).forget();
     Ok(())
+}
+
+/// The first view a server-rendered element holds, while it is fresh.
+fn first_view_in(root: &web_sys::ShadowRoot) -> Option<FirstView> {
+    let data = root.query_selector("script.gz-first-view").ok()??.text_content()?;
+    let first: FirstView = crate::json::parse(&data)?;
+    (js_sys::Date::now() as u64 <= first.at.saturating_add(FIRST_VIEW_FRESH_MS)).then_some(first)
 }
 
 /// The header and the feed, or the header and one conversation, once both
@@ -106,17 +119,36 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
 /// `take_over` puts the widget in place of a server-rendered view once its
 /// own first view is drawn.
 #[component]
-fn App(widget: &'static Widget, handle: String, post: Option<String>, take_over: Callback<()>) -> impl IntoView {
+fn App(
+    widget: &'static Widget,
+    handle: String,
+    post: Option<String>,
+    first: StoredValue<Option<FirstView>>,
+    take_over: Callback<()>,
+) -> impl IntoView {
     let conversation = post.is_some();
     // The feed's posts, or the conversation's one post.
     let posts = Pager::<PostPage>::new(widget, posts_path(&handle), true);
     let account = RwSignal::new(None::<Account>);
+    // From a server-rendered first view: its version (the live hello then
+    // catches up only if newer) and a conversation's replies.
+    let shown_version = StoredValue::new(None::<u64>);
+    let first_replies = StoredValue::new(None::<ReplyPage>);
     let status = RwSignal::new(Status::Loading);
     let (handle, post) = (StoredValue::new(handle), StoredValue::new(post));
     let load = move || {
         status.set(Status::Loading);
         spawn_local(async move {
-            match first_view(widget, &handle.get_value(), post.get_value(), posts).await {
+            // A server-rendered first view serves once; a retry fetches.
+            let loaded = match first.try_update_value(Option::take).flatten() {
+                Some(mut first) => {
+                    shown_version.set_value(Some(first.version));
+                    first_replies.set_value(first.replies.take());
+                    Ok(shown(first, conversation, posts))
+                }
+                None => first_view(widget, &handle.get_value(), post.get_value(), posts).await,
+            };
+            match loaded {
                 Ok(loaded) => {
                     widget.max_chars.set(loaded.max_chars);
                     widget.turnstile.set_value(loaded.turnstile);
@@ -133,7 +165,13 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>, take_over:
     widget.sign_in_customer();
     Effect::new(move || widget.show_live(widget.live.connected.get()));
     widget.live.subscribe(move |event| match event {
-        Event::Hello { newest_post, version, .. } if !conversation => posts.catch_up(newest_post.clone(), *version),
+        Event::Hello { newest_post, version, .. } if !conversation => {
+            // Not again what a server-rendered first view of this version showed.
+            let shown = shown_version.try_update_value(Option::take).flatten();
+            if shown.is_none_or(|shown| shown < *version) {
+                posts.catch_up(newest_post.clone(), *version);
+            }
+        }
         Event::Post { post } if !conversation => posts.arrive(post.clone()),
         Event::PostDeleted { id } => posts.remove(id),
         Event::Reply { reply, replies } => posts.update(&reply.post, |post| post.replies = post.replies.max(*replies)),
@@ -143,7 +181,8 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>, take_over:
     let body = move || {
         if conversation {
             let post = posts.items.with_untracked(|list| list.first().cloned());
-            Either::Left(post.map(|post| view! { <PostView widget post posts=posts.items always_open=true/> }))
+            let replies = first_replies.try_update_value(Option::take).flatten();
+            Either::Left(post.map(|post| view! { <PostView widget post posts=posts.items always_open=true replies/> }))
         } else {
             Either::Right(view! { <Feed widget posts/> })
         }
@@ -152,6 +191,16 @@ fn App(widget: &'static Widget, handle: String, post: Option<String>, take_over:
         {move || account.get().map(|account| view! { <AccountHeader widget account/> {body()} })}
         {progress(widget.lang, status, Callback::new(move |()| load()))}
     }
+}
+
+/// What a server-rendered element held: its posts go in `posts`, as [`first_view`] puts them.
+fn shown(first: FirstView, conversation: bool, posts: Pager<PostPage>) -> AccountInfo {
+    if conversation {
+        first.posts.posts.into_iter().for_each(|post| posts.push(post));
+    } else {
+        posts.take(None, Fetched::Fresh(first.posts, None), false);
+    }
+    first.account
 }
 
 /// Fetches, side by side, the account and either the first page of its feed

@@ -1,6 +1,6 @@
 //! One post: its text, date, reply count, and its thread once opened.
 
-use crate::api::replies_path;
+use crate::api::{Fetched, replies_path};
 use crate::i18n::{Lang, Text};
 use crate::images::images_view;
 use crate::offer::OfferBox;
@@ -14,13 +14,23 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 /// `posts` is the list the post is shown in, which polls keep up to date;
-/// `always_open` shows the thread with no way to close it (conversation mode).
+/// `always_open` shows the thread with no way to close it (conversation
+/// mode); `replies`, its first page when a server-rendered view held it.
 #[component]
-pub fn PostView(widget: &'static Widget, post: Post, posts: RwSignal<Vec<Post>>, always_open: bool) -> impl IntoView {
+pub fn PostView(
+    widget: &'static Widget,
+    post: Post,
+    posts: RwSignal<Vec<Post>>,
+    always_open: bool,
+    #[prop(default = None)] replies: Option<ReplyPage>,
+) -> impl IntoView {
     let lang = widget.lang;
     // Kept here rather than in the thread, so that closing and reopening it
     // keeps what was loaded.
     let thread = Pager::<ReplyPage>::new(widget, replies_path(&post.id), false);
+    if let Some(page) = replies {
+        thread.take(None, Fetched::Fresh(page, None), false);
+    }
     let open = RwSignal::new(always_open);
     let id = StoredValue::new(post.id.clone());
     widget.live.subscribe(move |event| match event {
@@ -78,7 +88,7 @@ pub fn preview(lang_tag: &str, handle: &str, text: String) -> impl IntoView + us
 /// pictures and offer (`extra`), then its date and `replies` on the meta line, then `thread`.
 fn card(id: String, text: impl IntoView, when: impl IntoView, extra: impl IntoView, replies: impl IntoView, thread: impl IntoView) -> impl IntoView {
     view! {
-        <article class="gz-post" data-id=id>
+        <article class="gz-post" part="post" data-id=id>
             <p class="gz-post-text">{text}</p>
             {extra}
             <div class="gz-meta">{when}" · "{replies}</div>

@@ -67,7 +67,7 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
     };
 
     view! {
-        <form class="gz-reply-box" on:submit=on_submit>
+        <form class="gz-reply-box" part="reply-box" on:submit=on_submit>
             <textarea
                 class="gz-reply-input"
                 rows="2"

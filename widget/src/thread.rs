@@ -59,7 +59,7 @@ fn ReplyView(widget: &'static Widget, reply: Reply, replies: Pager<ReplyPage>) -
         Badge::Customer => Either::Right(view! { <span class="gz-customer">{lang.t(Text::Customer)}</span> }),
     });
     view! {
-        <div class="gz-reply" data-id=reply.id>
+        <div class="gz-reply" part="reply" data-id=reply.id>
             <div class="gz-meta">
                 <span class="gz-reply-author">{reply.author.name}</span>
                 {badge}
