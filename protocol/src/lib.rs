@@ -46,5 +46,5 @@ pub mod wire;
 
 pub use error::ErrorCode;
 pub use ids::{BrandToken, Cursor, PostId, ReplyId};
-pub use text::{char_count, check_name, check_text, TextError};
+pub use text::{char_count, check_name, check_name_by, check_text, check_text_by, CharCount, TextError};
 pub use wire::*;

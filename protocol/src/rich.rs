@@ -13,7 +13,7 @@
 //!
 //! Not here: how segments look (the widget's and the console's views).
 
-use crate::text::char_count;
+use crate::text::{char_count, CharCount};
 
 /// What any link counts for in a text's length.
 pub const URL_LENGTH: usize = 23;
@@ -60,12 +60,17 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
 /// A text's length as its limit counts it: characters as a person counts
 /// them (see [`char_count`]), every link as [`URL_LENGTH`].
 pub fn text_length(text: &str) -> usize {
+    text_length_by(text, char_count)
+}
+
+/// [`text_length`], counting characters with `count`.
+pub fn text_length_by(text: &str, count: CharCount) -> usize {
     segments(text)
         .iter()
         .map(|segment| match segment {
             Segment::Url(_) => URL_LENGTH,
-            Segment::Text(s) => char_count(s),
-            Segment::Hashtag(s) | Segment::Mention(s) => 1 + char_count(s),
+            Segment::Text(s) => count(s),
+            Segment::Hashtag(s) | Segment::Mention(s) => 1 + count(s),
         })
         .sum()
 }

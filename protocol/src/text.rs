@@ -2,11 +2,14 @@
 //!
 //! `char_count` counts characters as a person does; a post's or a reply's
 //! length is `rich::text_length` (links count as 23), which the widget's live
-//! counter and the edge's check both call, so they can never disagree.
+//! counter and the edge's check both call, so they can never disagree. The
+//! widget gives them the browser's `Intl.Segmenter` as its [`CharCount`],
+//! which counts alike (`tests/tests/counting.rs`) without the weight of
+//! `unicode-segmentation`'s tables; the edge's `char_count` is the authority.
 
 use crate::ErrorCode;
 use crate::limits::MAX_NAME_CHARS;
-use crate::rich::text_length;
+use crate::rich::text_length_by;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Characters as a person counts them: extended grapheme clusters, so one emoji
@@ -14,6 +17,9 @@ use unicode_segmentation::UnicodeSegmentation;
 pub fn char_count(text: &str) -> usize {
     text.graphemes(true).count()
 }
+
+/// A way to count characters as [`char_count`] does.
+pub type CharCount = fn(&str) -> usize;
 
 /// Why a text was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,10 +57,15 @@ fn is_forbidden(c: char) -> bool {
 /// Checks a post or reply text and returns it trimmed, as it will be stored;
 /// its length is [`text_length`]'s.
 pub fn check_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
-    check(raw, max_chars, text_length)
+    check_text_by(raw, max_chars, char_count)
 }
 
-fn check(raw: &str, max_chars: usize, length: fn(&str) -> usize) -> Result<String, TextError> {
+/// [`check_text`], counting characters with `count`.
+pub fn check_text_by(raw: &str, max_chars: usize, count: CharCount) -> Result<String, TextError> {
+    check(raw, max_chars, |text| text_length_by(text, count))
+}
+
+fn check(raw: &str, max_chars: usize, length: impl Fn(&str) -> usize) -> Result<String, TextError> {
     let text = raw.trim();
     if text.chars().any(is_forbidden) {
         return Err(TextError::Invalid);
@@ -71,7 +82,12 @@ fn check(raw: &str, max_chars: usize, length: fn(&str) -> usize) -> Result<Strin
 
 /// Checks a display name (an account's or a visitor's) and returns it trimmed.
 pub fn check_name(raw: &str) -> Result<String, ErrorCode> {
-    match check(raw, MAX_NAME_CHARS, char_count) {
+    check_name_by(raw, char_count)
+}
+
+/// [`check_name`], counting characters with `count`.
+pub fn check_name_by(raw: &str, count: CharCount) -> Result<String, ErrorCode> {
+    match check(raw, MAX_NAME_CHARS, count) {
         Ok(name) if !name.contains('\n') => Ok(name),
         _ => Err(ErrorCode::InvalidName),
     }

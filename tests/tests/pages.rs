@@ -273,6 +273,14 @@ async fn hostile_text(ctx: Arc<Ctx>) {
     assert_eq!(read["shown"]["replies"], json!([HOSTILE]));
     assert_eq!(read["ld"]["articleBody"], json!(HOSTILE));
     assert_eq!(read["pwned"], json!(false), "a script ran");
+    // Live: the brand's answer arrives (after the live hello, which found nothing newer to read).
+    ctx.edge.admin_post(&format!("/v1/posts/{}/replies", hostile.id), &json!({"text": "Rien ne s'exécute ici."})).await.expect(201);
+    eventually(WIDGET, || async {
+        ensure_eq!(tab.count(".gz-reply").await?, 2, "the brand's answer, pushed live");
+        Ok(())
+    })
+    .await;
+    assert_eq!(tab.js(API_CALLS, vec![]).await.unwrap(), json!([]), "the post's page fetched nothing it holds");
     tab.close().await;
 }
 

@@ -14,6 +14,7 @@
 
 mod account;
 mod api;
+mod count;
 mod feed;
 mod images;
 mod json;
@@ -37,7 +38,7 @@ pub use reply_box::Draft;
 pub use rich::rich_text;
 
 use crate::account::AccountHeader;
-use crate::api::{Api, ApiError, Fetched, posts_path};
+use crate::api::{Api, ApiError, posts_path};
 use crate::feed::Feed;
 use crate::i18n::Lang;
 use gazouillis_protocol::i18n;
@@ -130,10 +131,8 @@ fn App(
     // The feed's posts, or the conversation's one post.
     let posts = Pager::<PostPage>::new(widget, posts_path(&handle), true);
     let account = RwSignal::new(None::<Account>);
-    // From a server-rendered first view: its version (the live hello then
-    // catches up only if newer) and a conversation's replies.
-    let shown_version = StoredValue::new(None::<u64>);
-    let first_replies = StoredValue::new(None::<ReplyPage>);
+    // A conversation's replies from a server-rendered first view, with its version.
+    let first_replies = StoredValue::new(None::<(ReplyPage, u64)>);
     let status = RwSignal::new(Status::Loading);
     let (handle, post) = (StoredValue::new(handle), StoredValue::new(post));
     let load = move || {
@@ -142,8 +141,7 @@ fn App(
             // A server-rendered first view serves once; a retry fetches.
             let loaded = match first.try_update_value(Option::take).flatten() {
                 Some(mut first) => {
-                    shown_version.set_value(Some(first.version));
-                    first_replies.set_value(first.replies.take());
+                    first_replies.set_value(first.replies.take().map(|replies| (replies, first.version)));
                     Ok(shown(first, conversation, posts))
                 }
                 None => first_view(widget, &handle.get_value(), post.get_value(), posts).await,
@@ -165,13 +163,7 @@ fn App(
     widget.sign_in_customer();
     Effect::new(move || widget.show_live(widget.live.connected.get()));
     widget.live.subscribe(move |event| match event {
-        Event::Hello { newest_post, version, .. } if !conversation => {
-            // Not again what a server-rendered first view of this version showed.
-            let shown = shown_version.try_update_value(Option::take).flatten();
-            if shown.is_none_or(|shown| shown < *version) {
-                posts.catch_up(newest_post.clone(), *version);
-            }
-        }
+        Event::Hello { newest_post, version, .. } if !conversation => posts.catch_up(newest_post.clone(), *version, *version),
         Event::Post { post } if !conversation => posts.arrive(post.clone()),
         Event::PostDeleted { id } => posts.remove(id),
         Event::Reply { reply, replies } => posts.update(&reply.post, |post| post.replies = post.replies.max(*replies)),
@@ -198,7 +190,7 @@ fn shown(first: FirstView, conversation: bool, posts: Pager<PostPage>) -> Accoun
     if conversation {
         first.posts.posts.into_iter().for_each(|post| posts.push(post));
     } else {
-        posts.take(None, Fetched::Fresh(first.posts, None), false);
+        posts.seed(first.posts, first.version);
     }
     first.account
 }

@@ -37,14 +37,18 @@ struct Paging {
     next: RwSignal<Option<String>>,
     /// Whether a first page has loaded.
     loaded: StoredValue<bool>,
-    /// The newest item and version named by a live hello that came before the first page.
-    early_hello: StoredValue<Option<(Option<String>, u64)>>,
+    /// A live hello that came before the first page: the newest item it
+    /// named, its version and the version to read at (see [`Pager::catch_up`]).
+    early_hello: StoredValue<Option<(Option<String>, u64, u64)>>,
     /// The cursor of the last load asked for, to retry it.
     asked: StoredValue<Option<String>>,
     /// The page polls ask for again, with its last ETag: the first page of a
     /// newest-first list (new items come on top), the last loaded page of an
     /// oldest-first one (new items come at the end).
     watched: StoredValue<(Option<String>, Option<String>)>,
+    /// The version of a first page a server-rendered view held, until the
+    /// first live hello (which catches up only when it is newer).
+    seeded: StoredValue<Option<u64>>,
 }
 
 /// Most pages a catch-up reads back after a reconnection.
@@ -69,6 +73,7 @@ impl<P: Page> Pager<P> {
                 early_hello: StoredValue::new(None),
                 asked: StoredValue::new(None),
                 watched: StoredValue::new((None, None)),
+                seeded: StoredValue::new(None),
             },
         }
     }
@@ -88,6 +93,18 @@ impl<P: Page> Pager<P> {
                 Err(error) => paging.status.set(Status::Failed(error)),
             }
         });
+    }
+
+    /// Starts from the first `page` a server-rendered view held, read at the
+    /// account's `version`, without fetching it again.
+    pub fn seed(self, page: P, version: u64) {
+        self.take(None, Fetched::Fresh(page, None), false);
+        self.paging.seeded.set_value(Some(version));
+    }
+
+    /// Whether the list holds a server-rendered first page no hello has checked yet.
+    pub fn is_seeded(self) -> bool {
+        self.paging.seeded.with_value(Option::is_some)
     }
 
     /// Adds a page fetched at `cursor`; `polled` when it is the watched page
@@ -115,11 +132,11 @@ impl<P: Page> Pager<P> {
         loaded.set_value(true);
         // The first page may be older than the hello (KV views lag the hub):
         // catch up when it lacks the newest item named.
-        if let Some((Some(newest), version)) = self.paging.early_hello.try_update_value(Option::take).flatten()
+        if let Some((Some(newest), hello, at_least)) = self.paging.early_hello.try_update_value(Option::take).flatten()
             && first
             && !self.knows(&newest)
         {
-            self.catch_up(Some(newest), version);
+            self.catch_up(Some(newest), hello, at_least);
         }
         (known, next_cursor)
     }
@@ -171,17 +188,22 @@ impl<P: Page> Pager<P> {
     }
 
     /// After a reconnection: reads through the REST API what the live push
-    /// may have missed, at least at the `version` the hub named (so that
-    /// views KV does not have yet come from the hub). A newest-first list
+    /// may have missed, at least at version `at_least` (so that views KV
+    /// does not have yet come from the hub). Not after the first `hello` of
+    /// a seeded list, when that version is not newer than the seed's. A newest-first list
     /// reads back page by page until it meets an item it knows, and again a
     /// second later while `newest` (the newest item the hub named) is not
     /// there yet; an oldest-first list reads its watched page again. Nothing
     /// is read before the first page: the newest item named then is checked
     /// once that page is there.
-    pub fn catch_up(self, newest: Option<String>, version: u64) {
+    pub fn catch_up(self, newest: Option<String>, hello: u64, at_least: u64) {
         let paging = self.paging;
+        // What a server-rendered view showed is caught up already, unless newer came since.
+        if paging.seeded.try_update_value(Option::take).flatten().is_some_and(|seeded| seeded >= hello) {
+            return;
+        }
         if !paging.loaded.get_value() {
-            paging.early_hello.set_value(Some((newest, version)));
+            paging.early_hello.set_value(Some((newest, hello, at_least)));
             return;
         }
         spawn_local(async move {
@@ -192,7 +214,7 @@ impl<P: Page> Pager<P> {
                 }
                 let mut cursor = if paging.newest_first { None } else { paging.watched.get_value().0 };
                 for _ in 0..CATCH_UP_PAGES {
-                    let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), None, version).await else { break };
+                    let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), None, at_least).await else { break };
                     let (known, next) = self.take(cursor.clone(), fetched, true);
                     if known || !paging.newest_first || next.is_none() {
                         break;

@@ -1,6 +1,6 @@
 //! One post: its text, date, reply count, and its thread once opened.
 
-use crate::api::{Fetched, replies_path};
+use crate::api::replies_path;
 use crate::i18n::{Lang, Text};
 use crate::images::images_view;
 use crate::offer::OfferBox;
@@ -15,21 +15,22 @@ use leptos::prelude::*;
 
 /// `posts` is the list the post is shown in, which polls keep up to date;
 /// `always_open` shows the thread with no way to close it (conversation
-/// mode); `replies`, its first page when a server-rendered view held it.
+/// mode); `replies`, its first page when a server-rendered view held it
+/// (with the version it was read at).
 #[component]
 pub fn PostView(
     widget: &'static Widget,
     post: Post,
     posts: RwSignal<Vec<Post>>,
     always_open: bool,
-    #[prop(default = None)] replies: Option<ReplyPage>,
+    #[prop(default = None)] replies: Option<(ReplyPage, u64)>,
 ) -> impl IntoView {
     let lang = widget.lang;
     // Kept here rather than in the thread, so that closing and reopening it
     // keeps what was loaded.
     let thread = Pager::<ReplyPage>::new(widget, replies_path(&post.id), false);
-    if let Some(page) = replies {
-        thread.take(None, Fetched::Fresh(page, None), false);
+    if let Some((page, version)) = replies {
+        thread.seed(page, version);
     }
     let open = RwSignal::new(always_open);
     let id = StoredValue::new(post.id.clone());
@@ -37,7 +38,7 @@ pub fn PostView(
         Event::Reply { reply, .. } if id.with_value(|id| *id == reply.post) => thread.arrive(reply.clone()),
         Event::ReplyDeleted { id: reply, post, .. } if id.with_value(|id| id == post) => thread.remove(reply),
         // A thread's last change is not in the hello: its catch-up reads KV's view.
-        Event::Hello { .. } => thread.catch_up(None, 0),
+        Event::Hello { version, .. } => thread.catch_up(None, *version, 0),
         _ => {}
     });
     let polled = move || id.with_value(|id| posts.with(|list| list.iter().find(|p| &p.id == id).map_or(0, |p| p.replies)));

@@ -5,8 +5,9 @@ use crate::i18n::Text;
 use crate::pager::Pager;
 use crate::status::{Status, error_note};
 use crate::widget::Widget;
-use gazouillis_protocol::rich::text_length;
-use gazouillis_protocol::{ReplyPage, check_name, check_text};
+use crate::count::graphemes;
+use gazouillis_protocol::rich::text_length_by;
+use gazouillis_protocol::{ReplyPage, check_name_by, check_text_by};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -22,8 +23,8 @@ pub struct Draft {
 
 impl Draft {
     pub fn of(text: &str, max_chars: usize) -> Draft {
-        let count = text_length(text.trim());
-        Draft { count, over: count > max_chars, sendable: check_text(text, max_chars).is_ok() }
+        let count = text_length_by(text.trim(), graphemes);
+        Draft { count, over: count > max_chars, sendable: check_text_by(text, max_chars, graphemes).is_ok() }
     }
 }
 
@@ -39,7 +40,7 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
 
     let max_chars = widget.max_chars;
     let draft = move || text.with(|t| Draft::of(t, max_chars.get()));
-    let name_ok = move || widget.session.with(Option::is_some) || widget.sso.is_some() || name.with(|n| check_name(n).is_ok());
+    let name_ok = move || widget.session.with(Option::is_some) || widget.sso.is_some() || name.with(|n| check_name_by(n, graphemes).is_ok());
     let can_send = move || draft().sendable && name_ok() && status.with(|s| *s != Status::Loading);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

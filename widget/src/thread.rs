@@ -11,12 +11,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Shows `replies`, loading them the first time (or catching up when
-/// reopened), then polling while shown.
+/// reopened; not when a server-rendered view has just given them), then
+/// polling while shown.
 #[component]
 pub fn Thread(widget: &'static Widget, post_id: String, replies: Pager<ReplyPage>) -> impl IntoView {
     if replies.items.with_untracked(Vec::is_empty) {
         replies.load(None);
-    } else {
+    } else if !replies.is_seeded() {
         replies.poll();
     }
     replies.keep_fresh();

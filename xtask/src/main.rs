@@ -13,8 +13,9 @@
 //!   Worker into `edge/build/` with worker-build.
 //! - `run`: build, then `wrangler dev` on http://127.0.0.1:8787 with local state
 //!   in `.gazouillis/state`, seeding the demo account `acme` on first start.
-//! - `test`: `setup --browser`, build, then `cargo test --workspace
-//!   --no-fail-fast` with the browser's paths in the environment.
+//! - `test`: `setup --browser`, build, check the widget's weight against
+//!   `widget/size-budget.json`, then `cargo test --workspace --no-fail-fast`
+//!   with the browser's paths in the environment.
 //! - `size`: build the widget and `edge/public/`, then print the raw, gzip and
 //!   brotli bytes of the widget's files.
 //! - `bench [--clients N] [--posts M] [--hold K] [--runs R]`: like `test`,
@@ -110,6 +111,7 @@ fn main() -> ExitCode {
 fn test(repo: &Repo) -> Result<ExitCode> {
     setup::setup(repo, true)?;
     build::build_all(repo)?;
+    size::within_budget(repo)?;
     let status = cmd::status(
         Command::new(project::cargo())
             // Every test binary runs even after one fails: CI shows all failures.
