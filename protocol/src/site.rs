@@ -69,9 +69,11 @@ pub fn query_component(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// The post a page's path segments name (`handle`, `seq`), if they name one.
+/// The post a page's path segments name (`handle`, then `seq` or the
+/// post's whole id, as the widget's `post` attribute spells it), if they name one.
 pub fn post_of_page(handle: &str, seq: &str) -> Option<PostId> {
-    format!("{handle}-{seq}").parse().ok()
+    let whole = seq.parse::<PostId>().ok().filter(|id| id.handle == handle);
+    whole.or_else(|| format!("{handle}-{seq}").parse().ok())
 }
 
 #[cfg(test)]
@@ -82,7 +84,9 @@ mod tests {
     fn a_post_page_is_named_by_its_number_under_its_account() {
         let id: PostId = "acme-1k".parse().unwrap();
         assert_eq!(post_page(&id), "/@acme/1k");
-        assert_eq!(post_of_page("acme", "1k"), Some(id));
+        assert_eq!(post_of_page("acme", "1k"), Some(id.clone()));
+        assert_eq!(post_of_page("acme", "acme-1k"), Some(id), "the whole id, as the widget's post attribute has it");
+        assert_eq!(post_of_page("acme", "other-1k"), None);
         assert_eq!(post_of_page("acme", "feed.atom"), None);
         assert_eq!(post_of_page("Not a handle", "1"), None);
     }

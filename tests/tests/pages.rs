@@ -247,6 +247,9 @@ async fn oembed(ctx: Arc<Ctx>) {
     e.get(&query(&format!("{}/@acme/zz9", e.base_url()))).send().await.expect_error(404, "post_not_found");
     e.get(&format!("{}&format=xml", query(&page))).send().await.expect_error(501, "unsupported_format");
     e.get("/oembed").send().await.expect_error(400, "bad_request");
+    // A conversation's fragment is also named by the post's whole id, as the widget's `post` attribute spells it.
+    let by_id = ctx.html(&format!("/embed/acme/{}", rich.id)).await;
+    assert!(by_id.contains(&format!("post=\"{}\"", rich.id)) && by_id.contains("class=\"gz-reply\""), "{by_id}");
     e.get("/embed/ghost").send().await.expect_error(404, "account_not_found");
     e.post("/embed/acme").send().await.expect_error(405, "method_not_allowed");
 }
