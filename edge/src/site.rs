@@ -4,20 +4,20 @@
 //! with its first view inside) and oEmbed. Each but the search answers
 //! with an ETag (304 while unchanged).
 
-use crate::{accounts, replies};
 use crate::error::ApiResult;
-use crate::posts::seq_of;
 use crate::http::{cached, query_param};
-use crate::views::Views;
-use gazouillis_pages::embed;
 use crate::hub::{self, Command};
-use gazouillis_pages::{account_page, document, feeds, oembed, post_page, Site};
+use crate::posts::seq_of;
+use crate::views::Views;
+use crate::{accounts, replies};
+use gazouillis_pages::{account_page, document, embed, feeds, oembed, post_page, Site};
 use gazouillis_protocol::limits::DEFAULT_LIMIT;
 use gazouillis_protocol::search::Query;
 use gazouillis_protocol::i18n::Lang;
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::site::{post_of_page, FeedFormat};
-use gazouillis_protocol::{ErrorCode, ErrorDetail, FirstView, PostId, PostPage, ReplyPage, SearchResults};
+use gazouillis_protocol::page::PageView;
+use gazouillis_protocol::{Account, ErrorCode, ErrorDetail, FirstView, Post, PostId, PostPage, ReplyPage, SearchResults};
 use worker::{Date, Env, Method, Request, Response};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -98,22 +98,28 @@ fn now_ms() -> u64 {
     Date::now().as_millis()
 }
 
-async fn feed(req: &Request, env: &Env, handle: &str, format: FeedFormat) -> ApiResult {
+/// The account and its newest 50 posts, as the stored feed head holds
+/// them (one KV read), and the version they were read at.
+async fn feed_head(env: &Env, handle: &str) -> ApiResult<(Account, PageView<Post>, u64)> {
     let head = Views::new(env)?.feed_head(handle).await?;
     let account = head.view.account.ok_or(ErrorCode::AccountNotFound)?;
+    Ok((account, head.view.page, head.version))
+}
+
+async fn feed(req: &Request, env: &Env, handle: &str, format: FeedFormat) -> ApiResult {
+    let (account, page, version) = feed_head(env, handle).await?;
     let origin = origin(req)?;
-    let body = feeds::render(format, Site::new(&origin), &account, &head.view.page.items);
-    cached(req, body, &format!("{}; charset=utf-8", format.media_type()), head.version)
+    let body = feeds::render(format, Site::new(&origin), &account, &page.items);
+    cached(req, body, &format!("{}; charset=utf-8", format.media_type()), version)
 }
 
 /// The account and its newest posts, the widget's first page (one KV read).
 async fn newest(env: &Env, handle: &str) -> ApiResult<(FirstView, u64)> {
-    let head = Views::new(env)?.feed_head(handle).await?;
-    let account = head.view.account.ok_or(ErrorCode::AccountNotFound)?;
-    let (posts, next) = head.view.page.newest_before(None, DEFAULT_LIMIT, seq_of);
+    let (account, page, version) = feed_head(env, handle).await?;
+    let (posts, next) = page.newest_before(None, DEFAULT_LIMIT, seq_of);
     let posts = PostPage { posts, next: next.map(|cursor| cursor.to_string()) };
-    let first = FirstView { at: now_ms(), version: head.version, account: accounts::info(env, account), posts, replies: None };
-    Ok((first, head.version))
+    let first = FirstView { at: now_ms(), version, account: accounts::info(env, account), posts, replies: None };
+    Ok((first, version))
 }
 
 /// `/embed/{handle}`: the account's element with its newest posts.
@@ -134,7 +140,7 @@ async fn account(req: &Request, env: &Env, handle: &str) -> ApiResult {
 /// `/@{handle}/search?q=`: what the public finds in the account (its hub's
 /// index: one Durable Object request, none for an empty or unreadable query).
 async fn search(req: &Request, env: &Env, handle: &str) -> ApiResult {
-    let account = newest(env, handle).await?.0.account.account;
+    let account = Views::new(env)?.account(handle).await?.view;
     let q = query_param(req, "q")?.unwrap_or_default();
     let hits = match Query::parse(&q) {
         Ok(_) => {

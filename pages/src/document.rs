@@ -37,67 +37,62 @@ pub struct Head<'a> {
 /// A page of `account` in `lang` holding `body`.
 pub fn document(site: Site, lang: Lang, account: &Account, head: Head, body: Markup) -> String {
     let url = site.url(&head.path);
-    let page = html! {
-        (DOCTYPE)
-        html lang=(lang.tag()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (head.title) }
-                meta name="description" content=(head.description);
-                link rel="canonical" href=(url);
-                @for format in FeedFormat::ALL {
-                    link rel="alternate" type=(format.media_type()) title=(account.name) href=(site.url(&feed(&account.handle, format)));
-                }
-                @if let Some(oembed) = &head.oembed {
-                    link rel="alternate" type="application/json+oembed" href=(oembed) title=(head.title);
-                }
-                meta property="og:type" content=(head.kind);
-                meta property="og:title" content=(head.title);
-                meta property="og:description" content=(head.description);
-                meta property="og:url" content=(url);
-                meta name="twitter:card" content=(if head.image.is_some() { "summary_large_image" } else { "summary" });
-                meta name="twitter:title" content=(head.title);
-                meta name="twitter:description" content=(head.description);
-                @if let Some(image) = head.image {
-                    meta property="og:image" content=(site.url(&image.url));
-                    meta property="og:image:width" content=(image.width);
-                    meta property="og:image:height" content=(image.height);
-                    meta property="og:image:alt" content=(image.alt);
-                    meta name="twitter:image" content=(site.url(&image.url));
-                    meta name="twitter:image:alt" content=(image.alt);
-                }
-                @if let Some(json_ld) = &head.json_ld {
-                    script type="application/ld+json" { (json_in_html(json_ld)) }
-                }
-                style { (PreEscaped(PAGE_CSS)) }
-                script type="module" src=(site.url("/widget/gazouillis.js")) {}
-            }
-            body {
-                main {
-                    h1 { a href=(site.url(&account_page(&account.handle))) { (account.name) } }
-                    (body)
-                }
-            }
+    let meta = html! {
+        meta name="description" content=(head.description);
+        link rel="canonical" href=(url);
+        @for format in FeedFormat::ALL {
+            link rel="alternate" type=(format.media_type()) title=(account.name) href=(site.url(&feed(&account.handle, format)));
         }
+        @if let Some(oembed) = &head.oembed {
+            link rel="alternate" type="application/json+oembed" href=(oembed) title=(head.title);
+        }
+        meta property="og:type" content=(head.kind);
+        meta property="og:title" content=(head.title);
+        meta property="og:description" content=(head.description);
+        meta property="og:url" content=(url);
+        meta name="twitter:card" content=(if head.image.is_some() { "summary_large_image" } else { "summary" });
+        meta name="twitter:title" content=(head.title);
+        meta name="twitter:description" content=(head.description);
+        @if let Some(image) = head.image {
+            meta property="og:image" content=(site.url(&image.url));
+            meta property="og:image:width" content=(image.width);
+            meta property="og:image:height" content=(image.height);
+            meta property="og:image:alt" content=(image.alt);
+            meta name="twitter:image" content=(site.url(&image.url));
+            meta name="twitter:image:alt" content=(image.alt);
+        }
+        @if let Some(json_ld) = &head.json_ld {
+            script type="application/ld+json" { (json_in_html(json_ld)) }
+        }
+        script type="module" src=(site.url("/widget/gazouillis.js")) {}
     };
-    page.into_string()
+    let body = html! {
+        h1 { a href=(site.url(&account_page(&account.handle))) { (account.name) } }
+        (body)
+    };
+    shell(lang, &head.title, meta, body)
 }
 
 /// The page answered for an address that names no account or post:
 /// `what`, said in words, under the same style as every page.
 pub fn not_found(lang: Lang, what: &str) -> String {
+    shell(lang, what, html! { meta name="robots" content="noindex"; }, html! { h1 { (what) } })
+}
+
+/// What every page has: its language, title and style, `meta` in its head
+/// and `body` in its `<main>`.
+fn shell(lang: Lang, title: &str, meta: Markup, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex";
-                title { (what) }
+                title { (title) }
+                (meta)
                 style { (PreEscaped(PAGE_CSS)) }
             }
-            body { main { h1 { (what) } } }
+            body { main { (body) } }
         }
     };
     page.into_string()

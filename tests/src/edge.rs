@@ -345,6 +345,16 @@ impl Edge {
         Ok(posts)
     }
 
+    /// Waits (up to [`SETTLE`](crate::SETTLE)) until the public feed of
+    /// `handle` lists `count` posts: for a page to open on what was just written.
+    pub async fn until_feed_holds(&self, handle: &str, count: usize) {
+        crate::eventually(crate::SETTLE, || async {
+            crate::ensure_eq!(self.feed_all(handle, None).await?.len(), count, "{handle}'s public feed");
+            Ok(())
+        })
+        .await;
+    }
+
     /// Walks all replies of a post with pages of `limit`.
     pub async fn replies_all(&self, post: &str, limit: Option<usize>) -> Result<Vec<Reply>, String> {
         let path = format!("/v1/posts/{post}/replies");

@@ -427,11 +427,7 @@ async fn load_more(ctx: Arc<Ctx>) {
         ids.push(e.create_post("many", &format!("many post {n}")).await.id);
     }
     ids.reverse();
-    eventually(SETTLE, || async {
-        ensure_eq!(e.feed_all("many", None).await?.len(), 25, "feed");
-        Ok(())
-    })
-    .await;
+    e.until_feed_holds("many", 25).await;
 
     a.goto(&ctx.page("/test/many.html")).await;
     let first = eventually(WIDGET, || async {
@@ -474,11 +470,7 @@ async fn error_and_retry(ctx: Arc<Ctx>) {
 
     e.create_account("ghost", "Ghost", "Back from the dead.").await;
     e.create_post("ghost", "Boo!").await;
-    eventually(SETTLE, || async {
-        ensure_eq!(e.feed_all("ghost", None).await?.len(), 1, "ghost's feed");
-        Ok(())
-    })
-    .await;
+    e.until_feed_holds("ghost", 1).await;
     a.click("button.gz-retry").await.unwrap();
     eventually(WIDGET, || async {
         ensure_eq!(a.text(".gz-account-name").await?, "Ghost", "account after Retry");

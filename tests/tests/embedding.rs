@@ -5,7 +5,7 @@
 //! element comes near the viewport).
 
 use gazouillis_tests::www::{WwwServer, widget_page};
-use gazouillis_tests::{Browser, Edge, SETTLE, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
+use gazouillis_tests::{Browser, Edge, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,11 +26,7 @@ async fn embedding() {
     let e = Edge::start().await;
     e.create_account("acme", "Acme", "Vélos").await;
     e.create_post("acme", "Bonjour").await;
-    eventually(SETTLE, || async {
-        ensure_eq!(e.feed_all("acme", None).await?.len(), 1, "the public feed");
-        Ok(())
-    })
-    .await;
+    e.until_feed_holds("acme", 1).await;
     let www = WwwServer::start(&repo_root().join("www"), &e.base_url());
     let browser = Browser::start().await;
     let mut suite = Suite::new("embedding", Ctx { edge: e, www, browser });

@@ -121,11 +121,7 @@ async fn in_the_widget(e: Arc<Edge>) {
     let body = json!({"text": "The new bike.", "images": [{"id": uploaded.id, "alt": "A blue bike with a white stripe"}]});
     e.admin_post("/v1/accounts/gallery/posts", &body).await.expect(201);
     // The page opens on the public feed: once it holds the post.
-    eventually(SETTLE, || async {
-        ensure_eq!(e.feed_all("gallery", None).await?.len(), 1, "the public feed");
-        Ok(())
-    })
-    .await;
+    e.until_feed_holds("gallery", 1).await;
     let www = WwwServer::start(&repo_root().join("www"), &e.base_url());
     www.add_page("/test/gallery.html", &widget_page("", "<gazouillis-feed account=\"gallery\"></gazouillis-feed>"));
     let browser = Browser::start().await;

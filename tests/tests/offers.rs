@@ -165,11 +165,7 @@ async fn follow_to_reveal(e: Arc<Edge>) {
     e.create_account("velo", "Vélo", "").await;
     let post = offer_post(&e, "velo", "VELO-15", 3600, Some(5)).await;
     // The page opens on the public feed: once it holds the post.
-    eventually(SETTLE, || async {
-        ensure_eq!(e.feed_all("velo", None).await?.len(), 1, "the public feed");
-        Ok(())
-    })
-    .await;
+    e.until_feed_holds("velo", 1).await;
     let www = WwwServer::start(&repo_root().join("www"), &e.base_url());
     www.add_page("/test/offer.html", &widget_page("", "<gazouillis-feed account=\"velo\" lang=\"fr\"></gazouillis-feed>"));
     let browser = Browser::start().await;
