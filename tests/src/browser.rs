@@ -15,6 +15,9 @@ pub const TAB: char = '\u{E004}';
 pub const ENTER: char = '\u{E007}';
 pub const ESCAPE: char = '\u{E00C}';
 
+/// The longest [`Tab::goto`] waits for a page's widgets to be ready.
+const WIDGET_READY: Duration = Duration::from_secs(30);
+
 /// The W3C key of an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -211,10 +214,30 @@ impl Tab {
         Ok(body["value"].clone())
     }
 
+    /// Opens `url`, then waits for its widgets to be ready (see [`Tab::until_widgets_ready`]).
     pub async fn goto(&self, url: &str) {
         self.command(Method::POST, "/url", Some(json!({ "url": url })))
             .await
             .unwrap_or_else(|e| panic!("open {url}: {e}"));
+        self.until_widgets_ready().await;
+    }
+
+    /// Waits (up to [`WIDGET_READY`]) until every widget of the page that is
+    /// not `loading="lazy"` shows its own view (`data-ready`), not only the
+    /// edge's first view: following or opening a thread before would meet a
+    /// disabled button or a link to the post's page. Pages without the
+    /// loader's script have nothing to wait for.
+    pub async fn until_widgets_ready(&self) {
+        let pending = "return !!customElements.get('gazouillis-feed')
+            && document.querySelectorAll('gazouillis-feed:not([loading=lazy]):not([data-ready])').length > 0;";
+        let started = Instant::now();
+        while self.js(pending, vec![]).await == Ok(json!(true)) {
+            if started.elapsed() > WIDGET_READY {
+                eprintln!("[harness] widgets not ready after {WIDGET_READY:?}: the test goes on");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Makes this tab's system colour scheme `dark` or `light`, as the
@@ -227,6 +250,7 @@ impl Tab {
 
     pub async fn reload(&self) {
         self.command(Method::POST, "/refresh", Some(json!({}))).await.unwrap_or_else(|e| panic!("reload: {e}"));
+        self.until_widgets_ready().await;
     }
 
     /// Runs `body` (a function body using `arguments`) in the page.

@@ -5,7 +5,8 @@
 //! the page's head and JSON-LD say what the post is; hostile text stays
 //! inert; the widget takes a fragment over with no flash and nothing twice,
 //! then stays live; and its links (hashtags, mentions, a post's time) are
-//! the fragment's.
+//! the fragment's. A widget with no server-rendered view gets the fragment
+//! from the edge (the loader does), shows it, and only then fetches the wasm.
 
 use gazouillis_protocol::Post;
 use gazouillis_protocol::site::query_component;
@@ -72,6 +73,7 @@ async fn pages() {
     suite.step("oEmbed: a rich embed for a post's page; other addresses and formats refused", oembed).await;
     suite.step("hostile text stays inert in every page and fragment", hostile_text).await;
     suite.step("the widget takes the fragment over: no flash, nothing twice, then live; its links are the fragment's", takeover).await;
+    suite.step("a widget with no server-rendered view shows the edge's first view before fetching the wasm", first_view_before_wasm).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
 
@@ -363,6 +365,55 @@ async fn takeover(ctx: Arc<Ctx>) {
     })
     .await;
     assert_eq!(calls, json!(["/v1/accounts/acme", "/v1/accounts/acme/posts"]), "a stale first view is read again");
+    tab.close().await;
+}
+
+/// Before any module script runs, notes when a post first shows in a shadow
+/// root the page attaches (the loader attaches the widget's).
+const FIRST_POST_WATCH: &str = "<script>
+    window.firstPostAt = null;
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) {
+        const root = attach.call(this, init);
+        new MutationObserver(() => {
+            if (window.firstPostAt === null && root.querySelector('.gz-post')) window.firstPostAt = performance.now();
+        }).observe(root, {childList: true, subtree: true});
+        return root;
+    };
+</script>";
+
+async fn first_view_before_wasm(ctx: Arc<Ctx>) {
+    let welcome = &ctx.posts[0];
+    let page = format!("{}/test/loader.html", ctx.www.origin());
+    ctx.www.add_page("/test/loader.html", &widget_page(FIRST_POST_WATCH, "<gazouillis-feed account=\"acme\"></gazouillis-feed>"));
+    let tab = ctx.browser.new_context().await;
+    tab.goto(&page).await;
+    let order = "const started = name => performance.getEntriesByType('resource').find(r => r.name.endsWith(name))?.startTime ?? null;
+        return {first_post: window.firstPostAt, bindings: started('/gazouillis_widget.js'), wasm: started('/gazouillis_widget_bg.wasm'),
+                ready: document.querySelector('gazouillis-feed').hasAttribute('data-ready')};";
+    let order = tab.js(order, vec![]).await.unwrap();
+    let at = |key: &str| order[key].as_f64().unwrap_or_else(|| panic!("no {key} time: {order}"));
+    assert!(at("first_post") < at("bindings") && at("bindings") < at("wasm"), "the first post shows before the widget's code is fetched: {order}");
+    assert_eq!(order["ready"], json!(true), "the widget took over: {order}");
+    assert_eq!(tab.js(API_CALLS, vec![]).await.unwrap(), json!([]), "the edge's first view is not fetched again");
+    assert_eq!(tab.texts(".gz-post-text").await.unwrap().last().map(String::as_str), Some("Bienvenue !"));
+    // A visitor who replied reads their reply at once after a reload (the
+    // widget would not keep a first view older than their write).
+    tab.click(&format!("article.gz-post[data-id=\"{}\"] button.gz-open-replies", welcome.id)).await.unwrap();
+    eventually(WIDGET, || async {
+        tab.type_text("input.gz-name", "Zoé").await?;
+        tab.type_text("textarea.gz-reply-input", "Première réponse").await?;
+        tab.click("button.gz-send").await
+    })
+    .await;
+    eventually(WIDGET, || async {
+        ensure_eq!(tab.texts(".gz-reply-text").await?, vec!["Première réponse".to_owned()], "the reply shown");
+        Ok(())
+    })
+    .await;
+    tab.reload().await;
+    let count = format!("article.gz-post[data-id=\"{}\"] .gz-reply-count", welcome.id);
+    assert_eq!(tab.text(&count).await.unwrap(), "1", "the reply counted after a reload");
     tab.close().await;
 }
 

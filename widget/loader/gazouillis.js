@@ -1,16 +1,40 @@
-import init, { mount } from './gazouillis_widget.js';
 const origin = new URL(import.meta.url).origin;
 let ready;
-// The wasm is fetched once, by the first element that needs it.
-const start = () => (ready ??= init({ module_or_path: new URL('./gazouillis_widget_bg.wasm', import.meta.url) }));
-const show = element => { element.gazouillis = start().then(() => mount(element, origin)); };
-// loading="lazy": shown (and the wasm fetched) once the element comes near the viewport.
+// The bindings and the wasm are fetched once, by the first element that needs
+// them, and only once its first view shows.
+const start = () => (ready ??= import('./gazouillis_widget.js').then(async widget => {
+  await widget.default({ module_or_path: new URL('./gazouillis_widget_bg.wasm', import.meta.url) });
+  return widget;
+}));
+const attribute = (element, name) => element?.getAttribute(name)?.trim() || null;
+// The first view as the edge renders it (`/embed/…`, one small request): the
+// posts show before the wasm arrives, then the widget takes the element over.
+// An element the page's server rendered already has it; on any failure the
+// widget shows its own first view, or what failed.
+const firstView = async element => {
+  const handle = attribute(element, 'account');
+  if (element.shadowRoot || !handle) return;
+  const post = attribute(element, 'post');
+  const api = (attribute(element, 'api') ?? origin).replace(/\/$/, '');
+  const url = new URL(`${api}/embed/${encodeURIComponent(handle)}${post ? `/${encodeURIComponent(post)}` : ''}`);
+  url.searchParams.set('lang', attribute(element, 'lang') ?? attribute(document.documentElement, 'lang') ?? navigator.language);
+  try {
+    const response = await fetch(url);
+    if (!response.ok) return;
+    const fragment = document.createElement('template');
+    fragment.innerHTML = await response.text();
+    const view = fragment.content.querySelector('template');
+    if (view && !element.shadowRoot) element.attachShadow({ mode: 'open' }).append(view.content);
+  } catch {}
+};
+const show = element => { element.gazouillis = firstView(element).then(start).then(widget => widget.mount(element, origin)); };
+// loading="lazy": shown once the element comes near the viewport.
 const near = new IntersectionObserver(entries => entries.forEach(entry => {
   if (entry.isIntersecting) { near.unobserve(entry.target); show(entry.target); }
 }), { rootMargin: '300px' });
 class GazouillisFeed extends HTMLElement {
   connectedCallback() {
-    // Once per element (it may be moved); a server-rendered one already has its shadow root.
+    // Once per element (it may be moved).
     if (this.gazouillis !== undefined) return;
     // theme="auto" (the default) follows the page's color-scheme where it sets one, else the system's.
     if (getComputedStyle(this).colorScheme !== 'normal' || document.querySelector('meta[name="color-scheme"]')) this.dataset.scheme = 'page';

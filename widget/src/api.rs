@@ -86,6 +86,11 @@ impl Api {
         if fresh { version.parse().unwrap_or(0) } else { 0 }
     }
 
+    /// Whether the visitor wrote after `version` (a view of that version would miss their write).
+    pub fn has_written_since(&self, version: u64) -> bool {
+        self.written() > version
+    }
+
     /// Keeps the version a write answer names, if it is newer.
     fn note_written(&self, response: &Response) {
         let named = response.headers().get(VERSION_HEADER).ok().flatten().and_then(|v| v.parse::<u64>().ok());

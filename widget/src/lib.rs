@@ -83,21 +83,24 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     // A server-rendered element (`/embed/…`) already has its shadow root,
     // showing the first view: it stays until the widget's own first view is
     // ready, which then replaces it at once (no flash, nothing twice).
+    // The host is marked `data-ready` once the widget's own view is in place.
     let (shadow, first) = match host.shadow_root() {
         Some(rendered) => {
-            let first = first_view_in(&rendered);
+            let first = first_view_in(&rendered).filter(|first| !api.has_written_since(first.version));
             (rendered, first)
         }
         None => {
             let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
             shadow.replace_children_with_node_2(&style, &container);
+            host.set_attribute("data-ready", "")?;
             (shadow, None)
         }
     };
-    let (root, shown) = (SendWrapper::new(shadow), SendWrapper::new((style, container.clone())));
+    let (root, shown, marked) = (SendWrapper::new(shadow), SendWrapper::new((style, container.clone())), SendWrapper::new(host.clone()));
     let take_over = Callback::new(move |()| {
         if !root.contains(Some(&shown.1)) {
             root.replace_children_with_node_2(&shown.0, &shown.1);
+            let _ = marked.set_attribute("data-ready", "");
         }
     });
 
@@ -108,7 +111,9 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The first view a server-rendered element holds, while it is fresh.
+/// The first view a server-rendered element holds, while it is fresh. (One
+/// older than the visitor's last write is not used either: they read their
+/// own writes.)
 fn first_view_in(root: &web_sys::ShadowRoot) -> Option<FirstView> {
     let data = root.query_selector("script.gz-first-view").ok()??.text_content()?;
     let first: FirstView = crate::json::parse(&data)?;

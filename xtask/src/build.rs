@@ -48,13 +48,7 @@ fn build_widget(repo: &Repo) -> Result {
     let out = bindgen(repo, project::WIDGET_PACKAGE, project::WIDGET_CRATE, project::WASM_BINDGEN_SIZE_FLAGS)?;
     // The bindings, minified (their doc comments and long local names are
     // most of their size); their exports and the wasm's import names stay.
-    let js = out.join(format!("{}.js", project::WIDGET_CRATE));
-    cmd::run(
-        Command::new(repo.esbuild())
-            .arg(&js)
-            .args(["--minify", "--format=esm", "--allow-overwrite", "--log-level=warning"])
-            .arg(format!("--outfile={}", js.display())),
-    )?;
+    minify(repo, &out.join(format!("{}.js", project::WIDGET_CRATE)))?;
     let wasm = out.join(format!("{}_bg.wasm", project::WIDGET_CRATE));
     let optimized = wasm.with_extension("opt.wasm");
     cmd::run(
@@ -90,7 +84,7 @@ fn bindgen(repo: &Repo, package: &str, krate: &str, flags: &[&str]) -> Result<st
     Ok(out)
 }
 
-/// `edge/public/` = `www/` + `widget/` (loader, bindings, wasm) + `console/`
+/// `edge/public/` = `www/` + `widget/` (loader, minified; bindings, wasm) + `console/`
 /// (page, start script, style sheets, bindings, wasm) + `_headers`.
 fn assemble_public(repo: &Repo) -> Result {
     let public = repo.public();
@@ -105,6 +99,7 @@ fn assemble_public(repo: &Repo) -> Result {
         ));
     }
     copy_dir(&repo.widget_loader(), &widget)?;
+    minify(repo, &widget.join("gazouillis.js"))?;
     copy_bindings(repo, project::WIDGET_CRATE, &widget)?;
     let console = repo.public_console();
     copy_dir(&repo.console_static(), &console)?;
@@ -114,6 +109,17 @@ fn assemble_public(repo: &Repo) -> Result {
     fs::write(&headers, HEADERS_FILE).map_err(|e| io_error("write", &headers, e))?;
     println!("build: assembled {}", public.display());
     Ok(())
+}
+
+/// Minifies a JavaScript module in place with esbuild (its exports and
+/// imports stay).
+fn minify(repo: &Repo, js: &Path) -> Result {
+    cmd::run(
+        Command::new(repo.esbuild())
+            .arg(js)
+            .args(["--minify", "--format=esm", "--allow-overwrite", "--log-level=warning"])
+            .arg(format!("--outfile={}", js.display())),
+    )
 }
 
 /// wasm-bindgen's output for `krate` (bindings and wasm) into `to`.
