@@ -190,7 +190,8 @@ impl<P: Page> Pager<P> {
     /// After a reconnection: reads through the REST API what the live push
     /// may have missed, at least at version `at_least` (so that views KV
     /// does not have yet come from the hub). Not after the first `hello` of
-    /// a seeded list, when that version is not newer than the seed's. A newest-first list
+    /// a seeded list, when that version is not newer than the seed's (and at
+    /// least at the hello's when it is). A newest-first list
     /// reads back page by page until it meets an item it knows, and again a
     /// second later while `newest` (the newest item the hub named) is not
     /// there yet; an oldest-first list reads its watched page again. Nothing
@@ -198,10 +199,14 @@ impl<P: Page> Pager<P> {
     /// once that page is there.
     pub fn catch_up(self, newest: Option<String>, hello: u64, at_least: u64) {
         let paging = self.paging;
-        // What a server-rendered view showed is caught up already, unless newer came since.
-        if paging.seeded.try_update_value(Option::take).flatten().is_some_and(|seeded| seeded >= hello) {
+        // What a server-rendered view showed is caught up already, unless newer
+        // came since: that is read at the hello's version (KV's view may be
+        // as old as the one the server rendered).
+        let seeded = paging.seeded.try_update_value(Option::take).flatten();
+        if seeded.is_some_and(|seeded| seeded >= hello) {
             return;
         }
+        let at_least = if seeded.is_some() { at_least.max(hello) } else { at_least };
         if !paging.loaded.get_value() {
             paging.early_hello.set_value(Some((newest, hello, at_least)));
             return;

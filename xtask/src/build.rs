@@ -7,7 +7,7 @@ use crate::project::{self, Repo};
 use crate::setup;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Response headers of the static assets (Workers static-assets `_headers`
@@ -34,18 +34,43 @@ pub fn build_all(repo: &Repo) -> Result {
     build_edge(repo)
 }
 
+/// The toolchain a wasm is compiled with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Toolchain {
+    Stable,
+    /// Nightly, with the standard library rebuilt for size (`project::NIGHTLY_*`).
+    Nightly,
+}
+
+impl Toolchain {
+    /// The one the widget ships with: nightly when the machine has it.
+    pub fn shipped() -> Toolchain {
+        if setup::has_nightly() { Toolchain::Nightly } else { Toolchain::Stable }
+    }
+}
+
 /// The widget and the console, then `edge/public/`.
 pub fn build_site(repo: &Repo) -> Result {
-    build_widget(repo)?;
-    bindgen(repo, project::CONSOLE_PACKAGE, project::CONSOLE_CRATE, project::CONSOLE_BINDGEN_FLAGS)?;
+    build_widget(repo, Toolchain::shipped(), &repo.bindgen_out(project::WIDGET_CRATE))?;
+    let console = compile(repo, project::CONSOLE_PACKAGE, project::CONSOLE_CRATE, Toolchain::Stable)?;
+    bindgen(&console, project::CONSOLE_CRATE, project::CONSOLE_BINDGEN_FLAGS, &repo.bindgen_out(project::CONSOLE_CRATE))?;
     assemble_public(repo)
 }
 
-/// Compiles the widget, runs wasm-bindgen, esbuild (on the bindings) and
-/// wasm-opt into a scratch directory. (The console, with no size budget,
+/// The widget built on stable alone, its files as `edge/public/widget/`
+/// holds them, into `Repo::stable_widget`.
+pub fn build_stable_widget(repo: &Repo) -> Result {
+    let out = repo.stable_widget();
+    build_widget(repo, Toolchain::Stable, &out)?;
+    copy_loader(repo, &out)
+}
+
+/// Compiles the widget with `toolchain`, runs wasm-bindgen, esbuild (on the
+/// bindings) and wasm-opt into `out`. (The console, with no size budget,
 /// skips the last two: a faster build.)
-fn build_widget(repo: &Repo) -> Result {
-    let out = bindgen(repo, project::WIDGET_PACKAGE, project::WIDGET_CRATE, project::WASM_BINDGEN_SIZE_FLAGS)?;
+fn build_widget(repo: &Repo, toolchain: Toolchain, out: &Path) -> Result {
+    let compiled = compile(repo, project::WIDGET_PACKAGE, project::WIDGET_CRATE, toolchain)?;
+    bindgen(&compiled, project::WIDGET_CRATE, project::WASM_BINDGEN_SIZE_FLAGS, out)?;
     // The bindings, minified (their doc comments and long local names are
     // most of their size); their exports and the wasm's import names stay.
     minify(repo, &out.join(format!("{}.js", project::WIDGET_CRATE)))?;
@@ -62,26 +87,50 @@ fn build_widget(repo: &Repo) -> Result {
     fs::rename(&optimized, &wasm).map_err(|e| io_error("rename", &optimized, e))
 }
 
-/// Compiles `package` to wasm and runs wasm-bindgen (with `flags`) into a
-/// scratch directory, which it returns.
-fn bindgen(repo: &Repo, package: &str, krate: &str, flags: &[&str]) -> Result<std::path::PathBuf> {
-    cmd::run(
-        Command::new(project::cargo())
-            .args(["build", "--package", package, "--release"])
-            .args(["--target", project::WASM_TARGET])
-            .current_dir(&repo.root),
-    )?;
-    let out = repo.bindgen_out(krate);
-    remove_dir(&out)?;
+/// Compiles `package` to wasm with `toolchain`; returns the wasm's path.
+fn compile(repo: &Repo, package: &str, krate: &str, toolchain: Toolchain) -> Result<PathBuf> {
+    let (mut cargo, target_dir) = match toolchain {
+        Toolchain::Stable => (Command::new(project::cargo()), repo.path("target")),
+        Toolchain::Nightly => {
+            let mut cargo = Command::new("rustup");
+            cargo.args(["run", project::NIGHTLY, "cargo"]);
+            cargo.env("RUSTFLAGS", project::NIGHTLY_RUSTFLAGS).env_remove("CARGO_ENCODED_RUSTFLAGS");
+            (cargo, repo.nightly_target())
+        }
+    };
+    cargo
+        .args(["build", "--package", package, "--release", "--target", project::WASM_TARGET])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .current_dir(&repo.root);
+    if toolchain == Toolchain::Nightly {
+        cargo.args(project::NIGHTLY_BUILD_STD);
+    }
+    cmd::run(&mut cargo)?;
+    Ok(target_dir.join(project::WASM_TARGET).join("release").join(format!("{krate}.wasm")))
+}
+
+/// Runs wasm-bindgen (with `flags`) on the `wasm` of crate `krate` into `out`.
+fn bindgen(wasm: &Path, krate: &str, flags: &[&str], out: &Path) -> Result {
+    remove_dir(out)?;
     cmd::run(
         Command::new(project::cargo_bin("wasm-bindgen"))
             .args(["--target", "web", "--no-typescript", "--out-name", krate])
             .args(flags)
             .arg("--out-dir")
-            .arg(&out)
-            .arg(repo.release_wasm(krate)),
-    )?;
-    Ok(out)
+            .arg(out)
+            .arg(wasm),
+    )
+}
+
+/// The widget's loader (`widget/loader/`) into `to`, minified.
+fn copy_loader(repo: &Repo, to: &Path) -> Result {
+    let loader = repo.widget_loader().join("gazouillis.js");
+    if !loader.is_file() {
+        return Err(format!("the widget's loader {} is missing", loader.display()));
+    }
+    copy_dir(&repo.widget_loader(), to)?;
+    minify(repo, &to.join("gazouillis.js"))
 }
 
 /// `edge/public/` = `www/` + `widget/` (loader, minified; bindings, wasm) + `console/`
@@ -91,15 +140,7 @@ fn assemble_public(repo: &Repo) -> Result {
     remove_dir(&public)?;
     copy_dir(&repo.www(), &public)?;
     let widget = repo.public_widget();
-    let loader = repo.widget_loader().join("gazouillis.js");
-    if !loader.is_file() {
-        return Err(format!(
-            "the widget's loader {} is missing",
-            loader.display()
-        ));
-    }
-    copy_dir(&repo.widget_loader(), &widget)?;
-    minify(repo, &widget.join("gazouillis.js"))?;
+    copy_loader(repo, &widget)?;
     copy_bindings(repo, project::WIDGET_CRATE, &widget)?;
     let console = repo.public_console();
     copy_dir(&repo.console_static(), &console)?;

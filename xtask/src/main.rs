@@ -4,20 +4,23 @@
 //! the widget's size, on a fresh machine as on a warm one:
 //!
 //! - `setup [--browser]`: installs, only when missing or at another version, the
-//!   wasm32 target, wasm-bindgen-cli (the exact `wasm-bindgen` of Cargo.lock),
-//!   worker-build, the npm packages (wrangler, binaryen's wasm-opt) and, with
+//!   wasm32 target, with a nightly toolchain its `rust-src` and wasm32 target
+//!   (the widget ships its nightly build), wasm-bindgen-cli (the exact
+//!   `wasm-bindgen` of Cargo.lock), worker-build, the npm packages (wrangler, binaryen's wasm-opt) and, with
 //!   `--browser`, Chromium and chromedriver.
-//! - `build`: the widget (cargo, wasm-bindgen, wasm-opt) and the console
+//! - `build`: the widget (cargo, on nightly when there, wasm-bindgen, wasm-opt) and the console
 //!   (cargo, wasm-bindgen), then `edge/public/` (`www/`, the widget under
 //!   `widget/`, the console under `console/`, a `_headers` file), then the
 //!   Worker into `edge/build/` with worker-build.
 //! - `run`: build, then `wrangler dev` on http://127.0.0.1:8787 with local state
 //!   in `.gazouillis/state`, seeding the demo account `acme` on first start.
-//! - `test`: `setup --browser`, build, check the widget's weight against
-//!   `widget/size-budget.json`, then `cargo test --workspace --no-fail-fast`
-//!   with the browser's paths in the environment.
-//! - `size`: build the widget and `edge/public/`, then print the raw, gzip and
-//!   brotli bytes of the widget's files.
+//! - `test`: `setup --browser`, build, build the widget on stable alone too
+//!   (`target/xtask/stable-widget/`, which a test loads), check both widgets'
+//!   weights against `widget/size-budget.json`, then `cargo test --workspace
+//!   --no-fail-fast` with the browser's paths in the environment.
+//! - `size`: build the widget and `edge/public/`, and the widget on stable
+//!   alone, then print the raw, gzip and brotli bytes of the shipped widget's
+//!   files, and the stable build's totals.
 //! - `bench [--clients N] [--posts M] [--hold K] [--runs R]`: like `test`,
 //!   `setup --browser` and build, then the `bench_live` binary of the tests
 //!   crate: latency of the live push to N WebSocket clients and to the widget
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
 fn test(repo: &Repo) -> Result<ExitCode> {
     setup::setup(repo, true)?;
     build::build_all(repo)?;
+    build::build_stable_widget(repo)?;
     size::within_budget(repo)?;
     let status = cmd::status(
         Command::new(project::cargo())

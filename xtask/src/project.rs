@@ -7,6 +7,15 @@ use std::path::{Path, PathBuf};
 pub const WORKER_BUILD_VERSION: &str = "0.8.7";
 /// The Rust target of the widget and the Worker.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The toolchain of the widget's shipped build, when the machine has it: it
+/// rebuilds the standard library for size, and its panics abort at once with
+/// no message (README, "Benchmarks", for what it saves). The build on stable
+/// alone is made and tested too.
+pub const NIGHTLY: &str = "nightly";
+/// RUSTFLAGS of that build.
+pub const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";
+/// Its cargo flags.
+pub const NIGHTLY_BUILD_STD: &[&str] = &["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
 /// Cargo package of the widget and the file stem of its wasm.
 pub const WIDGET_PACKAGE: &str = "gazouillis-widget";
 pub const WIDGET_CRATE: &str = "gazouillis_widget";
@@ -145,14 +154,21 @@ impl Repo {
         self.path("widget/src/widget.css")
     }
 
-    /// The wasm cargo builds for crate `krate` (`gazouillis_widget`).
-    pub fn release_wasm(&self, krate: &str) -> PathBuf {
-        self.path(&format!("target/{WASM_TARGET}/release/{krate}.wasm"))
+    /// Cargo's target directory of the builds on nightly, apart from
+    /// stable's (other flags, other standard library).
+    pub fn nightly_target(&self) -> PathBuf {
+        self.path("target/nightly")
     }
 
     /// Scratch directory of wasm-bindgen's output for crate `krate`.
     pub fn bindgen_out(&self, krate: &str) -> PathBuf {
         self.path(&format!("target/xtask/{krate}"))
+    }
+
+    /// The widget built on stable alone, as served (loader, bindings, wasm),
+    /// which a test loads when the shipped build is nightly's.
+    pub fn stable_widget(&self) -> PathBuf {
+        self.path("target/xtask/stable-widget")
     }
 
     /// The Python packages the tests use (feed parsing, JSON Schema), pinned.

@@ -10,6 +10,7 @@ use std::process::Command;
 
 pub fn setup(repo: &Repo, browser: bool) -> Result {
     wasm_target()?;
+    nightly_parts()?;
     wasm_bindgen(repo)?;
     worker_build(repo)?;
     npm_packages(repo)?;
@@ -42,6 +43,36 @@ fn wasm_target() -> Result {
         cmd::run(Command::new("rustup").args(["target", "add", project::WASM_TARGET]))?;
     }
     report(&step, !installed);
+    Ok(())
+}
+
+/// Whether the machine has the nightly toolchain the widget's shipped build
+/// uses (it cannot be fetched here; its parts can).
+pub fn has_nightly() -> bool {
+    probe(Command::new("rustup").args(["toolchain", "list"]))
+        .is_some_and(|out| out.lines().any(|l| l.starts_with(&format!("{}-", project::NIGHTLY))))
+}
+
+/// With a nightly toolchain, what the widget's build on it needs: the
+/// standard library's sources (`-Z build-std`) and the wasm32 target.
+fn nightly_parts() -> Result {
+    if !has_nightly() {
+        println!("setup: note: no {} toolchain: the widget ships its build on stable", project::NIGHTLY);
+        return Ok(());
+    }
+    let toolchain = ["--toolchain", project::NIGHTLY];
+    let have = |kind: &str, name: &str| {
+        probe(Command::new("rustup").args([kind, "list", "--installed"]).args(toolchain))
+            .is_some_and(|out| out.lines().any(|l| l.trim() == name || l.trim().starts_with(&format!("{name}-"))))
+    };
+    for (kind, name) in [("component", "rust-src"), ("target", project::WASM_TARGET)] {
+        let step = format!("rustup {kind} {name} ({})", project::NIGHTLY);
+        let installed = have(kind, name);
+        if !installed {
+            cmd::run(Command::new("rustup").args([kind, "add", name]).args(toolchain))?;
+        }
+        report(&step, !installed);
+    }
     Ok(())
 }
 

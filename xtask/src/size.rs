@@ -1,49 +1,69 @@
 //! `cargo xtask size`: what a page downloads to show the widget, raw, gzip and
-//! brotli; and the budget `cargo xtask test` holds it to
-//! (`widget/size-budget.json`). Sizes are deterministic: the budget is no
+//! brotli, as shipped and as built on stable alone; and the budgets `cargo
+//! xtask test` holds them to (`widget/size-budget.json`). Sizes are deterministic: the budget is no
 //! timed check.
 
 use crate::Result;
-use crate::build::{self, io_error};
+use crate::build::{self, Toolchain, io_error};
 use crate::cmd;
 use crate::project::{self, Repo};
 use crate::setup;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub fn size(repo: &Repo) -> Result {
     setup::setup(repo, false)?;
     build::build_site(repo)?;
-    let measured = measure(repo)?;
+    build::build_stable_widget(repo)?;
+    let shipped = Toolchain::shipped();
+    let measured = measure(&repo.public_widget())?;
+    println!("the shipped widget, built on {}:", name(shipped));
     println!("{:<28} {:>10} {:>10} {:>10}", "file", "raw", "gzip -9", "brotli");
-    for (name, sizes) in &measured {
-        println!("{name:<28} {:>10} {:>10} {:>10}", sizes[0], sizes[1], sizes[2]);
+    for (file, sizes) in &measured {
+        println!("{file:<28} {:>10} {:>10} {:>10}", sizes[0], sizes[1], sizes[2]);
     }
     let total = totals(&measured);
     println!("{:<28} {:>10} {:>10} {:>10}", "total (bytes)", total[0], total[1], total[2]);
+    let stable = totals(&measure(&repo.stable_widget())?);
+    println!("{:<28} {:>10} {:>10} {:>10}", "total built on stable alone", stable[0], stable[1], stable[2]);
     Ok(())
 }
 
-/// Fails when the built widget weighs more than its budget.
+/// Fails when a built widget weighs more than its budget: the shipped one
+/// (`total_brotli` when built on nightly), and the one built on stable alone
+/// (`stable_total_brotli`).
 pub fn within_budget(repo: &Repo) -> Result {
     let path = repo.path("widget/size-budget.json");
     let text = fs::read_to_string(&path).map_err(|e| io_error("read", &path, e))?;
     let budget: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let allowed = budget["total_brotli"].as_u64().ok_or_else(|| format!("{}: no total_brotli", path.display()))?;
-    let brotli = totals(&measure(repo)?)[2];
-    if brotli > allowed {
-        return Err(format!("the widget weighs {brotli} bytes brotli, over its budget of {allowed} ({})", path.display()));
+    let allowed = |key: &str| budget[key].as_u64().ok_or_else(|| format!("{}: no {key}", path.display()));
+    let shipped_key = match Toolchain::shipped() {
+        Toolchain::Nightly => "total_brotli",
+        Toolchain::Stable => "stable_total_brotli",
+    };
+    for (what, dir, key) in [("shipped", repo.public_widget(), shipped_key), ("built on stable alone", repo.stable_widget(), "stable_total_brotli")] {
+        let (brotli, allowed) = (totals(&measure(&dir)?)[2], allowed(key)?);
+        if brotli > allowed {
+            return Err(format!("the widget {what} weighs {brotli} bytes brotli, over its budget of {allowed} ({key} in {})", path.display()));
+        }
+        println!("size: the widget {what} weighs {brotli} bytes brotli, within its budget of {allowed}");
     }
-    println!("size: the widget weighs {brotli} bytes brotli, within its budget of {allowed}");
     Ok(())
 }
 
-/// Each served widget file's name and its sizes: raw, gzip -9, brotli -q 11.
-fn measure(repo: &Repo) -> Result<Vec<(String, [u64; 3])>> {
+fn name(toolchain: Toolchain) -> &'static str {
+    match toolchain {
+        Toolchain::Nightly => "nightly (build-std, immediate-abort panics)",
+        Toolchain::Stable => "stable",
+    }
+}
+
+/// Each served widget file of `dir`, its name and its sizes: raw, gzip -9, brotli -q 11.
+fn measure(dir: &Path) -> Result<Vec<(String, [u64; 3])>> {
     setup::apt_ensure("brotli", &[project::BROTLI], &["brotli"])?;
     let mut measured = Vec::new();
-    for file in widget_files(repo)? {
+    for file in widget_files(dir)? {
         let sizes = [
             raw(&file)?,
             compressed(Command::new("gzip").args(["-9", "-c"]).arg(&file))?,
@@ -65,10 +85,9 @@ fn totals(measured: &[(String, [u64; 3])]) -> [u64; 3] {
     total
 }
 
-/// The served widget files: loader and bindings js, wasm, any css.
-fn widget_files(repo: &Repo) -> Result<Vec<PathBuf>> {
-    let dir = repo.public_widget();
-    let entries = fs::read_dir(&dir).map_err(|e| io_error("read", &dir, e))?;
+/// The served widget files of `dir`: loader and bindings js, wasm, any css.
+fn widget_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = fs::read_dir(dir).map_err(|e| io_error("read", dir, e))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
