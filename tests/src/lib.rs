@@ -35,6 +35,7 @@ pub mod edge;
 pub mod feeds;
 pub mod fixture;
 pub mod html;
+pub mod isso;
 pub mod live;
 pub mod process;
 pub mod receiver;

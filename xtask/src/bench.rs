@@ -9,7 +9,10 @@
 //! - `cargo xtask bench-search`: search latency on one hub holding many
 //!   replies (`tests/src/bin/bench_search.rs`);
 //! - `cargo xtask bench-alerts`: from a reply to its webhook alert, beside its
-//!   live push (`tests/src/bin/bench_alerts.rs`).
+//!   live push (`tests/src/bin/bench_alerts.rs`);
+//! - `cargo xtask bench-first-load`: a first visit's bytes and times for the
+//!   widget, the server-rendered embed and Isso, in headless Chromium
+//!   (`tests/src/bin/bench_first_load.rs`).
 
 use crate::project::{self, Repo};
 use crate::{Result, at, build, cmd, exit_code, setup};
@@ -62,6 +65,19 @@ pub fn bench_alerts(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     setup::setup(repo, false)?;
     build::build_all(repo)?;
     run(repo, "bench_alerts", args.iter().map(|arg| arg.to_string()).collect())
+}
+
+/// `cargo xtask bench-first-load [--rounds N]`: setup with the browser, brotli
+/// (it measures what pages fetch as `size` does) and build, then the
+/// `bench_first_load` binary: bytes and times of a first visit to the widget,
+/// to the server-rendered embed and to Isso (which the binary installs from
+/// PyPI into `target/isso`), rounds in turn.
+pub fn bench_first_load(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
+    check_args("bench-first-load", args, &["--rounds"])?;
+    setup::setup(repo, true)?;
+    setup::apt_ensure("brotli", &[project::BROTLI], &["brotli"])?;
+    build::build_all(repo)?;
+    run(repo, "bench_first_load", args.iter().map(|arg| arg.to_string()).collect())
 }
 
 /// Refuses an unknown flag, or one without its value, before the minutes of setup and build.
