@@ -393,7 +393,7 @@ async fn first_view_before_wasm(ctx: Arc<Ctx>) {
                 ready: document.querySelector('gazouillis-feed').hasAttribute('data-ready')};";
     let order = tab.js(order, vec![]).await.unwrap();
     let at = |key: &str| order[key].as_f64().unwrap_or_else(|| panic!("no {key} time: {order}"));
-    assert!(at("first_post") < at("bindings") && at("bindings") < at("wasm"), "the first post shows before the widget's code is fetched: {order}");
+    assert!(at("first_post") < at("bindings") && at("first_post") < at("wasm"), "the first post shows before the widget's code is fetched: {order}");
     assert_eq!(order["ready"], json!(true), "the widget took over: {order}");
     assert_eq!(tab.js(API_CALLS, vec![]).await.unwrap(), json!([]), "the edge's first view is not fetched again");
     assert_eq!(tab.texts(".gz-post-text").await.unwrap().last().map(String::as_str), Some("Bienvenue !"));

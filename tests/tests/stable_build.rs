@@ -17,6 +17,8 @@ async fn stable_build() {
     let (e, browser) = tokio::join!(Edge::start(), Browser::start());
     e.create_account("acme", "Acme", "").await;
     let post = e.create_post("acme", "Built on stable").await;
+    // The first view is read from KV: once it holds the post.
+    e.until_feed_holds("acme", 1).await;
     let site = WwwServer::start(&dir, &e.base_url());
     let api = e.base_url();
     site.add_page(

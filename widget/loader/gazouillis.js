@@ -1,11 +1,15 @@
 const origin = new URL(import.meta.url).origin;
 let ready;
-// The bindings and the wasm are fetched once, by the first element that needs
-// them, and only once its first view shows.
-const start = () => (ready ??= import('./gazouillis_widget.js').then(async widget => {
-  await widget.default({ module_or_path: new URL('./gazouillis_widget_bg.wasm', import.meta.url) });
-  return widget;
-}));
+// The bindings and the wasm are fetched once, side by side, by the first
+// element that needs them, and only once its first view shows.
+const start = () => {
+  if (ready) return ready;
+  const wasm = fetch(new URL('./gazouillis_widget_bg.wasm', import.meta.url));
+  return (ready = import('./gazouillis_widget.js').then(async widget => {
+    await widget.default({ module_or_path: wasm });
+    return widget;
+  }));
+};
 const attribute = (element, name) => element?.getAttribute(name)?.trim() || null;
 // The first view as the edge renders it (`/embed/…`, one small request): the
 // posts show before the wasm arrives, then the widget takes the element over.
