@@ -1,6 +1,6 @@
 //! Isso, a self-hosted comment server, run on loopback as a point of
 //! comparison for the first-load benchmark: installed from PyPI into its own
-//! virtual environment, started with its own development server (werkzeug,
+//! virtual environment by `cargo xtask bench-first-load`, started with its own development server (werkzeug,
 //! as `isso run` does without gevent) on a fresh SQLite database, and filled
 //! through its HTTP API as a page's visitors would.
 
@@ -8,35 +8,12 @@ use crate::process::ProcessGroup;
 use crate::{TempDir, free_ports};
 use gazouillis_protocol::site::query_component;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// How long Isso may take to answer its first request.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Makes `venv` a Python virtual environment holding Isso 0.14.0 and its
-/// dependencies as `requirements` pins them, with `python3 -m venv` and pip
-/// from PyPI; does nothing when it holds them already (a copy of the
-/// requirements in the environment says what it holds). Returns the `isso`
-/// executable.
-pub fn install(venv: &Path, requirements: &Path) -> PathBuf {
-    let (python, installed) = (venv.join("bin/python"), venv.join("requirements.txt"));
-    let wanted = std::fs::read(requirements).unwrap_or_else(|e| panic!("read {}: {e}", requirements.display()));
-    if python.exists() && std::fs::read(&installed).ok() == Some(wanted) {
-        eprintln!("[isso] already in {}", venv.display());
-    } else {
-        eprintln!("[isso] installing {} from PyPI into {}", requirements.display(), venv.display());
-        let run = |cmd: &mut Command| {
-            let status = cmd.status().unwrap_or_else(|e| panic!("start {cmd:?}: {e}"));
-            assert!(status.success(), "{cmd:?} failed ({status})");
-        };
-        run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(venv));
-        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(requirements));
-        std::fs::copy(requirements, &installed).unwrap_or_else(|e| panic!("copy {}: {e}", requirements.display()));
-    }
-    venv.join("bin/isso")
-}
 
 /// One running Isso server, on its own database; stopped on drop.
 pub struct Isso {

@@ -68,14 +68,15 @@ pub fn bench_alerts(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
 }
 
 /// `cargo xtask bench-first-load [--rounds N]`: setup with the browser, brotli
-/// (it measures what pages fetch as `size` does) and build, then the
-/// `bench_first_load` binary: bytes and times of a first visit to the widget,
-/// to the server-rendered embed and to Isso (which the binary installs from
-/// PyPI into `target/isso`), rounds in turn.
+/// (it measures what pages fetch as `size` does), Isso from PyPI into
+/// `target/isso`, and build, then the `bench_first_load` binary: bytes and
+/// times of a first visit to the widget, to the server-rendered embed and to
+/// Isso, rounds in turn.
 pub fn bench_first_load(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     check_args("bench-first-load", args, &["--rounds"])?;
     setup::setup(repo, true)?;
     setup::apt_ensure("brotli", &[project::BROTLI], &["brotli"])?;
+    setup::python_venv("isso (tests/isso-requirements.txt)", &repo.isso_venv(), &repo.isso_requirements())?;
     build::build_all(repo)?;
     run(repo, "bench_first_load", args.iter().map(|arg| arg.to_string()).collect())
 }

@@ -181,6 +181,17 @@ impl Repo {
         self.path("target/python")
     }
 
+    /// Isso 0.14.0 and its dependencies, pinned, which `bench-first-load` compares with.
+    pub fn isso_requirements(&self) -> PathBuf {
+        self.path("tests/isso-requirements.txt")
+    }
+
+    /// The virtual environment Isso is installed in (the benchmark runs
+    /// `bin/isso` from there).
+    pub fn isso_venv(&self) -> PathBuf {
+        self.path("target/isso")
+    }
+
     /// Local state (KV, Durable Objects) of `wrangler dev`.
     pub fn dev_state(&self) -> PathBuf {
         self.path(".gazouillis/state")

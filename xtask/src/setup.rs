@@ -205,23 +205,27 @@ fn npm_packages(repo: &Repo) -> Result {
     Ok(())
 }
 
-/// The tests' Python packages in their own virtual environment: made and
+/// The tests' Python packages (tests/requirements.txt) in their own virtual environment.
+fn python_packages(repo: &Repo) -> Result {
+    python_venv("python packages (tests/requirements.txt)", &repo.python_venv(), &repo.python_requirements())
+}
+
+/// The pinned `requirements` in the virtual environment `venv`: made and
 /// filled by pip when missing or when the requirements changed (a copy of
 /// them in the environment says what it holds).
-fn python_packages(repo: &Repo) -> Result {
-    let (venv, requirements) = (repo.python_venv(), repo.python_requirements());
+pub fn python_venv(step: &str, venv: &Path, requirements: &Path) -> Result {
     let installed = venv.join("requirements.txt");
     let python = venv.join("bin/python");
-    let fresh = python.exists() && fs::read(&requirements).ok().is_some_and(|wanted| fs::read(&installed).ok() == Some(wanted));
+    let fresh = python.exists() && fs::read(requirements).ok().is_some_and(|wanted| fs::read(&installed).ok() == Some(wanted));
     if !fresh {
         if probe(Command::new("python3").arg("--version")).is_none() {
             apt_ensure("python3", &["/usr/bin/python3"], &["python3", "python3-venv"])?;
         }
-        cmd::run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv))?;
-        cmd::run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&requirements))?;
-        fs::copy(&requirements, &installed).map_err(|err| format!("copying {}: {err}", requirements.display()))?;
+        cmd::run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(venv))?;
+        cmd::run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(requirements))?;
+        fs::copy(requirements, &installed).map_err(|err| format!("copying {}: {err}", requirements.display()))?;
     }
-    report("python packages (tests/requirements.txt)", !fresh);
+    report(step, !fresh);
     Ok(())
 }
 

@@ -6,8 +6,9 @@
 //! 2. `embed`: the server-rendered fragment of `GET /embed/acme` inlined in
 //!    the page (fetched by the benchmark each round, as a site's server would
 //!    include it), with the same loader, which takes the fragment over;
-//! 3. `isso`: Isso (see `gazouillis_tests::isso`: installed from PyPI into
-//!    `target/isso`, run on loopback), embedded as its documentation says.
+//! 3. `isso`: Isso (installed from PyPI into `target/isso` by the xtask
+//!    command, run on loopback by `gazouillis_tests::isso`), embedded as its
+//!    documentation says.
 //!
 //! The account `acme` has `POSTS` posts, the newest with `REPLIES`
 //! visitors' replies; Isso's thread has as many comments as acme has posts.
@@ -43,9 +44,9 @@
 //! does. WebSockets are not resources and are not counted.
 //!
 //! Run it with `cargo xtask bench-first-load [--rounds N]`, which installs
-//! Chromium and brotli and builds the Worker and the widget first.
+//! Chromium, brotli and Isso and builds the Worker and the widget first.
 
-use gazouillis_tests::isso::{self, Isso};
+use gazouillis_tests::isso::Isso;
 use gazouillis_tests::www::{WwwServer, widget_page};
 use gazouillis_tests::{Browser, Edge, Method, SETTLE, Tab, TempDir, ensure_eq, eventually, median, repo_root};
 use serde::Deserialize;
@@ -251,7 +252,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let isso_bin = isso::install(&repo_root().join("target/isso"), &repo_root().join("tests/isso-requirements.txt"));
+    // Installed by `cargo xtask bench-first-load` (`xtask/src/project.rs`, `isso_venv`).
+    let isso_bin = repo_root().join("target/isso/bin/isso");
+    assert!(isso_bin.is_file(), "no {}: `cargo xtask bench-first-load` installs Isso", isso_bin.display());
     let edge = Edge::start().await;
     seed(&edge).await;
     let www = WwwServer::start(&repo_root().join("www"), &edge.base_url());
