@@ -227,7 +227,7 @@ impl Tab {
     /// edge's first view: following or opening a thread before would meet a
     /// disabled button or a link to the post's page. Pages without the
     /// loader's script have nothing to wait for.
-    pub async fn until_widgets_ready(&self) {
+    async fn until_widgets_ready(&self) {
         let pending = "return !!customElements.get('gazouillis-feed')
             && document.querySelectorAll('gazouillis-feed:not([loading=lazy]):not([data-ready])').length > 0;";
         let started = Instant::now();
