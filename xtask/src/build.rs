@@ -5,6 +5,7 @@ use crate::Result;
 use crate::cmd;
 use crate::project::{self, Repo};
 use crate::setup;
+use crate::trim;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -65,26 +66,13 @@ pub fn build_stable_widget(repo: &Repo) -> Result {
     copy_loader(repo, &out)
 }
 
-/// Compiles the widget with `toolchain`, runs wasm-bindgen, esbuild (on the
-/// bindings) and wasm-opt into `out`. (The console, with no size budget,
-/// skips the last two: a faster build.)
+/// Compiles the widget with `toolchain`, runs wasm-bindgen, then trims its
+/// output (`trim.rs`: wasm-metadce, wasm-opt, esbuild) into `out`. (The
+/// console, with no size budget, skips the trimming: a faster build.)
 fn build_widget(repo: &Repo, toolchain: Toolchain, out: &Path) -> Result {
     let compiled = compile(repo, project::WIDGET_PACKAGE, project::WIDGET_CRATE, toolchain)?;
     bindgen(&compiled, project::WIDGET_CRATE, project::WASM_BINDGEN_SIZE_FLAGS, out)?;
-    // The bindings, minified (their doc comments and long local names are
-    // most of their size); their exports and the wasm's import names stay.
-    minify(repo, &out.join(format!("{}.js", project::WIDGET_CRATE)))?;
-    let wasm = out.join(format!("{}_bg.wasm", project::WIDGET_CRATE));
-    let optimized = wasm.with_extension("opt.wasm");
-    cmd::run(
-        Command::new(repo.wasm_opt())
-            .args(project::WASM_OPT_FLAGS)
-            .args(project::WASM_OPT_FEATURES)
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&optimized),
-    )?;
-    fs::rename(&optimized, &wasm).map_err(|e| io_error("rename", &optimized, e))
+    trim::bindings(repo, out, project::WIDGET_CRATE)
 }
 
 /// Compiles `package` to wasm with `toolchain`; returns the wasm's path.
@@ -154,7 +142,7 @@ fn assemble_public(repo: &Repo) -> Result {
 
 /// Minifies a JavaScript module in place with esbuild (its exports and
 /// imports stay).
-fn minify(repo: &Repo, js: &Path) -> Result {
+pub fn minify(repo: &Repo, js: &Path) -> Result {
     cmd::run(
         Command::new(repo.esbuild())
             .arg(js)

@@ -8,7 +8,8 @@
 //!   (the widget ships its nightly build), wasm-bindgen-cli (the exact
 //!   `wasm-bindgen` of Cargo.lock), worker-build, the npm packages (wrangler, binaryen's wasm-opt) and, with
 //!   `--browser`, Chromium and chromedriver.
-//! - `build`: the widget (cargo, on nightly when there, wasm-bindgen, wasm-opt) and the console
+//! - `build`: the widget (cargo, on nightly when there, wasm-bindgen, then
+//!   `trim.rs`: esbuild, wasm-metadce, wasm-opt) and the console
 //!   (cargo, wasm-bindgen), then `edge/public/` (`www/`, the widget under
 //!   `widget/`, the console under `console/`, a `_headers` file), then the
 //!   Worker into `edge/build/` with worker-build.
@@ -51,6 +52,7 @@ mod dev;
 mod project;
 mod setup;
 mod size;
+mod trim;
 
 use project::Repo;
 use std::process::{Command, ExitCode, ExitStatus};

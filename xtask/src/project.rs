@@ -19,6 +19,9 @@ pub const NIGHTLY_BUILD_STD: &[&str] = &["-Zbuild-std=std,panic_abort", "-Zbuild
 /// Cargo package of the widget and the file stem of its wasm.
 pub const WIDGET_PACKAGE: &str = "gazouillis-widget";
 pub const WIDGET_CRATE: &str = "gazouillis_widget";
+/// What the widget's loader (`widget/loader/gazouillis.js`) imports from
+/// its bindings: the rest of them is left out of the build (`trim.rs`).
+pub const WIDGET_BINDINGS_USED: &str = "default, mount";
 /// Cargo package of the brand console and the file stem of its wasm.
 pub const CONSOLE_PACKAGE: &str = "gazouillis-console";
 pub const CONSOLE_CRATE: &str = "gazouillis_console";
@@ -89,7 +92,12 @@ impl Repo {
     }
 
     pub fn wasm_opt(&self) -> PathBuf {
-        self.path("node_modules/.bin/wasm-opt")
+        self.binaryen("wasm-opt")
+    }
+
+    /// A tool of binaryen's npm package (wasm-opt, wasm-metadce, wasm-dis).
+    pub fn binaryen(&self, tool: &str) -> PathBuf {
+        self.path("node_modules/.bin").join(tool)
     }
 
     pub fn wrangler(&self) -> PathBuf {
