@@ -1,8 +1,9 @@
 //! How a page dresses and loads the widget, in Chromium: `theme`
 //! (`auto` following the page's `color-scheme`, else the system's; `light`
 //! and `dark` whatever both say), the documented CSS custom properties and
-//! `::part()` names, and `loading="lazy"` (no wasm fetched until the
-//! element comes near the viewport).
+//! `::part()` names, `loading="lazy"` (no wasm fetched until the
+//! element comes near the viewport), and the style sheet of an element the
+//! edge could not render (the widget links it; first views carry it).
 
 use gazouillis_tests::www::{WwwServer, widget_page};
 use gazouillis_tests::{Browser, Edge, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
@@ -33,6 +34,7 @@ async fn embedding() {
     suite.step("theme: auto follows the page's color-scheme, else the system's; light and dark are forced", themes).await;
     suite.step("the CSS custom properties and ::part() names restyle the widget", custom_properties_and_parts).await;
     suite.step("loading=lazy: no wasm until the element comes near the viewport", lazy).await;
+    suite.step("without a first view, the widget links its style sheet", linked_style_sheet).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
 
@@ -119,6 +121,30 @@ async fn lazy(ctx: Arc<Ctx>) {
     eventually(WIDGET, || async {
         ensure_eq!(tab.js(fetched, vec![]).await?, json!(1), "the wasm, once near the viewport");
         ensure_eq!(tab.count(".gz-post").await?, 1, "the widget shows its post");
+        Ok(())
+    })
+    .await;
+    tab.close().await;
+}
+
+/// An unknown account has no first view (`/embed` answers 404): the widget
+/// shows its own, "not found" with Retry, styled by the style sheet it
+/// links. A first view's style sheet serves the widget that takes it over.
+async fn linked_style_sheet(ctx: Arc<Ctx>) {
+    let elements = "<gazouillis-feed account=\"ghost\"></gazouillis-feed><gazouillis-feed account=\"acme\"></gazouillis-feed>";
+    ctx.www.add_page("/test/ghost.html", &widget_page("", elements));
+    let tab = ctx.browser.new_context().await;
+    tab.prefer_color_scheme("light").await.unwrap();
+    tab.goto(&format!("{}/test/ghost.html", ctx.www.origin())).await;
+    let read = "return [...document.querySelectorAll('gazouillis-feed')].map(el => {
+        const root = el.shadowRoot, link = root.querySelector('link[rel=stylesheet]'), error = root.querySelector('.gz-error');
+        return {sheets: root.querySelectorAll('style, link').length, link: link && new URL(link.href).pathname,
+                background: getComputedStyle(root.querySelector('.gz')).backgroundColor,
+                error: error && getComputedStyle(error).color}; });";
+    eventually(WIDGET, || async {
+        let [ghost, acme]: [Value; 2] = serde_json::from_value(tab.js(read, vec![]).await?).map_err(|e| e.to_string())?;
+        ensure_eq!(ghost, json!({"sheets": 1, "link": "/widget/widget.css", "background": WHITE, "error": "rgb(198, 40, 40)"}));
+        ensure_eq!(acme, json!({"sheets": 1, "link": null, "background": WHITE, "error": null}));
         Ok(())
     })
     .await;

@@ -31,7 +31,9 @@ const firstView = async element => {
     if (view && !element.shadowRoot) element.attachShadow({ mode: 'open' }).append(view.content);
   } catch {}
 };
-const show = element => { element.gazouillis = firstView(element).then(start).then(widget => widget.mount(element, origin)); };
+// The widget's style sheet: the first view carries it; without one, the widget links this.
+const styleSheet = new URL('./widget.css', import.meta.url).href;
+const show = element => { element.gazouillis = firstView(element).then(start).then(widget => widget.mount(element, origin, styleSheet)); };
 // loading="lazy": shown once the element comes near the viewport.
 const near = new IntersectionObserver(entries => entries.forEach(entry => {
   if (entry.isIntersecting) { near.unobserve(entry.target); show(entry.target); }

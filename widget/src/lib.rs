@@ -60,9 +60,10 @@ use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
 /// Renders a widget into `host`'s (new, open) shadow root. Attributes of
 /// `host`: `account` (the handle), `post` (an id: show that conversation
 /// only), `api` (the API origin, else `default_api`), `lang` (`fr` or `en`,
-/// else the page's language, else the browser's).
+/// else the page's language, else the browser's). `style_sheet`: the URL of
+/// `widget.css`, for an element with no server-rendered view.
 #[wasm_bindgen]
-pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
+pub fn mount(host: HtmlElement, default_api: String, style_sheet: String) -> Result<(), JsValue> {
     let attribute = |element: &web_sys::Element, name: &str| element.get_attribute(name).filter(|v| !v.trim().is_empty());
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
@@ -74,8 +75,6 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
         .or_else(|| window.navigator().language());
     let lang = Lang::from_tag(&lang_tag.unwrap_or_default());
 
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(include_str!("widget.css")));
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_class_name("gz");
     container.set_attribute("part", "container")?;
@@ -84,7 +83,19 @@ pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     // showing the first view: it stays until the widget's own first view is
     // ready, which then replaces it at once (no flash, nothing twice).
     // The host is marked `data-ready` once the widget's own view is in place.
-    let (shadow, first) = match host.shadow_root() {
+    // The style sheet comes once: the first view's serves the widget too
+    // (the loader fetches that view first); without one, it is linked.
+    let rendered = host.shadow_root();
+    let style = match rendered.as_ref().and_then(|root| root.query_selector("style").ok().flatten()) {
+        Some(style) => style,
+        None => {
+            let link = document.create_element("link")?;
+            link.set_attribute("rel", "stylesheet")?;
+            link.set_attribute("href", &style_sheet)?;
+            link
+        }
+    };
+    let (shadow, first) = match rendered {
         Some(rendered) => {
             let first = first_view_in(&rendered).filter(|first| !api.has_written_since(first.version));
             (rendered, first)

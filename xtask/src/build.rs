@@ -63,7 +63,7 @@ pub fn build_site(repo: &Repo) -> Result {
 pub fn build_stable_widget(repo: &Repo) -> Result {
     let out = repo.stable_widget();
     build_widget(repo, Toolchain::Stable, &out)?;
-    copy_loader(repo, &out)
+    copy_widget_sources(repo, &out)
 }
 
 /// Compiles the widget with `toolchain`, runs wasm-bindgen, then trims its
@@ -111,24 +111,27 @@ fn bindgen(wasm: &Path, krate: &str, flags: &[&str], out: &Path) -> Result {
     )
 }
 
-/// The widget's loader (`widget/loader/`) into `to`, minified.
-fn copy_loader(repo: &Repo, to: &Path) -> Result {
+/// The widget's files that are not compiled into `to`: its loader
+/// (`widget/loader/`), minified, and its style sheet (which the first views
+/// carry too; the widget links it when it has none).
+fn copy_widget_sources(repo: &Repo, to: &Path) -> Result {
     let loader = repo.widget_loader().join("gazouillis.js");
     if !loader.is_file() {
         return Err(format!("the widget's loader {} is missing", loader.display()));
     }
     copy_dir(&repo.widget_loader(), to)?;
+    copy_file(&repo.widget_css(), &to.join("widget.css"))?;
     minify(repo, &to.join("gazouillis.js"))
 }
 
-/// `edge/public/` = `www/` + `widget/` (loader, minified; bindings, wasm) + `console/`
+/// `edge/public/` = `www/` + `widget/` (loader, minified; style sheet; bindings, wasm) + `console/`
 /// (page, start script, style sheets, bindings, wasm) + `_headers`.
 fn assemble_public(repo: &Repo) -> Result {
     let public = repo.public();
     remove_dir(&public)?;
     copy_dir(&repo.www(), &public)?;
     let widget = repo.public_widget();
-    copy_loader(repo, &widget)?;
+    copy_widget_sources(repo, &widget)?;
     copy_bindings(repo, project::WIDGET_CRATE, &widget)?;
     let console = repo.public_console();
     copy_dir(&repo.console_static(), &console)?;
