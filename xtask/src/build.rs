@@ -59,9 +59,14 @@ pub fn build_site(repo: &Repo) -> Result {
 }
 
 /// The widget built on stable alone, its files as `edge/public/widget/`
-/// holds them, into `Repo::stable_widget`.
+/// holds them, into `Repo::stable_widget`. After [`build_site`]: when the
+/// shipped widget is the stable build (no nightly here), a copy of it.
 pub fn build_stable_widget(repo: &Repo) -> Result {
     let out = repo.stable_widget();
+    if Toolchain::shipped() == Toolchain::Stable {
+        remove_dir(&out)?;
+        return copy_dir(&repo.public_widget(), &out);
+    }
     build_widget(repo, Toolchain::Stable, &out)?;
     copy_widget_sources(repo, &out)
 }
