@@ -1,11 +1,13 @@
 //! `/v1/me`: what Gazouillis stores about a visitor (their name, their
-//! replies, the accounts they follow), to download it or delete it.
+//! replies, the accounts they follow, their claims of offers), to download
+//! it or delete it.
 
 use crate::auth::require_visitor;
 use crate::error::ApiResult;
 use crate::http::json;
 use crate::hub::{self, Command};
 use crate::views::Views;
+use gazouillis_protocol::offer::ClaimOf;
 use gazouillis_protocol::{Erased, MyData, ReplyId, Visitor};
 use worker::{Env, Request};
 
@@ -25,15 +27,39 @@ pub async fn export(req: Request, env: &Env) -> ApiResult {
     }
     replies.sort_by_key(|reply| reply.id.parse::<ReplyId>().map(|id| (id.post.to_string(), id.seq)).ok());
     let following = views.followed(&visitor.sub).await?;
-    json(200, &MyData { visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None }, replies, following })
+    let mut claims = Vec::new();
+    for handle in claimed_in(&views, &visitor.sub, &following).await? {
+        claims.extend(hub_claims(env, &handle, Command::VisitorClaims { visitor: visitor.sub.clone() }).await?);
+    }
+    json(200, &MyData { visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None }, replies, following, claims })
 }
 
-/// Deletes every reply of the visitor and every follow, through each
-/// account's hub, so counts and the live push follow.
+/// The accounts where a visitor may hold claims: those of their index, and
+/// those they follow (a claim needs a follow). The index of claims made
+/// before it existed is written by each hub when it next starts (schema
+/// migration 10); asking the followed accounts' hubs covers those meanwhile.
+async fn claimed_in(views: &Views<'_>, visitor: &str, following: &[String]) -> ApiResult<Vec<String>> {
+    let mut handles = views.claimed_in(visitor).await?;
+    handles.extend(following.iter().cloned());
+    handles.sort();
+    handles.dedup();
+    Ok(handles)
+}
+
+/// The claims an account's hub answers `command` with (none when the
+/// account is gone).
+async fn hub_claims(env: &Env, handle: &str, command: Command) -> ApiResult<Vec<ClaimOf>> {
+    let mut answer = hub::send(env, handle, &command).await?;
+    Ok(if answer.status_code() == 200 { answer.json().await? } else { Vec::new() })
+}
+
+/// Deletes every reply of the visitor, every follow and every claim,
+/// through each account's hub, so counts and the live push follow. (An
+/// offer's count of claims stays: the codes it gave out stay given.)
 pub async fn erase(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     let views = Views::new(env)?;
-    let mut erased = Erased { replies: 0, follows: 0 };
+    let mut erased = Erased { replies: 0, follows: 0, claims: 0 };
     for id in views.authored(&visitor.sub).await? {
         let command = Command::DeleteReply { post: id.post.seq, seq: id.seq, visitor: Some(visitor.sub.clone()) };
         // 404: already gone (deleted meanwhile, or with its post).
@@ -41,11 +67,17 @@ pub async fn erase(req: Request, env: &Env) -> ApiResult {
             erased.replies += 1;
         }
     }
-    for handle in views.followed(&visitor.sub).await? {
+    let following = views.followed(&visitor.sub).await?;
+    // Before the follows go: they say where claims may be.
+    let claimed = claimed_in(&views, &visitor.sub, &following).await?;
+    for handle in following {
         let command = Command::Follow { visitor: visitor.sub.clone(), follow: false };
         if hub::send(env, &handle, &command).await?.status_code() == 200 {
             erased.follows += 1;
         }
+    }
+    for handle in claimed {
+        erased.claims += hub_claims(env, &handle, Command::EraseClaims { visitor: visitor.sub.clone() }).await?.len() as u64;
     }
     json(200, &erased)
 }

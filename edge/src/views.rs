@@ -178,7 +178,16 @@ impl<'a> Views<'a> {
 
     /// Handles of the accounts a visitor follows (one KV list, up to 1,000).
     pub async fn followed(&self, visitor: &str) -> ApiResult<Vec<String>> {
-        let prefix = keys::following_prefix(visitor);
+        self.handles_under(keys::following_prefix(visitor)).await
+    }
+
+    /// Handles of the accounts where a visitor holds claims of offers (one KV list, up to 1,000).
+    pub async fn claimed_in(&self, visitor: &str) -> ApiResult<Vec<String>> {
+        self.handles_under(keys::claimed_prefix(visitor)).await
+    }
+
+    /// The last segment of the keys under `prefix`: handles, in these indexes.
+    async fn handles_under(&self, prefix: String) -> ApiResult<Vec<String>> {
         let listed = self.kv.list().prefix(prefix.clone()).execute().await?;
         Ok(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)).collect())
     }

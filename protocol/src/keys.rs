@@ -51,6 +51,19 @@ pub fn authored_prefix(visitor: &str) -> String {
     format!("authored/{visitor}/")
 }
 
+/// `claimed/{visitor}/{handle}`: present while the visitor holds a claim of
+/// one of the account's offers, so that `/v1/me` finds their claims without
+/// asking every account. (Migration 10 writes it for earlier claims: the
+/// format is spelled in SQL there too.)
+pub fn claimed(visitor: &str, handle: &str) -> String {
+    format!("{}{handle}", claimed_prefix(visitor))
+}
+
+/// The prefix listing every account where a visitor holds claims.
+pub fn claimed_prefix(visitor: &str) -> String {
+    format!("claimed/{visitor}/")
+}
+
 /// The stored page an item numbered `seq` belongs to.
 pub fn page_of(seq: u64) -> u64 {
     seq / PAGE_SIZE as u64

@@ -70,6 +70,15 @@ pub struct Claimed {
     pub claimed_at: String,
 }
 
+/// A visitor's claim, as `/v1/me` gives it back: the post, its offer's code
+/// and when they claimed it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimOf {
+    pub post: String,
+    pub code: String,
+    pub claimed_at: String,
+}
+
 /// Why a claim is refused, in the order checked; a follower who claimed
 /// before gets the code again whatever else holds.
 pub fn refusal(following: bool, now_ms: u64, ends_ms: u64, claimed: u64, limit: Option<u64>) -> Option<ErrorCode> {

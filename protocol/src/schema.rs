@@ -38,7 +38,8 @@
 //! - `media`: uploaded pictures (bytes in R2), each attached to a post at
 //!   most; a post's `images` column holds them as readers get them.
 //! - `offers`: posts' offers for followers, with their codes and exact claim
-//!   counts; `claims`: who claimed which (one row each), gone with the post.
+//!   counts; `claims`: who claimed which (one row each), gone with the post
+//!   (each visitor's claims are indexed in KV, `keys::claimed`).
 
 /// The table recording applied migrations; created before any of them.
 pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)";
@@ -328,7 +329,16 @@ pub const MIGRATIONS: &[&[&str]] = &[
         // A post's pictures as readers get them (JSON), NULL: none.
         "ALTER TABLE posts ADD COLUMN images TEXT",
     ],
+    // 10: each visitor's index of the accounts where they hold claims
+    // (`keys::claimed`), for claims made before it: their views marked to
+    // write (`{"Claimed": visitor}`, as the edge's hub names that view).
+    &[CLAIMED_VIEWS],
 ];
+
+/// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
+const CLAIMED_VIEWS: &str = "INSERT OR REPLACE INTO dirty_views (key, view, version)
+    SELECT DISTINCT 'claimed/' || c.visitor || '/' || a.handle, json_object('Claimed', c.visitor), a.version
+    FROM claims c, account a";
 
 /// Whether FTS5 query `?1` matches the index entry of kind `?2`, post `?3`
 /// and number `?4`: how a new item is checked against a watched term, with
@@ -369,13 +379,36 @@ mod tests {
     fn migrated() -> Connection {
         let db = Connection::open_in_memory().unwrap();
         db.execute(VERSION_TABLE, []).unwrap();
-        for n in 1..=MIGRATIONS.len() {
+        migrate(&db, 1..=MIGRATIONS.len());
+        db
+    }
+
+    fn migrate(db: &Connection, numbers: std::ops::RangeInclusive<usize>) {
+        for n in numbers {
             for statement in statements(n) {
                 db.execute(statement, []).unwrap_or_else(|e| panic!("migration {n}: {e}\n{statement}"));
             }
             db.execute("INSERT INTO schema_version (version) VALUES (?1)", [n]).unwrap();
         }
-        db
+    }
+
+    /// A store as migration 9 left it, with claims and no index of them:
+    /// migration 10 marks each claimant's index view, once, at the account's version.
+    #[test]
+    fn claims_made_before_their_index_get_it() {
+        let db = Connection::open_in_memory().unwrap();
+        db.execute(VERSION_TABLE, []).unwrap();
+        migrate(&db, 1..=9);
+        db.execute("INSERT INTO account (id, handle, name, bio, version) VALUES (0, 'acme', 'Acme', '', 41)", []).unwrap();
+        for (post, visitor) in [(0, "v"), (1, "v"), (1, "w")] {
+            db.execute("INSERT INTO claims (post, visitor, claimed_at) VALUES (?1, ?2, 'now')", rusqlite::params![post, visitor]).unwrap();
+        }
+        migrate(&db, 10..=MIGRATIONS.len());
+        let mut statement = db.prepare("SELECT key, view, version FROM dirty_views ORDER BY key").unwrap();
+        let rows: Vec<(String, String, i64)> =
+            statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+        let marked = |visitor: &str| (crate::keys::claimed(visitor, "acme"), format!("{{\"Claimed\":\"{visitor}\"}}"), 41);
+        assert_eq!(rows, [marked("v"), marked("w")]);
     }
 
     /// The entries `query` finds, newest first, as `kind post seq`, for the brand or the public.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::media::{Image, NewImage};
-use crate::offer::{NewOffer, Offer};
+use crate::offer::{ClaimOf, NewOffer, Offer};
 
 /// A company's account, with its public counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -367,13 +367,20 @@ pub struct MyData {
     pub replies: Vec<Reply>,
     /// The handles of the accounts they follow.
     pub following: Vec<String>,
+    /// Their claims of offers, by account. Left out when there is none, as
+    /// before claims were given back here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<ClaimOf>,
 }
 
-/// `DELETE /v1/me`: what was deleted.
+/// `DELETE /v1/me`: what was deleted. (An offer's count of claims stays:
+/// the codes it gave out stay given.)
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Erased {
     pub replies: u64,
     pub follows: u64,
+    #[serde(default)]
+    pub claims: u64,
 }
 
 /// `POST /v1/session`

@@ -1,7 +1,8 @@
 //! The real Worker under `wrangler dev`, and an HTTP client for its API.
 
 use crate::process::ProcessGroup;
-use crate::{TempDir, free_ports, random_hex, repo_root};
+use crate::{TempDir, free_ports, in_seconds, random_hex, repo_root};
+use gazouillis_protocol::offer::Claimed;
 use gazouillis_protocol::{Account, ErrorBody, FollowState, Found, Post, PostPage, Reply, ReplyPage, SearchHit, SearchResults, Session};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
@@ -275,6 +276,18 @@ impl Edge {
     /// `POST /v1/accounts/{handle}/posts`, expecting 201.
     pub async fn create_post(&self, handle: &str, text: &str) -> Post {
         self.admin_post(&format!("/v1/accounts/{handle}/posts"), &json!({"text": text})).await.expect_json(201)
+    }
+
+    /// A post with an offer of `code` for followers, ending `ends_in` seconds
+    /// from now, expecting 201.
+    pub async fn create_offer_post(&self, handle: &str, code: &str, ends_in: i64, limit: Option<u64>) -> Post {
+        let body = json!({"text": "Pour nos abonnés : -20 % sur les vélos.", "offer": {"code": code, "ends_at": in_seconds(ends_in), "limit": limit}});
+        self.admin_post(&format!("/v1/accounts/{handle}/posts"), &body).await.expect_json(201)
+    }
+
+    /// A first claim of post `post`'s offer by a follower, expecting 201.
+    pub async fn claim(&self, token: &str, post: &str) -> Claimed {
+        self.post(&format!("/v1/posts/{post}/offer/claim")).bearer(token).send().await.expect_json(201)
     }
 
     /// `DELETE /v1/posts/{id}`, expecting 204.

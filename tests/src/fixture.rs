@@ -8,7 +8,8 @@
 //! saves the store with the snapshot; `tests/migration.rs` opens that store
 //! with the current build and compares.
 
-use crate::Edge;
+use crate::edge::Store;
+use crate::{Edge, repo_root};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -24,7 +25,8 @@ pub struct Fixture {
     pub session_secret: String,
     /// Callers by name: `brand` (a brand token of `acme`), `ana`, `bob`, `cleo` (visitors).
     pub tokens: BTreeMap<String, String>,
-    /// `"{caller} {path}"` → the answer's status and JSON body.
+    /// `"{caller} {path}"` → the answer's status and JSON body ([`seed`]'s
+    /// world); `"{caller} {post}"` → the answer to that claim ([`seed_claims`]'s).
     pub reads: BTreeMap<String, Answer>,
 }
 
@@ -32,6 +34,21 @@ pub struct Fixture {
 pub struct Answer {
     pub status: u16,
     pub body: Value,
+}
+
+/// The fixture `tests/fixtures/{name}`, and the current edge started on a
+/// copy of its store (with `vars`).
+pub async fn open(name: &str, vars: &[(&str, &str)]) -> (Edge, Fixture) {
+    let dir = repo_root().join("tests/fixtures").join(name);
+    let text = std::fs::read_to_string(dir.join("fixture.json")).unwrap_or_else(|e| panic!("{name}/fixture.json: {e}"));
+    let fixture: Fixture = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}/fixture.json: {e}"));
+    let store = Store {
+        root: repo_root(),
+        state: Some(dir.join("state")),
+        admin_token: fixture.admin_token.clone(),
+        session_secret: fixture.session_secret.clone(),
+    };
+    (Edge::start_on(store, vars).await, fixture)
 }
 
 /// Writes the fixture's world and returns the callers' tokens.
@@ -79,6 +96,29 @@ pub async fn seed(e: &Edge) -> BTreeMap<String, String> {
     e.unfollow(&cleo.token, "acme").await;
 
     BTreeMap::from([("brand".into(), brand), ("ana".into(), ana.token), ("bob".into(), bob.token), ("cleo".into(), cleo.token)])
+}
+
+/// The world of `tests/fixtures/claims-v9`, claims of offers made before
+/// their index existed: Ana follows acme and zest and claims both their
+/// offers; Bob claims acme's, then unfollows it. Returns the callers'
+/// tokens and each claim's answer, as `"{caller} {post}"`.
+pub async fn seed_claims(e: &Edge) -> (BTreeMap<String, String>, BTreeMap<String, Answer>) {
+    const TEN_YEARS: i64 = 10 * 365 * 24 * 3600;
+    e.create_account("acme", "Acme", "Bikes and more.").await;
+    e.create_account("zest", "Zest", "Lemonade.").await;
+    let acme = e.create_offer_post("acme", "ACME-10", TEN_YEARS, None).await.id;
+    let zest = e.create_offer_post("zest", "ZEST-5", TEN_YEARS, Some(100)).await.id;
+    let [ana, bob] = [e.new_session("Ana").await, e.new_session("Bob").await];
+    e.follow(&ana.token, "acme").await;
+    e.follow(&ana.token, "zest").await;
+    e.follow(&bob.token, "acme").await;
+    let mut claims = BTreeMap::new();
+    for (caller, token, post) in [("ana", &ana.token, &acme), ("ana", &ana.token, &zest), ("bob", &bob.token, &acme)] {
+        let claimed = e.claim(token, post).await;
+        claims.insert(format!("{caller} {post}"), Answer { status: 201, body: json!(claimed) });
+    }
+    e.unfollow(&bob.token, "acme").await;
+    (BTreeMap::from([("ana".into(), ana.token), ("bob".into(), bob.token)]), claims)
 }
 
 /// Every read of the fixture's world, as `(caller, path)`; caller `admin`

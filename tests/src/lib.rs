@@ -63,6 +63,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const SETTLE: Duration = Duration::from_secs(10);
 
 /// The repository root: `GAZOUILLIS_ROOT`, or the parent of this crate.
+/// RFC 3339, `seconds` from now.
+pub fn in_seconds(seconds: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    gazouillis_protocol::time::rfc3339_from_millis((now + seconds * 1000) as u64)
+}
+
 pub fn repo_root() -> PathBuf {
     let root = match std::env::var_os("GAZOUILLIS_ROOT") {
         Some(root) => PathBuf::from(root),

@@ -5,10 +5,10 @@
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{Post, Reply};
-use gazouillis_tests::edge::{Store, describe_hit};
+use gazouillis_tests::edge::describe_hit;
 use gazouillis_tests::feeds::read_feed;
 use gazouillis_tests::fixture::{self, Fixture};
-use gazouillis_tests::{Edge, Suite, repo_root};
+use gazouillis_tests::{Edge, Suite};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -19,15 +19,7 @@ struct Migrated {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migration() {
-    let dir = repo_root().join("tests/fixtures/hub-kv-v0");
-    let fixture: Fixture = serde_json::from_str(&std::fs::read_to_string(dir.join("fixture.json")).expect("fixture.json")).expect("fixture");
-    let store = Store {
-        root: repo_root(),
-        state: Some(dir.join("state")),
-        admin_token: fixture.admin_token.clone(),
-        session_secret: fixture.session_secret.clone(),
-    };
-    let edge = Edge::start_on(store, &[("RATE_REPLIES", "1000/60"), ("RATE_REPLIES_IP", "1000/60")]).await;
+    let (edge, fixture) = fixture::open("hub-kv-v0", &[("RATE_REPLIES", "1000/60"), ("RATE_REPLIES_IP", "1000/60")]).await;
     let mut suite = Suite::new("migration", Migrated { edge, fixture });
     suite.step("every read answers as before the migration", reads_as_before).await;
     suite.step("the hubs' tables hold everything: read from the hubs, the same answers", hubs_hold_everything).await;

@@ -5,13 +5,13 @@
 
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::offer::{Claimed, Offers};
-use gazouillis_protocol::{Post, PostPage, Session};
+use gazouillis_protocol::{PostPage, Session};
 use gazouillis_tests::www::{WwwServer, widget_page};
-use gazouillis_tests::{Browser, Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually, repo_root};
+use gazouillis_tests::{Browser, Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually, in_seconds, repo_root};
 use futures_util::future::join_all;
 use serde_json::json;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 const CODE: &str = "FIDELE-20";
 
@@ -24,17 +24,6 @@ async fn offers() {
     suite.step("an ended offer answers 410 offer_ended, a post without one 404", ended).await;
     suite.step("in Chromium, a visitor follows and gets the code in one click, in French", follow_to_reveal).await;
     suite.finish(|edge| edge.dump_log()).await;
-}
-
-/// RFC 3339, `seconds` from now.
-fn in_seconds(seconds: i64) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64;
-    gazouillis_protocol::time::rfc3339_from_millis((now + seconds * 1000) as u64)
-}
-
-async fn offer_post(e: &Edge, handle: &str, code: &str, ends_in: i64, limit: Option<u64>) -> Post {
-    let body = json!({"text": "Pour nos abonnés : -20 % sur les vélos.", "offer": {"code": code, "ends_at": in_seconds(ends_in), "limit": limit}});
-    e.admin_post(&format!("/v1/accounts/{handle}/posts"), &body).await.expect_json(201)
 }
 
 async fn claim(e: &Edge, post: &str, token: &str) -> gazouillis_tests::Resp {
@@ -64,7 +53,7 @@ async fn refused_offers(e: Arc<Edge>) {
 async fn code_stays_private(e: Arc<Edge>) {
     e.create_account("shop", "Shop", "").await;
     let live = LiveClient::connect(&e.base_url(), "shop").await.unwrap();
-    let post = offer_post(&e, "shop", CODE, 3600, Some(10)).await;
+    let post = e.create_offer_post("shop", CODE, 3600, Some(10)).await;
     let offer = post.offer.clone().expect("the post shows its offer");
     assert_eq!((offer.limit, offer.claimed), (Some(10), 0));
     let (fan, stranger): (Session, Session) = (e.new_session("Fan").await, e.new_session("Stranger").await);
@@ -123,7 +112,7 @@ async fn code_stays_private(e: Arc<Edge>) {
 
 async fn exactly_the_limit(e: Arc<Edge>) {
     e.create_account("rush", "Rush", "").await;
-    let post = offer_post(&e, "rush", "RUSH-50", 3600, Some(50)).await;
+    let post = e.create_offer_post("rush", "RUSH-50", 3600, Some(50)).await;
     let mut visitors = Vec::new();
     for n in 0..100 {
         let visitor = e.new_session(&format!("Fan {n}")).await;
@@ -144,7 +133,7 @@ async fn exactly_the_limit(e: Arc<Edge>) {
 
 async fn ended(e: Arc<Edge>) {
     e.create_account("flash", "Flash", "").await;
-    let post = offer_post(&e, "flash", "FLASH", 4, None).await;
+    let post = e.create_offer_post("flash", "FLASH", 4, None).await;
     let plain = e.create_post("flash", "No offer here.").await;
     let fan = e.new_session("Quick").await;
     e.follow(&fan.token, "flash").await;
@@ -163,7 +152,7 @@ async fn ended(e: Arc<Edge>) {
 
 async fn follow_to_reveal(e: Arc<Edge>) {
     e.create_account("velo", "Vélo", "").await;
-    let post = offer_post(&e, "velo", "VELO-15", 3600, Some(5)).await;
+    let post = e.create_offer_post("velo", "VELO-15", 3600, Some(5)).await;
     // The page opens on the public feed: once it holds the post.
     e.until_feed_holds("velo", 1).await;
     let www = WwwServer::start(&repo_root().join("www"), &e.base_url());

@@ -1,7 +1,9 @@
 //! A visitor's own data against the real Worker: `GET /v1/me` gives back
-//! everything stored about them, `DELETE /v1/me` deletes it (replies and
-//! follows, with counts updated), and leaves everyone else's alone.
+//! everything stored about them, `DELETE /v1/me` deletes it (replies,
+//! follows and claims of offers, with counts updated), and leaves everyone
+//! else's alone.
 
+use gazouillis_protocol::offer::{ClaimOf, Offers};
 use gazouillis_protocol::{Erased, MyData, Reply};
 use gazouillis_tests::{Edge, SETTLE, Suite, ensure_eq, eventually};
 use std::sync::Arc;
@@ -20,6 +22,16 @@ async fn export_then_erase(e: Arc<Edge>) {
     let gone = e.create_post("beta", "Soon deleted").await;
     let me = e.new_session("Maxime").await;
     let other = e.new_session("Other").await;
+    e.follow(&me.token, "alpha").await;
+    e.follow(&me.token, "beta").await;
+    e.follow(&other.token, "alpha").await;
+    // Claims of offers: two kept, one on a post the brand deletes (it takes them along).
+    let (on_alpha, on_beta) = (e.create_offer_post("alpha", "ALPHA-10", 3600, None).await, e.create_offer_post("beta", "BETA-5", 3600, None).await);
+    let offer_gone = e.create_offer_post("beta", "GONE", 3600, None).await;
+    let claim_of = |post: &str, claimed: gazouillis_protocol::offer::Claimed| ClaimOf { post: post.to_owned(), code: claimed.code, claimed_at: claimed.claimed_at };
+    let my_claims = vec![claim_of(&on_alpha.id, e.claim(&me.token, &on_alpha.id).await), claim_of(&on_beta.id, e.claim(&me.token, &on_beta.id).await)];
+    e.claim(&me.token, &offer_gone.id).await;
+    let their_claim = claim_of(&on_alpha.id, e.claim(&other.token, &on_alpha.id).await);
     // Over a stored page of replies (50), to read several pages back.
     let mut mine: Vec<Reply> = Vec::new();
     for n in 0..52 {
@@ -28,10 +40,8 @@ async fn export_then_erase(e: Arc<Edge>) {
     mine.push(e.reply(&me.token, &b.id, "mine on beta").await);
     let on_gone = e.reply(&me.token, &gone.id, "on a post the brand deletes").await;
     let theirs = e.reply(&other.token, &a.id, "not mine").await;
-    e.follow(&me.token, "alpha").await;
-    e.follow(&me.token, "beta").await;
-    e.follow(&other.token, "alpha").await;
     e.delete_post(&gone.id).await;
+    e.delete_post(&offer_gone.id).await;
 
     e.get("/v1/me").send().await.expect_error(401, "unauthorized");
     e.admin(e.get("/v1/me")).send().await.expect_error(403, "forbidden");
@@ -46,12 +56,15 @@ async fn export_then_erase(e: Arc<Edge>) {
         let mut following = data.following.clone();
         following.sort();
         ensure_eq!(following, ["alpha", "beta"], "following");
+        let mut claims = data.claims.clone();
+        claims.sort_by(|x, y| x.post.cmp(&y.post));
+        ensure_eq!(claims, my_claims, "claims (not the one on the deleted post)");
         Ok(())
     })
     .await;
 
     let erased: Erased = e.delete("/v1/me").bearer(&me.token).send().await.expect_json(200);
-    assert_eq!(erased, Erased { replies: 53, follows: 2 });
+    assert_eq!(erased, Erased { replies: 53, follows: 2, claims: 2 });
     eventually(SETTLE, || async {
         ensure_eq!(e.replies_all(&a.id, None).await?, vec![theirs.clone()], "alpha's thread keeps only the other's reply");
         ensure_eq!(e.replies_all(&b.id, None).await?, vec![], "beta's thread");
@@ -59,8 +72,13 @@ async fn export_then_erase(e: Arc<Edge>) {
         ensure_eq!(e.account("alpha").await?.followers, 1, "alpha's followers");
         ensure_eq!(e.account("beta").await?.followers, 0, "beta's followers");
         let data: MyData = e.get("/v1/me").bearer(&me.token).send().await.check_json(200)?;
-        ensure_eq!((data.replies.len(), data.following.len()), (0, 0), "nothing left");
+        ensure_eq!((data.replies.len(), data.following.len(), data.claims.len()), (0, 0, 0), "nothing left");
+        let theirs: MyData = e.get("/v1/me").bearer(&other.token).send().await.check_json(200)?;
+        ensure_eq!(theirs.claims, vec![their_claim.clone()], "the other's claim stays");
         Ok(())
     })
     .await;
+    // The codes given out stay given: the offer still counts both claims.
+    let offers: Offers = e.admin(e.get("/v1/accounts/alpha/offers")).send().await.expect_json(200);
+    assert_eq!(offers.offers.iter().map(|offer| offer.offer.claimed).collect::<Vec<_>>(), [2]);
 }

@@ -122,6 +122,10 @@ pub enum Command {
     TestWebhook { id: String },
     /// A follower's claim of post `post`'s offer.
     ClaimOffer { post: u64, visitor: String },
+    /// A visitor's claims in this account, for their download of their data.
+    VisitorClaims { visitor: String },
+    /// Deletes a visitor's claims in this account, answering them.
+    EraseClaims { visitor: String },
     ListOffers,
     /// A read view as KV will hold it after the next flush, built now (404 if
     /// the view would be absent): for readers that KV has not caught up with.
@@ -305,6 +309,8 @@ impl AccountHub {
             Command::Deliveries { id, before, limit } => self.list_deliveries(&id, before, limit),
             Command::TestWebhook { id } => self.test_webhook(&id),
             Command::ClaimOffer { post, visitor } => self.claim_offer(post, &visitor).await,
+            Command::VisitorClaims { visitor } => self.visitor_claims(&visitor),
+            Command::EraseClaims { visitor } => self.erase_claims(&visitor).await,
             Command::ListOffers => self.list_offers(),
             Command::Read { view } => self.read(&view),
         }

@@ -9,7 +9,7 @@ use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use gazouillis_protocol::keys;
-use gazouillis_protocol::offer::{refusal, CheckedOffer, Claimed, Offer, OfferStats, Offers};
+use gazouillis_protocol::offer::{refusal, CheckedOffer, ClaimOf, Claimed, Offer, OfferStats, Offers};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{ErrorCode, PostId};
 use serde::Deserialize;
@@ -43,11 +43,41 @@ struct ClaimRow {
     claimed_at: String,
 }
 
+/// A `claims` row with its offer's code.
+#[derive(Deserialize)]
+pub(super) struct VisitorClaim {
+    post: u64,
+    code: String,
+    claimed_at: String,
+}
+
+impl VisitorClaim {
+    fn claim_of(self, handle: &str) -> ClaimOf {
+        ClaimOf { post: PostId { handle: handle.to_owned(), seq: self.post }.to_string(), code: self.code, claimed_at: self.claimed_at }
+    }
+}
+
 impl Db {
     pub(super) fn add_offer(&self, post: u64, offer: &CheckedOffer) -> worker::Result<()> {
         let statement = "INSERT INTO offers (post, code, ends_ms, max_claims) VALUES (?, ?, ?, ?)";
         let limit = offer.limit.map_or(worker::SqlStorageValue::Null, int);
         self.run(statement, vec![int(post), offer.code.clone().into(), int(offer.ends_ms), limit])
+    }
+
+    /// A visitor's claims, by post.
+    pub(super) fn claims_of(&self, visitor: &str) -> worker::Result<Vec<VisitorClaim>> {
+        let statement = "SELECT c.post, o.code, c.claimed_at FROM claims c JOIN offers o ON o.post = c.post WHERE c.visitor = ? ORDER BY c.post";
+        self.rows(statement, vec![visitor.into()])
+    }
+
+    /// The visitors holding claims of post `post`'s offer.
+    pub(super) fn claimants(&self, post: u64) -> worker::Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Claimant {
+            visitor: String,
+        }
+        let rows: Vec<Claimant> = self.rows("SELECT visitor FROM claims WHERE post = ?", vec![int(post)])?;
+        Ok(rows.into_iter().map(|row| row.visitor).collect())
     }
 
     /// Counts a follow (`true`) or an unfollow at `now` in every offer running then.
@@ -77,9 +107,27 @@ impl AccountHub {
         let claimed_at = rfc3339_from_millis(now);
         self.db.run("INSERT INTO claims (post, visitor, claimed_at) VALUES (?, ?, ?)", vec![int(post), visitor.into(), claimed_at.clone().into()])?;
         self.db.run("UPDATE offers SET claimed = claimed + 1 WHERE post = ?", vec![int(post)])?;
-        // The post's claim count, where it is shown.
-        self.changed(&[View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post)]).await?;
+        // The post's claim count, where it is shown, and the visitor's index of their claims.
+        let views = [View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post), View::Claimed(visitor.to_owned())];
+        self.changed(&views).await?;
         json(201, &Claimed { code: offer.code, claimed_at })
+    }
+
+    /// A visitor's claims, for their download of their data.
+    pub(super) fn visitor_claims(&self, visitor: &str) -> ApiResult {
+        let handle = self.db.handle()?;
+        let claims: Vec<ClaimOf> = self.db.claims_of(visitor)?.into_iter().map(|claim| claim.claim_of(&handle)).collect();
+        json(200, &claims)
+    }
+
+    /// Deletes a visitor's claims and answers them. The offers' counts stay:
+    /// the codes they gave out stay given.
+    pub(super) async fn erase_claims(&self, visitor: &str) -> ApiResult {
+        let handle = self.db.handle()?;
+        let claims: Vec<ClaimOf> = self.db.claims_of(visitor)?.into_iter().map(|claim| claim.claim_of(&handle)).collect();
+        self.db.run("DELETE FROM claims WHERE visitor = ?", vec![visitor.into()])?;
+        self.changed(&[View::Claimed(visitor.to_owned())]).await?;
+        json(200, &claims)
     }
 
     /// The brand's offers, newest first.

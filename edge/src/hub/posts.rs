@@ -144,6 +144,8 @@ impl AccountHub {
         let handle = self.db.account()?.handle;
         let statement = "SELECT post, seq, author_id, author_name, author_badge, text, created_at, hidden FROM replies WHERE post = ?";
         let replies: Vec<ReplyRow> = self.db.rows(statement, vec![int(seq)])?;
+        // Its offer's claims go with it (a trigger): so may its claimants' index of theirs.
+        let claimants = self.db.claimants(seq)?;
         self.db.run("DELETE FROM replies WHERE post = ?", vec![int(seq)])?;
         self.db.run("DELETE FROM posts WHERE seq = ?", vec![int(seq)])?;
         self.delete_images(&handle, seq).await?;
@@ -154,6 +156,7 @@ impl AccountHub {
         // Each visitor's index of what they wrote loses these replies.
         let visitors = replies.iter().map(|reply| (reply.seq, reply.author())).filter(|(_, author)| !author.is_brand());
         views.extend(visitors.map(|(reply, author)| View::Authored(author.id, seq, reply)));
+        views.extend(claimants.into_iter().map(View::Claimed));
         self.publish(&Event::PostDeleted { id: post.post(&handle).id });
         self.changed(&views).await?;
         Ok(Response::empty()?.with_status(204))

@@ -41,6 +41,8 @@ pub enum View {
     Following(String),
     /// A visitor's reply: (visitor, post, reply).
     Authored(String, u64, u64),
+    /// Whether a visitor holds claims of the account's offers.
+    Claimed(String),
 }
 
 impl View {
@@ -80,6 +82,7 @@ impl View {
             View::Thread(seq, page) => keys::thread_page(&post_id(*seq), *page),
             View::Following(visitor) => keys::following(visitor, handle),
             View::Authored(visitor, post, seq) => keys::authored(visitor, &ReplyId { post: post_id(*post), seq: *seq }),
+            View::Claimed(visitor) => keys::claimed(visitor, handle),
         }
     }
 }
@@ -178,6 +181,7 @@ impl Db {
             View::Following(visitor) => self.follows(visitor)?.then(|| "1".to_owned()),
             // Hidden replies stay in the index: their author may still download or delete them.
             View::Authored(_, post, seq) => self.any_reply(*post, *seq)?.map(|_| "1".to_owned()),
+            View::Claimed(visitor) => (!self.claims_of(visitor)?.is_empty()).then(|| "1".to_owned()),
         })
     }
 }

@@ -1,6 +1,8 @@
 //! Writes a fixture store with an edge built elsewhere (an older commit), for
-//! `tests/migration.rs`: `make_hub_fixture <built repo> <commit> <out dir>`.
-//! See `tests/fixtures/README.md`, whose `make.sh` runs it.
+//! `tests/migration.rs` (world `hub`, the default) and
+//! `tests/migration_claims.rs` (world `claims`):
+//! `make_hub_fixture <built repo> <commit> <out dir> [hub|claims]`.
+//! Each fixture's `make.sh` (`tests/fixtures/*/`) runs it.
 
 use gazouillis_tests::edge::{Store, copy_dir};
 use gazouillis_tests::fixture::{self, Fixture};
@@ -10,15 +12,24 @@ use std::path::PathBuf;
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [root, commit, out] = args.as_slice() else {
-        panic!("usage: make_hub_fixture <built repo> <commit> <out dir>");
+    let (root, commit, out, world) = match args.as_slice() {
+        [root, commit, out] => (root, commit, out, "hub"),
+        [root, commit, out, world] => (root, commit, out, world.as_str()),
+        _ => panic!("usage: make_hub_fixture <built repo> <commit> <out dir> [hub|claims]"),
     };
     let (admin_token, session_secret) = (random_hex(24), random_hex(32));
     let root = PathBuf::from(root).canonicalize().expect("the built repo");
     let store = Store { root, state: None, admin_token: admin_token.clone(), session_secret: session_secret.clone() };
     let edge = Edge::start_on(store, &[("RATE_REPLIES", "1000/60"), ("RATE_REPLIES_IP", "1000/60"), ("RATE_SESSIONS_IP", "1000/60")]).await;
-    let tokens = fixture::seed(&edge).await;
-    let reads = fixture::settled_snapshot(&edge, &tokens).await;
+    let (tokens, reads) = match world {
+        "hub" => {
+            let tokens = fixture::seed(&edge).await;
+            let reads = fixture::settled_snapshot(&edge, &tokens).await;
+            (tokens, reads)
+        }
+        "claims" => fixture::seed_claims(&edge).await,
+        other => panic!("no world {other}: hub or claims"),
+    };
     edge.stop();
     let out = PathBuf::from(out);
     std::fs::create_dir_all(&out).expect("create the out dir");
