@@ -118,6 +118,15 @@ pub async fn seed_claims(e: &Edge) -> (BTreeMap<String, String>, BTreeMap<String
         claims.insert(format!("{caller} {post}"), Answer { status: 201, body: json!(claimed) });
     }
     e.unfollow(&bob.token, "acme").await;
+    // The follows in KV (what the store is saved with), as `/v1/me` reads them.
+    for (session, following) in [(&ana, vec!["acme", "zest"]), (&bob, vec![])] {
+        crate::eventually(crate::SETTLE, || async {
+            let me: Value = e.get("/v1/me").bearer(&session.token).send().await.check_json(200)?;
+            crate::ensure_eq!(me["following"], json!(following), "{}'s follows in KV", session.visitor.name);
+            Ok(())
+        })
+        .await;
+    }
     (BTreeMap::from([("ana".into(), ana.token), ("bob".into(), bob.token)]), claims)
 }
 
