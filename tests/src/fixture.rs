@@ -9,6 +9,7 @@
 //! with the current build and compares.
 
 use crate::edge::Store;
+use gazouillis_protocol::token;
 use crate::{Edge, repo_root};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -37,11 +38,20 @@ pub struct Answer {
 }
 
 /// The fixture `tests/fixtures/{name}`, and the current edge started on a
-/// copy of its store (with `vars`).
+/// copy of its store (with `vars`). Its visitors' session tokens are signed
+/// again with its secret: they expire a year after the store was written.
 pub async fn open(name: &str, vars: &[(&str, &str)]) -> (Edge, Fixture) {
     let dir = repo_root().join("tests/fixtures").join(name);
     let text = std::fs::read_to_string(dir.join("fixture.json")).unwrap_or_else(|e| panic!("{name}/fixture.json: {e}"));
-    let fixture: Fixture = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}/fixture.json: {e}"));
+    let mut fixture: Fixture = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}/fixture.json: {e}"));
+    let secret = fixture.session_secret.clone().into_bytes();
+    let in_a_day = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 24 * 3600;
+    for token in fixture.tokens.values_mut() {
+        // Brand tokens are not session tokens: they stay.
+        if let Some(claims) = token::verify(token, &secret, 0) {
+            *token = token::sign(&token::Claims { exp: in_a_day, ..claims }, &secret);
+        }
+    }
     let store = Store {
         root: repo_root(),
         state: Some(dir.join("state")),

@@ -5,12 +5,10 @@
 //! and erases them, the offers keeping their counts.
 
 use gazouillis_protocol::offer::{ClaimOf, Offers};
-use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{Erased, MyData};
 use gazouillis_tests::fixture::{self, Fixture};
 use gazouillis_tests::{Edge, SETTLE, Suite, ensure_eq, eventually};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 struct Migrated {
     edge: Edge,
@@ -28,17 +26,8 @@ impl Migrated {
         answered.collect()
     }
 
-    /// `visitor`'s session token, signed again so that it has not expired
-    /// (the fixture's expire a year after they were written).
-    fn token(&self, visitor: &str) -> String {
-        let secret = self.fixture.session_secret.as_bytes();
-        let claims = token::verify(&self.fixture.tokens[visitor], secret, 0).expect("a token of the fixture");
-        let in_an_hour = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() + 3600;
-        token::sign(&Claims { exp: in_an_hour, ..claims }, secret)
-    }
-
     async fn export(&self, visitor: &str) -> Result<MyData, String> {
-        self.edge.get("/v1/me").bearer(&self.token(visitor)).send().await.check_json(200)
+        self.edge.get("/v1/me").bearer(&self.fixture.tokens[visitor]).send().await.check_json(200)
     }
 }
 
@@ -76,7 +65,7 @@ async fn left(m: Arc<Migrated>) {
 
 async fn erased(m: Arc<Migrated>) {
     for (visitor, claims, follows) in [("ana", 2, 2), ("bob", 1, 0)] {
-        let erased: Erased = m.edge.delete("/v1/me").bearer(&m.token(visitor)).send().await.expect_json(200);
+        let erased: Erased = m.edge.delete("/v1/me").bearer(&m.fixture.tokens[visitor]).send().await.expect_json(200);
         assert_eq!(erased, Erased { replies: 0, follows, claims }, "{visitor}");
     }
     eventually(SETTLE, || async {
