@@ -45,16 +45,10 @@ struct ClaimRow {
 
 /// A `claims` row with its offer's code.
 #[derive(Deserialize)]
-pub(super) struct VisitorClaim {
+struct VisitorClaim {
     post: u64,
     code: String,
     claimed_at: String,
-}
-
-impl VisitorClaim {
-    fn claim_of(self, handle: &str) -> ClaimOf {
-        ClaimOf { post: PostId { handle: handle.to_owned(), seq: self.post }.to_string(), code: self.code, claimed_at: self.claimed_at }
-    }
 }
 
 impl Db {
@@ -64,10 +58,17 @@ impl Db {
         self.run(statement, vec![int(post), offer.code.clone().into(), int(offer.ends_ms), limit])
     }
 
-    /// A visitor's claims, by post.
-    pub(super) fn claims_of(&self, visitor: &str) -> worker::Result<Vec<VisitorClaim>> {
+    /// A visitor's claims in account `handle`, by post.
+    fn claims_of(&self, visitor: &str, handle: &str) -> worker::Result<Vec<ClaimOf>> {
         let statement = "SELECT c.post, o.code, c.claimed_at FROM claims c JOIN offers o ON o.post = c.post WHERE c.visitor = ? ORDER BY c.post";
-        self.rows(statement, vec![visitor.into()])
+        let rows: Vec<VisitorClaim> = self.rows(statement, vec![visitor.into()])?;
+        let post = |seq| PostId { handle: handle.to_owned(), seq }.to_string();
+        Ok(rows.into_iter().map(|row| ClaimOf { post: post(row.post), code: row.code, claimed_at: row.claimed_at }).collect())
+    }
+
+    /// Whether a visitor holds claims (the view of their index, `View::Claimed`).
+    pub(super) fn holds_claims(&self, visitor: &str) -> worker::Result<bool> {
+        Ok(self.number("SELECT count(*) AS n FROM claims WHERE visitor = ?", vec![visitor.into()])?.unwrap_or(0) > 0)
     }
 
     /// The visitors holding claims of post `post`'s offer.
@@ -115,16 +116,13 @@ impl AccountHub {
 
     /// A visitor's claims, for their download of their data.
     pub(super) fn visitor_claims(&self, visitor: &str) -> ApiResult {
-        let handle = self.db.handle()?;
-        let claims: Vec<ClaimOf> = self.db.claims_of(visitor)?.into_iter().map(|claim| claim.claim_of(&handle)).collect();
-        json(200, &claims)
+        json(200, &self.db.claims_of(visitor, &self.db.handle()?)?)
     }
 
     /// Deletes a visitor's claims and answers them. The offers' counts stay:
     /// the codes they gave out stay given.
     pub(super) async fn erase_claims(&self, visitor: &str) -> ApiResult {
-        let handle = self.db.handle()?;
-        let claims: Vec<ClaimOf> = self.db.claims_of(visitor)?.into_iter().map(|claim| claim.claim_of(&handle)).collect();
+        let claims = self.db.claims_of(visitor, &self.db.handle()?)?;
         self.db.run("DELETE FROM claims WHERE visitor = ?", vec![visitor.into()])?;
         self.changed(&[View::Claimed(visitor.to_owned())]).await?;
         json(200, &claims)

@@ -181,7 +181,7 @@ impl Db {
             View::Following(visitor) => self.follows(visitor)?.then(|| "1".to_owned()),
             // Hidden replies stay in the index: their author may still download or delete them.
             View::Authored(_, post, seq) => self.any_reply(*post, *seq)?.map(|_| "1".to_owned()),
-            View::Claimed(visitor) => (!self.claims_of(visitor)?.is_empty()).then(|| "1".to_owned()),
+            View::Claimed(visitor) => self.holds_claims(visitor)?.then(|| "1".to_owned()),
         })
     }
 }
