@@ -28,7 +28,7 @@ pub async fn export(req: Request, env: &Env) -> ApiResult {
     replies.sort_by_key(|reply| reply.id.parse::<ReplyId>().map(|id| (id.post.to_string(), id.seq)).ok());
     let following = views.followed(&visitor.sub).await?;
     let mut claims = Vec::new();
-    for handle in claimed_in(&views, &visitor.sub, &following).await? {
+    for handle in accounts_with_claims(&views, &visitor.sub, &following).await? {
         claims.extend(hub_claims(env, &handle, Command::VisitorClaims { visitor: visitor.sub.clone() }).await?);
     }
     json(200, &MyData { visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None }, replies, following, claims })
@@ -38,7 +38,7 @@ pub async fn export(req: Request, env: &Env) -> ApiResult {
 /// those they follow (a claim needs a follow). The index of claims made
 /// before it existed is written by each hub when it next starts (schema
 /// migration 10); asking the followed accounts' hubs covers those meanwhile.
-async fn claimed_in(views: &Views<'_>, visitor: &str, following: &[String]) -> ApiResult<Vec<String>> {
+async fn accounts_with_claims(views: &Views<'_>, visitor: &str, following: &[String]) -> ApiResult<Vec<String>> {
     let mut handles = views.claimed_in(visitor).await?;
     handles.extend(following.iter().cloned());
     handles.sort();
@@ -69,7 +69,7 @@ pub async fn erase(req: Request, env: &Env) -> ApiResult {
     }
     let following = views.followed(&visitor.sub).await?;
     // Before the follows go: they say where claims may be.
-    let claimed = claimed_in(&views, &visitor.sub, &following).await?;
+    let claimed = accounts_with_claims(&views, &visitor.sub, &following).await?;
     for handle in following {
         let command = Command::Follow { visitor: visitor.sub.clone(), follow: false };
         if hub::send(env, &handle, &command).await?.status_code() == 200 {

@@ -29,7 +29,7 @@ pub fn bindings(repo: &Repo, out: &Path, krate: &str) -> Result {
     let wasm = out.join(format!("{krate}_bg.wasm"));
     bundle(repo, out, krate)?;
     let js = read(&js_path)?;
-    let used = wasm_exports_used(&js);
+    let used = Mentions::of(&js).calls;
     let kept = wasm.with_extension("kept.wasm");
     keep_exports(repo, &wasm, &used, &kept)?;
     let names = optimize(repo, &kept, &wasm)?;
@@ -68,16 +68,27 @@ fn is_dispose_alias(line: &str) -> bool {
     line.starts_with("if (Symbol.dispose) ") && line.ends_with(".prototype.free;")
 }
 
-/// The wasm exports the bindings call (`wasm.name`).
-fn wasm_exports_used(js: &str) -> BTreeSet<String> {
-    let mut used = BTreeSet::new();
-    for_each_identifier(js, |before, name, _| {
-        if is_wasm_member(before) {
-            used.insert(name.to_owned());
-        }
-        None
-    });
-    used
+/// The wasm's names the bindings mention.
+struct Mentions {
+    /// The exports they call (`wasm.name`).
+    calls: BTreeSet<String>,
+    /// The keys of their objects (`name:`), among them the imports they give.
+    keys: BTreeSet<String>,
+}
+
+impl Mentions {
+    fn of(js: &str) -> Mentions {
+        let mut mentions = Mentions { calls: BTreeSet::new(), keys: BTreeSet::new() };
+        for_each_identifier(js, |before, name, after| {
+            if is_wasm_member(before) {
+                mentions.calls.insert(name.to_owned());
+            } else if after.starts_with(':') {
+                mentions.keys.insert(name.to_owned());
+            }
+            None
+        });
+        mentions
+    }
 }
 
 /// Whether an identifier whose preceding text is `before` is read as a
@@ -220,16 +231,7 @@ fn rename(js: &str, names: &Names, module: &str) -> Result<String> {
 /// object, under the module the bindings give, and every `wasm.name` the
 /// bindings call is an export.
 fn check(js: &str, wasm: &Listing) -> Result {
-    let mut keys = BTreeSet::new();
-    let mut calls = BTreeSet::new();
-    for_each_identifier(js, |before, name, after| {
-        if is_wasm_member(before) {
-            calls.insert(name.to_owned());
-        } else if after.starts_with(':') {
-            keys.insert(name.to_owned());
-        }
-        None
-    });
+    let Mentions { calls, keys } = Mentions::of(js);
     for (module, name) in &wasm.imports {
         if !js.contains(&format!("\"{module}\":")) || !keys.contains(name) {
             return Err(format!("the wasm imports {module}.{name}, which the bindings do not give"));
@@ -305,7 +307,7 @@ let towasm = 1;
 
     #[test]
     fn finds_the_exports_the_bindings_call() {
-        let used: Vec<_> = wasm_exports_used(BINDINGS).into_iter().collect();
+        let used: Vec<_> = Mentions::of(BINDINGS).calls.into_iter().collect();
         assert_eq!(used, ["memory", "mount"]);
         assert!(is_dispose_alias("if (Symbol.dispose) Source.prototype[Symbol.dispose] = Source.prototype.free;"));
         assert!(!is_dispose_alias("if (Symbol.dispose) cleanup();"));
