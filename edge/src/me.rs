@@ -8,8 +8,8 @@ use crate::http::json;
 use crate::hub::{self, Command};
 use crate::views::Views;
 use gazouillis_protocol::offer::ClaimOf;
-use gazouillis_protocol::{Erased, MyData, ReplyId, Visitor};
-use worker::{Env, Request};
+use gazouillis_protocol::{Erased, ErrorCode, MyData, ReplyId, Visitor};
+use worker::{Env, Request, Response};
 
 pub async fn export(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
@@ -20,8 +20,7 @@ pub async fn export(req: Request, env: &Env) -> ApiResult {
     let shown: Vec<String> = replies.iter().map(|reply| reply.id.clone()).collect();
     for id in authored.iter().filter(|id| !shown.contains(&id.to_string())) {
         let command = Command::AuthoredReply { post: id.post.seq, seq: id.seq, visitor: visitor.sub.clone() };
-        let mut answer = hub::send(env, &id.post.handle, &command).await?;
-        if answer.status_code() == 200 {
+        if let Some(mut answer) = found(hub::send(env, &id.post.handle, &command).await?)? {
             replies.push(answer.json().await?);
         }
     }
@@ -49,8 +48,25 @@ async fn accounts_with_claims(views: &Views<'_>, visitor: &str, following: &[Str
 /// The claims an account's hub answers `command` with (none when the
 /// account is gone).
 async fn hub_claims(env: &Env, handle: &str, command: Command) -> ApiResult<Vec<ClaimOf>> {
-    let mut answer = hub::send(env, handle, &command).await?;
-    Ok(if answer.status_code() == 200 { answer.json().await? } else { Vec::new() })
+    match found(hub::send(env, handle, &command).await?)? {
+        Some(mut answer) => Ok(answer.json().await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// A hub's answer about a visitor's data: `None` when what was asked for is
+/// gone (404: the account, the reply), the answer when it succeeded, and an
+/// error otherwise, so that an export or an erasure is never silently
+/// incomplete (an erasure tried again picks up where it failed).
+fn found(answer: Response) -> ApiResult<Option<Response>> {
+    match answer.status_code() {
+        200..=299 => Ok(Some(answer)),
+        404 => Ok(None),
+        status => {
+            worker::console_error!("a hub answered {status} about a visitor's data");
+            Err(ErrorCode::Internal.into())
+        }
+    }
 }
 
 /// Deletes every reply of the visitor, every follow and every claim,
@@ -62,8 +78,8 @@ pub async fn erase(req: Request, env: &Env) -> ApiResult {
     let mut erased = Erased { replies: 0, follows: 0, claims: 0 };
     for id in views.authored(&visitor.sub).await? {
         let command = Command::DeleteReply { post: id.post.seq, seq: id.seq, visitor: Some(visitor.sub.clone()) };
-        // 404: already gone (deleted meanwhile, or with its post).
-        if hub::send(env, &id.post.handle, &command).await?.status_code() == 204 {
+        // None: already gone (deleted meanwhile, or with its post).
+        if found(hub::send(env, &id.post.handle, &command).await?)?.is_some() {
             erased.replies += 1;
         }
     }
@@ -72,7 +88,7 @@ pub async fn erase(req: Request, env: &Env) -> ApiResult {
     let claimed = accounts_with_claims(&views, &visitor.sub, &following).await?;
     for handle in following {
         let command = Command::Follow { visitor: visitor.sub.clone(), follow: false };
-        if hub::send(env, &handle, &command).await?.status_code() == 200 {
+        if found(hub::send(env, &handle, &command).await?)?.is_some() {
             erased.follows += 1;
         }
     }
