@@ -13,6 +13,9 @@ pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_IMAGES: usize = 4;
 /// Most characters of a picture's alt text.
 pub const MAX_ALT_CHARS: usize = 1_000;
+/// How long an upload waits for a post, in seconds (a day; the wrangler var
+/// `UPLOAD_TTL_SECONDS` overrides it): one no post took by then is deleted.
+pub const UPLOAD_TTL_SECONDS: u64 = 24 * 3600;
 
 /// A picture's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -36,7 +36,8 @@
 //!   event and webhook, kept after it is done as the delivery log, with its
 //!   `attempts`.
 //! - `media`: uploaded pictures (bytes in R2), each attached to a post at
-//!   most; a post's `images` column holds them as readers get them.
+//!   most, with when it was uploaded (one no post took in time is deleted);
+//!   a post's `images` column holds them as readers get them.
 //! - `offers`: posts' offers for followers, with their codes and exact claim
 //!   counts; `claims`: who claimed which (one row each), gone with the post
 //!   (each visitor's claims are indexed in KV, `keys::claimed`).
@@ -333,6 +334,12 @@ pub const MIGRATIONS: &[&[&str]] = &[
     // (`keys::claimed`), for claims made before it: their views marked to
     // write (`{"Claimed": visitor}`, as the edge's hub names that view).
     &[CLAIMED_VIEWS],
+    // 11: when each picture was uploaded (ms since 1970), for the uploads no
+    // post took in time to be deleted; those uploaded before count from now.
+    &[
+        "ALTER TABLE media ADD COLUMN uploaded_ms INTEGER NOT NULL DEFAULT 0",
+        "UPDATE media SET uploaded_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000",
+    ],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -409,6 +416,28 @@ mod tests {
             statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
         let marked = |visitor: &str| (crate::keys::claimed(visitor, "acme"), format!("{{\"Claimed\":\"{visitor}\"}}"), 41);
         assert_eq!(rows, [marked("v"), marked("w")]);
+    }
+
+    /// A store as migration 10 left it, with one picture on a post and one
+    /// waiting for one: migration 11 dates both from when it ran.
+    #[test]
+    fn uploads_made_before_their_date_count_from_the_migration() {
+        let db = Connection::open_in_memory().unwrap();
+        db.execute(VERSION_TABLE, []).unwrap();
+        migrate(&db, 1..=10);
+        for (id, post) in [("on-a-post", Some(0)), ("waiting", None)] {
+            let statement = "INSERT INTO media (id, type, width, height, post) VALUES (?1, 'png', 40, 30, ?2)";
+            db.execute(statement, rusqlite::params![id, post]).unwrap();
+        }
+        let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 * 1000;
+        migrate(&db, 11..=MIGRATIONS.len());
+        let after = before + 2_000;
+        let mut statement = db.prepare("SELECT id, uploaded_ms FROM media ORDER BY id").unwrap();
+        let rows: Vec<(String, i64)> = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+        assert_eq!(rows.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["on-a-post", "waiting"]);
+        for (id, uploaded_ms) in &rows {
+            assert!((before..after).contains(uploaded_ms), "{id} dated {uploaded_ms}, migrated between {before} and {after}");
+        }
     }
 
     /// The entries `query` finds, newest first, as `kind post seq`, for the brand or the public.

@@ -1,14 +1,22 @@
 //! Pictures of brand posts: each upload is recorded (its bytes are already
 //! in R2, under `{handle}/{id}`), attached to one post at most, shown with
-//! it, and deleted from R2 with it.
+//! it, and deleted from R2 with it. An upload no post took within
+//! `UPLOAD_TTL_SECONDS` is deleted by the hub's alarm.
 
 use super::db::{int, Db};
+use super::outbox::wake_by;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
-use gazouillis_protocol::media::{media_key, media_path, Image, ImageKind, NewImage, Uploaded};
+use gazouillis_protocol::media::{media_key, media_path, Image, ImageKind, NewImage, Uploaded, UPLOAD_TTL_SECONDS};
 use gazouillis_protocol::ErrorCode;
 use serde::Deserialize;
+use worker::Date;
+
+/// The post number of expired uploads while their bytes are deleted (no
+/// post has it): taken off the uploads waiting for a post, none can be
+/// attached meanwhile, and a deletion that failed is tried again.
+const EXPIRED: u64 = i64::MAX as u64;
 
 /// An upload not yet on a post.
 #[derive(Deserialize)]
@@ -47,16 +55,42 @@ impl Db {
         }
         Ok(())
     }
+
+    /// When the oldest upload waiting for a post was uploaded, if one is.
+    pub(super) fn oldest_waiting_upload(&self) -> worker::Result<Option<u64>> {
+        self.number("SELECT min(uploaded_ms) AS n FROM media WHERE post IS NULL", vec![])
+    }
 }
 
 impl AccountHub {
-    /// Records an upload (checked by the edge, its bytes in R2 next).
-    pub(super) fn add_media(&self, id: String, kind: ImageKind, width: u32, height: u32) -> ApiResult {
+    /// Records an upload (checked by the edge, its bytes in R2 next), and
+    /// wakes the hub when it expires.
+    pub(super) async fn add_media(&self, id: String, kind: ImageKind, width: u32, height: u32) -> ApiResult {
         self.db.account()?;
         let kind_name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let statement = "INSERT INTO media (id, type, width, height) VALUES (?, ?, ?, ?)";
-        self.db.run(statement, vec![id.clone().into(), kind_name.into(), int(width.into()), int(height.into())])?;
+        let now = Date::now().as_millis();
+        let statement = "INSERT INTO media (id, type, width, height, uploaded_ms) VALUES (?, ?, ?, ?, ?)";
+        self.db.run(statement, vec![id.clone().into(), kind_name.into(), int(width.into()), int(height.into()), int(now)])?;
+        wake_by(&self.state.storage(), now + self.upload_ttl_ms()).await?;
         json(201, &Uploaded { id, kind, width, height })
+    }
+
+    /// `UPLOAD_TTL_SECONDS` (the wrangler var, or its default), in ms.
+    fn upload_ttl_ms(&self) -> u64 {
+        crate::var::<u64>(&self.env, "UPLOAD_TTL_SECONDS").unwrap_or(UPLOAD_TTL_SECONDS).saturating_mul(1000)
+    }
+
+    /// When the next upload waiting for a post expires, if one waits.
+    pub(super) fn next_upload_expiry(&self) -> worker::Result<Option<u64>> {
+        Ok(self.db.oldest_waiting_upload()?.map(|uploaded| uploaded.saturating_add(self.upload_ttl_ms())))
+    }
+
+    /// Deletes the uploads no post took in time, from R2 and the table.
+    pub(super) async fn expire_uploads(&self) -> worker::Result<()> {
+        let cutoff = Date::now().as_millis().saturating_sub(self.upload_ttl_ms());
+        let statement = "UPDATE media SET post = ? WHERE post IS NULL AND uploaded_ms <= ?";
+        self.db.run(statement, vec![int(EXPIRED), int(cutoff)])?;
+        self.delete_images(&self.db.handle()?, EXPIRED).await
     }
 
     /// Deletes post `post`'s pictures, from R2 and from the table.

@@ -29,9 +29,11 @@ pub async fn migrate(storage: Storage) -> worker::Result<()> {
     }
     import_key_values(&storage, &db).await?;
     // Views marked before a restart (or imported) are flushed by the alarm,
-    // which also sends the webhook deliveries left pending.
+    // which also sends the webhook deliveries left pending and expires the
+    // uploads waiting for a post (those from before migration 11 had none).
     let marked = db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
-    if (marked > 0 || db.next_delivery()?.is_some()) && storage.get_alarm().await?.is_none() {
+    let pending = db.next_delivery()?.is_some() || db.oldest_waiting_upload()?.is_some();
+    if (marked > 0 || pending) && storage.get_alarm().await?.is_none() {
         storage.set_alarm(0).await?;
     }
     Ok(())

@@ -235,15 +235,19 @@ impl DurableObject for AccountHub {
         Ok(answer)
     }
 
-    /// Flushes the views and sends the webhook deliveries that are due, then
-    /// sets the alarm for whichever comes next.
+    /// Flushes the views, sends the webhook deliveries that are due and
+    /// deletes the uploads no post took in time, then sets the alarm for
+    /// whichever comes next.
     async fn alarm(&self) -> worker::Result<Response> {
         if let Err(err) = self.flush_if_due().await {
             worker::console_error!("flush failed, retried by the next alarm: {err}");
         }
         let retry = outbox::Retry::from_env(&self.env);
         while outbox::deliver_due(&self.db, retry).await? {}
-        let next = [self.next_flush()?, self.db.next_delivery()?].into_iter().flatten().min();
+        if let Err(err) = self.expire_uploads().await {
+            worker::console_error!("expired uploads not deleted, retried by the next alarm: {err}");
+        }
+        let next = [self.next_flush()?, self.db.next_delivery()?, self.next_upload_expiry()?].into_iter().flatten().min();
         if let Some(at) = next {
             let storage = self.state.storage();
             storage.set_alarm(at as i64 - Date::now().as_millis() as i64).await?;
@@ -272,7 +276,7 @@ impl AccountHub {
         match command {
             Command::CreateAccount { name, bio } => self.create_account(handle, name, bio).await,
             Command::CreatePost { text, offer, images } => self.create_post(text, offer, images).await,
-            Command::AddMedia { id, kind, width, height } => self.add_media(id, kind, width, height),
+            Command::AddMedia { id, kind, width, height } => self.add_media(id, kind, width, height).await,
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,

@@ -1,0 +1,47 @@
+//! Uploads no post took in time, against the real Worker, its local R2 and
+//! the hub's alarm: with `UPLOAD_TTL_SECONDS` at 6, an abandoned picture is
+//! deleted from R2 with no other request to the hub, and can no longer go
+//! on a post; a picture a post took stays, and uploads go on working.
+
+use gazouillis_protocol::media::Uploaded;
+use gazouillis_tests::{Edge, Suite, ensure_eq, eventually, repo_root};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads() {
+    let e = Edge::start_also(&[("UPLOAD_TTL_SECONDS", "6")]).await;
+    e.create_account("acme", "Acme", "Bikes").await;
+    let mut suite = Suite::new("uploads", e);
+    suite.step("an upload no post took in time is deleted; one on a post stays", abandoned_uploads_expire).await;
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+async fn upload(e: &Edge) -> Uploaded {
+    let bytes = std::fs::read(repo_root().join("tests/fixtures/images/bike.png")).expect("fixture picture");
+    e.admin(e.post("/v1/accounts/acme/media")).raw(bytes).send().await.expect_json(201)
+}
+
+async fn served(e: &Edge, id: &str) -> u16 {
+    e.get(&format!("/media/acme/{id}")).send().await.status
+}
+
+async fn abandoned_uploads_expire(e: Arc<Edge>) {
+    let kept = upload(&e).await;
+    let abandoned = upload(&e).await;
+    let body = json!({"text": "The new bike.", "images": [{"id": kept.id, "alt": "A blue bike"}]});
+    e.admin_post("/v1/accounts/acme/posts", &body).await.expect(201);
+    assert_eq!(served(&e, &abandoned.id).await, 200, "an upload waiting for a post is served");
+    // Only reads of R2 from here: the hub's alarm alone deletes it.
+    eventually(Duration::from_secs(60), || async {
+        ensure_eq!(served(&e, &abandoned.id).await, 404, "the abandoned upload");
+        Ok(())
+    })
+    .await;
+    assert_eq!(served(&e, &kept.id).await, 200, "the picture on a post");
+    let body = json!({"text": "Too late.", "images": [{"id": abandoned.id, "alt": "A red bike"}]});
+    e.admin_post("/v1/accounts/acme/posts", &body).await.expect_error(422, "invalid_images");
+    let late = upload(&e).await;
+    assert_eq!(served(&e, &late.id).await, 200, "an upload after the deletion");
+}
