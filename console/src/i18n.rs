@@ -432,8 +432,8 @@ impl Lang {
             )),
             "image_too_large" => Some(self.pick("A picture is at most 5 MB.", "Une image fait 5 Mo au plus.")),
             "invalid_images" => Some(self.pick(
-                "Each picture needs its alt text (1,000 characters at most).",
-                "Chaque image demande son texte alternatif (1 000 caractères au plus).",
+                "Each picture needs its alt text (1,000 characters at most). A picture added over a day ago is gone: add it again.",
+                "Chaque image demande son texte alternatif (1 000 caractères au plus). Une image ajoutée il y a plus d’un jour n’est plus là : ajoutez-la de nouveau.",
             )),
             "too_many_webhooks" => Some(self.pick(
                 "An account has at most 5 webhooks: delete one first.",

@@ -172,7 +172,7 @@ impl ErrorCode {
             OfferExhausted => "Every code of this offer has been claimed.",
             ImageTooLarge => "A picture is at most 5 MB.",
             UnsupportedImage => "A picture is a JPEG, PNG, WebP, GIF or AVIF file.",
-            InvalidImages => "images: at most 4, each an uploaded picture not yet on a post, with alt text of 1 to 1,000 characters.",
+            InvalidImages => "images: at most 4, each an upload neither on a post yet nor expired, with alt text of 1 to 1,000 characters.",
             Internal => "Something went wrong on our side.",
             UnsupportedFormat => "This answers in JSON only (format=json).",
         }
