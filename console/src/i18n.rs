@@ -3,13 +3,8 @@
 //! is tested natively.
 
 use crate::api::ApiError;
-
-/// The language the console speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Fr,
-}
+use gazouillis_protocol::i18n;
+pub use gazouillis_protocol::i18n::{Lang, Words};
 
 /// A fixed piece of interface text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,31 +147,10 @@ pub enum Text {
     Remove,
 }
 
-impl Lang {
-    /// French for any tag starting with `fr` (`fr`, `fr-CA`), English otherwise.
-    pub fn from_tag(tag: &str) -> Lang {
-        if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("fr")) { Lang::Fr } else { Lang::En }
-    }
-
-    pub fn tag(self) -> &'static str {
-        self.pick("en", "fr")
-    }
-
-    /// The language's own name, on the button that switches to it.
-    pub fn name(self) -> &'static str {
-        self.pick("English", "Français")
-    }
-
-    fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
-        match self {
-            Lang::En => en,
-            Lang::Fr => fr,
-        }
-    }
-
-    pub fn t(self, text: Text) -> &'static str {
+impl Words for Text {
+    fn words(self) -> (&'static str, &'static str) {
         use Text::*;
-        let (en, fr) = match text {
+        match self {
             ConsoleTitle => ("Gazouillis console", "Console Gazouillis"),
             SignIn => ("Sign in", "Se connecter"),
             SignInHelp => (
@@ -355,22 +329,37 @@ impl Lang {
             PictureAlt => ("What it shows (alt text, required)", "Ce qu’elle montre (texte alternatif, obligatoire)"),
             Remove => ("Remove", "Retirer"),
             FollowsWhileRunning => ("follows while it ran", "abonnements pendant l’offre"),
-        };
-        self.pick(en, fr)
-    }
-
-    /// "3 replies", "1 réponse".
-    pub fn replies(self, n: u64) -> &'static str {
-        match (self, n) {
-            (Lang::En, 1) => "reply",
-            (Lang::En, _) => "replies",
-            (Lang::Fr, 0 | 1) => "réponse",
-            (Lang::Fr, _) => "réponses",
         }
     }
+}
 
+/// How the console words what is not a fixed text.
+pub trait Phrases {
+    /// The language's own name, on the button that switches to it.
+    fn name(self) -> &'static str;
+    /// "3 replies", "1 réponse".
+    fn replies(self, n: u64) -> &'static str;
     /// What makes an hour a buzz, with the edge's numbers.
-    pub fn buzz_rule(self, factor: u64, min_replies: u64) -> String {
+    fn buzz_rule(self, factor: u64, min_replies: u64) -> String;
+    /// "7 days", "7 jours".
+    fn days(self, n: u32) -> String;
+    /// A wait, rounded to its largest unit: "45 s", "12 min", "3 h", "2 d" / "2 j".
+    fn duration(self, ms: u64) -> String;
+    /// What went wrong, in words: the console's own for what a person can act
+    /// on, the API's (English) message otherwise.
+    fn explain(self, error: &ApiError) -> String;
+}
+
+impl Phrases for Lang {
+    fn name(self) -> &'static str {
+        self.pick("English", "Français")
+    }
+
+    fn replies(self, n: u64) -> &'static str {
+        self.counted(n, i18n::Text::Reply, i18n::Text::Replies)
+    }
+
+    fn buzz_rule(self, factor: u64, min_replies: u64) -> String {
         match self {
             Lang::En => format!(
                 "Hours with more than {factor} times the week before's hourly mean of replies, and at least {min_replies}; with the posts where they came."
@@ -381,13 +370,11 @@ impl Lang {
         }
     }
 
-    /// "7 days", "7 jours".
-    pub fn days(self, n: u32) -> String {
+    fn days(self, n: u32) -> String {
         format!("{n} {}", self.pick("days", "jours"))
     }
 
-    /// A wait, rounded to its largest unit: "45 s", "12 min", "3 h", "2 d" / "2 j".
-    pub fn duration(self, ms: u64) -> String {
+    fn duration(self, ms: u64) -> String {
         let seconds = ms / 1000;
         match seconds {
             0..60 => format!("{seconds} s"),
@@ -397,9 +384,7 @@ impl Lang {
         }
     }
 
-    /// What went wrong, in words: the console's own for what a person can act
-    /// on, the API's (English) message otherwise.
-    pub fn error(self, error: &ApiError) -> String {
+    fn explain(self, error: &ApiError) -> String {
         let words = match error.code.as_str() {
             "unauthorized" => Some(self.t(Text::TokenRefused)),
             "forbidden" => Some(self.pick("This token may not do that.", "Ce jeton ne permet pas de faire cela.")),
@@ -482,8 +467,8 @@ mod tests {
     #[test]
     fn errors_a_person_can_act_on_are_worded_and_others_keep_the_api_message() {
         let error = |code: &str| ApiError { code: code.into(), message: "API message".into() };
-        assert_eq!(Lang::Fr.error(&error("unauthorized")), Lang::Fr.t(Text::TokenRefused));
-        assert_eq!(Lang::En.error(&error("handle_taken")), "This handle is already taken.");
-        assert_eq!(Lang::En.error(&error("post_not_found")), "API message");
+        assert_eq!(Lang::Fr.explain(&error("unauthorized")), Lang::Fr.t(Text::TokenRefused));
+        assert_eq!(Lang::En.explain(&error("handle_taken")), "This handle is already taken.");
+        assert_eq!(Lang::En.explain(&error("post_not_found")), "API message");
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
-use crate::i18n::{Text, local_time};
+use crate::i18n::{Phrases, Text, local_time};
 use crate::ui::{ErrorNote, failed, listing, watched};
 use crate::webhooks::WebhookList;
 use gazouillis_protocol::buzz::Activity;

@@ -3,7 +3,7 @@
 //! language follow the state.
 
 use crate::console::{Console, Page, location_hash};
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Phrases, Text};
 use crate::sign_in::{AccountPicker, SignIn};
 use crate::{compose, inbox, listening, live, moderation, posts, settings, stats};
 use leptos::prelude::*;

@@ -4,7 +4,7 @@
 
 use crate::api::{ApiError, account_path};
 use crate::console::Console;
-use crate::i18n::Text;
+use crate::i18n::{Phrases, Text};
 use gazouillis_protocol::media::{MAX_ALT_CHARS, MAX_IMAGES, NewImage, Uploaded};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -64,7 +64,7 @@ pub fn PictureInputs(console: Console, pictures: Pictures) -> impl IntoView {
             <label for="compose-pictures">{move || t(Text::Pictures)}</label>
             <input id="compose-pictures" type="file" multiple accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
                 disabled=move || pictures.list.with(|list| list.len() >= MAX_IMAGES) on:change=chosen/>
-            <p class="error" role="alert">{move || pictures.error.get().map(|e| console.lang.get().error(&e))}</p>
+            <p class="error" role="alert">{move || pictures.error.get().map(|e| console.lang.get().explain(&e))}</p>
             <ol class="picture-list">
                 <For each=move || pictures.list.get() key=|picture| picture.id.clone() let:picture>
                     {

@@ -3,7 +3,7 @@
 
 use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
-use crate::i18n::{Text, local_time};
+use crate::i18n::{Phrases, Text, local_time};
 use crate::offers::OfferList;
 use crate::ui::{ErrorNote, listing, watched};
 use gazouillis_protocol::{HiddenContent, HiddenState, Post, PostPage};

@@ -3,7 +3,7 @@
 
 use crate::api::{ApiError, segment};
 use crate::console::{Auth, Console};
-use crate::i18n::Text;
+use crate::i18n::{Phrases, Text};
 use crate::ui::ErrorNote;
 use gazouillis_protocol::{AccountList, BrandToken, NewAccount};
 use gloo_net::http::Method;
@@ -95,7 +95,7 @@ pub fn AccountPicker(console: Console) -> impl IntoView {
                         let pick = account.clone();
                         view! { <li><button class="pick" on:click=move |_| console.pick(Some(pick.clone()))>{"@"}{account}</button></li> }
                     }).collect_view().into_any(),
-                    Err(e) => view! { <li class="error" role="alert">{console.lang.get().error(&e)}</li> }.into_any(),
+                    Err(e) => view! { <li class="error" role="alert">{console.lang.get().explain(&e)}</li> }.into_any(),
                 })}
             </ul>
             <h2>{move || t(Text::CreateAccount)}</h2>

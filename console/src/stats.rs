@@ -6,7 +6,7 @@
 
 use crate::api::account_path;
 use crate::console::Console;
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Phrases, Text};
 use crate::ui::{failed, watched};
 use gazouillis_protocol::stats::{Day, PERIODS, Stats};
 use leptos::prelude::*;

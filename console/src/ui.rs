@@ -4,7 +4,7 @@
 
 use crate::api::ApiError;
 use crate::console::Console;
-use crate::i18n::Text;
+use crate::i18n::{Phrases, Text};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
@@ -25,12 +25,12 @@ pub fn watched<T: DeserializeOwned + 'static>(
 /// What went wrong with the last action, if anything.
 #[component]
 pub fn ErrorNote(console: Console, error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    view! { <p class="error" role="alert">{move || error.get().map(|e| console.lang.get().error(&e))}</p> }
+    view! { <p class="error" role="alert">{move || error.get().map(|e| console.lang.get().explain(&e))}</p> }
 }
 
 /// What failed to load.
 pub fn failed(console: Console, error: &ApiError) -> AnyView {
-    view! { <p class="error" role="alert">{console.lang.get().error(error)}</p> }.into_any()
+    view! { <p class="error" role="alert">{console.lang.get().explain(error)}</p> }.into_any()
 }
 
 /// A list read from the API: nothing while it loads, what failed, `empty`

@@ -1,7 +1,7 @@
 //! Every string a reader of an account reads, in English and French, and
 //! how dates and counts are worded: the widget's words, which the edge's
 //! server-rendered pages use too, so that both say the same. (The brand
-//! console has its own.)
+//! console has its own texts, in the same [`Lang`], through [`Words`].)
 
 use crate::ErrorDetail;
 
@@ -52,6 +52,13 @@ pub enum Text {
     RepliedTo,
 }
 
+/// A fixed piece of interface text: the widget's [`Text`], or another
+/// app's own, which [`Lang::t`] words.
+pub trait Words: Copy {
+    /// The text in English and in French.
+    fn words(self) -> (&'static str, &'static str);
+}
+
 impl Lang {
     /// French for any tag starting with `fr` (`fr`, `fr-CA`, `FR`), English otherwise.
     pub fn from_tag(tag: &str) -> Lang {
@@ -63,55 +70,16 @@ impl Lang {
         self.pick("en", "fr")
     }
 
-    fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
+    /// `en` or `fr`, as the language is.
+    pub fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
         match self {
             Lang::En => en,
             Lang::Fr => fr,
         }
     }
 
-    pub fn t(self, text: Text) -> &'static str {
-        use Text::*;
-        let (en, fr) = match text {
-            Loading => ("Loading…", "Chargement…"),
-            Retry => ("Retry", "Réessayer"),
-            LoadMore => ("Load more", "Voir plus"),
-            Follow => ("Follow", "Suivre"),
-            Following => ("Following", "Abonné"),
-            Follower => ("follower", "abonné"),
-            Followers => ("followers", "abonnés"),
-            Reply => ("reply", "réponse"),
-            Replies => ("replies", "réponses"),
-            NoPosts => ("No posts yet.", "Aucune publication pour l’instant."),
-            NoReplies => ("No replies yet.", "Pas encore de réponse."),
-            WriteReply => ("Write a reply…", "Écrire une réponse…"),
-            YourName => ("Your name", "Votre nom"),
-            Send => ("Reply", "Répondre"),
-            NewPost => ("new post", "nouvelle publication"),
-            NewPosts => ("new posts", "nouvelles publications"),
-            VerifiedBrand => ("Verified: the brand itself", "Vérifié : la marque elle-même"),
-            Delete => ("Delete", "Supprimer"),
-            Customer => ("customer", "client"),
-            Close => ("Close", "Fermer"),
-            Search => ("Search", "Rechercher"),
-            SearchResults => ("Results", "Résultats"),
-            NoResults => ("Nothing found.", "Aucun résultat."),
-            RepliedTo => ("in reply to", "en réponse à"),
-            OfferForFollowers => ("Offer for followers", "Offre réservée aux abonnés"),
-            Until => ("Until", "Jusqu’au"),
-            Claimed => ("taken", "pris"),
-            FollowToGetCode => ("Follow to get the code", "Suivre pour obtenir le code"),
-            GetCode => ("Get the code", "Obtenir le code"),
-            YourCode => ("Your code:", "Votre code :"),
-            Copy => ("Copy", "Copier"),
-            Copied => ("Copied", "Copié"),
-            OfferEnded => ("This offer has ended.", "Cette offre est terminée."),
-            OfferExhausted => ("Every code has been taken.", "Tous les codes ont été pris."),
-            Held => (
-                "Thank you! Your reply will appear once the team has read it.",
-                "Merci ! Votre réponse apparaîtra dès que l’équipe l’aura lue.",
-            ),
-        };
+    pub fn t(self, text: impl Words) -> &'static str {
+        let (en, fr) = text.words();
         self.pick(en, fr)
     }
 
@@ -205,6 +173,52 @@ impl Lang {
             Lang::Fr => FR[month - 1],
         };
         if with_year { format!("{day} {month} {year}") } else { format!("{day} {month}") }
+    }
+}
+
+impl Words for Text {
+    fn words(self) -> (&'static str, &'static str) {
+        use Text::*;
+        match self {
+            Loading => ("Loading…", "Chargement…"),
+            Retry => ("Retry", "Réessayer"),
+            LoadMore => ("Load more", "Voir plus"),
+            Follow => ("Follow", "Suivre"),
+            Following => ("Following", "Abonné"),
+            Follower => ("follower", "abonné"),
+            Followers => ("followers", "abonnés"),
+            Reply => ("reply", "réponse"),
+            Replies => ("replies", "réponses"),
+            NoPosts => ("No posts yet.", "Aucune publication pour l’instant."),
+            NoReplies => ("No replies yet.", "Pas encore de réponse."),
+            WriteReply => ("Write a reply…", "Écrire une réponse…"),
+            YourName => ("Your name", "Votre nom"),
+            Send => ("Reply", "Répondre"),
+            NewPost => ("new post", "nouvelle publication"),
+            NewPosts => ("new posts", "nouvelles publications"),
+            VerifiedBrand => ("Verified: the brand itself", "Vérifié : la marque elle-même"),
+            Delete => ("Delete", "Supprimer"),
+            Customer => ("customer", "client"),
+            Close => ("Close", "Fermer"),
+            Search => ("Search", "Rechercher"),
+            SearchResults => ("Results", "Résultats"),
+            NoResults => ("Nothing found.", "Aucun résultat."),
+            RepliedTo => ("in reply to", "en réponse à"),
+            OfferForFollowers => ("Offer for followers", "Offre réservée aux abonnés"),
+            Until => ("Until", "Jusqu’au"),
+            Claimed => ("taken", "pris"),
+            FollowToGetCode => ("Follow to get the code", "Suivre pour obtenir le code"),
+            GetCode => ("Get the code", "Obtenir le code"),
+            YourCode => ("Your code:", "Votre code :"),
+            Copy => ("Copy", "Copier"),
+            Copied => ("Copied", "Copié"),
+            OfferEnded => ("This offer has ended.", "Cette offre est terminée."),
+            OfferExhausted => ("Every code has been taken.", "Tous les codes ont été pris."),
+            Held => (
+                "Thank you! Your reply will appear once the team has read it.",
+                "Merci ! Votre réponse apparaîtra dès que l’équipe l’aura lue.",
+            ),
+        }
     }
 }
 
