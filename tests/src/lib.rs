@@ -62,13 +62,27 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// milliseconds, and within a second or two under bursts.
 pub const SETTLE: Duration = Duration::from_secs(10);
 
-/// The repository root: `GAZOUILLIS_ROOT`, or the parent of this crate.
 /// RFC 3339, `seconds` from now.
 pub fn in_seconds(seconds: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
     gazouillis_protocol::time::rfc3339_from_millis((now + seconds * 1000) as u64)
 }
 
+/// Lowercase base 36, as post and reply ids and cursors spell their numbers
+/// (written here again, so that tests check the edge's own spelling).
+pub fn b36(mut n: u64) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(std::char::from_digit((n % 36) as u32, 36).unwrap());
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().collect()
+}
+
+/// The repository root: `GAZOUILLIS_ROOT`, or the parent of this crate.
 pub fn repo_root() -> PathBuf {
     let root = match std::env::var_os("GAZOUILLIS_ROOT") {
         Some(root) => PathBuf::from(root),

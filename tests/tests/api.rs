@@ -5,7 +5,7 @@
 
 use gazouillis_protocol::ids::is_visitor_id;
 use gazouillis_protocol::{Account, AccountInfo, FollowState, Post, PostPage, Reply, ReplyPage, Session};
-use gazouillis_tests::{Edge, Method, SETTLE, Suite, ensure, ensure_eq, eventually};
+use gazouillis_tests::{Edge, Method, SETTLE, Suite, b36, ensure, ensure_eq, eventually};
 use serde_json::json;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -42,19 +42,6 @@ fn assert_timestamp(ts: &str) {
         && ts.chars().zip(shape.chars()).all(|(c, s)| if s == 'd' { c.is_ascii_digit() } else { c == s });
     assert!(ok, "created_at {ts:?} is not like 2026-11-25T17:46:52.123Z");
     assert!(ts >= "2020-01-01", "created_at {ts:?} is in the past");
-}
-
-/// Lowercase base 36, as post and reply ids spell their numbers.
-fn b36(mut n: u64) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(std::char::from_digit((n % 36) as u32, 36).unwrap());
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().collect()
 }
 
 fn ids(posts: &[Post]) -> Vec<String> {

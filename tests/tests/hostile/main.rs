@@ -39,7 +39,7 @@ use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{
     ErrorBody, FollowState, HiddenContent, IssuedToken, Pending, Post, PostPage, Queue, Reply, ReplyPage, Session,
 };
-use gazouillis_tests::{Edge, Method, Resp, SETTLE, Suite, ensure, ensure_eq, eventually};
+use gazouillis_tests::{Edge, Method, Resp, SETTLE, Suite, b36, ensure, ensure_eq, eventually};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

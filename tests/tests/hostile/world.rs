@@ -92,19 +92,6 @@ pub(crate) fn post_text(n: u64) -> String {
     }
 }
 
-/// Lowercase base 36, as ids spell their numbers.
-pub(crate) fn b36(mut n: u64) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(std::char::from_digit((n % 36) as u32, 36).unwrap());
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().collect()
-}
-
 pub(crate) fn now_seconds() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_secs()
 }
