@@ -1,5 +1,5 @@
 //! Uploads no post took in time, against the real Worker, its local R2 and
-//! the hub's alarm: with `UPLOAD_TTL_SECONDS` at 6, an abandoned picture is
+//! the hub's alarm: with `UPLOAD_TTL_SECONDS` at 6, abandoned pictures are
 //! deleted from R2 with no other request to the hub, and can no longer go
 //! on a post; a picture a post took stays, and uploads go on working.
 
@@ -14,7 +14,7 @@ async fn uploads() {
     let e = Edge::start_also(&[("UPLOAD_TTL_SECONDS", "6")]).await;
     e.create_account("acme", "Acme", "Bikes").await;
     let mut suite = Suite::new("uploads", e);
-    suite.step("an upload no post took in time is deleted; one on a post stays", abandoned_uploads_expire).await;
+    suite.step("uploads no post took in time are deleted; one on a post stays", abandoned_uploads_expire).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -29,18 +29,22 @@ async fn served(e: &Edge, id: &str) -> u16 {
 
 async fn abandoned_uploads_expire(e: Arc<Edge>) {
     let kept = upload(&e).await;
-    let abandoned = upload(&e).await;
+    let abandoned = [upload(&e).await, upload(&e).await];
     let body = json!({"text": "The new bike.", "images": [{"id": kept.id, "alt": "A blue bike"}]});
     e.admin_post("/v1/accounts/acme/posts", &body).await.expect(201);
-    assert_eq!(served(&e, &abandoned.id).await, 200, "an upload waiting for a post is served");
-    // Only reads of R2 from here: the hub's alarm alone deletes it.
+    for upload in &abandoned {
+        assert_eq!(served(&e, &upload.id).await, 200, "an upload waiting for a post is served");
+    }
+    // Only reads of R2 from here: the hub's alarm alone deletes them.
     eventually(Duration::from_secs(60), || async {
-        ensure_eq!(served(&e, &abandoned.id).await, 404, "the abandoned upload");
+        for upload in &abandoned {
+            ensure_eq!(served(&e, &upload.id).await, 404, "an abandoned upload");
+        }
         Ok(())
     })
     .await;
     assert_eq!(served(&e, &kept.id).await, 200, "the picture on a post");
-    let body = json!({"text": "Too late.", "images": [{"id": abandoned.id, "alt": "A red bike"}]});
+    let body = json!({"text": "Too late.", "images": [{"id": abandoned[0].id, "alt": "A red bike"}]});
     e.admin_post("/v1/accounts/acme/posts", &body).await.expect_error(422, "invalid_images");
     let late = upload(&e).await;
     assert_eq!(served(&e, &late.id).await, 200, "an upload after the deletion");

@@ -17,6 +17,10 @@ use worker::Date;
 /// post has it): taken off the uploads waiting for a post, none can be
 /// attached meanwhile, and a deletion that failed is tried again.
 const EXPIRED: u64 = i64::MAX as u64;
+/// Most expired uploads deleted at once: R2 deletes at most 1,000 keys per call.
+const EXPIRY_BATCH: u64 = 1_000;
+/// How long after a failed deletion of expired uploads it is tried again, in ms.
+const EXPIRY_RETRY_MS: u64 = 60_000;
 
 /// An upload not yet on a post.
 #[derive(Deserialize)]
@@ -57,8 +61,19 @@ impl Db {
     }
 
     /// When the oldest upload waiting for a post was uploaded, if one is.
-    pub(super) fn oldest_waiting_upload(&self) -> worker::Result<Option<u64>> {
+    fn oldest_waiting_upload(&self) -> worker::Result<Option<u64>> {
         self.number("SELECT min(uploaded_ms) AS n FROM media WHERE post IS NULL", vec![])
+    }
+
+    /// How many expired uploads still have their bytes to delete (a
+    /// deletion failed).
+    fn expired_uploads(&self) -> worker::Result<u64> {
+        Ok(self.number("SELECT count(*) AS n FROM media WHERE post = ?", vec![int(EXPIRED)])?.unwrap_or(0))
+    }
+
+    /// Whether the alarm has uploads to look after: waiting for a post, or expired.
+    pub(super) fn has_uploads_to_expire(&self) -> worker::Result<bool> {
+        Ok(self.oldest_waiting_upload()?.is_some() || self.expired_uploads()? > 0)
     }
 }
 
@@ -80,16 +95,24 @@ impl AccountHub {
         crate::var::<u64>(&self.env, "UPLOAD_TTL_SECONDS").unwrap_or(UPLOAD_TTL_SECONDS).saturating_mul(1000)
     }
 
-    /// When the next upload waiting for a post expires, if one waits.
+    /// When the alarm next has uploads to expire: a minute from now after a
+    /// failed deletion, else when the oldest waiting upload expires (at once
+    /// when more than a batch was due).
     pub(super) fn next_upload_expiry(&self) -> worker::Result<Option<u64>> {
+        if self.db.expired_uploads()? > 0 {
+            return Ok(Some(Date::now().as_millis() + EXPIRY_RETRY_MS));
+        }
         Ok(self.db.oldest_waiting_upload()?.map(|uploaded| uploaded.saturating_add(self.upload_ttl_ms())))
     }
 
-    /// Deletes the uploads no post took in time, from R2 and the table.
+    /// Deletes the uploads no post took in time, from R2 and the table, a
+    /// batch at a time (with those a failed deletion left).
     pub(super) async fn expire_uploads(&self) -> worker::Result<()> {
         let cutoff = Date::now().as_millis().saturating_sub(self.upload_ttl_ms());
-        let statement = "UPDATE media SET post = ? WHERE post IS NULL AND uploaded_ms <= ?";
-        self.db.run(statement, vec![int(EXPIRED), int(cutoff)])?;
+        let room = EXPIRY_BATCH.saturating_sub(self.db.expired_uploads()?);
+        let statement = "UPDATE media SET post = ? WHERE id IN
+            (SELECT id FROM media WHERE post IS NULL AND uploaded_ms <= ? ORDER BY uploaded_ms LIMIT ?)";
+        self.db.run(statement, vec![int(EXPIRED), int(cutoff), int(room)])?;
         self.delete_images(&self.db.handle()?, EXPIRED).await
     }
 

@@ -32,7 +32,7 @@ pub async fn migrate(storage: Storage) -> worker::Result<()> {
     // which also sends the webhook deliveries left pending and expires the
     // uploads waiting for a post (those from before migration 11 had none).
     let marked = db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
-    let pending = db.next_delivery()?.is_some() || db.oldest_waiting_upload()?.is_some();
+    let pending = db.next_delivery()?.is_some() || db.has_uploads_to_expire()?;
     if (marked > 0 || pending) && storage.get_alarm().await?.is_none() {
         storage.set_alarm(0).await?;
     }
