@@ -384,9 +384,14 @@ mod tests {
     use rusqlite::Connection;
 
     fn migrated() -> Connection {
+        store_at(MIGRATIONS.len())
+    }
+
+    /// A new store as migration `version` left it.
+    fn store_at(version: usize) -> Connection {
         let db = Connection::open_in_memory().unwrap();
         db.execute(VERSION_TABLE, []).unwrap();
-        migrate(&db, 1..=MIGRATIONS.len());
+        migrate(&db, 1..=version);
         db
     }
 
@@ -403,9 +408,7 @@ mod tests {
     /// migration 10 marks each claimant's index view, once, at the account's version.
     #[test]
     fn claims_made_before_their_index_get_it() {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute(VERSION_TABLE, []).unwrap();
-        migrate(&db, 1..=9);
+        let db = store_at(9);
         db.execute("INSERT INTO account (id, handle, name, bio, version) VALUES (0, 'acme', 'Acme', '', 41)", []).unwrap();
         for (post, visitor) in [(0, "v"), (1, "v"), (1, "w")] {
             db.execute("INSERT INTO claims (post, visitor, claimed_at) VALUES (?1, ?2, 'now')", rusqlite::params![post, visitor]).unwrap();
@@ -422,9 +425,7 @@ mod tests {
     /// waiting for one: migration 11 dates both from when it ran.
     #[test]
     fn uploads_made_before_their_date_count_from_the_migration() {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute(VERSION_TABLE, []).unwrap();
-        migrate(&db, 1..=10);
+        let db = store_at(10);
         for (id, post) in [("on-a-post", Some(0)), ("waiting", None)] {
             let statement = "INSERT INTO media (id, type, width, height, post) VALUES (?1, 'png', 40, 30, ?2)";
             db.execute(statement, rusqlite::params![id, post]).unwrap();
@@ -452,11 +453,7 @@ mod tests {
 
     #[test]
     fn migration_4_indexes_what_was_written_and_triggers_keep_the_index() {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute(VERSION_TABLE, []).unwrap();
-        for statement in (1..=3).flat_map(statements) {
-            db.execute(statement, []).unwrap();
-        }
+        let db = store_at(3);
         let post = "INSERT INTO posts (seq, text, created_at) VALUES (?1, ?2, ?3)";
         let reply = "INSERT INTO replies (post, seq, author_id, author_name, text, created_at, n) VALUES (?1, ?2, 'v', 'V', ?3, ?4, ?5)";
         let queued = "INSERT INTO queue (n, post, author_id, author_name, text, created_at, reason) VALUES (?1, ?2, 'v', 'V', ?3, ?4, 'link')";
@@ -520,11 +517,7 @@ mod tests {
 
     #[test]
     fn migration_6_counts_the_visitors_replies_already_written_per_hour() {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute(VERSION_TABLE, []).unwrap();
-        for statement in (1..=5).flat_map(statements) {
-            db.execute(statement, []).unwrap();
-        }
+        let db = store_at(5);
         let reply = "INSERT INTO replies (post, seq, author_id, author_name, author_badge, text, created_at, n) VALUES (?1, ?2, 'v', 'V', ?3, 't', ?4, ?5)";
         for (post, seq, badge, at, n) in [
             (0, 0, None, "2026-12-01T10:05:00.000Z", 0),
@@ -595,11 +588,7 @@ mod tests {
 
     #[test]
     fn migration_2_numbers_existing_replies_in_the_order_written() {
-        let db = Connection::open_in_memory().unwrap();
-        db.execute(VERSION_TABLE, []).unwrap();
-        for statement in statements(1) {
-            db.execute(statement, []).unwrap();
-        }
+        let db = store_at(1);
         let reply = "INSERT INTO replies (post, seq, author_id, author_name, text, created_at) VALUES (?1, ?2, 'v', 'V', 't', ?3)";
         for (post, seq, at) in [(0, 0, "2026-01-02T00:00:00.000Z"), (1, 0, "2026-01-01T00:00:00.000Z"), (0, 1, "2026-01-03T00:00:00.000Z")] {
             db.execute(reply, rusqlite::params![post, seq, at]).unwrap();
