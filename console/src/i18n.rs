@@ -420,6 +420,10 @@ impl Phrases for Lang {
                 "Each picture needs its alt text (1,000 characters at most). A picture added over a day ago is gone: add it again.",
                 "Chaque image demande son texte alternatif (1 000 caractères au plus). Une image ajoutée il y a plus d’un jour n’est plus là : ajoutez-la de nouveau.",
             )),
+            "image_in_use" => Some(self.pick(
+                "This picture is on a post: deleting the post deletes it.",
+                "Cette image est sur une publication : supprimer la publication supprime l’image.",
+            )),
             "too_many_webhooks" => Some(self.pick(
                 "An account has at most 5 webhooks: delete one first.",
                 "Un compte a au plus 5 webhooks : supprimez-en un d’abord.",

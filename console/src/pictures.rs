@@ -1,11 +1,13 @@
 //! Pictures of a new post, in Compose: chosen files are uploaded at once
 //! (the edge checks their type and size), each shown small with its alt
-//! text field, which the post requires; up to four.
+//! text field, which the post requires; up to four. A picture taken off
+//! is deleted at once.
 
-use crate::api::{ApiError, account_path};
+use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
 use crate::i18n::{Phrases, Text};
 use gazouillis_protocol::media::{MAX_ALT_CHARS, MAX_IMAGES, NewImage, Uploaded};
+use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -36,6 +38,21 @@ impl Pictures {
 
     pub fn clear(self) {
         self.list.set(Vec::new());
+    }
+
+    /// Takes picture `id` off the post and deletes its upload (gone
+    /// already, expired, counts as deleted); it stays if that failed.
+    fn remove(self, console: Console, id: String) {
+        spawn_local(async move {
+            let path = account_path(console, &format!("/media/{}", segment(&id)));
+            match console.act(Method::DELETE, &path, None::<&()>).await {
+                Err(e) if e.code != "not_found" => self.error.set(Some(e)),
+                _ => {
+                    self.error.set(None);
+                    self.list.update(|list| list.retain(|p| p.id != id));
+                }
+            }
+        });
     }
 }
 
@@ -76,7 +93,7 @@ pub fn PictureInputs(console: Console, pictures: Pictures) -> impl IntoView {
                                 <img src=picture.shown alt=""/>
                                 <label for=field.clone()>{move || t(Text::PictureAlt)}</label>
                                 <input id=field required maxlength=MAX_ALT_CHARS.to_string() prop:value=alt on:input=move |ev| alt.set(event_target_value(&ev))/>
-                                <button type="button" class="remove" on:click=move |_| pictures.list.update(|list| list.retain(|p| p.id != id))>
+                                <button type="button" class="remove" on:click=move |_| pictures.remove(console, id.clone())>
                                     {move || t(Text::Remove)}
                                 </button>
                             </li>

@@ -2,7 +2,8 @@
 //! picture's bytes (JPEG, PNG, WebP, GIF or AVIF, told from the bytes; at
 //! most 5 MB, refused as soon as the body is larger) into R2 (the `MEDIA`
 //! bucket) and answers its id, type and size, for a new post to carry with
-//! alt text; `GET /media/{handle}/{id}` serves it back, byte for byte, with
+//! alt text; `DELETE /v1/accounts/{handle}/media/{id}` deletes an upload
+//! no post took; `GET /media/{handle}/{id}` serves it back, byte for byte, with
 //! its type and immutable caching (an id never changes what it names).
 
 use crate::auth::require_brand;
@@ -32,6 +33,15 @@ pub async fn upload(mut req: Request, env: &Env, handle: &str) -> ApiResult {
         env.bucket("MEDIA")?.put(media_key(handle, &id), bytes).http_metadata(metadata).execute().await?;
     }
     Ok(answer)
+}
+
+/// Deletes an upload the brand took off the post they are writing.
+pub async fn delete(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
+    let brand = require_brand(&req, env, handle).await?;
+    if !is_media_id(id) {
+        return Err(ErrorCode::InvalidId.into());
+    }
+    hub::send_as(env, handle, &Command::DeleteMedia { id: id.to_owned() }, &brand).await
 }
 
 /// The picture, or 404 `not_found`.

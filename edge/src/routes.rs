@@ -60,8 +60,9 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Post, ["webhooks", id, "test"]) => webhooks::test(req, env, handle, id).await,
             (Get, ["offers"]) => offers::list(req, env, handle).await,
             (Post, ["media"]) => media::upload(req, env, handle).await,
+            (Delete, ["media", id]) => media::delete(req, env, handle, id).await,
             (_, [] | ["posts"] | ["follow"] | ["live"] | ["tokens"] | ["tokens", _] | ["settings"] | ["queue"] | ["queue", _] | ["queue", _, "approve"] | ["sso"] | ["hidden"] | ["inbox"] | ["stats"] | ["search"] | ["watches"] | ["mentions"] | ["activity"]
-            | ["webhooks"] | ["webhooks", _] | ["webhooks", _, "deliveries" | "test"] | ["offers"] | ["media"]) => {
+            | ["webhooks"] | ["webhooks", _] | ["webhooks", _, "deliveries" | "test"] | ["offers"] | ["media"] | ["media", _]) => {
                 Err(ErrorCode::MethodNotAllowed.into())
             }
             _ => Err(ErrorCode::NotFound.into()),

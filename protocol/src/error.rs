@@ -46,6 +46,7 @@ pub enum ErrorCode {
     ImageTooLarge,
     UnsupportedImage,
     InvalidImages,
+    ImageInUse,
     Internal,
     UnsupportedFormat,
     TurnstileUnavailable,
@@ -99,6 +100,7 @@ impl ErrorCode {
             ImageTooLarge => "image_too_large",
             UnsupportedImage => "unsupported_image",
             InvalidImages => "invalid_images",
+            ImageInUse => "image_in_use",
             Internal => "internal",
             UnsupportedFormat => "unsupported_format",
         }
@@ -112,7 +114,7 @@ impl ErrorCode {
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed | NotFollowing => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound | WebhookNotFound | OfferNotFound => 404,
             MethodNotAllowed => 405,
-            HandleTaken | TooManyWebhooks => 409,
+            HandleTaken | TooManyWebhooks | ImageInUse => 409,
             OfferEnded | OfferExhausted => 410,
             BodyTooLarge | ImageTooLarge => 413,
             UnsupportedImage => 415,
@@ -173,6 +175,7 @@ impl ErrorCode {
             ImageTooLarge => "A picture is at most 5 MB.",
             UnsupportedImage => "A picture is a JPEG, PNG, WebP, GIF or AVIF file.",
             InvalidImages => "images: at most 4, each an upload neither on a post yet nor expired, with alt text of 1 to 1,000 characters.",
+            ImageInUse => "This picture is on a post: deleting the post deletes it.",
             Internal => "Something went wrong on our side.",
             UnsupportedFormat => "This answers in JSON only (format=json).",
         }
@@ -190,7 +193,7 @@ mod tests {
             Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings, InvalidWatches,
             InvalidWebhook, TooManyWebhooks, WebhookNotFound, InvalidOffer, NotFollowing, OfferNotFound, OfferEnded, OfferExhausted,
-            ImageTooLarge, UnsupportedImage, InvalidImages,
+            ImageTooLarge, UnsupportedImage, InvalidImages, ImageInUse,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

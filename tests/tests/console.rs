@@ -71,7 +71,7 @@ async fn console() {
     suite.step("Listening: a search with the words marked; watched terms; a new mention shows live", listening).await;
     suite.step("Listening: a webhook added, its secret shown once; a test and a mention delivered, in its log", webhooks).await;
     suite.step("an offer post from Compose; on Posts, its code, claims and follows", offers).await;
-    suite.step("a post with a picture from Compose: uploaded, its alt text required, shown in the widget", pictures).await;
+    suite.step("a post with a picture from Compose: uploaded, deleted when taken off, its alt text required, shown in the widget", pictures).await;
     suite.step("no axe-core violation on any page, in English and French; readable at 360 and 1,440 px", accessible).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -530,6 +530,19 @@ async fn pictures(ctx: Arc<Ctx>) {
     eventually(LOAD, || async {
         ensure_eq!(cm.text(".pictures .error").await?, "This file is not a JPEG, PNG, WebP, GIF or AVIF picture.", "the refusal");
         Ok(())
+    })
+    .await;
+    // A picture taken off is deleted from the edge.
+    cm.choose_file("#compose-pictures", &fixtures.join("bike.png")).await.unwrap();
+    let taken_off = eventually(LOAD, || async {
+        cm.attr(".picture-list .picture", "data-id").await?.ok_or_else(|| "no picture listed".to_owned())
+    })
+    .await;
+    ctx.edge.get(&format!("/media/acme/{taken_off}")).send().await.expect(200);
+    cm.click(".picture-list .picture .remove").await.unwrap();
+    eventually(LOAD, || async {
+        ensure_eq!(cm.count(".picture-list .picture").await?, 0, "the pictures after Remove");
+        ctx.edge.get(&format!("/media/acme/{taken_off}")).send().await.check_error(404, "not_found")
     })
     .await;
     cm.choose_file("#compose-pictures", &fixtures.join("bike.webp")).await.unwrap();

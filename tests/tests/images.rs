@@ -2,7 +2,8 @@
 //! format uploaded and served back byte for byte with its type and
 //! immutable caching; wrong types (whatever the name or declared type),
 //! 6 MB and missing alt text refused with their codes; a post shows its
-//! pictures with their sizes; deleting the post deletes them.
+//! pictures with their sizes; deleting the post deletes them; the brand
+//! deletes an upload no post took, and not one a post took.
 
 use gazouillis_protocol::media::Uploaded;
 use gazouillis_protocol::Post;
@@ -21,6 +22,7 @@ async fn images() {
     suite.step("each format is stored and served back byte for byte, with its type, cached for good", round_trip).await;
     suite.step("refused: other types whatever their name, 6 MB, missing alt text, more than 4, reused", refused).await;
     suite.step("a post shows its pictures with their sizes; deleting it deletes them", with_post).await;
+    suite.step("an upload no post took is deleted by the brand; one on a post is not", delete_upload).await;
     suite.step("in Chromium: space reserved, lazy, opened large on a click, closed with Escape", in_the_widget).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
@@ -112,6 +114,28 @@ async fn with_post(e: Arc<Edge>) {
     for id in [&first.id, &second.id] {
         e.get(&format!("/media/acme/{id}")).send().await.expect_error(404, "not_found");
     }
+}
+
+async fn delete_upload(e: Arc<Edge>) {
+    let waiting = upload(&e, fixture("bike.png"), "image/png").await.expect_json::<Uploaded>(201);
+    let posted = upload(&e, fixture("bike.jpg"), "image/jpeg").await.expect_json::<Uploaded>(201);
+    let on_post: Post = post(&e, json!([{"id": posted.id, "alt": "A blue bike"}])).await.expect_json(201);
+    let path = |id: &str| format!("/v1/accounts/acme/media/{id}");
+
+    e.delete(&path(&waiting.id)).send().await.expect_error(401, "unauthorized");
+    let visitor = e.new_session("Visitor").await;
+    e.delete(&path(&waiting.id)).bearer(&visitor.token).send().await.expect_error(403, "forbidden");
+    e.admin(e.delete(&path("not-an-id"))).send().await.expect_error(400, "invalid_id");
+    e.admin(e.delete(&path("000000000000000000000000"))).send().await.expect_error(404, "not_found");
+    e.admin(e.delete("/v1/accounts/nobody/media/000000000000000000000000")).send().await.expect_error(404, "account_not_found");
+    e.admin(e.delete(&path(&posted.id))).send().await.expect_error(409, "image_in_use");
+    e.get(&format!("/media/acme/{}", posted.id)).send().await.expect(200);
+
+    e.admin(e.delete(&path(&waiting.id))).send().await.expect(204);
+    e.get(&format!("/media/acme/{}", waiting.id)).send().await.expect_error(404, "not_found");
+    e.admin(e.delete(&path(&waiting.id))).send().await.expect_error(404, "not_found");
+    post(&e, json!([{"id": waiting.id, "alt": "Deleted"}])).await.expect_error(422, "invalid_images");
+    e.delete_post(&on_post.id).await;
 }
 
 async fn in_the_widget(e: Arc<Edge>) {

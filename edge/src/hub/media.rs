@@ -1,7 +1,8 @@
 //! Pictures of brand posts: each upload is recorded (its bytes are already
 //! in R2, under `{handle}/{id}`), attached to one post at most, shown with
 //! it, and deleted from R2 with it. An upload no post took within
-//! `UPLOAD_TTL_SECONDS` is deleted by the hub's alarm.
+//! `UPLOAD_TTL_SECONDS` is deleted by the hub's alarm, or at once when the
+//! brand takes it off the post they are writing.
 
 use super::db::{int, Db};
 use super::outbox::wake_by;
@@ -11,7 +12,7 @@ use crate::http::json;
 use gazouillis_protocol::media::{media_key, media_path, Image, ImageKind, NewImage, Uploaded, UPLOAD_TTL_SECONDS};
 use gazouillis_protocol::ErrorCode;
 use serde::Deserialize;
-use worker::Date;
+use worker::{Date, Response};
 
 /// The post number of expired uploads while their bytes are deleted (no
 /// post has it): taken off the uploads waiting for a post, none can be
@@ -93,6 +94,26 @@ impl AccountHub {
     /// `UPLOAD_TTL_SECONDS` (the wrangler var, or its default), in ms.
     fn upload_ttl_ms(&self) -> u64 {
         crate::var::<u64>(&self.env, "UPLOAD_TTL_SECONDS").unwrap_or(UPLOAD_TTL_SECONDS).saturating_mul(1000)
+    }
+
+    /// Deletes upload `id` if no post took it: 404 `not_found` if there is
+    /// none (or it expired), 409 `image_in_use` if it is on a post (it goes
+    /// with the post). Marked expired first, like the alarm's, so no post
+    /// takes it while its bytes are deleted, and a failed deletion is tried
+    /// again by the alarm.
+    pub(super) async fn delete_media(&self, id: &str) -> ApiResult {
+        self.db.account()?;
+        let statement = "SELECT post IS NULL AS n FROM media WHERE id = ? AND post IS NOT ?";
+        let waiting = self.db.number(statement, vec![id.into(), int(EXPIRED)])?.ok_or(ErrorCode::NotFound)?;
+        if waiting == 0 {
+            return Err(ErrorCode::ImageInUse.into());
+        }
+        self.db.run("UPDATE media SET post = ? WHERE id = ?", vec![int(EXPIRED), id.into()])?;
+        if let Err(err) = self.delete_images(&self.db.handle()?, EXPIRED).await {
+            wake_by(&self.state.storage(), Date::now().as_millis() + EXPIRY_RETRY_MS).await?;
+            return Err(err.into());
+        }
+        Ok(Response::empty()?.with_status(204))
     }
 
     /// When the alarm next has uploads to expire: a minute from now after a

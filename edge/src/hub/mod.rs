@@ -67,6 +67,8 @@ pub enum Command {
     CreatePost { text: String, offer: Option<CheckedOffer>, images: Vec<NewImage> },
     /// Records an upload, checked by the edge.
     AddMedia { id: String, kind: ImageKind, width: u32, height: u32 },
+    /// Deletes an upload no post took.
+    DeleteMedia { id: String },
     DeletePost { seq: u64 },
     /// `author: None` is the account's brand itself; `ip` is the client's
     /// address, for the abuse limits.
@@ -277,6 +279,7 @@ impl AccountHub {
             Command::CreateAccount { name, bio } => self.create_account(handle, name, bio).await,
             Command::CreatePost { text, offer, images } => self.create_post(text, offer, images).await,
             Command::AddMedia { id, kind, width, height } => self.add_media(id, kind, width, height).await,
+            Command::DeleteMedia { id } => self.delete_media(&id).await,
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,

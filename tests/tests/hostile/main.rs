@@ -4,7 +4,7 @@
 //! it: malformed, truncated and oversized bodies, wrong types, missing and extra
 //! fields, invalid UTF-8, control, zero-width and bidi characters, over-long
 //! text, invalid settings, unknown and malformed ids (posts, replies, brand
-//! tokens, queued replies) and handles, path tricks, bad and tampered cursors
+//! tokens, queued replies, webhooks, uploads) and handles, path tricks, bad and tampered cursors
 //! and limits, missing, forged, altered, revoked and expired tokens (session,
 //! brand and SSO), the wrong role, writes and CORS preflights from sites the
 //! account does not list, and wrong methods. Each [`Case`] changes one thing
@@ -34,12 +34,13 @@
 //! hostile values) and `wire.rs` (sending cases and checking their answers).
 
 use gazouillis_protocol::limits::MAX_BODY_BYTES;
+use gazouillis_protocol::media::Uploaded;
 use gazouillis_protocol::webhook::CreatedWebhook;
 use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{
     ErrorBody, FollowState, HiddenContent, IssuedToken, Pending, Post, PostPage, Queue, Reply, ReplyPage, Session,
 };
-use gazouillis_tests::{Edge, Method, Resp, SETTLE, Suite, b36, ensure, ensure_eq, eventually};
+use gazouillis_tests::{Edge, Method, Resp, SETTLE, Suite, b36, ensure, ensure_eq, eventually, repo_root};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -144,6 +145,12 @@ async fn seed(w: Arc<World>) {
         async move { e.admin_post(&path, &body).await.expect_json::<CreatedWebhook>(201) }
     };
     let (acme_hook, other_hook) = (hook(ACME).await, hook(OTHER).await);
+    let upload = |handle: &str| {
+        let path = format!("/v1/accounts/{handle}/media");
+        let bytes = std::fs::read(repo_root().join("tests/fixtures/images/bike.png")).expect("fixture picture");
+        async move { e.admin(e.post(&path)).raw(bytes).send().await.expect_json::<Uploaded>(201) }
+    };
+    let (acme_upload, other_upload) = (upload(ACME).await, upload(OTHER).await);
     e.admin(e.put("/v1/accounts/acme/sso")).json(&json!({"secret": SSO_SECRET})).send().await.expect(204);
     let zoe: Session = e.post("/v1/session/sso").raw(sso_sign_in(ACME, &CUSTOMER_SSO)).send().await.expect_json(201);
     assert_eq!(zoe.visitor.name, CUSTOMER_NAME, "the customer's name, from acme's site");
@@ -190,7 +197,7 @@ async fn seed(w: Arc<World>) {
             let me: Value = e.get("/v1/me").bearer(&visitor.token).send().await.check_json(200)?;
             ensure_eq!(me["replies"][0]["id"], reply, "the reply in /v1/me of {}", visitor.visitor.name);
         }
-        Snapshot::take(e, &visitors).await
+        Snapshot::take(e, &visitors, &[(ACME, &acme_upload), (OTHER, &other_upload)]).await
     })
     .await;
     let feed: PostPage = e.get("/v1/accounts/acme/posts").send().await.expect_json(200);
@@ -198,7 +205,7 @@ async fn seed(w: Arc<World>) {
     let (feed_next, thread_next) =
         (feed.next.expect("acme's feed has a second page"), thread.next.expect("a second page"));
     eprintln!("[hostile] seeded and snapshotted: {} reads", before.0.len());
-    let seed = Seed { ana, bob, cleo, dan, mallory, zoe, acme_cm, revoked, other_cm, acme_hook, other_hook, feed_next, thread_next, before };
+    let seed = Seed { ana, bob, cleo, dan, mallory, zoe, acme_cm, revoked, other_cm, acme_hook, other_hook, acme_upload, other_upload, feed_next, thread_next, before };
     assert!(w.seed.set(seed).is_ok(), "seeded twice");
 }
 
@@ -292,7 +299,7 @@ async fn matrix(w: Arc<World>, area: Area) {
 
 async fn unchanged(w: Arc<World>) {
     let (e, seed) = (&w.edge, w.seed());
-    eventually(SETTLE, || async { seed.before.same_as(&Snapshot::take(e, &seed.visitors()).await?) }).await;
+    eventually(SETTLE, || async { seed.before.same_as(&Snapshot::take(e, &seed.visitors(), &seed.uploads()).await?) }).await;
     for handle in [INTRUDER, GHOST] {
         e.get(&format!("/v1/accounts/{handle}")).send().await.expect_error(404, "account_not_found");
     }

@@ -36,7 +36,8 @@ pub(crate) fn all_cases(w: &World) -> Vec<Case> {
 }
 
 impl Matrix<'_> {
-    /// The `{id}` a route acts on: THREAD, REPLY, acme's brand token, cleo's queued reply.
+    /// The `{id}` a route acts on: THREAD, REPLY, acme's brand token, cleo's
+    /// queued reply, acme's webhook or upload.
     pub(crate) fn id_of(&self, route: &Route) -> String {
         match route.id() {
             None | Some(Id::Post) => THREAD.into(),
@@ -44,6 +45,7 @@ impl Matrix<'_> {
             Some(Id::BrandToken) => self.seed.acme_cm.id.clone(),
             Some(Id::Queued) => QUEUED.into(),
             Some(Id::Webhook) => self.seed.acme_hook.webhook.id.clone(),
+            Some(Id::Upload) => self.seed.acme_upload.id.clone(),
         }
     }
 

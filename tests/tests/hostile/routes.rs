@@ -43,6 +43,8 @@ pub(crate) enum Id {
     BrandToken,
     Queued,
     Webhook,
+    /// An upload no post took.
+    Upload,
 }
 
 pub(crate) struct Route {
@@ -95,6 +97,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::POST, "/v1/accounts/{handle}/webhooks/{id}/test", Brand, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/offers", Brand, Nothing, false),
         route(Method::POST, "/v1/accounts/{handle}/media", Brand, Nothing, false),
+        route(Method::DELETE, "/v1/accounts/{handle}/media/{id}", Brand, Nothing, false),
         route(Method::POST, "/v1/posts/{id}/offer/claim", Visitor, Nothing, false),
         route(Method::PUT, "/v1/posts/{id}/hidden", Brand, Hidden, false),
         route(Method::DELETE, "/v1/replies/{id}", Writer, Nothing, false),
@@ -129,6 +132,8 @@ impl Route {
             Some(Id::Queued)
         } else if self.has("/webhooks/") {
             Some(Id::Webhook)
+        } else if self.has("/media/") {
+            Some(Id::Upload)
         } else {
             Some(Id::Post)
         }

@@ -143,6 +143,27 @@ pub(crate) fn bad_ids() -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// Malformed forms of `real`, an id of lowercase hexadecimal digits of a
+/// fixed length (webhooks, uploads).
+pub(crate) fn bad_hex_ids(real: &str) -> Vec<(String, String)> {
+    let len = real.len();
+    let not_hex = format!("{}g", "0".repeat(len - 1));
+    [
+        ("empty".to_owned(), String::new()),
+        ("with an uppercase digit".to_owned(), format!("A{}", &real[1..])),
+        (format!("of {} digits", len - 1), real[1..].to_owned()),
+        (format!("of {} digits", len + 1), format!("{real}0")),
+        ("not hexadecimal".to_owned(), not_hex),
+        ("with NUL".to_owned(), format!("{real}%00")),
+        ("with an encoded ../".to_owned(), format!("..%2F{real}")),
+        ("invalid UTF-8".to_owned(), "%FF".repeat(len)),
+        ("emoji".to_owned(), "%F0%9F%90%A6".repeat(len / 4)),
+        ("markup".to_owned(), "%3Cscript%3E".to_owned()),
+        ("of 8,000 characters".to_owned(), "a".repeat(8000)),
+    ]
+    .into()
+}
+
 /// Reply ids (in a path) that are not ids: all invalid_id. A bad post id
 /// makes a bad reply id, and so does a bad number after a good post id.
 pub(crate) fn bad_reply_ids() -> Vec<(String, String)> {

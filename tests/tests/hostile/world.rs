@@ -128,6 +128,9 @@ pub(crate) struct Seed {
     /// A webhook of acme's, and one of other's.
     pub(crate) acme_hook: CreatedWebhook,
     pub(crate) other_hook: CreatedWebhook,
+    /// An upload of acme's no post took, and one of other's.
+    pub(crate) acme_upload: Uploaded,
+    pub(crate) other_upload: Uploaded,
     /// Real `next` cursors of acme's feed and of THREAD's replies.
     pub(crate) feed_next: String,
     pub(crate) thread_next: String,
@@ -145,6 +148,10 @@ impl Seed {
             ("zoe", &self.zoe),
         ]
     }
+
+    pub(crate) fn uploads(&self) -> [(&'static str, &Uploaded); 2] {
+        [(ACME, &self.acme_upload), (OTHER, &self.other_upload)]
+    }
 }
 
 /// Everything the API shows of the seeded data, read by read.
@@ -160,8 +167,8 @@ impl Snapshot {
     /// replies, the follow state of every visitor for every account, every
     /// account's settings, brand tokens, queue and hidden posts and replies
     /// (as the operator sees them), every visitor's whole timeline and
-    /// `/v1/me`, and a sign-in by acme's SSO.
-    pub(crate) async fn take(e: &Edge, visitors: &[(&str, &Session)]) -> Result<Snapshot, String> {
+    /// `/v1/me`, the uploads' bytes, and a sign-in by acme's SSO.
+    pub(crate) async fn take(e: &Edge, visitors: &[(&str, &Session)], uploads: &[(&str, &Uploaded)]) -> Result<Snapshot, String> {
         let mut reads = Vec::new();
         for handle in [ACME, OTHER] {
             let path = format!("/v1/accounts/{handle}");
@@ -196,6 +203,11 @@ impl Snapshot {
             reads.push((format!("timeline of {name}"), to_value(e.timeline_all(&visitor.token, Some(50)).await?)));
             let me: Value = e.get("/v1/me").bearer(&visitor.token).send().await.check_json(200)?;
             reads.push((format!("GET /v1/me of {name}"), me));
+        }
+        for (handle, upload) in uploads {
+            let path = format!("/media/{handle}/{}", upload.id);
+            let served = e.get(&path).send().await;
+            reads.push((format!("GET {path}"), json!({"status": served.status, "bytes": served.body.len()})));
         }
         // No call reads an SSO secret back: a sign-in with acme's shows it still holds.
         let sso = e.post("/v1/session/sso").raw(sso_sign_in(ACME, &customer_sso(now_seconds() + 3600))).send().await;

@@ -87,24 +87,19 @@ impl Matrix<'_> {
                 }
             }
             Some(Id::Webhook) => {
-                let real = &self.seed.acme_hook.webhook.id;
-                for (what, id) in [
-                    ("empty", String::new()),
-                    ("uppercase", real.to_uppercase()),
-                    ("of 11 digits", real[1..].to_owned()),
-                    ("of 13 digits", format!("{real}0")),
-                    ("not hexadecimal", "0a1b2c3d4e5g".into()),
-                    ("with NUL", format!("{real}%00")),
-                    ("with an encoded ../", format!("..%2F{real}")),
-                    ("invalid UTF-8", "%FF%FE%FD%FC%FB%FA%F9%F8%F7%F6%F5%F4".into()),
-                    ("emoji", "%F0%9F%90%A6".repeat(3)),
-                    ("markup", "%3Cscript%3E".into()),
-                    ("of 8,000 characters", "a".repeat(8000)),
-                ] {
-                    cases.push(bad(what, &id));
+                for (what, id) in bad_hex_ids(&self.seed.acme_hook.webhook.id) {
+                    cases.push(bad(&what, &id));
                 }
                 for (what, id) in [("no webhook", "000000000000"), ("other's webhook", self.seed.other_hook.webhook.id.as_str())] {
                     cases.push(unknown(what, id, "webhook_not_found"));
+                }
+            }
+            Some(Id::Upload) => {
+                for (what, id) in bad_hex_ids(&self.seed.acme_upload.id) {
+                    cases.push(bad(&what, &id));
+                }
+                for (what, id) in [("no upload", "000000000000000000000000"), ("other's upload", self.seed.other_upload.id.as_str())] {
+                    cases.push(unknown(what, id, "not_found"));
                 }
             }
             Some(Id::Queued) => {
@@ -149,8 +144,10 @@ impl Matrix<'_> {
         let trailing = match route.path {
             // `/v1/accounts/` names the account "", which does not exist.
             "/v1/accounts" => (404, "account_not_found"),
-            // `…/tokens/`, `…/queue/` and `…/webhooks/` name the token, the waiting reply or the webhook "", whose path takes DELETE only.
-            "/v1/accounts/{handle}/tokens" | "/v1/accounts/{handle}/queue" | "/v1/accounts/{handle}/webhooks" => (405, "method_not_allowed"),
+            // `…/tokens/`, `…/queue/`, `…/webhooks/` and `…/media/` name the token, the waiting reply, the webhook or the upload "", whose path takes DELETE only.
+            "/v1/accounts/{handle}/tokens" | "/v1/accounts/{handle}/queue" | "/v1/accounts/{handle}/webhooks" | "/v1/accounts/{handle}/media" => {
+                (405, "method_not_allowed")
+            }
             _ => (404, "not_found"),
         };
         cases.push(case("trailing slash".into(), format!("{path}/")).error(trailing.0, trailing.1));
