@@ -3,7 +3,8 @@
 //! Reads come from views in Workers KV (one KV read per call); writes go to the
 //! account's hub, a Durable Object that serializes them and rewrites the views
 //! (see `hub`). The widget bundle and the demo site are static assets that
-//! Cloudflare serves before this code runs. Validation, ids and key layout live
+//! Cloudflare serves before this code runs. A cron wakes every hub after a
+//! deploy that adds a schema migration (`sweep`). Validation, ids and key layout live
 //! in the `gazouillis-protocol` crate; this crate is the thin shell around it.
 
 mod accounts;
@@ -27,6 +28,7 @@ mod search;
 mod session;
 mod site;
 mod stats;
+mod sweep;
 mod timeline;
 mod tokens;
 mod turnstile;
@@ -35,7 +37,7 @@ mod watches;
 mod webhooks;
 
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
-use worker::{event, Context, Env, Method, Request, Response};
+use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -56,6 +58,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         return Ok(response);
     }
     cors::with_cors(response)
+}
+
+/// The cron (`[triggers]` in wrangler.toml): wakes the hubs after a new schema migration.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    // What failed is logged where it failed; the next run tries again.
+    let _ = sweep::run(&env).await;
 }
 
 /// Most characters in a post or a reply: the `MAX_CHARS` var, or the default.

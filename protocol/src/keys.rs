@@ -64,6 +64,9 @@ pub fn claimed_prefix(visitor: &str) -> String {
     format!("claimed/{visitor}/")
 }
 
+/// `sweep`: where the cron's wake-up of every hub is, a [`Sweep`](crate::sweep::Sweep).
+pub const SWEEP: &str = "sweep";
+
 /// The stored page an item numbered `seq` belongs to.
 pub fn page_of(seq: u64) -> u64 {
     seq / PAGE_SIZE as u64

@@ -5,7 +5,8 @@
 //! one function that counts a post's length and the tokenizer that finds its
 //! links, hashtags and mentions (`rich`), offers' rules, the pictures a post
 //! may carry (`media`), ids, cursors, error codes,
-//! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema,
+//! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema
+//! (and the sweep that wakes every hub after a new migration),
 //! how readers see their own writes, how a search query is read, matched and
 //! highlighted (and merged across accounts), when replies make a buzz, and
 //! what a webhook receives and when a failed delivery is retried, the paths
@@ -37,6 +38,7 @@ pub mod schema;
 pub mod search;
 pub mod site;
 pub mod stats;
+pub mod sweep;
 pub mod text;
 pub mod time;
 #[cfg(feature = "token")]

@@ -163,6 +163,8 @@ impl Edge {
             .arg("--var")
             .arg(format!("SESSION_SECRET:{}", self.session_secret))
             .args(self.vars.iter().flat_map(|var| ["--var", var.as_str()]))
+            // `GET /__scheduled` runs the cron (see `run_cron`).
+            .arg("--test-scheduled")
             .args(["--log-level", "warn"])
             .env("WRANGLER_SEND_METRICS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
@@ -269,6 +271,11 @@ impl Edge {
     // ----- typed calls that must succeed (setup) -----
 
     /// `POST /v1/accounts`, expecting 201.
+    /// Runs the Worker's cron once, as Cloudflare would on its schedule.
+    pub async fn run_cron(&self) {
+        self.get("/__scheduled?cron=*+*+*+*+*").send().await.expect(200);
+    }
+
     pub async fn create_account(&self, handle: &str, name: &str, bio: &str) -> Account {
         self.admin_post("/v1/accounts", &json!({"handle": handle, "name": name, "bio": bio})).await.expect_json(201)
     }

@@ -1,8 +1,8 @@
 //! A store written before each visitor's claims of offers had an index
 //! (`tests/fixtures/claims-v9`, schema 9) opens with the current edge:
 //! `/v1/me` gives each visitor's claims back, also in an account they no
-//! longer follow (its hub writes the index when it starts: migration 10),
-//! and erases them, the offers keeping their counts.
+//! longer follow (its hub writes the index when it starts: migration 10; the
+//! cron's sweep starts it), and erases them, the offers keeping their counts.
 
 use gazouillis_protocol::offer::{ClaimOf, Offers};
 use gazouillis_protocol::{Erased, MyData};
@@ -35,8 +35,8 @@ impl Migrated {
 async fn migration_claims() {
     let (edge, fixture) = fixture::open("claims-v9", &[]).await;
     let mut suite = Suite::new("migration_claims", Migrated { edge, fixture });
-    suite.step("a visitor gets back their claims in the accounts they follow", followed).await;
-    suite.step("and in an account they left, once its hub has started", left).await;
+    suite.step("a visitor gets back a claim in an account they left, once the cron woke its hub", left).await;
+    suite.step("and their claims in the accounts they follow", followed).await;
     suite.step("both erase them; the offers keep their counts", erased).await;
     suite.finish(|m| m.edge.dump_log()).await;
 }
@@ -49,11 +49,14 @@ async fn followed(m: Arc<Migrated>) {
     assert_eq!(data.claims, ana);
 }
 
-/// Bob follows no one: only the index, which acme's hub wrote when it
-/// started (the step before woke it), finds his claim there.
+/// Bob follows no one: only the index, which acme's hub writes when it
+/// starts, finds his claim there. Nothing asked that hub yet: the cron's
+/// sweep wakes it.
 async fn left(m: Arc<Migrated>) {
     let bob = m.claims_of("bob");
     assert_eq!(bob.len(), 1, "the fixture holds Bob's claim");
+    assert_eq!(m.export("bob").await.unwrap().claims, vec![], "Bob's claim, before acme's hub has started");
+    m.edge.run_cron().await;
     eventually(SETTLE, || async {
         let data = m.export("bob").await?;
         ensure_eq!(data.following, Vec::<String>::new(), "Bob follows no one");

@@ -1,0 +1,36 @@
+//! The cron: wakes every account's hub after a deploy that adds a schema
+//! migration, [`WAKE_BATCH`] a run (see `gazouillis_protocol::sweep`). A hub
+//! migrates when it starts, so a wake is a [`Command::Check`].
+
+use crate::error::ApiResult;
+use crate::hub::{self, Command};
+use gazouillis_protocol::keys;
+use gazouillis_protocol::schema::MIGRATIONS;
+use gazouillis_protocol::sweep::{Step, Sweep, WAKE_BATCH};
+use worker::Env;
+
+/// One cron run: the next batch of the sweep, if one is due.
+pub async fn run(env: &Env) -> ApiResult<()> {
+    let kv = env.kv("POSTS")?;
+    let stored: Option<Sweep> = kv.get(keys::SWEEP).json().await?;
+    let Step::Wake { from } = Sweep::step(stored, MIGRATIONS.len()) else { return Ok(()) };
+    let prefix = keys::account("");
+    let mut list = kv.list().prefix(prefix.clone()).limit(WAKE_BATCH);
+    if let Some(from) = from {
+        list = list.cursor(from);
+    }
+    let listed = list.execute().await?;
+    for key in &listed.keys {
+        let Some(handle) = key.name.strip_prefix(&prefix) else { continue };
+        // One hub that fails to start must not hold up the others: it
+        // migrates when next asked.
+        match hub::send(env, handle, &Command::Check).await {
+            Ok(answer) if answer.status_code() == 204 => {}
+            Ok(answer) => worker::console_error!("sweep: the hub of {handle} answered {}", answer.status_code()),
+            Err(err) => worker::console_error!("sweep: the hub of {handle} did not answer: {}", err.message),
+        }
+    }
+    let next = if listed.list_complete { None } else { listed.cursor };
+    kv.put(keys::SWEEP, Sweep { version: MIGRATIONS.len(), next })?.execute().await?;
+    Ok(())
+}
