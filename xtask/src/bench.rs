@@ -2,7 +2,7 @@
 //! crate run after setup and build:
 //! - `cargo xtask bench`: how fast a new post reaches open widgets, live push
 //!   against polling, on the real Worker and in headless Chromium
-//!   (`tests/src/bin/bench_live.rs`);
+//!   (`tests/src/bin/bench_live/`);
 //! - `cargo xtask bench-views`: the lag from a write to its view in KV, this
 //!   tree's edge side by side with a baseline commit's
 //!   (`tests/src/bin/bench_views.rs`);
