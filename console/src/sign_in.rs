@@ -68,12 +68,14 @@ pub fn SignIn(console: Console) -> impl IntoView {
     }
 }
 
-/// The operator's account picker: the edge's accounts, and a form to create one.
+/// The operator's account picker: the edge's accounts, found by part of
+/// their handle (an edge may hold thousands), and a form to create one.
 #[component]
 pub fn AccountPicker(console: Console) -> impl IntoView {
     let t = move |text| console.t(text);
     let accounts = LocalResource::new(move || async move { console.get::<AccountList>("/v1/accounts").await });
     let (handle, name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let find = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -88,13 +90,22 @@ pub fn AccountPicker(console: Console) -> impl IntoView {
     view! {
         <main class="picker">
             <h1>{move || t(Text::PickAccount)}</h1>
+            <label for="find-account">{move || t(Text::FindAccount)}</label>
+            <input id="find-account" type="search" autocomplete="off" prop:value=find on:input=move |ev| find.set(event_target_value(&ev))/>
             <ul class="accounts">
                 {move || accounts.get().map(|list| match list {
                     Ok(list) if list.accounts.is_empty() => view! { <li>{t(Text::NoAccounts)}</li> }.into_any(),
-                    Ok(list) => list.accounts.into_iter().map(|account| {
-                        let pick = account.clone();
-                        view! { <li><button class="pick" on:click=move |_| console.pick(Some(pick.clone()))>{"@"}{account}</button></li> }
-                    }).collect_view().into_any(),
+                    Ok(list) => {
+                        let part = find.get().trim().trim_start_matches('@').to_lowercase();
+                        let found: Vec<String> = list.accounts.into_iter().filter(|account| account.contains(&part)).collect();
+                        if found.is_empty() {
+                            return view! { <li>{t(Text::NoAccountMatches)}</li> }.into_any();
+                        }
+                        found.into_iter().map(|account| {
+                            let pick = account.clone();
+                            view! { <li><button class="pick" on:click=move |_| console.pick(Some(pick.clone()))>{"@"}{account}</button></li> }
+                        }).collect_view().into_any()
+                    }
                     Err(e) => view! { <li class="error" role="alert">{console.lang.get().explain(&e)}</li> }.into_any(),
                 })}
             </ul>

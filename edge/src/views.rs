@@ -169,11 +169,23 @@ impl<'a> Views<'a> {
         Ok(replies)
     }
 
-    /// Handles of every account (one KV list, up to 1,000).
+    /// Handles of every account (one KV list per 1,000).
     pub async fn accounts(&self) -> ApiResult<Vec<String>> {
         let prefix = keys::account("");
-        let listed = self.kv.list().prefix(prefix.clone()).execute().await?;
-        Ok(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)).collect())
+        let mut handles = Vec::new();
+        let mut cursor = None;
+        loop {
+            let mut list = self.kv.list().prefix(prefix.clone());
+            if let Some(cursor) = cursor {
+                list = list.cursor(cursor);
+            }
+            let listed = list.execute().await?;
+            handles.extend(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)));
+            cursor = listed.cursor.filter(|_| !listed.list_complete);
+            if cursor.is_none() {
+                return Ok(handles);
+            }
+        }
     }
 
     /// Handles of the accounts a visitor follows (one KV list, up to 1,000).

@@ -56,6 +56,7 @@ async fn console() {
     let (cm, visitor, operator, night) =
         tokio::join!(browser.new_context(), browser.new_context(), browser.new_context(), browser.new_context());
     edge.create_account("acme", "Acme", "Bikes and more").await;
+    edge.create_account("zest", "Zest", "Lemonade").await;
     edge.create_post("acme", "Our new bike is out.").await;
     let issued: IssuedToken = edge.admin_post("/v1/accounts/acme/tokens", &json!({"name": "Community"})).await.expect_json(201);
     let www = WwwServer::start(&repo_root().join("www"), &edge.base_url());
@@ -72,6 +73,7 @@ async fn console() {
     suite.step("Listening: a webhook added, its secret shown once; a test and a mention delivered, in its log", webhooks).await;
     suite.step("an offer post from Compose; on Posts, its code, claims and follows", offers).await;
     suite.step("a post with a picture from Compose: uploaded, deleted when taken off, its alt text required, shown in the widget", pictures).await;
+    suite.step("the operator finds an account by part of its handle", find_account).await;
     suite.step("no axe-core violation on any page, in English and French; readable at 360 and 1,440 px", accessible).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -630,6 +632,24 @@ async fn stats(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
+}
+
+async fn find_account(ctx: Arc<Ctx>) {
+    let operator = &ctx.operator;
+    operator.click("button.switch-account").await.unwrap();
+    wait_for(operator, "button.pick").await;
+    let every: &[&str] = &["@acme", "@zest"];
+    assert_eq!(operator.texts(".accounts li").await.unwrap(), every, "every account");
+    for (typed, listed) in [("ZE", &["@zest"][..]), ("nothing", &["No account matches."]), ("@ac", &["@acme"])] {
+        operator.type_text("#find-account", typed).await.unwrap();
+        eventually(LOAD, || async {
+            ensure_eq!(operator.texts(".accounts li").await?, listed, "the accounts listed for {typed:?}");
+            Ok(())
+        })
+        .await;
+    }
+    operator.click("button.pick").await.unwrap();
+    wait_for(operator, "nav.tabs").await;
 }
 
 async fn accessible(ctx: Arc<Ctx>) {

@@ -1,6 +1,7 @@
 //! The brand's inbox (`GET /v1/accounts/{handle}/inbox`): every visitor reply
 //! on the account's posts, newest first, with its post, filtered by whether
-//! the brand answered it; and the operator's list of accounts.
+//! the brand answered it; and the operator's list of accounts, past the
+//! 1,000 keys of one KV list.
 
 use gazouillis_protocol::{AccountList, Inbox, Reply};
 use gazouillis_tests::{Edge, SETTLE, Suite, ensure_eq, eventually};
@@ -14,6 +15,7 @@ async fn inbox() {
     suite.step("pages by cursor; hidden replies and replies to hidden posts are left out", paging_and_hidden).await;
     suite.step("brand only; a bad filter is a 400", refusals).await;
     suite.step("the operator lists the accounts", account_list).await;
+    suite.step("the list holds every account past the 1,000 of one KV list", long_account_list).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -114,4 +116,20 @@ async fn account_list(e: Arc<Edge>) {
     let visitor = e.new_session("Nosy").await;
     e.get("/v1/accounts").bearer(&visitor.token).send().await.expect_error(403, "forbidden");
     e.get("/v1/accounts").send().await.expect_error(401, "unauthorized");
+}
+
+async fn long_account_list(e: Arc<Edge>) {
+    let more: Vec<String> = (0..1_000).map(|n| format!("shop{n:04}")).collect();
+    for batch in more.chunks(10) {
+        futures_util::future::join_all(batch.iter().map(|handle| e.create_account(handle, handle, ""))).await;
+    }
+    let mut all: Vec<String> = more.iter().cloned().chain(["desk".into(), "elsewhere".into()]).collect();
+    all.sort();
+    eventually(SETTLE, || async {
+        let listed: AccountList = e.admin(e.get("/v1/accounts")).send().await.check_json(200)?;
+        ensure_eq!(listed.accounts.len(), all.len(), "accounts listed");
+        ensure_eq!(listed.accounts, all, "accounts");
+        Ok(())
+    })
+    .await;
 }
