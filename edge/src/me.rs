@@ -9,6 +9,7 @@ use crate::hub::{self, Command};
 use crate::views::Views;
 use gazouillis_protocol::offer::ClaimOf;
 use gazouillis_protocol::{Erased, ErrorCode, MyData, ReplyId, Visitor};
+use std::collections::BTreeMap;
 use worker::{Env, Request, Response};
 
 pub async fn export(req: Request, env: &Env) -> ApiResult {
@@ -76,11 +77,16 @@ pub async fn erase(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     let views = Views::new(env)?;
     let mut erased = Erased { replies: 0, follows: 0, claims: 0 };
+    // One request per account, however many replies.
+    let mut by_account: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
     for id in views.authored(&visitor.sub).await? {
-        let command = Command::DeleteReply { post: id.post.seq, seq: id.seq, visitor: Some(visitor.sub.clone()) };
-        // None: already gone (deleted meanwhile, or with its post).
-        if found(hub::send(env, &id.post.handle, &command).await?)?.is_some() {
-            erased.replies += 1;
+        by_account.entry(id.post.handle).or_default().push((id.post.seq, id.seq));
+    }
+    for (handle, replies) in by_account {
+        let command = Command::EraseReplies { visitor: visitor.sub.clone(), replies };
+        // None: the account is gone, and its replies with it.
+        if let Some(mut answer) = found(hub::send(env, &handle, &command).await?)? {
+            erased.replies += answer.json::<u64>().await?;
         }
     }
     let following = views.followed(&visitor.sub).await?;

@@ -146,11 +146,9 @@ impl<'a> Views<'a> {
         Ok(self.kv.get(&keys::following(visitor, handle)).text().await?.is_some())
     }
 
-    /// The ids of a visitor's replies (one KV list, up to 1,000).
+    /// The ids of a visitor's replies.
     pub async fn authored(&self, visitor: &str) -> ApiResult<Vec<ReplyId>> {
-        let prefix = keys::authored_prefix(visitor);
-        let listed = self.kv.list().prefix(prefix.clone()).execute().await?;
-        Ok(listed.keys.iter().filter_map(|key| key.name.strip_prefix(&prefix)?.parse().ok()).collect())
+        Ok(self.names_under(keys::authored_prefix(visitor)).await?.iter().filter_map(|id| id.parse().ok()).collect())
     }
 
     /// These replies, read from their thread pages (one KV read per page).
@@ -169,10 +167,26 @@ impl<'a> Views<'a> {
         Ok(replies)
     }
 
-    /// Handles of every account (one KV list per 1,000).
+    /// Handles of every account.
     pub async fn accounts(&self) -> ApiResult<Vec<String>> {
-        let prefix = keys::account("");
-        let mut handles = Vec::new();
+        self.names_under(keys::account("")).await
+    }
+
+    /// Handles of the accounts a visitor follows.
+    pub async fn followed(&self, visitor: &str) -> ApiResult<Vec<String>> {
+        self.names_under(keys::following_prefix(visitor)).await
+    }
+
+    /// Handles of the accounts where a visitor holds claims of offers.
+    pub async fn claimed_in(&self, visitor: &str) -> ApiResult<Vec<String>> {
+        self.names_under(keys::claimed_prefix(visitor)).await
+    }
+
+    /// The names of every key under `prefix`, without it (handles, reply
+    /// ids, in these indexes): one KV list per 1,000, so that none is left
+    /// out of an export or an erasure.
+    async fn names_under(&self, prefix: String) -> ApiResult<Vec<String>> {
+        let mut names = Vec::new();
         let mut cursor = None;
         loop {
             let mut list = self.kv.list().prefix(prefix.clone());
@@ -180,27 +194,11 @@ impl<'a> Views<'a> {
                 list = list.cursor(cursor);
             }
             let listed = list.execute().await?;
-            handles.extend(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)));
+            names.extend(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)));
             cursor = listed.cursor.filter(|_| !listed.list_complete);
             if cursor.is_none() {
-                return Ok(handles);
+                return Ok(names);
             }
         }
-    }
-
-    /// Handles of the accounts a visitor follows (one KV list, up to 1,000).
-    pub async fn followed(&self, visitor: &str) -> ApiResult<Vec<String>> {
-        self.handles_under(keys::following_prefix(visitor)).await
-    }
-
-    /// Handles of the accounts where a visitor holds claims of offers (one KV list, up to 1,000).
-    pub async fn claimed_in(&self, visitor: &str) -> ApiResult<Vec<String>> {
-        self.handles_under(keys::claimed_prefix(visitor)).await
-    }
-
-    /// The last segment of the keys under `prefix`: handles, in these indexes.
-    async fn handles_under(&self, prefix: String) -> ApiResult<Vec<String>> {
-        let listed = self.kv.list().prefix(prefix.clone()).execute().await?;
-        Ok(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)).collect())
     }
 }

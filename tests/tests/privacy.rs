@@ -1,7 +1,7 @@
 //! A visitor's own data against the real Worker: `GET /v1/me` gives back
 //! everything stored about them, `DELETE /v1/me` deletes it (replies,
 //! follows and claims of offers, with counts updated), and leaves everyone
-//! else's alone.
+//! else's alone; also past the 1,000 keys of one KV list.
 
 use gazouillis_protocol::offer::{ClaimOf, Offers};
 use gazouillis_protocol::{Erased, MyData, Reply};
@@ -12,6 +12,7 @@ use std::sync::Arc;
 async fn privacy() {
     let mut suite = Suite::new("privacy", Edge::start().await);
     suite.step("a visitor downloads, then deletes, everything about them", export_then_erase).await;
+    suite.step("past the 1,000 keys of one KV list: all 1,001 replies come back, and go", over_a_thousand_replies).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -81,4 +82,37 @@ async fn export_then_erase(e: Arc<Edge>) {
     // The codes given out stay given: the offer still counts both claims.
     let offers: Offers = e.admin(e.get("/v1/accounts/alpha/offers")).send().await.expect_json(200);
     assert_eq!(offers.offers.iter().map(|offer| offer.offer.claimed).collect::<Vec<_>>(), [2]);
+}
+
+async fn over_a_thousand_replies(e: Arc<Edge>) {
+    e.create_account("gamma", "Gamma", "").await;
+    let post = e.create_post("gamma", "Tell us everything").await;
+    let chatty = e.new_session("Chatty").await;
+    let mut written = Vec::new();
+    for batch in 0..77 {
+        let replies = (0..13).map(|n| {
+            let (e, token, post, text) = (&e, &chatty.token, &post.id, format!("reply {}", batch * 13 + n));
+            async move { e.reply(token, post, &text).await }
+        });
+        written.extend(futures_util::future::join_all(replies).await.into_iter().map(|reply| reply.id));
+    }
+    written.sort();
+    assert_eq!(written.len(), 1_001);
+    eventually(SETTLE, || async {
+        let data: MyData = e.get("/v1/me").bearer(&chatty.token).send().await.check_json(200)?;
+        let mut replies: Vec<String> = data.replies.into_iter().map(|reply| reply.id).collect();
+        replies.sort();
+        ensure_eq!(replies, written, "the replies in /v1/me");
+        Ok(())
+    })
+    .await;
+    let erased: Erased = e.delete("/v1/me").bearer(&chatty.token).send().await.expect_json(200);
+    assert_eq!(erased, Erased { replies: 1_001, follows: 0, claims: 0 });
+    eventually(SETTLE, || async {
+        ensure_eq!(e.post_of(&post.id).await?.replies, 0, "the post's replies");
+        let data: MyData = e.get("/v1/me").bearer(&chatty.token).send().await.check_json(200)?;
+        ensure_eq!(data.replies.len(), 0, "replies left in /v1/me");
+        Ok(())
+    })
+    .await;
 }

@@ -75,6 +75,9 @@ pub enum Command {
     CreateReply { post: u64, author: Option<Author>, text: String, ip: String },
     /// `visitor: Some(id)` may delete only their own reply; `None` is the brand, who may delete any.
     DeleteReply { post: u64, seq: u64, visitor: Option<String> },
+    /// Deletes these replies (post, number) of `visitor`'s, answering how
+    /// many there were: a visitor's erasure, one request per account.
+    EraseReplies { visitor: String, replies: Vec<(u64, u64)> },
     Follow { visitor: String, follow: bool },
     /// Whether `visitor` follows the account, with the follower count.
     GetFollow { visitor: String },
@@ -283,6 +286,7 @@ impl AccountHub {
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
+            Command::EraseReplies { visitor, replies } => self.erase_replies(&visitor, &replies).await,
             Command::Follow { visitor, follow } => self.follow(&visitor, follow).await,
             Command::GetFollow { visitor } => self.get_follow(&visitor),
             Command::GetSettings => self.get_settings(),
