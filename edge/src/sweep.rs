@@ -4,6 +4,7 @@
 
 use crate::error::ApiResult;
 use crate::hub::{self, Command};
+use crate::views::Views;
 use gazouillis_protocol::keys;
 use gazouillis_protocol::schema::MIGRATIONS;
 use gazouillis_protocol::sweep::{Step, Sweep, WAKE_BATCH};
@@ -14,14 +15,8 @@ pub async fn run(env: &Env) -> ApiResult<()> {
     let kv = env.kv("POSTS")?;
     let stored: Option<Sweep> = kv.get(keys::SWEEP).json().await?;
     let Step::Wake { from } = Sweep::step(stored, MIGRATIONS.len()) else { return Ok(()) };
-    let prefix = keys::account("");
-    let mut list = kv.list().prefix(prefix.clone()).limit(WAKE_BATCH);
-    if let Some(from) = from {
-        list = list.cursor(from);
-    }
-    let listed = list.execute().await?;
-    for key in &listed.keys {
-        let Some(handle) = key.name.strip_prefix(&prefix) else { continue };
+    let (handles, next) = Views::new(env)?.accounts_page(from, WAKE_BATCH).await?;
+    for handle in &handles {
         // One hub that fails to start must not hold up the others: it
         // migrates when next asked.
         match hub::send(env, handle, &Command::Check).await {
@@ -30,7 +25,6 @@ pub async fn run(env: &Env) -> ApiResult<()> {
             Err(err) => worker::console_error!("sweep: the hub of {handle} did not answer: {}", err.message),
         }
     }
-    let next = if listed.list_complete { None } else { listed.cursor };
     kv.put(keys::SWEEP, Sweep { version: MIGRATIONS.len(), next })?.execute().await?;
     Ok(())
 }

@@ -46,6 +46,9 @@ impl Freshness {
     }
 }
 
+/// Most keys one KV list answers.
+const KV_LIST_MAX: u64 = 1_000;
+
 pub struct Views<'a> {
     kv: KvStore,
     env: &'a Env,
@@ -172,6 +175,12 @@ impl<'a> Views<'a> {
         self.names_under(keys::account("")).await
     }
 
+    /// Up to `limit` account handles from `cursor` on, and where the list
+    /// goes on after them (`None`: the end).
+    pub async fn accounts_page(&self, cursor: Option<String>, limit: u64) -> ApiResult<(Vec<String>, Option<String>)> {
+        self.names_page(&keys::account(""), cursor, limit).await
+    }
+
     /// Handles of the accounts a visitor follows.
     pub async fn followed(&self, visitor: &str) -> ApiResult<Vec<String>> {
         self.names_under(keys::following_prefix(visitor)).await
@@ -183,22 +192,27 @@ impl<'a> Views<'a> {
     }
 
     /// The names of every key under `prefix`, without it (handles, reply
-    /// ids, in these indexes): one KV list per 1,000, so that none is left
-    /// out of an export or an erasure.
+    /// ids, in these indexes): page after page, so that none is left out of
+    /// an export or an erasure.
     async fn names_under(&self, prefix: String) -> ApiResult<Vec<String>> {
-        let mut names = Vec::new();
-        let mut cursor = None;
-        loop {
-            let mut list = self.kv.list().prefix(prefix.clone());
-            if let Some(cursor) = cursor {
-                list = list.cursor(cursor);
-            }
-            let listed = list.execute().await?;
-            names.extend(listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(&prefix).map(str::to_owned)));
-            cursor = listed.cursor.filter(|_| !listed.list_complete);
-            if cursor.is_none() {
-                return Ok(names);
-            }
+        let (mut names, mut cursor) = self.names_page(&prefix, None, KV_LIST_MAX).await?;
+        while let Some(from) = cursor {
+            let (more, next) = self.names_page(&prefix, Some(from), KV_LIST_MAX).await?;
+            names.extend(more);
+            cursor = next;
         }
+        Ok(names)
+    }
+
+    /// One KV list of the names under `prefix`: up to `limit` from `cursor`
+    /// on, and the cursor after them (`None`: the end).
+    async fn names_page(&self, prefix: &str, cursor: Option<String>, limit: u64) -> ApiResult<(Vec<String>, Option<String>)> {
+        let mut list = self.kv.list().prefix(prefix.to_owned()).limit(limit);
+        if let Some(cursor) = cursor {
+            list = list.cursor(cursor);
+        }
+        let listed = list.execute().await?;
+        let names = listed.keys.into_iter().filter_map(|key| key.name.strip_prefix(prefix).map(str::to_owned)).collect();
+        Ok((names, listed.cursor.filter(|_| !listed.list_complete)))
     }
 }
