@@ -270,12 +270,12 @@ impl Edge {
 
     // ----- typed calls that must succeed (setup) -----
 
-    /// `POST /v1/accounts`, expecting 201.
     /// Runs the Worker's cron once, as Cloudflare would on its schedule.
     pub async fn run_cron(&self) {
         self.get("/__scheduled?cron=*+*+*+*+*").send().await.expect(200);
     }
 
+    /// `POST /v1/accounts`, expecting 201.
     pub async fn create_account(&self, handle: &str, name: &str, bio: &str) -> Account {
         self.admin_post("/v1/accounts", &json!({"handle": handle, "name": name, "bio": bio})).await.expect_json(201)
     }
