@@ -4,6 +4,7 @@ use crate::auth::require_visitor;
 use crate::error::ApiResult;
 use crate::http::json;
 use crate::hub::{self, Command};
+use crate::ledger;
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::FollowState;
 use worker::{Env, Request};
@@ -20,8 +21,12 @@ pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     json(200, &FollowState { following, followers })
 }
 
-/// Follows (`true`) or unfollows: the hub counts, so doing it twice counts once.
+/// Follows (`true`) or unfollows: the hub counts, so doing it twice counts
+/// once. A follow is noted in the visitor's ledger first (for `/v1/me`).
 pub async fn set(req: Request, env: &Env, handle: &str, follow: bool) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
+    if follow {
+        ledger::note(env, &visitor.sub, handle).await?;
+    }
     hub::send_from(env, handle, &Command::Follow { visitor: visitor.sub, follow }, &req).await
 }

@@ -15,6 +15,7 @@ mod follows;
 mod http;
 mod hub;
 mod inbox;
+mod ledger;
 mod limiter;
 mod me;
 mod media;

@@ -1,105 +1,94 @@
 //! `/v1/me`: what Gazouillis stores about a visitor (their name, their
 //! replies, the accounts they follow, their claims of offers), to download
 //! it or delete it.
+//!
+//! Each account's hub answers for its own data (one request per account),
+//! so a write made a moment ago is found; which accounts to ask comes from
+//! the visitor's `ledger`, and from KV's indexes for what was written before
+//! the ledger existed.
 
 use crate::auth::require_visitor;
 use crate::error::ApiResult;
 use crate::http::json;
-use crate::hub::{self, Command};
+use crate::hub::{self, Command, VisitorData};
+use crate::ledger;
 use crate::views::Views;
-use gazouillis_protocol::offer::ClaimOf;
+use futures_util::future::try_join_all;
 use gazouillis_protocol::{Erased, ErrorCode, MyData, ReplyId, Visitor};
-use std::collections::BTreeMap;
 use worker::{Env, Request, Response};
 
 pub async fn export(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
-    let views = Views::new(env)?;
-    let authored = views.authored(&visitor.sub).await?;
-    let mut replies = views.replies(&authored).await?;
-    // Those not in the threads are hidden (or just deleted): their hubs have them.
-    let shown: Vec<String> = replies.iter().map(|reply| reply.id.clone()).collect();
-    for id in authored.iter().filter(|id| !shown.contains(&id.to_string())) {
-        let command = Command::AuthoredReply { post: id.post.seq, seq: id.seq, visitor: visitor.sub.clone() };
-        if let Some(mut answer) = found(hub::send(env, &id.post.handle, &command).await?)? {
-            replies.push(answer.json().await?);
+    let handles = accounts_of(env, &visitor.sub).await?;
+    let command = Command::VisitorData { visitor: visitor.sub.clone() };
+    let held = try_join_all(handles.iter().map(|handle| ask::<VisitorData>(env, handle, &command))).await?;
+    let mut data = MyData {
+        visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None },
+        replies: Vec::new(),
+        following: Vec::new(),
+        claims: Vec::new(),
+        pending: Vec::new(),
+    };
+    for (handle, held) in handles.into_iter().zip(held) {
+        let Some(held) = held else { continue };
+        data.replies.extend(held.replies);
+        data.claims.extend(held.claims);
+        data.pending.extend(held.pending);
+        if held.following {
+            data.following.push(handle);
         }
     }
-    replies.sort_by_key(|reply| reply.id.parse::<ReplyId>().map(|id| (id.post.to_string(), id.seq)).ok());
-    let following = views.followed(&visitor.sub).await?;
-    let mut claims = Vec::new();
-    for handle in accounts_with_claims(&views, &visitor.sub, &following).await? {
-        claims.extend(hub_claims(env, &handle, Command::VisitorClaims { visitor: visitor.sub.clone() }).await?);
-    }
-    json(200, &MyData { visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None }, replies, following, claims })
+    data.replies.sort_by_key(|reply| reply.id.parse::<ReplyId>().map(|id| (id.post.to_string(), id.seq)).ok());
+    json(200, &data)
 }
 
-/// The accounts where a visitor may hold claims: those of their index, and
-/// those they follow (a claim needs a follow). The index of claims made
-/// before it existed is written by each hub when it next starts (schema
-/// migration 10); asking the followed accounts' hubs covers those meanwhile.
-async fn accounts_with_claims(views: &Views<'_>, visitor: &str, following: &[String]) -> ApiResult<Vec<String>> {
-    let mut handles = views.claimed_in(visitor).await?;
-    handles.extend(following.iter().cloned());
+/// Deletes every reply of the visitor (waiting ones too), every follow and
+/// every claim, through each account's hub, so counts and the live push
+/// follow. (An offer's count of claims stays: the codes it gave out stay
+/// given.) One request per account, however much it holds.
+pub async fn erase(req: Request, env: &Env) -> ApiResult {
+    let visitor = require_visitor(&req, env).await?;
+    let handles = accounts_of(env, &visitor.sub).await?;
+    let command = Command::EraseVisitor { visitor: visitor.sub.clone() };
+    let mut erased = Erased { replies: 0, follows: 0, claims: 0, pending: 0 };
+    for handle in &handles {
+        if let Some(done) = ask::<Erased>(env, handle, &command).await? {
+            erased.replies += done.replies;
+            erased.follows += done.follows;
+            erased.claims += done.claims;
+            erased.pending += done.pending;
+        }
+    }
+    // Only once every account is done: an erasure that failed partway is tried again whole.
+    ledger::forget(env, &visitor.sub, handles).await?;
+    json(200, &erased)
+}
+
+/// Every account where the visitor may have written: their ledger's, and
+/// those of KV's indexes of their replies, follows and claims.
+async fn accounts_of(env: &Env, visitor: &str) -> ApiResult<Vec<String>> {
+    let views = Views::new(env)?;
+    let mut handles = ledger::accounts(env, visitor).await?;
+    handles.extend(views.authored(visitor).await?.into_iter().map(|id| id.post.handle));
+    handles.extend(views.followed(visitor).await?);
+    handles.extend(views.claimed_in(visitor).await?);
     handles.sort();
     handles.dedup();
     Ok(handles)
 }
 
-/// The claims an account's hub answers `command` with (none when the
-/// account is gone).
-async fn hub_claims(env: &Env, handle: &str, command: Command) -> ApiResult<Vec<ClaimOf>> {
-    match found(hub::send(env, handle, &command).await?)? {
-        Some(mut answer) => Ok(answer.json().await?),
-        None => Ok(Vec::new()),
-    }
-}
-
-/// A hub's answer about a visitor's data: `None` when what was asked for is
-/// gone (404: the account, the reply), the answer when it succeeded, and an
-/// error otherwise, so that an export or an erasure is never silently
-/// incomplete (an erasure tried again picks up where it failed).
-fn found(answer: Response) -> ApiResult<Option<Response>> {
+/// A hub's answer to `command` about a visitor's data: `None` when the
+/// account is gone (404), and an error when the hub failed, so that an
+/// export or an erasure is never silently incomplete (an erasure tried
+/// again picks up where it failed).
+async fn ask<T: serde::de::DeserializeOwned>(env: &Env, handle: &str, command: &Command) -> ApiResult<Option<T>> {
+    let mut answer: Response = hub::send(env, handle, command).await?;
     match answer.status_code() {
-        200..=299 => Ok(Some(answer)),
+        200 => Ok(Some(answer.json().await?)),
         404 => Ok(None),
         status => {
             worker::console_error!("a hub answered {status} about a visitor's data");
             Err(ErrorCode::Internal.into())
         }
     }
-}
-
-/// Deletes every reply of the visitor, every follow and every claim,
-/// through each account's hub, so counts and the live push follow. (An
-/// offer's count of claims stays: the codes it gave out stay given.)
-pub async fn erase(req: Request, env: &Env) -> ApiResult {
-    let visitor = require_visitor(&req, env).await?;
-    let views = Views::new(env)?;
-    let mut erased = Erased { replies: 0, follows: 0, claims: 0 };
-    // One request per account, however many replies.
-    let mut by_account: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
-    for id in views.authored(&visitor.sub).await? {
-        by_account.entry(id.post.handle).or_default().push((id.post.seq, id.seq));
-    }
-    for (handle, replies) in by_account {
-        let command = Command::EraseReplies { visitor: visitor.sub.clone(), replies };
-        // None: the account is gone, and its replies with it.
-        if let Some(mut answer) = found(hub::send(env, &handle, &command).await?)? {
-            erased.replies += answer.json::<u64>().await?;
-        }
-    }
-    let following = views.followed(&visitor.sub).await?;
-    // Before the follows go: they say where claims may be.
-    let claimed = accounts_with_claims(&views, &visitor.sub, &following).await?;
-    for handle in following {
-        let command = Command::Follow { visitor: visitor.sub.clone(), follow: false };
-        if found(hub::send(env, &handle, &command).await?)?.is_some() {
-            erased.follows += 1;
-        }
-    }
-    for handle in claimed {
-        erased.claims += hub_claims(env, &handle, Command::EraseClaims { visitor: visitor.sub.clone() }).await?.len() as u64;
-    }
-    json(200, &erased)
 }

@@ -7,11 +7,13 @@
 use crate::auth::{require_brand, require_visitor};
 use crate::error::ApiResult;
 use crate::hub::{self, Command};
+use crate::ledger;
 use gazouillis_protocol::PostId;
 use worker::{Env, Request};
 
 pub async fn claim(req: Request, env: &Env, post: &PostId) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
+    ledger::note(env, &visitor.sub, &post.handle).await?;
     hub::send_from(env, &post.handle, &Command::ClaimOffer { post: post.seq, visitor: visitor.sub }, &req).await
 }
 

@@ -6,6 +6,7 @@ use crate::auth::{require_writer, Writer};
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
 use crate::hub::{self, Command};
+use crate::ledger;
 use crate::limiter::client_ip;
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::page::PageView;
@@ -41,6 +42,7 @@ pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
     match writer {
         Writer::Visitor(visitor) => {
             let customer = visitor.customer_of.as_deref() == Some(post.handle.as_str());
+            ledger::note(env, &visitor.sub, &post.handle).await?;
             let author = Some(Author { id: visitor.sub, name: visitor.name, badge: customer.then_some(Badge::Customer) });
             hub::send_from(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }, &req).await
         }

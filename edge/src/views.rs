@@ -121,18 +121,34 @@ impl<'a> Views<'a> {
     /// The newest posts of an account (`page: None`) or one stored page of
     /// older ones (empty if never written, when the account exists).
     pub async fn feed(&self, handle: &str, page: Option<u64>) -> ApiResult<Versioned<PageView<Post>>> {
-        let view = page.map_or(View::FeedHead, View::FeedPage);
-        self.view(handle, view).await?.ok_or_else(|| ErrorCode::AccountNotFound.into())
+        let feed = match page {
+            None => match self.view::<PageView<Post>>(handle, View::FeedHead).await? {
+                Some(head) if self.lags(&head.view) => self.hub_view(handle, View::FeedHead, None).await?,
+                head => head,
+            },
+            Some(page) => self.view(handle, View::FeedPage(page)).await?,
+        };
+        feed.ok_or_else(|| ErrorCode::AccountNotFound.into())
     }
 
     /// The newest posts of an account with the account itself (one KV
-    /// read). A head stored before it carried the account is read from the hub.
+    /// read). A head stored before it carried the account is read from the
+    /// hub, and so is an empty one (see [`Views::lags`]).
     pub async fn feed_head(&self, handle: &str) -> ApiResult<Versioned<FeedHead>> {
         let head = match self.view::<FeedHead>(handle, View::FeedHead).await? {
-            Some(head) if head.view.account.is_none() => self.hub_view(handle, View::FeedHead, None).await?,
+            Some(head) if head.view.account.is_none() || self.lags(&head.view.page) => self.hub_view(handle, View::FeedHead, None).await?,
             head => head,
         };
         head.ok_or_else(|| ErrorCode::AccountNotFound.into())
+    }
+
+    /// Whether a feed head read from KV may be hiding posts that matter: an
+    /// empty one may only not have the account's first posts yet, and "No
+    /// posts yet" must be the hub's word. (An account with posts is caught
+    /// up by the widget's live hello.) Costs one hub request per read of an
+    /// empty account.
+    fn lags(&self, head: &PageView<Post>) -> bool {
+        head.items.is_empty() && !matches!(self.freshness, Freshness::Hub(_))
     }
 
     pub async fn post(&self, id: &PostId) -> ApiResult<Versioned<Post>> {
@@ -152,22 +168,6 @@ impl<'a> Views<'a> {
     /// The ids of a visitor's replies.
     pub async fn authored(&self, visitor: &str) -> ApiResult<Vec<ReplyId>> {
         Ok(self.names_under(keys::authored_prefix(visitor)).await?.iter().filter_map(|id| id.parse().ok()).collect())
-    }
-
-    /// These replies, read from their thread pages (one KV read per page).
-    pub async fn replies(&self, ids: &[ReplyId]) -> ApiResult<Vec<Reply>> {
-        let mut pages: Vec<(String, PostId, u64)> =
-            ids.iter().map(|id| (id.post.to_string(), id.post.clone(), keys::page_of(id.seq))).collect();
-        pages.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
-        pages.dedup_by(|a, b| (&a.0, a.2) == (&b.0, b.2));
-        let wanted: Vec<String> = ids.iter().map(ReplyId::to_string).collect();
-        let mut replies = Vec::new();
-        for (_, post, page) in pages {
-            if let Some(stored) = self.thread(&post, page).await? {
-                replies.extend(stored.view.items.into_iter().filter(|reply| wanted.contains(&reply.id)));
-            }
-        }
-        Ok(replies)
     }
 
     /// Handles of every account.

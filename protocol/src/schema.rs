@@ -340,6 +340,13 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "ALTER TABLE media ADD COLUMN uploaded_ms INTEGER NOT NULL DEFAULT 0",
         "UPDATE media SET uploaded_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000",
     ],
+    // 12: a visitor's replies and queued replies found by their author, for
+    // the download and the erasure of their data (`/v1/me`), which ask the
+    // hub rather than KV's lagging indexes.
+    &[
+        "CREATE INDEX replies_by_author ON replies (author_id)",
+        "CREATE INDEX queue_by_author ON queue (author_id)",
+    ],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -577,6 +584,27 @@ mod tests {
             assert_eq!(crate::search::fold(&format!("x{ligature}y")), body);
             db.execute("DELETE FROM posts", []).unwrap();
         }
+    }
+
+    #[test]
+    fn a_visitors_replies_are_found_by_their_author_in_a_store_written_before() {
+        let db = store_at(11);
+        let reply = "INSERT INTO replies (post, seq, author_id, author_name, text, created_at, n) VALUES (0, ?1, ?2, 'V', 't', 'now', ?1)";
+        for (seq, author) in [(0, "v"), (1, "w"), (2, "v")] {
+            db.execute(reply, rusqlite::params![seq, author]).unwrap();
+        }
+        migrate(&db, 12..=MIGRATIONS.len());
+        let plan: String = db
+            .query_row("EXPLAIN QUERY PLAN SELECT seq FROM replies WHERE author_id = 'v'", [], |row| row.get(3))
+            .unwrap();
+        assert!(plan.contains("replies_by_author"), "{plan}");
+        let mut found = db.prepare("SELECT seq FROM replies WHERE author_id = 'v' ORDER BY seq").unwrap();
+        let seqs: Vec<u64> = found.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
+        assert_eq!(seqs, [0, 2]);
+        let plan: String = db
+            .query_row("EXPLAIN QUERY PLAN SELECT n FROM queue WHERE author_id = 'v'", [], |row| row.get(3))
+            .unwrap();
+        assert!(plan.contains("queue_by_author"), "{plan}");
     }
 
     #[test]

@@ -371,6 +371,10 @@ pub struct MyData {
     /// before claims were given back here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<ClaimOf>,
+    /// Their replies still waiting for a brand's approval. Left out when
+    /// there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Queued>,
 }
 
 /// `DELETE /v1/me`: what was deleted. (An offer's count of claims stays:
@@ -381,6 +385,9 @@ pub struct Erased {
     pub follows: u64,
     #[serde(default)]
     pub claims: u64,
+    /// Replies that were waiting for a brand's approval.
+    #[serde(default)]
+    pub pending: u64,
 }
 
 /// `POST /v1/session`

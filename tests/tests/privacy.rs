@@ -1,10 +1,11 @@
 //! A visitor's own data against the real Worker: `GET /v1/me` gives back
-//! everything stored about them, `DELETE /v1/me` deletes it (replies,
-//! follows and claims of offers, with counts updated), and leaves everyone
+//! everything stored about them, `DELETE /v1/me` deletes it (replies, those
+//! waiting for approval too, follows and claims of offers, with counts updated), and leaves everyone
 //! else's alone; also past the 1,000 keys of one KV list.
 
 use gazouillis_protocol::offer::{ClaimOf, Offers};
-use gazouillis_protocol::{Erased, MyData, Reply};
+use gazouillis_protocol::{Erased, MyData, Queue, Reply};
+use serde_json::json;
 use gazouillis_tests::{Edge, SETTLE, Suite, ensure_eq, eventually};
 use std::sync::Arc;
 
@@ -41,6 +42,11 @@ async fn export_then_erase(e: Arc<Edge>) {
     mine.push(e.reply(&me.token, &b.id, "mine on beta").await);
     let on_gone = e.reply(&me.token, &gone.id, "on a post the brand deletes").await;
     let theirs = e.reply(&other.token, &a.id, "not mine").await;
+    // Beta now holds every visitor's reply for approval: mine waits there.
+    let premoderated = json!({"moderation": "premoderated", "blocked_words": [], "links": "allow"});
+    e.admin(e.put("/v1/accounts/beta/settings")).json(&premoderated).send().await.expect(200);
+    let waiting = e.post(&format!("/v1/posts/{}/replies", b.id)).bearer(&me.token).json(&json!({"text": "waiting for beta"})).send().await;
+    waiting.expect(202);
     e.delete_post(&gone.id).await;
     e.delete_post(&offer_gone.id).await;
 
@@ -60,12 +66,14 @@ async fn export_then_erase(e: Arc<Edge>) {
         let mut claims = data.claims.clone();
         claims.sort_by(|x, y| x.post.cmp(&y.post));
         ensure_eq!(claims, my_claims, "claims (not the one on the deleted post)");
+        let pending: Vec<&str> = data.pending.iter().map(|queued| queued.text.as_str()).collect();
+        ensure_eq!(pending, ["waiting for beta"], "the reply waiting for approval");
         Ok(())
     })
     .await;
 
     let erased: Erased = e.delete("/v1/me").bearer(&me.token).send().await.expect_json(200);
-    assert_eq!(erased, Erased { replies: 53, follows: 2, claims: 2 });
+    assert_eq!(erased, Erased { replies: 53, follows: 2, claims: 2, pending: 1 });
     eventually(SETTLE, || async {
         ensure_eq!(e.replies_all(&a.id, None).await?, vec![theirs.clone()], "alpha's thread keeps only the other's reply");
         ensure_eq!(e.replies_all(&b.id, None).await?, vec![], "beta's thread");
@@ -73,7 +81,9 @@ async fn export_then_erase(e: Arc<Edge>) {
         ensure_eq!(e.account("alpha").await?.followers, 1, "alpha's followers");
         ensure_eq!(e.account("beta").await?.followers, 0, "beta's followers");
         let data: MyData = e.get("/v1/me").bearer(&me.token).send().await.check_json(200)?;
-        ensure_eq!((data.replies.len(), data.following.len(), data.claims.len()), (0, 0, 0), "nothing left");
+        ensure_eq!((data.replies.len(), data.following.len(), data.claims.len(), data.pending.len()), (0, 0, 0, 0), "nothing left");
+        let queue: Queue = e.admin(e.get("/v1/accounts/beta/queue")).send().await.check_json(200)?;
+        ensure_eq!(queue.queued.len(), 0, "beta's queue");
         let theirs: MyData = e.get("/v1/me").bearer(&other.token).send().await.check_json(200)?;
         ensure_eq!(theirs.claims, vec![their_claim.clone()], "the other's claim stays");
         Ok(())
@@ -107,7 +117,7 @@ async fn over_a_thousand_replies(e: Arc<Edge>) {
     })
     .await;
     let erased: Erased = e.delete("/v1/me").bearer(&chatty.token).send().await.expect_json(200);
-    assert_eq!(erased, Erased { replies: 1_001, follows: 0, claims: 0 });
+    assert_eq!(erased, Erased { replies: 1_001, follows: 0, claims: 0, pending: 0 });
     eventually(SETTLE, || async {
         ensure_eq!(e.post_of(&post.id).await?.replies, 0, "the post's replies");
         let data: MyData = e.get("/v1/me").bearer(&chatty.token).send().await.check_json(200)?;

@@ -42,7 +42,7 @@ use crate::api::{Api, ApiError, posts_path};
 use crate::feed::Feed;
 use crate::i18n::Lang;
 use gazouillis_protocol::i18n;
-use crate::pager::Pager;
+use crate::pager::{Arrival, Pager};
 use crate::status::{Status, progress};
 use crate::post::PostView;
 use crate::widget::Widget;
@@ -229,7 +229,7 @@ async fn first_view(
         None => {
             let path = posts_path(handle);
             let (account, page) = join(api.account(handle), api.page::<PostPage>(&path, None, None, 0)).await;
-            posts.take(None, page?, false);
+            posts.take(None, page?, Arrival::Loaded);
             account
         }
     }

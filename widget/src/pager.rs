@@ -49,6 +49,22 @@ struct Paging {
     /// The version of a first page a server-rendered view held, until the
     /// first live hello (which catches up only when it is newer).
     seeded: StoredValue<Option<u64>>,
+    /// Whether a live hello was caught up on. The first one's catch-up
+    /// brings what was written before the page opened (the first page read
+    /// may lag the hub): that is shown in place, not held back as new.
+    greeted: StoredValue<bool>,
+}
+
+/// How a page read comes into the list.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Arrival {
+    /// Loaded for the reader: the first page, or "load more".
+    Loaded,
+    /// The watched page asked for again: new items on top are held back.
+    Polled,
+    /// The first catch-up, with what was written before the page opened:
+    /// shown in place, where the list goes on unchanged.
+    BeforeThePage,
 }
 
 /// Most pages a catch-up reads back after a reconnection.
@@ -74,6 +90,7 @@ impl<P: Page> Pager<P> {
                 asked: StoredValue::new(None),
                 watched: StoredValue::new((None, None)),
                 seeded: StoredValue::new(None),
+                greeted: StoredValue::new(false),
             },
         }
     }
@@ -87,7 +104,7 @@ impl<P: Page> Pager<P> {
             let path = paging.path.get_value();
             match paging.widget.api.page::<P>(&path, cursor.as_deref(), None, 0).await {
                 Ok(fetched) => {
-                    self.take(cursor, fetched, false);
+                    self.take(cursor, fetched, Arrival::Loaded);
                     paging.status.set(Status::Idle);
                 }
                 Err(error) => paging.status.set(Status::Failed(error)),
@@ -98,7 +115,7 @@ impl<P: Page> Pager<P> {
     /// Starts from the first `page` a server-rendered view held, read at the
     /// account's `version`, without fetching it again.
     pub fn seed(self, page: P, version: u64) {
-        self.take(None, Fetched::Fresh(page, None), false);
+        self.take(None, Fetched::Fresh(page, None), Arrival::Loaded);
         self.paging.seeded.set_value(Some(version));
     }
 
@@ -107,23 +124,27 @@ impl<P: Page> Pager<P> {
         self.paging.seeded.with_value(Option::is_some)
     }
 
-    /// Adds a page fetched at `cursor`; `polled` when it is the watched page
-    /// asked for again. Returns whether the page held an item already known
-    /// (an unchanged page does), and the page's `next` cursor.
-    pub fn take(self, cursor: Option<String>, fetched: Fetched<P>, polled: bool) -> (bool, Option<String>) {
+    /// Adds a page fetched at `cursor`, as it `arrives`. Returns whether the
+    /// page held an item already known (an unchanged page does), and the
+    /// page's `next` cursor.
+    pub fn take(self, cursor: Option<String>, fetched: Fetched<P>, arrives: Arrival) -> (bool, Option<String>) {
         let Fetched::Fresh(page, etag) = fetched else { return (true, None) };
         let Paging { newest_first, next, watched, loaded, .. } = self.paging;
         let (items, next_cursor) = page.into_parts();
         let known = items.iter().any(|item| self.knows(item.id()));
-        // A newer first page says nothing of where the pages loaded after it go on.
-        if polled && newest_first {
+        // A newer first page says nothing of where the pages loaded after it
+        // go on, unless nothing was loaded before it.
+        let goes_on = !newest_first || arrives == Arrival::Loaded || self.items.with_untracked(Vec::is_empty);
+        if arrives == Arrival::Polled && newest_first {
             self.hold(items);
         } else {
             self.items.update(|list| merge(list, items, newest_first));
             // What is now shown no longer waits.
             let shown = |item: &P::Item| self.items.with_untracked(|list| list.iter().any(|s| s.id() == item.id()));
             self.pending.update(|pending| pending.retain(|item| !shown(item)));
-            next.set(next_cursor.clone());
+            if goes_on {
+                next.set(next_cursor.clone());
+            }
         }
         if !newest_first || cursor.is_none() {
             watched.set_value((cursor, etag));
@@ -132,11 +153,13 @@ impl<P: Page> Pager<P> {
         loaded.set_value(true);
         // The first page may be older than the hello (KV views lag the hub):
         // catch up when it lacks the newest item named.
-        if let Some((Some(newest), hello, at_least)) = self.paging.early_hello.try_update_value(Option::take).flatten()
+        if let Some((newest, hello, at_least)) = self.paging.early_hello.try_update_value(Option::take).flatten()
             && first
-            && !self.knows(&newest)
         {
-            self.catch_up(Some(newest), hello, at_least);
+            match newest {
+                Some(newest) if !self.knows(&newest) => self.catch_up(Some(newest), hello, at_least),
+                _ => self.paging.greeted.set_value(true),
+            }
         }
         (known, next_cursor)
     }
@@ -199,6 +222,13 @@ impl<P: Page> Pager<P> {
     /// once that page is there.
     pub fn catch_up(self, newest: Option<String>, hello: u64, at_least: u64) {
         let paging = self.paging;
+        if !paging.loaded.get_value() {
+            paging.early_hello.set_value(Some((newest, hello, at_least)));
+            return;
+        }
+        // The first hello's catch-up is what was written before the page opened.
+        let arrives = if paging.greeted.get_value() { Arrival::Polled } else { Arrival::BeforeThePage };
+        paging.greeted.set_value(true);
         // What a server-rendered view showed is caught up already, unless newer
         // came since: that is read at the hello's version (KV's view may be
         // as old as the one the server rendered).
@@ -207,10 +237,6 @@ impl<P: Page> Pager<P> {
             return;
         }
         let at_least = if seeded.is_some() { at_least.max(hello) } else { at_least };
-        if !paging.loaded.get_value() {
-            paging.early_hello.set_value(Some((newest, hello, at_least)));
-            return;
-        }
         spawn_local(async move {
             let path = paging.path.get_value();
             for attempt in 0..CATCH_UP_TRIES {
@@ -220,8 +246,11 @@ impl<P: Page> Pager<P> {
                 let mut cursor = if paging.newest_first { None } else { paging.watched.get_value().0 };
                 for _ in 0..CATCH_UP_PAGES {
                     let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), None, at_least).await else { break };
-                    let (known, next) = self.take(cursor.clone(), fetched, true);
-                    if known || !paging.newest_first || next.is_none() {
+                    let was_empty = self.items.with_untracked(Vec::is_empty);
+                    let (known, next) = self.take(cursor.clone(), fetched, arrives);
+                    // Into an empty list, the first page is the feed's start: the rest loads as the reader asks.
+                    let started = was_empty && arrives == Arrival::BeforeThePage;
+                    if known || started || !paging.newest_first || next.is_none() {
                         break;
                     }
                     cursor = next;
@@ -245,7 +274,7 @@ impl<P: Page> Pager<P> {
             let (cursor, etag) = paging.watched.get_value();
             let path = paging.path.get_value();
             if let Ok(fetched) = paging.widget.api.page::<P>(&path, cursor.as_deref(), etag.as_deref(), 0).await {
-                self.take(cursor, fetched, true);
+                self.take(cursor, fetched, Arrival::Polled);
             }
         });
     }

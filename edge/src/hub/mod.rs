@@ -12,7 +12,8 @@
 //! Each concern has its own file: `posts`, `replies`, `follows`,
 //! `moderation` (settings, queue, hiding), `inbox` and `stats` (the brand's), `tokens` (brand tokens and the SSO
 //! secret), `search`, `watches` (and mentions), `activity` (and buzz),
-//! `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `live`, `views`
+//! `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `visitors`
+//! (one visitor's data, for `/v1/me`), `live`, `views`
 //! (flushing to KV, and answering reads KV cannot yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
 //! Durable Object's entry points.
@@ -37,10 +38,12 @@ mod search;
 mod stats;
 mod tokens;
 mod views;
+mod visitors;
 mod watches;
 mod webhooks;
 
 pub use views::View;
+pub use visitors::VisitorData;
 
 use crate::auth::Brand;
 use crate::error::{ApiError, ApiResult};
@@ -75,9 +78,6 @@ pub enum Command {
     CreateReply { post: u64, author: Option<Author>, text: String, ip: String },
     /// `visitor: Some(id)` may delete only their own reply; `None` is the brand, who may delete any.
     DeleteReply { post: u64, seq: u64, visitor: Option<String> },
-    /// Deletes these replies (post, number) of `visitor`'s, answering how
-    /// many there were: a visitor's erasure, one request per account.
-    EraseReplies { visitor: String, replies: Vec<(u64, u64)> },
     Follow { visitor: String, follow: bool },
     /// Whether `visitor` follows the account, with the follower count.
     GetFollow { visitor: String },
@@ -101,8 +101,6 @@ pub enum Command {
     /// Hides (`hidden: true`) or shows again post `post`, or its reply `reply`.
     Hide { post: u64, reply: Option<u64>, hidden: bool },
     ListHidden,
-    /// Reply `seq` of post `post`, hidden or not, if `visitor` wrote it.
-    AuthoredReply { post: u64, seq: u64, visitor: String },
     /// The brand's statistics over the last `days` days.
     Stats { days: u32 },
     /// The brand's inbox: up to `limit` visitor replies numbered below `before`, newest first.
@@ -127,10 +125,11 @@ pub enum Command {
     TestWebhook { id: String },
     /// A follower's claim of post `post`'s offer.
     ClaimOffer { post: u64, visitor: String },
-    /// A visitor's claims in this account, for their download of their data.
-    VisitorClaims { visitor: String },
-    /// Deletes a visitor's claims in this account, answering them.
-    EraseClaims { visitor: String },
+    /// What the account holds of a visitor ([`VisitorData`]): their download.
+    VisitorData { visitor: String },
+    /// Deletes what the account holds of a visitor, answering how much
+    /// ([`gazouillis_protocol::Erased`]): their erasure.
+    EraseVisitor { visitor: String },
     ListOffers,
     /// A read view as KV will hold it after the next flush, built now (404 if
     /// the view would be absent): for readers that KV has not caught up with.
@@ -286,7 +285,6 @@ impl AccountHub {
             Command::DeletePost { seq } => self.delete_post(seq).await,
             Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
             Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
-            Command::EraseReplies { visitor, replies } => self.erase_replies(&visitor, &replies).await,
             Command::Follow { visitor, follow } => self.follow(&visitor, follow).await,
             Command::GetFollow { visitor } => self.get_follow(&visitor),
             Command::GetSettings => self.get_settings(),
@@ -306,7 +304,6 @@ impl AccountHub {
             Command::Hide { post, reply: None, hidden } => self.hide_post(post, hidden).await,
             Command::Hide { post, reply: Some(seq), hidden } => self.hide_reply(post, seq, hidden).await,
             Command::ListHidden => self.list_hidden(),
-            Command::AuthoredReply { post, seq, visitor } => self.authored_reply(post, seq, &visitor),
             Command::Inbox { filter, before, limit } => self.list_inbox(filter, before, limit),
             Command::Stats { days } => self.stats(days),
             Command::Search { q, before, limit, brand } => self.search(&q, before, limit, brand),
@@ -320,8 +317,8 @@ impl AccountHub {
             Command::Deliveries { id, before, limit } => self.list_deliveries(&id, before, limit),
             Command::TestWebhook { id } => self.test_webhook(&id),
             Command::ClaimOffer { post, visitor } => self.claim_offer(post, &visitor).await,
-            Command::VisitorClaims { visitor } => self.visitor_claims(&visitor),
-            Command::EraseClaims { visitor } => self.erase_claims(&visitor).await,
+            Command::VisitorData { visitor } => self.visitor_data(&visitor),
+            Command::EraseVisitor { visitor } => self.erase_visitor(&visitor).await,
             Command::ListOffers => self.list_offers(),
             Command::Read { view } => self.read(&view),
         }

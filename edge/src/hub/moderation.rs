@@ -183,13 +183,4 @@ impl AccountHub {
             },
         )
     }
-
-    /// For a visitor's download of their data: their reply, even hidden.
-    pub(super) fn authored_reply(&self, post: u64, seq: u64, visitor: &str) -> ApiResult {
-        let handle = self.db.handle()?;
-        match self.db.any_reply(post, seq)?.map(|row| row.reply(&handle)) {
-            Some(reply) if reply.author.id == visitor => json(200, &reply),
-            _ => Err(ErrorCode::ReplyNotFound.into()),
-        }
-    }
 }

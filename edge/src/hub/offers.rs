@@ -59,7 +59,7 @@ impl Db {
     }
 
     /// A visitor's claims in account `handle`, by post.
-    fn claims_of(&self, visitor: &str, handle: &str) -> worker::Result<Vec<ClaimOf>> {
+    pub(super) fn claims_of(&self, visitor: &str, handle: &str) -> worker::Result<Vec<ClaimOf>> {
         let statement = "SELECT c.post, o.code, c.claimed_at FROM claims c JOIN offers o ON o.post = c.post WHERE c.visitor = ? ORDER BY c.post";
         let rows: Vec<VisitorClaim> = self.rows(statement, vec![visitor.into()])?;
         let post = |seq| PostId { handle: handle.to_owned(), seq }.to_string();
@@ -114,18 +114,13 @@ impl AccountHub {
         json(201, &Claimed { code: offer.code, claimed_at })
     }
 
-    /// A visitor's claims, for their download of their data.
-    pub(super) fn visitor_claims(&self, visitor: &str) -> ApiResult {
-        json(200, &self.db.claims_of(visitor, &self.db.handle()?)?)
-    }
-
-    /// Deletes a visitor's claims and answers them. The offers' counts stay:
-    /// the codes they gave out stay given.
-    pub(super) async fn erase_claims(&self, visitor: &str) -> ApiResult {
-        let claims = self.db.claims_of(visitor, &self.db.handle()?)?;
+    /// Deletes a visitor's claims, answering how many. The offers' counts
+    /// stay: the codes they gave out stay given.
+    pub(super) async fn erase_claims(&self, visitor: &str) -> ApiResult<u64> {
+        let claims = self.db.number("SELECT count(*) AS n FROM claims WHERE visitor = ?", vec![visitor.into()])?.unwrap_or(0);
         self.db.run("DELETE FROM claims WHERE visitor = ?", vec![visitor.into()])?;
         self.changed(&[View::Claimed(visitor.to_owned())]).await?;
-        json(200, &claims)
+        Ok(claims)
     }
 
     /// The brand's offers, newest first.

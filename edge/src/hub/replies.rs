@@ -169,19 +169,4 @@ impl AccountHub {
         self.changed(&View::of_reply(post_seq, seq, &author)).await?;
         Ok(Response::empty()?.with_status(204))
     }
-
-    /// Deletes those of `replies` (post, number) that `visitor` wrote and
-    /// that are still there, answering how many.
-    pub(super) async fn erase_replies(&self, visitor: &str, replies: &[(u64, u64)]) -> ApiResult {
-        let mut erased = 0u64;
-        for &(post, seq) in replies {
-            match self.delete_reply(post, seq, Some(visitor.to_owned())).await {
-                Ok(_) => erased += 1,
-                // Gone already (deleted meanwhile, or with its post), or not theirs.
-                Err(err) if matches!(err.code, ErrorCode::PostNotFound | ErrorCode::ReplyNotFound | ErrorCode::Forbidden) => {}
-                Err(err) => return Err(err),
-            }
-        }
-        json(200, &erased)
-    }
 }

@@ -1,0 +1,68 @@
+//! One visitor's data in this account, read from the tables themselves (not
+//! from KV's lagging indexes): for their download (`GET /v1/me`) and their
+//! erasure (`DELETE /v1/me`), one request per account.
+//!
+//! Not here: which accounts to ask (the edge's `ledger` and KV's indexes).
+
+use super::replies::{ReplyRow, REPLY_COLUMNS};
+use super::moderation::QueuedRow;
+use super::AccountHub;
+use crate::error::ApiResult;
+use crate::http::json;
+use gazouillis_protocol::offer::ClaimOf;
+use gazouillis_protocol::{Erased, ErrorCode, Queued, Reply};
+use serde::{Deserialize, Serialize};
+
+/// What an account holds of one visitor.
+#[derive(Serialize, Deserialize)]
+pub struct VisitorData {
+    /// Their replies, shown or hidden, in the order of the posts.
+    pub replies: Vec<Reply>,
+    pub following: bool,
+    pub claims: Vec<ClaimOf>,
+    /// Their replies waiting for the brand's approval.
+    pub pending: Vec<Queued>,
+}
+
+impl AccountHub {
+    pub(super) fn visitor_data(&self, visitor: &str) -> ApiResult {
+        let handle = self.db.account()?.handle;
+        let replies = self.replies_of(visitor)?.into_iter().map(|row| row.reply(&handle)).collect();
+        let pending = self.pending_of(visitor)?.into_iter().map(|row| row.queued(&handle)).collect();
+        let claims = self.db.claims_of(visitor, &handle)?;
+        json(200, &VisitorData { replies, following: self.db.follows(visitor)?, claims, pending })
+    }
+
+    /// Deletes the visitor's replies (queued ones too), their follow and
+    /// their claims, as each would be deleted alone (counts, views, the live
+    /// push), and answers how many of each.
+    pub(super) async fn erase_visitor(&self, visitor: &str) -> ApiResult {
+        self.db.account()?;
+        let mut replies = 0;
+        for row in self.replies_of(visitor)? {
+            match self.delete_reply(row.post, row.seq, Some(visitor.to_owned())).await {
+                Ok(_) => replies += 1,
+                // Gone with its post meanwhile.
+                Err(err) if matches!(err.code, ErrorCode::PostNotFound | ErrorCode::ReplyNotFound) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        let pending = self.pending_of(visitor)?.len() as u64;
+        self.db.run("DELETE FROM queue WHERE author_id = ?", vec![visitor.into()])?;
+        let follows = u64::from(self.db.follows(visitor)?);
+        if follows > 0 {
+            self.follow(visitor, false).await?;
+        }
+        let claims = self.erase_claims(visitor).await?;
+        json(200, &Erased { replies, follows, claims, pending })
+    }
+
+    fn replies_of(&self, visitor: &str) -> ApiResult<Vec<ReplyRow>> {
+        let statement = format!("SELECT {REPLY_COLUMNS} FROM replies WHERE author_id = ? ORDER BY post, seq");
+        Ok(self.db.rows(&statement, vec![visitor.into()])?)
+    }
+
+    fn pending_of(&self, visitor: &str) -> ApiResult<Vec<QueuedRow>> {
+        Ok(self.db.rows("SELECT * FROM queue WHERE author_id = ? ORDER BY n", vec![visitor.into()])?)
+    }
+}
