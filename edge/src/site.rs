@@ -155,12 +155,12 @@ async fn search(req: &Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 /// `/@{handle}/{number}` (the post's page) or `/embed/{handle}/{number}` (its element):
-/// the post, its first replies and its account (three KV reads).
+/// the post, its first replies and its account (three KV reads, side by side).
 async fn post(req: &Request, env: &Env, id: &PostId, embedded: bool) -> ApiResult {
     let views = Views::new(env)?;
-    let post = views.post(id).await?;
-    let account = views.account(&id.handle).await?.view;
-    let thread = views.thread(id, 0).await?.map(|thread| thread.view).unwrap_or_default();
+    let (post, account, thread) = futures_util::future::join3(views.post(id), views.account(&id.handle), views.thread(id, 0)).await;
+    let (post, account) = (post?, account?.view);
+    let thread = thread?.map(|thread| thread.view).unwrap_or_default();
     let (replies, next) = thread.oldest_from(0, DEFAULT_LIMIT, replies::seq_of);
     let replies = Some(ReplyPage { replies, next: next.map(|cursor| cursor.to_string()) });
     let posts = PostPage { posts: vec![post.view], next: None };

@@ -2,8 +2,13 @@
 //! element with, inside a declarative shadow root, the widget's own style
 //! sheet and markup (the same classes and structure as `widget/src`), so it
 //! paints before any script runs, reads with JavaScript off and is seen by
-//! crawlers. What needs a script (following, replying, claiming an offer,
-//! opening a picture large) comes when the widget takes the element over.
+//! crawlers. What needs a script (claiming an offer, opening a picture
+//! large, loading more) comes when the widget takes the element over. Follow
+//! and a conversation's reply box are there from the first paint (but with
+//! JavaScript off: `@media (scripting: none)` in the style sheet): the
+//! reader types and presses before the widget's code arrives, the
+//! loader marks the press (`aria-busy`, which only these buttons carry) and
+//! the widget acts on it (`widget/src/take_over.js`).
 
 use crate::{json_in_html, rich, Site};
 use gazouillis_protocol::i18n::{Lang, Text};
@@ -66,9 +71,9 @@ impl View<'_> {
                     div.gz-account-name { (account.name) }
                     div.gz-handle { "@" (account.handle) }
                 }
-                // Following needs the widget's script: shown, not usable, until it takes over.
-                form.gz-follow-form {
-                    button.gz-follow part="follow-button" type="submit" aria-pressed="false" disabled { (lang.t(Text::Follow)) }
+                // A dialog form submits nowhere: a press waits for the widget.
+                form.gz-follow-form method="dialog" {
+                    button.gz-follow part="follow-button" type="submit" aria-pressed="false" aria-busy="false" { (lang.t(Text::Follow)) }
                 }
             }
             @if !account.bio.is_empty() { p.gz-bio { (account.bio) } }
@@ -104,6 +109,12 @@ impl View<'_> {
                     section.gz-thread {
                         @for reply in replies { (self.reply(reply)) }
                         @if replies.is_empty() { p.gz-empty { (lang.t(Text::NoReplies)) } }
+                        form.gz-reply-box part="reply-box" method="dialog" {
+                            textarea.gz-reply-input rows="2" placeholder=(lang.t(Text::WriteReply)) aria-label=(lang.t(Text::WriteReply)) {}
+                            div.gz-reply-actions {
+                                button.gz-send type="submit" aria-busy="false" { (lang.t(Text::Send)) }
+                            }
+                        }
                     }
                 }
             }
@@ -208,5 +219,9 @@ mod tests {
         assert_eq!(html.matches("<div class=\"gz-reply\" part=\"reply\"").count(), 2);
         assert!(html.contains("<span class=\"gz-badge\" title=\"Verified: the brand itself\""), "{html}");
         assert!(html.contains("<p class=\"gz-reply-text\">&lt;b&gt;merci&lt;/b&gt;</p>"), "{html}");
+        let reply_box = "<form class=\"gz-reply-box\" part=\"reply-box\" method=\"dialog\"><textarea class=\"gz-reply-input\" rows=\"2\" \
+            placeholder=\"Write a reply…\" aria-label=\"Write a reply…\"></textarea><div class=\"gz-reply-actions\">\
+            <button class=\"gz-send\" type=\"submit\" aria-busy=\"false\">Reply</button></div></form></section>";
+        assert!(html.contains(reply_box), "a reply box to type in before the widget comes: {html}");
     }
 }

@@ -173,6 +173,9 @@ async fn without_scripts(ctx: Arc<Ctx>) {
     assert_eq!(read["shown"]["replies"], json!(["J'adore #Été2026", "Merci Ana !"]));
     assert_eq!(read["shown"]["authors"], json!(["Ana <b>", "Acme"]));
     assert!(read["shown"]["height"].as_f64().unwrap() > 100.0, "painted: {read}");
+    let forms = "const root = document.querySelector('gazouillis-feed').shadowRoot;
+        return [getComputedStyle(root.querySelector('.gz-reply-box')).display, getComputedStyle(root.querySelector('.gz-follow-form')).visibility];";
+    assert_eq!(tab.js(forms, vec![]).await.unwrap(), json!(["none", "hidden"]), "with JavaScript off, no reply box nor Follow to press");
     // A site includes the feed fragment in its own page, on its server.
     let fragment = ctx.html("/embed/acme?lang=fr").await;
     ctx.www.add_page("/test/included.html", &widget_page("", &fragment));
@@ -267,10 +270,11 @@ async fn hostile_text(ctx: Arc<Ctx>) {
     }
     let tab = ctx.browser.new_context().await;
     tab.goto(&ctx.page_of(hostile)).await;
-    // Once the widget has taken the page over (its reply box is there), nothing has run.
+    // Once the widget has taken the page over, nothing has run.
     let read = eventually(WIDGET, || async {
         let read = tab.js(READ_PAGE, vec![]).await?;
-        ensure!(tab.count("textarea.gz-reply-input").await? == 1, "the widget's reply box");
+        let ready = tab.js("return document.querySelector('gazouillis-feed').hasAttribute('data-ready');", vec![]).await?;
+        ensure!(ready == json!(true) && tab.count("textarea.gz-reply-input").await? == 1, "the widget's reply box");
         Ok(read)
     })
     .await;
@@ -318,12 +322,12 @@ async fn takeover(ctx: Arc<Ctx>) {
     let tab = ctx.browser.new_context().await;
     tab.goto(&format!("{}/test/takeover.html", www.origin())).await;
     let state = "const root = document.querySelector('gazouillis-feed').shadowRoot;
-        return {follow_enabled: !!root.querySelector('button.gz-follow:not([disabled])'), containers: root.querySelectorAll('.gz').length,
+        return {taken: root.host.hasAttribute('data-ready'), containers: root.querySelectorAll('.gz').length,
                 styles: root.querySelectorAll('style').length, ids: [...root.querySelectorAll('.gz-post')].map(p => p.dataset.id),
                 live: root.host.dataset.live || null, changes: window.changes};";
     let taken = eventually(WIDGET, || async {
         let state = tab.js(state, vec![]).await?;
-        ensure!(state["follow_enabled"] == json!(true) && state["live"] == json!("on"), "not taken over and live yet: {state}");
+        ensure!(state["taken"] == json!(true) && state["live"] == json!("on"), "not taken over and live yet: {state}");
         Ok(state)
     })
     .await;

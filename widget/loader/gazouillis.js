@@ -31,9 +31,15 @@ const firstView = async element => {
     if (view && !element.shadowRoot) element.attachShadow({ mode: 'open' }).append(view.content);
   } catch {}
 };
+// Until the widget takes over, a press on the first view's Follow or Send
+// (its reply box is typed in already) says it waits; the widget acts on it.
+// Only the first view's buttons carry `aria-busy`.
+const early = root => root?.addEventListener('click', event => event.target.closest('[aria-busy]')?.setAttribute('aria-busy', true));
 // The widget's style sheet: the first view carries it; without one, the widget links this.
 const styleSheet = new URL('./widget.css', import.meta.url).href;
-const show = element => { element.gazouillis = firstView(element).then(start).then(widget => widget.mount(element, origin, styleSheet)); };
+const show = element => {
+  element.gazouillis = firstView(element).then(() => early(element.shadowRoot)).then(start).then(widget => widget.mount(element, origin, styleSheet));
+};
 // loading="lazy": shown once the element comes near the viewport.
 const near = new IntersectionObserver(entries => entries.forEach(entry => {
   if (entry.isIntersecting) { near.unobserve(entry.target); show(entry.target); }

@@ -22,22 +22,28 @@ pub fn AccountHeader(widget: &'static Widget, account: Account) -> impl IntoView
     let handle = StoredValue::new(account.handle.clone());
 
     let follow_call = move |call: FollowCall| {
-        status.set(Status::Loading);
+        // Reading the state is a nicety: it neither holds the button (a
+        // press before the widget took over acts at once) nor says it failed,
+        // and a follow or unfollow under way outranks its answer.
+        let read = matches!(call, FollowCall::Read);
+        if !read {
+            status.set(Status::Loading);
+        }
         spawn_local(async move {
             let handle = handle.get_value();
             let api = &widget.api;
             let result = widget.as_visitor(name.get_untracked(), |token| async move { api.follow(&handle, call, &token).await });
-            status.set(match result.await {
+            match result.await {
+                _ if read && status.get_untracked() == Status::Loading => {}
                 Ok(state) => {
                     following.set(state.following);
                     followers.set(state.followers);
                     asking_name.set(false);
-                    Status::Idle
+                    status.set(Status::Idle);
                 }
-                // Reading the state is a nicety: its failure is not worth a message.
-                Err(_) if matches!(call, FollowCall::Read) => Status::Idle,
-                Err(error) => Status::Failed(error),
-            });
+                Err(_) if read => {}
+                Err(error) => status.set(Status::Failed(error)),
+            }
         });
     };
     if widget.session.with_untracked(Option::is_some) {

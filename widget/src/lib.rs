@@ -107,11 +107,10 @@ pub fn mount(host: HtmlElement, default_api: String, style_sheet: String) -> Res
             (shadow, None)
         }
     };
-    let (root, shown, marked) = (SendWrapper::new(shadow), SendWrapper::new((style, container.clone())), SendWrapper::new(host.clone()));
+    let (root, shown) = (SendWrapper::new(shadow), SendWrapper::new((style, container.clone())));
     let take_over = Callback::new(move |()| {
         if !root.contains(Some(&shown.1)) {
-            root.replace_children_with_node_2(&shown.0, &shown.1);
-            let _ = marked.set_attribute("data-ready", "");
+            let _ = take_over_view(&root, &shown.0, &shown.1);
         }
     });
 
@@ -120,6 +119,16 @@ pub fn mount(host: HtmlElement, default_api: String, style_sheet: String) -> Res
     let first = StoredValue::new(first);
     leptos::mount::mount_to(container, move || view! { <App widget handle post first take_over/> }).forget();
     Ok(())
+}
+
+#[wasm_bindgen(module = "/src/take_over.js")]
+extern "C" {
+    /// Puts the widget's own view in place of the edge's first view, with
+    /// what the reader typed and pressed there, and marks the host
+    /// `data-ready`. (Caught: a DOM call that throws there leaves the widget
+    /// working.)
+    #[wasm_bindgen(catch, js_name = takeOver)]
+    fn take_over_view(root: &web_sys::ShadowRoot, style: &web_sys::Element, container: &HtmlElement) -> Result<(), JsValue>;
 }
 
 /// The first view a server-rendered element holds, while it is fresh. (One

@@ -159,11 +159,18 @@ pub fn minify(repo: &Repo, js: &Path) -> Result {
     )
 }
 
-/// wasm-bindgen's output for `krate` (bindings and wasm) into `to`.
+/// wasm-bindgen's output for `krate` (bindings and wasm) into `to`, with the
+/// snippets of JavaScript the bindings import, if any (the console's: the
+/// widget's are bundled into its bindings, see `trim.rs`).
 fn copy_bindings(repo: &Repo, krate: &str, to: &Path) -> Result {
+    let out = repo.bindgen_out(krate);
     for suffix in [".js", "_bg.wasm"] {
         let name = format!("{krate}{suffix}");
-        copy_file(&repo.bindgen_out(krate).join(&name), &to.join(&name))?;
+        copy_file(&out.join(&name), &to.join(&name))?;
+    }
+    let snippets = out.join("snippets");
+    if snippets.is_dir() {
+        copy_dir(&snippets, &to.join("snippets"))?;
     }
     Ok(())
 }
@@ -181,7 +188,7 @@ fn build_edge(repo: &Repo) -> Result {
     )
 }
 
-fn remove_dir(dir: &Path) -> Result {
+pub fn remove_dir(dir: &Path) -> Result {
     match fs::remove_dir_all(dir) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_error("remove", dir, e)),
         _ => Ok(()),

@@ -59,7 +59,9 @@ fn bundle(repo: &Repo, out: &Path, krate: &str) -> Result {
             .args(["--bundle", "--format=esm", "--allow-overwrite", "--log-level=warning"])
             .arg(format!("--outfile={}", js_path.display())),
     )?;
-    remove(&entry)
+    remove(&entry)?;
+    // The widget's own JavaScript that the bindings imported is in the bundle now.
+    build::remove_dir(&out.join("snippets"))
 }
 
 /// `if (Symbol.dispose) Name.prototype[Symbol.dispose] = Name.prototype.free;`

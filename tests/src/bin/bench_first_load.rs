@@ -1,11 +1,14 @@
 //! `bench_first_load`: what a first visit costs, in one headless Chromium,
-//! for three ways of putting a conversation on a page, each from a host page
-//! on a second origin (the tests' file server), all in the same run:
+//! for three ways of putting a conversation on a page (a product page's
+//! thread), each from a host page on a second origin (the tests' file
+//! server), all in the same run:
 //!
-//! 1. `widget`: the loader script and `<gazouillis-feed account="acme">`;
-//! 2. `embed`: the server-rendered fragment of `GET /embed/acme` inlined in
-//!    the page (fetched by the benchmark each round, as a site's server would
-//!    include it), with the same loader, which takes the fragment over;
+//! 1. `widget`: the loader script and `<gazouillis-feed account="acme"
+//!    post="…">`, the conversation of acme's newest post;
+//! 2. `embed`: the server-rendered fragment of `GET /embed/acme/{number}`
+//!    inlined in the page (fetched by the benchmark each round, as a site's
+//!    server would include it), with the same loader, which takes the
+//!    fragment over;
 //! 3. `isso`: Isso (installed from PyPI into `target/isso` by the xtask
 //!    command, run on loopback by `gazouillis_tests::isso`), embedded as its
 //!    documentation says.
@@ -22,19 +25,13 @@
 //!
 //! - a post (the widget's and the fragment's `article.gz-post`, in the
 //!   element's shadow root; Isso's first `#isso-root .isso-comment`);
-//! - the opener of the first post's thread (the widget's
-//!   `button.gz-open-replies`; the fragment's opener is a plain link until
-//!   the widget takes over), which the benchmark then clicks (a W3C pointer
-//!   action at its centre) as soon as the page says it is there;
-//! - a reply box that is present, visible and enabled (the thread's
-//!   `textarea.gz-reply-input`; Isso's postbox textarea, which it shows
-//!   without a click);
+//! - a reply box that is present, visible and enabled (the conversation's
+//!   `textarea.gz-reply-input`, in the edge's first view already; Isso's
+//!   postbox textarea); neither needs a click;
 //!
 //! checked on every DOM change (mutation observers, the widget's shadow root
 //! included from its creation), every frame, and once the parser has read
-//! the body. The click's time is the event's own `timeStamp`. "Reply can be
-//! typed" includes the benchmark's own reaction to the opener (WebDriver
-//! round trips); the report says how long that was.
+//! the body.
 //!
 //! Bytes before the first post: every Resource Timing entry that started
 //! before the first post (the host page itself is not one, nor is the host
@@ -48,7 +45,8 @@
 
 use gazouillis_tests::isso::Isso;
 use gazouillis_tests::www::{WwwServer, widget_page};
-use gazouillis_tests::{Browser, Edge, Method, SETTLE, Tab, TempDir, ensure_eq, eventually, median, repo_root};
+use gazouillis_protocol::PostId;
+use gazouillis_tests::{Browser, Edge, Method, SETTLE, Tab, TempDir, b36, ensure_eq, eventually, median, repo_root};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -60,7 +58,7 @@ const USAGE: &str = "usage: bench_first_load [--rounds N]
 
 /// acme's posts (one page of the widget's feed), and Isso's comments.
 const POSTS: usize = 20;
-/// Visitors' replies on acme's newest post, the one whose thread is opened.
+/// Visitors' replies on acme's newest post, the conversation shown.
 const REPLIES: usize = 3;
 /// How long one page may take to show its post and its reply box.
 const LOAD_WAIT: Duration = Duration::from_secs(60);
@@ -100,42 +98,30 @@ impl Subject {
             Subject::Widget | Subject::Embed => json!({
                 "shadow": true,
                 "post": "article.gz-post",
-                "opener": OPENER,
                 "box": "textarea.gz-reply-input",
             }),
             Subject::Isso => json!({
                 "shadow": false,
                 "post": "#isso-root .isso-comment",
-                "opener": null,
                 "box": ".isso-postbox textarea.isso-textarea",
             }),
         }
     }
 }
 
-/// The widget's control that opens a post's thread (the first one: acme's
-/// newest post, the one with replies).
-const OPENER: &str = "button.gz-open-replies";
-
 /// Records in `window.__bench.marks` (ms since navigation start) when the
-/// DOM first holds a post (`post`), the thread's opener (`opener`) and a
-/// usable reply box (`box`), and when the first click came (`click`);
+/// DOM first holds a post (`post`) and a usable reply box (`box`);
 /// `__bench.when(mark, done)` calls `done(marks)` once the mark is set (or
-/// `done(null)` after 20 s). `marks.at` is the opener's centre, in viewport
-/// pixels, as it first appeared. `SELECTORS` is replaced by
+/// `done(null)` after 20 s). `SELECTORS` is replaced by
 /// [`Subject::selectors`].
 const TIMING: &str = r#"<script>
 (() => {
   const sel = SELECTORS;
   const marks = {};
   const waiters = [];
-  const set = (key, element) => {
+  const set = key => {
     if (marks[key] !== undefined) return;
     marks[key] = performance.now();
-    if (key === 'opener') {
-      const r = element.getBoundingClientRect();
-      marks.at = [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];
-    }
     waiters.filter(w => w.key === key).forEach(w => w.done(marks));
   };
   const usable = e => !!e && !e.disabled && !e.readOnly && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
@@ -150,15 +136,14 @@ const TIMING: &str = r#"<script>
     const scope = sel.shadow ? host && host.shadowRoot : document;
     if (!scope) return;
     observe(scope);
-    if (scope.querySelector(sel.post)) set('post');
-    const opener = sel.opener && scope.querySelector(sel.opener);
-    if (opener) set('opener', opener);
-    if (usable(scope.querySelector(sel.box))) set('box');
+    // Both read before either is set: setting one answers the benchmark, which takes a while.
+    const post = !!scope.querySelector(sel.post), box = usable(scope.querySelector(sel.box));
+    if (post) set('post');
+    if (box) set('box');
   }
   // The widget attaches its shadow root from its script: watched from its first node.
   const attach = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function (init) { const root = attach.call(this, init); observe(root); return root; };
-  addEventListener('click', e => { if (marks.click === undefined) marks.click = e.timeStamp; }, true);
   observe(document);
   const frame = () => { check(); if (marks.post === undefined || marks.box === undefined) requestAnimationFrame(frame); };
   requestAnimationFrame(frame);
@@ -186,8 +171,6 @@ struct Marks {
     post: f64,
     #[serde(rename = "box")]
     reply_box: f64,
-    opener: Option<f64>,
-    click: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -217,6 +200,8 @@ impl Load {
 
 struct Bench {
     edge: Edge,
+    /// The conversation shown: acme's newest post.
+    conversation: PostId,
     www: WwwServer,
     isso: Isso,
     browser: Browser,
@@ -256,7 +241,7 @@ async fn main() -> ExitCode {
     let isso_bin = repo_root().join("target/isso/bin/isso");
     assert!(isso_bin.is_file(), "no {}: `cargo xtask bench-first-load` installs Isso", isso_bin.display());
     let edge = Edge::start().await;
-    seed(&edge).await;
+    let conversation = seed(&edge).await;
     let www = WwwServer::start(&repo_root().join("www"), &edge.base_url());
     let isso = Isso::start(&isso_bin, &www.origin()).await;
     for n in 0..POSTS {
@@ -264,7 +249,7 @@ async fn main() -> ExitCode {
     }
     let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().expect("HTTP client");
     let browser = Browser::start().await;
-    let mut bench = Bench { edge, www, isso, browser, http, sizes: HashMap::new(), scratch: TempDir::new("first-load") };
+    let mut bench = Bench { edge, conversation, www, isso, browser, http, sizes: HashMap::new(), scratch: TempDir::new("first-load") };
 
     let started = Instant::now();
     for subject in SUBJECTS {
@@ -291,8 +276,9 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// acme and its posts, the newest with its replies, readable by all.
-async fn seed(edge: &Edge) {
+/// acme and its posts, the newest with its replies, readable by all; the
+/// newest's id.
+async fn seed(edge: &Edge) -> PostId {
     edge.create_account("acme", "Acme", "Des vélos pour tous").await;
     let mut newest = None;
     for n in 0..POSTS {
@@ -310,20 +296,23 @@ async fn seed(edge: &Edge) {
         Ok(())
     })
     .await;
+    newest.id.parse().expect("a post id")
 }
 
 impl Bench {
     /// Loads `subject` in a fresh browser context until its reply box is usable.
     async fn load(&mut self, subject: Subject) -> Load {
         let timing = TIMING.replace("SELECTORS", &subject.selectors().to_string());
+        let embed = format!("/embed/acme/{}?lang=en", b36(self.conversation.seq));
         let (path, fragment) = match subject {
             Subject::Widget => {
-                self.www.add_page("/bench/widget.html", &widget_page(&timing, &format!("<gazouillis-feed account=\"acme\"></gazouillis-feed>{PARSED}")));
+                let element = format!("<gazouillis-feed account=\"acme\" post=\"{}\"></gazouillis-feed>{PARSED}", self.conversation);
+                self.www.add_page("/bench/widget.html", &widget_page(&timing, &element));
                 ("/bench/widget.html", None)
             }
             Subject::Embed => {
                 // Fresh each round: the widget reads a fragment's first view only while it is recent.
-                let fragment = self.edge.get("/embed/acme?lang=en").send().await.expect(200).text();
+                let fragment = self.edge.get(&embed).send().await.expect(200).text();
                 self.www.add_page("/bench/embed.html", &widget_page(&timing, &format!("{fragment}{PARSED}")));
                 ("/bench/embed.html", Some(fragment))
             }
@@ -339,12 +328,12 @@ impl Bench {
             }
         };
         let tab = self.browser.new_context().await;
-        let read = self.visit(&tab, subject, &format!("{}{path}", self.www.origin())).await;
+        let read = self.visit(&tab, &format!("{}{path}", self.www.origin())).await;
         tab.close().await;
         let read = read.unwrap_or_else(|why| panic!("{}: {why}", subject.name()));
         let mut resources = Vec::new();
         if let Some(fragment) = fragment {
-            resources.push(("/embed/acme?lang=en, inlined".to_owned(), compressed_sizes(fragment.as_bytes(), self.scratch.path())));
+            resources.push((format!("{embed}, inlined"), compressed_sizes(fragment.as_bytes(), self.scratch.path())));
         }
         for url in read.resources {
             let sizes = self.sizes_of(&url).await;
@@ -353,16 +342,10 @@ impl Bench {
         Load { marks: read.marks, resources }
     }
 
-    /// Opens `url`, clicks the thread's opener as soon as there is one, and
-    /// reads the marks once the post and the reply box are there.
-    async fn visit(&self, tab: &Tab, subject: Subject, url: &str) -> Result<Read, String> {
-        // The bare WebDriver navigation (it returns at the page's load event),
-        // so that the opener is watched for, and clicked, as soon as can be.
+    /// Opens `url` and reads the marks once the post and the reply box are there.
+    async fn visit(&self, tab: &Tab, url: &str) -> Result<Read, String> {
+        // The bare WebDriver navigation (it returns at the page's load event).
         tab.command(Method::POST, "/url", Some(json!({ "url": url }))).await?;
-        if subject != Subject::Isso {
-            let marks = until_mark(tab, "opener").await?;
-            click(tab, &marks["at"]).await?;
-        }
         until_mark(tab, "post").await?;
         until_mark(tab, "box").await?;
         let read = tab.js(READ, vec![]).await?;
@@ -387,14 +370,13 @@ impl Bench {
         println!();
         println!("First load, {rounds} rounds in turn, each in a fresh Chromium profile; medians (min–max):");
         println!();
-        println!("| subject | resources | raw bytes | gzip -9 | brotli | first post | reply can be typed | click to reply box |");
-        println!("|---|---|---|---|---|---|---|---|");
+        println!("| subject | resources | raw bytes | gzip -9 | brotli | first post | reply can be typed |");
+        println!("|---|---|---|---|---|---|---|");
         let mut notes = Vec::new();
         for (subject, loads) in SUBJECTS.iter().zip(loads) {
             let bytes: Vec<String> = (0..3).map(|i| spread(loads.iter().map(|l| l.bytes()[i]))).collect();
-            let clicks: Vec<f64> = loads.iter().filter_map(|l| Some(l.marks.reply_box - l.marks.click?)).collect();
             println!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 subject.name(),
                 spread(loads.iter().map(|l| l.resources.len() as u64)),
                 bytes[0],
@@ -402,18 +384,7 @@ impl Bench {
                 bytes[2],
                 ms(loads.iter().map(|l| l.marks.post).collect()),
                 ms(loads.iter().map(|l| l.marks.reply_box).collect()),
-                if clicks.is_empty() { "no click needed".to_owned() } else { ms(clicks) },
             );
-            // The benchmark's own reaction is part of "reply can be typed": said, not hidden.
-            let waits: Vec<f64> = loads.iter().filter_map(|l| Some(l.marks.click? - l.marks.opener?)).collect();
-            if !waits.is_empty() {
-                notes.push(format!(
-                    "{}: the thread's opener was there at {}; the benchmark's click came {} after it",
-                    subject.name(),
-                    ms(loads.iter().filter_map(|l| l.marks.opener).collect()),
-                    ms(waits)
-                ));
-            }
             let names = |l: &Load| l.resources.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>();
             if loads.windows(2).any(|w| names(&w[0]) != names(&w[1])) {
                 notes.push(format!("{}: what came before the first post differs between rounds (below: the first round)", subject.name()));
@@ -455,19 +426,6 @@ async fn until_mark(tab: &Tab, mark: &str) -> Result<Value, String> {
             return Err(format!("no {mark} within {LOAD_WAIT:?} (marks so far: {marks})"));
         }
     }
-}
-
-/// A mouse click at `at` (`[x, y]` in the viewport), as one W3C action:
-/// the browser's own input events and hit testing, with fewer round trips
-/// to chromedriver than an element click (which checks the element first).
-async fn click(tab: &Tab, at: &Value) -> Result<(), String> {
-    let pointer = json!([
-        { "type": "pointerMove", "duration": 0, "origin": "viewport", "x": at[0], "y": at[1] },
-        { "type": "pointerDown", "button": 0 },
-        { "type": "pointerUp", "button": 0 },
-    ]);
-    let actions = json!({ "actions": [{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": pointer }] });
-    tab.command(Method::POST, "/actions", Some(actions)).await.map(drop)
 }
 
 /// `bytes` raw, through `gzip -9` and through `brotli -q 11`.
