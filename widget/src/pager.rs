@@ -219,7 +219,9 @@ impl<P: Page> Pager<P> {
     /// second later while `newest` (the newest item the hub named) is not
     /// there yet; an oldest-first list reads its watched page again. Nothing
     /// is read before the first page: the newest item named then is checked
-    /// once that page is there.
+    /// once that page is there. The first hello's catch-up brings what was
+    /// written before the page opened, shown in place; later ones, what
+    /// came while the reader read, held back on top.
     pub fn catch_up(self, newest: Option<String>, hello: u64, at_least: u64) {
         let paging = self.paging;
         if !paging.loaded.get_value() {
