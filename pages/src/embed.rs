@@ -1,8 +1,13 @@
 //! The widget's first view rendered on the server: the `<gazouillis-feed>`
-//! element with, inside a declarative shadow root, the widget's own style
-//! sheet and markup (the same classes and structure as `widget/src`), so it
-//! paints before any script runs, reads with JavaScript off and is seen by
-//! crawlers. What needs a script (claiming an offer, opening a picture
+//! element with, inside a declarative shadow root, a link to the widget's
+//! own style sheet and its markup (the same classes and structure as
+//! `widget/src`), so it paints before any script runs, reads with JavaScript
+//! off and is seen by crawlers. The style sheet is linked, never inline, so
+//! that a page's strict `style-src` allows it by the edge's origin alone (a
+//! link the parser meets holds the paint of what follows it until it is
+//! loaded: the view never shows unstyled). The loader, which fetches this
+//! view for an element the page's server did not render, takes the link out
+//! and adopts the same sheet. What needs a script (claiming an offer, opening a picture
 //! large, loading more) comes when the widget takes the element over. Follow
 //! and a conversation's reply box are there from the first paint (but with
 //! JavaScript off: `@media (scripting: none)` in the style sheet): the
@@ -18,10 +23,10 @@ use gazouillis_protocol::site::post_page;
 use gazouillis_protocol::time::millis_from_rfc3339;
 use gazouillis_protocol::wire::Badge;
 use gazouillis_protocol::{Account, FirstView, Post, PostId, Reply};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
-/// The widget's style sheet, one file for the widget and these views.
-pub const WIDGET_CSS: &str = include_str!("../../widget/src/widget.css");
+/// Where the edge serves the widget's style sheet, one file for the widget and these views.
+const WIDGET_CSS: &str = "/widget/widget.css";
 
 /// The element holding `first` (the account and its posts as read at
 /// `first.at`, also given to the widget as JSON), in `lang`: the
@@ -35,7 +40,7 @@ pub fn element(site: Site, lang: Lang, first: &FirstView) -> Markup {
     html! {
         gazouillis-feed account=(account.handle) post=[conversation] api=(site.url("")) lang=(lang.tag()) {
             template shadowrootmode="open" {
-                style { (PreEscaped(WIDGET_CSS)) }
+                link rel="stylesheet" href=(site.url(WIDGET_CSS));
                 script.gz-first-view type="application/json" { (json_in_html(first)) }
                 div.gz part="container" lang=(lang.tag()) {
                     (view.header(account))
@@ -194,7 +199,8 @@ mod tests {
     #[test]
     fn a_feed_inside_a_declarative_shadow_root() {
         let html = element(Site::new("https://edge.example"), Lang::Fr, &first(vec![post("Bonjour #vélo </script>")])).into_string();
-        assert!(html.starts_with("<gazouillis-feed account=\"acme\" api=\"https://edge.example\" lang=\"fr\"><template shadowrootmode=\"open\"><style>"), "{html}");
+        assert!(html.starts_with("<gazouillis-feed account=\"acme\" api=\"https://edge.example\" lang=\"fr\"><template shadowrootmode=\"open\">\
+            <link rel=\"stylesheet\" href=\"https://edge.example/widget/widget.css\">"), "{html}");
         let data = html.split("<script class=\"gz-first-view\" type=\"application/json\">").nth(1).and_then(|rest| rest.split("</script>").next()).unwrap();
         let read: FirstView = serde_json::from_str(data).unwrap();
         assert_eq!(read, first(vec![post("Bonjour #vélo </script>")]), "the widget's data, whole, with no way out of its element");

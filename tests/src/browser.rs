@@ -89,6 +89,8 @@ impl Browser {
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
+                // The browser's console, which [`Tab::console`] reads.
+                "goog:loggingPrefs": { "browser": "ALL" },
                 "goog:chromeOptions": {
                     "binary": chromium,
                     "args": [
@@ -437,6 +439,15 @@ impl Tab {
             )
             .await?;
         serde_json::from_value(found).map_err(|e| format!("axe: {e}"))
+    }
+
+    /// What the console received since the last call (the page's messages
+    /// and the browser's own, such as what a Content-Security-Policy
+    /// refused), one `LEVEL source: message` line each.
+    pub async fn console(&self) -> Result<Vec<String>, String> {
+        let entries = self.command(Method::POST, "/se/log", Some(json!({ "type": "browser" }))).await?;
+        let line = |entry: &Value| format!("{} {}: {}", entry["level"].as_str().unwrap_or_default(), entry["source"].as_str().unwrap_or_default(), entry["message"].as_str().unwrap_or_default());
+        Ok(entries.as_array().map(|entries| entries.iter().map(line).collect()).unwrap_or_default())
     }
 
     /// Ends the browser session (closing its Chromium).

@@ -12,6 +12,12 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// A script that holds the widget's wasm back until `window.releaseWasm()`
+/// (the page's `fetch` waits for it): the edge's first view stays on its own.
+pub const HOLD_WASM: &str = "const held = new Promise(resolve => window.releaseWasm = resolve);
+const fetched = window.fetch.bind(window);
+window.fetch = (input, init) => String(input.url ?? input).endsWith('_bg.wasm') ? held.then(() => fetched(input, init)) : fetched(input, init);";
+
 /// A page of `body` that loads the widget, with `head` before the script.
 pub fn widget_page(head: &str, body: &str) -> String {
     format!(
@@ -20,16 +26,26 @@ pub fn widget_page(head: &str, body: &str) -> String {
     )
 }
 
+const HTML: &str = "text/html; charset=utf-8";
+
 /// A GET-only static file server on a free loopback port.
 pub struct WwwServer {
     server: Server,
-    extra: Arc<Mutex<HashMap<String, String>>>,
+    extra: Arc<Mutex<HashMap<String, Added>>>,
 }
 
 struct Site {
     root: PathBuf,
     edge_origin: String,
-    extra: Arc<Mutex<HashMap<String, String>>>,
+    extra: Arc<Mutex<HashMap<String, Added>>>,
+}
+
+/// A file served besides those of `www/`.
+struct Added {
+    content_type: &'static str,
+    body: String,
+    /// The `Content-Security-Policy` it is served with, if any.
+    policy: Option<String>,
 }
 
 impl WwwServer {
@@ -47,7 +63,21 @@ impl WwwServer {
 
     /// Serves `html` at `path` (e.g. `/test/ghost.html`) besides the files of `www/`.
     pub fn add_page(&self, path: &str, html: &str) {
-        self.extra.lock().expect("pages").insert(path.to_owned(), html.to_owned());
+        self.add(path, Added { content_type: HTML, body: html.to_owned(), policy: None });
+    }
+
+    /// Serves `html` at `path` with the `Content-Security-Policy` `policy`.
+    pub fn add_page_with_policy(&self, path: &str, html: &str, policy: &str) {
+        self.add(path, Added { content_type: HTML, body: html.to_owned(), policy: Some(policy.to_owned()) });
+    }
+
+    /// Serves the JavaScript `script` at `path`, as a site serves its own scripts.
+    pub fn add_script(&self, path: &str, script: &str) {
+        self.add(path, Added { content_type: "text/javascript; charset=utf-8", body: script.to_owned(), policy: None });
+    }
+
+    fn add(&self, path: &str, added: Added) {
+        self.extra.lock().expect("pages").insert(path.to_owned(), added);
     }
 }
 
@@ -97,15 +127,16 @@ impl Drop for Server {
 /// Answers one request, then closes the connection.
 fn serve(site: &Site, mut stream: TcpStream) {
     let Some(request) = read_request(&mut stream) else { return };
-    let (status, content_type, body) = match request.method.as_str() {
+    let (status, content_type, body, policy) = match request.method.as_str() {
         "GET" | "HEAD" => match site.lookup(&request.path) {
-            Some((content_type, body)) => ("200 OK", content_type, body),
-            None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+            Some((content_type, body, policy)) => ("200 OK", content_type, body, policy),
+            None => ("404 Not Found", "text/plain", b"not found".to_vec(), None),
         },
-        _ => ("405 Method Not Allowed", "text/plain", b"GET only".to_vec()),
+        _ => ("405 Method Not Allowed", "text/plain", b"GET only".to_vec(), None),
     };
     let body = if request.method == "HEAD" { Vec::new() } else { body };
-    respond(stream, status, content_type, &body);
+    let headers = policy.map_or(String::new(), |policy| format!("content-security-policy: {policy}\r\n"));
+    respond_with(stream, status, content_type, &headers, &body);
 }
 
 /// One HTTP/1.1 request, as the small servers of the tests need it.
@@ -160,9 +191,14 @@ pub(crate) fn read_request(stream: &mut TcpStream) -> Option<HttpRequest> {
 }
 
 /// Writes a whole answer and closes the connection.
-pub(crate) fn respond(mut stream: TcpStream, status: &str, content_type: &str, body: &[u8]) {
+pub(crate) fn respond(stream: TcpStream, status: &str, content_type: &str, body: &[u8]) {
+    respond_with(stream, status, content_type, "", body);
+}
+
+/// [`respond`], with more `headers` (each line ending in CRLF).
+fn respond_with(mut stream: TcpStream, status: &str, content_type: &str, headers: &str, body: &[u8]) {
     let mut answer = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\ncache-control: no-store\r\n{headers}connection: close\r\n\r\n",
         body.len()
     )
     .into_bytes();
@@ -173,9 +209,10 @@ pub(crate) fn respond(mut stream: TcpStream, status: &str, content_type: &str, b
 }
 
 impl Site {
-    fn lookup(&self, path: &str) -> Option<(&'static str, Vec<u8>)> {
-        if let Some(html) = self.extra.lock().ok()?.get(path) {
-            return Some(("text/html; charset=utf-8", self.rewrite(html).into_bytes()));
+    /// The type, body and policy of what `path` names.
+    fn lookup(&self, path: &str) -> Option<(&'static str, Vec<u8>, Option<String>)> {
+        if let Some(added) = self.extra.lock().ok()?.get(path) {
+            return Some((added.content_type, self.rewrite(&added.body).into_bytes(), added.policy.clone()));
         }
         let relative = Path::new(path.trim_start_matches('/'));
         if path.contains('%') || relative.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -188,9 +225,9 @@ impl Site {
         let bytes = std::fs::read(&file).ok()?;
         let content_type = content_type(&file);
         if content_type.starts_with("text/html") {
-            Some((content_type, self.rewrite(&String::from_utf8_lossy(&bytes)).into_bytes()))
+            Some((content_type, self.rewrite(&String::from_utf8_lossy(&bytes)).into_bytes(), None))
         } else {
-            Some((content_type, bytes))
+            Some((content_type, bytes, None))
         }
     }
 
@@ -202,7 +239,7 @@ impl Site {
 
 fn content_type(file: &Path) -> &'static str {
     match file.extension().and_then(|e| e.to_str()).unwrap_or_default() {
-        "html" | "htm" => "text/html; charset=utf-8",
+        "html" | "htm" => HTML,
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "wasm" => "application/wasm",

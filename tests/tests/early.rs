@@ -8,7 +8,7 @@
 //! waits for the visitor's name.
 
 use gazouillis_protocol::{FollowState, Post, ReplyPage, Session};
-use gazouillis_tests::www::{WwwServer, widget_page};
+use gazouillis_tests::www::{HOLD_WASM, WwwServer, widget_page};
 use gazouillis_tests::{Browser, Edge, Method, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -16,13 +16,6 @@ use std::time::Duration;
 
 /// Loading the page and its first view; the widget once released.
 const WIDGET: Duration = Duration::from_secs(30);
-
-/// Holds the widget's wasm back until `window.releaseWasm()`.
-const HOLD_WASM: &str = "<script>
-    const held = new Promise(resolve => window.releaseWasm = resolve);
-    const fetched = window.fetch.bind(window);
-    window.fetch = (input, init) => String(input.url ?? input).endsWith('_bg.wasm') ? held.then(() => fetched(input, init)) : fetched(input, init);
-</script>";
 
 struct Ctx {
     edge: Edge,
@@ -54,7 +47,7 @@ async fn open_held(ctx: &Ctx, page: &str, session: Option<&Session>) -> Tab {
         format!("<script>localStorage.setItem({}, {});</script>", json!(key), json!(serde_json::to_string(session).unwrap()))
     });
     let element = format!("<gazouillis-feed account=\"early\" post=\"{}\"></gazouillis-feed>", ctx.post.id);
-    ctx.www.add_page(page, &widget_page(&format!("{HOLD_WASM}{keep}"), &element));
+    ctx.www.add_page(page, &widget_page(&format!("<script>{HOLD_WASM}</script>{keep}"), &element));
     let tab = ctx.browser.new_context().await;
     tab.command(Method::POST, "/url", Some(json!({ "url": format!("{}{page}", ctx.www.origin()) }))).await.unwrap();
     eventually(WIDGET, || async {

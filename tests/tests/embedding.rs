@@ -2,8 +2,9 @@
 //! (`auto` following the page's `color-scheme`, else the system's; `light`
 //! and `dark` whatever both say), the documented CSS custom properties and
 //! `::part()` names, `loading="lazy"` (no wasm fetched until the
-//! element comes near the viewport), and the style sheet of an element the
-//! edge could not render (the widget links it; first views carry it).
+//! element comes near the viewport), and the style sheet: one constructed
+//! sheet adopted by every element, whether the edge rendered its first
+//! view or not.
 
 use gazouillis_tests::www::{WwwServer, widget_page};
 use gazouillis_tests::{Browser, Edge, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
@@ -34,7 +35,7 @@ async fn embedding() {
     suite.step("theme: auto follows the page's color-scheme, else the system's; light and dark are forced", themes).await;
     suite.step("the CSS custom properties and ::part() names restyle the widget", custom_properties_and_parts).await;
     suite.step("loading=lazy: no wasm until the element comes near the viewport", lazy).await;
-    suite.step("without a first view, the widget links its style sheet", linked_style_sheet).await;
+    suite.step("one style sheet, adopted by every element, with a first view or without", one_style_sheet).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
 
@@ -130,21 +131,24 @@ async fn lazy(ctx: Arc<Ctx>) {
 /// An unknown account has no first view (`/embed` answers 404): the widget
 /// shows its own, "not found" with Retry, styled by the style sheet it
 /// links. A first view's style sheet serves the widget that takes it over.
-async fn linked_style_sheet(ctx: Arc<Ctx>) {
+async fn one_style_sheet(ctx: Arc<Ctx>) {
     let elements = "<gazouillis-feed account=\"ghost\"></gazouillis-feed><gazouillis-feed account=\"acme\"></gazouillis-feed>";
     ctx.www.add_page("/test/ghost.html", &widget_page("", elements));
     let tab = ctx.browser.new_context().await;
     tab.prefer_color_scheme("light").await.unwrap();
     tab.goto(&format!("{}/test/ghost.html", ctx.www.origin())).await;
-    let read = "return [...document.querySelectorAll('gazouillis-feed')].map(el => {
-        const root = el.shadowRoot, link = root.querySelector('link[rel=stylesheet]'), error = root.querySelector('.gz-error');
-        return {sheets: root.querySelectorAll('style, link').length, link: link && new URL(link.href).pathname,
+    let read = "const hosts = [...document.querySelectorAll('gazouillis-feed')];
+        const shared = hosts[0].shadowRoot.adoptedStyleSheets[0];
+        return hosts.map(el => {
+        const root = el.shadowRoot, error = root.querySelector('.gz-error');
+        return {adopted: root.adoptedStyleSheets.length, shared: root.adoptedStyleSheets[0] === shared,
+                elements: root.querySelectorAll('style, link').length,
                 background: getComputedStyle(root.querySelector('.gz')).backgroundColor,
                 error: error && getComputedStyle(error).color}; });";
     eventually(WIDGET, || async {
         let [ghost, acme]: [Value; 2] = serde_json::from_value(tab.js(read, vec![]).await?).map_err(|e| e.to_string())?;
-        ensure_eq!(ghost, json!({"sheets": 1, "link": "/widget/widget.css", "background": WHITE, "error": "rgb(198, 40, 40)"}));
-        ensure_eq!(acme, json!({"sheets": 1, "link": null, "background": WHITE, "error": null}));
+        ensure_eq!(ghost, json!({"adopted": 1, "shared": true, "elements": 0, "background": WHITE, "error": "rgb(198, 40, 40)"}));
+        ensure_eq!(acme, json!({"adopted": 1, "shared": true, "elements": 0, "background": WHITE, "error": null}));
         Ok(())
     })
     .await;

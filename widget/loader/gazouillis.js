@@ -1,5 +1,5 @@
 const origin = new URL(import.meta.url).origin;
-let ready;
+let ready, sheet;
 // The bindings and the wasm are fetched once, side by side, by the first
 // element that needs them, and only once its first view shows.
 const start = () => {
@@ -10,35 +10,58 @@ const start = () => {
     return widget;
   }));
 };
+// The widget's style sheet, fetched once and adopted by every element's
+// shadow root: a constructed sheet is no inline style, so it needs nothing
+// from the page's Content-Security-Policy but `connect-src`.
+// (Whatever fails leaves it empty.)
+const style = () => (sheet ??= fetch(new URL('./widget.css', import.meta.url))
+  .then(response => response.text())
+  .catch(() => '')
+  .then(css => {
+    const constructed = new CSSStyleSheet();
+    constructed.replaceSync(css);
+    return constructed;
+  }));
 const attribute = (element, name) => element?.getAttribute(name)?.trim() || null;
-// The first view as the edge renders it (`/embed/…`, one small request): the
-// posts show before the wasm arrives, then the widget takes the element over.
-// An element the page's server rendered already has it; on any failure the
-// widget shows its own first view, or what failed.
+// The first view as the edge renders it (`/embed/…`, one small request, side
+// by side with the style sheet): the posts show before the wasm arrives,
+// then the widget takes the element over. An element the page's server
+// rendered already has it (styled by its own `<link>`); on any failure the
+// element gets an empty shadow root, where the widget shows its own first
+// view, or what failed.
 const firstView = async element => {
+  if (element.shadowRoot) return;
   const handle = attribute(element, 'account');
-  if (element.shadowRoot || !handle) return;
   const post = attribute(element, 'post');
   const api = (attribute(element, 'api') ?? origin).replace(/\/$/, '');
-  const url = new URL(`${api}/embed/${encodeURIComponent(handle)}${post ? `/${encodeURIComponent(post)}` : ''}`);
+  const url = new URL(`${api}/embed/${encodeURIComponent(handle ?? '')}${post ? `/${encodeURIComponent(post)}` : ''}`);
   url.searchParams.set('lang', attribute(element, 'lang') ?? attribute(document.documentElement, 'lang') ?? navigator.language);
-  try {
-    const response = await fetch(url);
+  const view = handle && fetch(url).then(async response => {
     if (!response.ok) return;
     const fragment = document.createElement('template');
     fragment.innerHTML = await response.text();
-    const view = fragment.content.querySelector('template');
-    if (view && !element.shadowRoot) element.attachShadow({ mode: 'open' }).append(view.content);
-  } catch {}
+    const content = fragment.content.querySelector('template')?.content;
+    content?.querySelector('link')?.remove();
+    return content;
+  }).catch(() => {});
+  const [sheet, content] = await Promise.all([style(), view]);
+  const root = element.attachShadow({ mode: 'open' });
+  root.adoptedStyleSheets = [sheet];
+  if (content) root.append(content);
 };
 // Until the widget takes over, a press on the first view's Follow or Send
 // (its reply box is typed in already) says it waits; the widget acts on it.
 // Only the first view's buttons carry `aria-busy`.
-const early = root => root?.addEventListener('click', event => event.target.closest('[aria-busy]')?.setAttribute('aria-busy', true));
-// The widget's style sheet: the first view carries it; without one, the widget links this.
-const styleSheet = new URL('./widget.css', import.meta.url).href;
+const early = root => root.addEventListener('click', event => event.target.closest('[aria-busy]')?.setAttribute('aria-busy', true));
+// A widget that cannot start (its wasm refused by the page's policy, or not
+// loaded) leaves its first view as it is, but for what only the widget does:
+// the host's `data-static` hides Follow and the reply box.
 const show = element => {
-  element.gazouillis = firstView(element).then(() => early(element.shadowRoot)).then(start).then(widget => widget.mount(element, origin, styleSheet));
+  element.gazouillis = firstView(element)
+    .then(() => early(element.shadowRoot))
+    .then(start)
+    .then(widget => widget.mount(element, origin))
+    .catch(() => { element.dataset.static = ''; });
 };
 // loading="lazy": shown once the element comes near the viewport.
 const near = new IntersectionObserver(entries => entries.forEach(entry => {

@@ -55,18 +55,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::HtmlElement;
 
-/// Renders a widget into `host`'s (new, open) shadow root. Attributes of
-/// `host`: `account` (the handle), `post` (an id: show that conversation
-/// only), `api` (the API origin, else `default_api`), `lang` (`fr` or `en`,
-/// else the page's language, else the browser's). `style_sheet`: the URL of
-/// `widget.css`, for an element with no server-rendered view.
+/// Renders a widget into `host`'s open shadow root, which the loader gave
+/// it with the widget's style sheet. Attributes of `host`: `account` (the
+/// handle), `post` (an id: show that conversation only), `api` (the API
+/// origin, else `default_api`), `lang` (`fr` or `en`, else the page's
+/// language, else the browser's).
 #[wasm_bindgen]
-pub fn mount(host: HtmlElement, default_api: String, style_sheet: String) -> Result<(), JsValue> {
+pub fn mount(host: HtmlElement, default_api: String) -> Result<(), JsValue> {
     let attribute = |element: &web_sys::Element, name: &str| element.get_attribute(name).filter(|v| !v.trim().is_empty());
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
+    let shadow = host.shadow_root().ok_or("no shadow root")?;
     let post = attribute(&host, "post");
     let handle = attribute(&host, "account").unwrap_or_default();
     let api = Api::new(&attribute(&host, "api").unwrap_or(default_api), &handle);
@@ -79,38 +80,19 @@ pub fn mount(host: HtmlElement, default_api: String, style_sheet: String) -> Res
     container.set_class_name("gz");
     container.set_attribute("part", "container")?;
     container.set_attribute("lang", lang.tag())?;
-    // A server-rendered element (`/embed/…`) already has its shadow root,
-    // showing the first view: it stays until the widget's own first view is
-    // ready, which then replaces it at once (no flash, nothing twice).
-    // The host is marked `data-ready` once the widget's own view is in place.
-    // The style sheet comes once: the first view's serves the widget too
-    // (the loader fetches that view first); without one, it is linked.
-    let rendered = host.shadow_root();
-    let style = match rendered.as_ref().and_then(|root| root.query_selector("style").ok().flatten()) {
-        Some(style) => style,
-        None => {
-            let link = document.create_element("link")?;
-            link.set_attribute("rel", "stylesheet")?;
-            link.set_attribute("href", &style_sheet)?;
-            link
-        }
-    };
-    let (shadow, first) = match rendered {
-        Some(rendered) => {
-            let first = first_view_in(&rendered).filter(|first| !api.has_written_since(first.version));
-            (rendered, first)
-        }
-        None => {
-            let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-            shadow.replace_children_with_node_2(&style, &container);
-            host.set_attribute("data-ready", "")?;
-            (shadow, None)
-        }
-    };
-    let (root, shown) = (SendWrapper::new(shadow), SendWrapper::new((style, container.clone())));
+    // A shadow root showing the edge's first view keeps it until the
+    // widget's own first view is ready, which then replaces it at once (no
+    // flash, nothing twice); an empty one shows the widget at once. The
+    // host is marked `data-ready` once the widget's own view is in place.
+    let first = first_view_in(&shadow).filter(|first| !api.has_written_since(first.version));
+    if shadow.child_element_count() == 0 {
+        shadow.append_child(&container)?;
+        host.set_attribute("data-ready", "")?;
+    }
+    let (root, shown) = (SendWrapper::new(shadow), SendWrapper::new(container.clone()));
     let take_over = Callback::new(move |()| {
-        if !root.contains(Some(&shown.1)) {
-            let _ = take_over_view(&root, &shown.0, &shown.1);
+        if !root.contains(Some(&shown)) {
+            let _ = take_over_view(&root, &shown);
         }
     });
 
@@ -128,7 +110,7 @@ extern "C" {
     /// `data-ready`. (Caught: a DOM call that throws there leaves the widget
     /// working.)
     #[wasm_bindgen(catch, js_name = takeOver)]
-    fn take_over_view(root: &web_sys::ShadowRoot, style: &web_sys::Element, container: &HtmlElement) -> Result<(), JsValue>;
+    fn take_over_view(root: &web_sys::ShadowRoot, container: &HtmlElement) -> Result<(), JsValue>;
 }
 
 /// The first view a server-rendered element holds, while it is fresh. (One

@@ -1,17 +1,18 @@
-// The widget's own view (`style`, `container`) replaces the edge's first
-// view in the element's shadow root, and what the reader did there goes on
-// in it: the reply they typed, with the focus and the caret, and a press on
-// Send or Follow, which the loader marked `aria-busy` and which the widget's
-// own forms now act on, once (through the name prompt and Turnstile when the
+// The widget's own view (`container`) replaces the edge's first view in the
+// element's shadow root (but for the link to the style sheet a
+// server-rendered view holds), and what the reader did there goes on in it:
+// the reply they typed, with the focus and the caret, and a press on Send or
+// Follow, which the loader marked `aria-busy` and which the widget's own
+// forms now act on, once (through the name prompt and Turnstile when the
 // visitor has no session yet). In JavaScript, as a few DOM calls cost less
 // here than their bindings in the wasm.
-export function takeOver(root, style, container) {
+export function takeOver(root, container) {
   const find = selector => root.querySelector(selector);
   const typed = find('textarea');
   const focused = root.activeElement === typed;
   const follow = find('.gz-follow[aria-busy=true]');
   const send = find('.gz-send[aria-busy=true]');
-  root.replaceChildren(style, container);
+  root.replaceChildren(...root.querySelectorAll('link[rel=stylesheet]'), container);
   root.host.dataset.ready = '';
   const box = find('.gz-reply-input');
   if (box && typed) {

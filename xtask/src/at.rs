@@ -5,7 +5,9 @@
 //! The commit is checked out in a git worktree under `target/at/<commit>/tree`
 //! and built there by its own `cargo xtask build`, with a cargo target of its
 //! own (sharing the repository's would leave it binaries built for the
-//! worktree) and the repository's npm packages. A tree already built is kept.
+//! worktree) and npm packages of its own (its setup runs `npm ci`, whose
+//! lock file is newer than any install: through a link to the repository's
+//! `node_modules`, it emptied them). A tree already built is kept.
 
 use crate::project::{self, Repo};
 use crate::{Result, cmd};
@@ -31,9 +33,7 @@ pub fn build_at(repo: &Repo, commit: &str) -> Result<PathBuf> {
     cmd::run(Command::new("git").args(["worktree", "add", "--force", "--detach"]).arg(&tree).arg(&resolved).current_dir(&repo.root))?;
     let target = dir.join("target");
     std::fs::create_dir_all(&target).map_err(|e| format!("create {}: {e}", target.display()))?;
-    for (link, to) in [("target", target), ("node_modules", repo.path("node_modules"))] {
-        std::os::unix::fs::symlink(&to, tree.join(link)).map_err(|e| format!("link {link}: {e}"))?;
-    }
+    std::os::unix::fs::symlink(&target, tree.join("target")).map_err(|e| format!("link target: {e}"))?;
     cmd::run(Command::new(project::cargo()).args(["xtask", "build"]).current_dir(&tree).env_remove("CARGO_TARGET_DIR"))?;
     Ok(tree)
 }

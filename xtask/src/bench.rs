@@ -11,8 +11,8 @@
 //! - `cargo xtask bench-alerts`: from a reply to its webhook alert, beside its
 //!   live push (`tests/src/bin/bench_alerts.rs`);
 //! - `cargo xtask bench-first-load`: a first visit's bytes and times for the
-//!   widget, the server-rendered embed and Isso, in headless Chromium
-//!   (`tests/src/bin/bench_first_load.rs`).
+//!   widget, the server-rendered embed (and a baseline commit's) and Isso,
+//!   in headless Chromium (`tests/src/bin/bench_first_load.rs`).
 
 use crate::project::{self, Repo};
 use crate::{Result, at, build, cmd, exit_code, setup};
@@ -67,18 +67,30 @@ pub fn bench_alerts(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     run(repo, "bench_alerts", args.iter().map(|arg| arg.to_string()).collect())
 }
 
-/// `cargo xtask bench-first-load [--rounds N]`: setup with the browser, brotli
-/// (it measures what pages fetch as `size` does), Isso from PyPI into
-/// `target/isso`, and build, then the `bench_first_load` binary: bytes and
-/// times of a first visit to the widget, to the server-rendered embed and to
-/// Isso, rounds in turn.
+/// `cargo xtask bench-first-load [--rounds N] [--baseline COMMIT]`: setup
+/// with the browser, brotli (it measures what pages fetch as `size` does),
+/// Isso from PyPI into `target/isso`, and build (and the baseline commit's
+/// tree, `build-at`), then the `bench_first_load` binary: bytes and times of
+/// a first visit to the widget, to the server-rendered embed (and to the
+/// baseline's) and to Isso, rounds in turn.
 pub fn bench_first_load(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
-    check_args("bench-first-load", args, &["--rounds"])?;
+    check_args("bench-first-load", args, &["--rounds", "--baseline"])?;
     setup::setup(repo, true)?;
     setup::apt_ensure("brotli", &[project::BROTLI], &["brotli"])?;
     setup::python_venv("isso (tests/isso-requirements.txt)", &repo.isso_venv(), &repo.isso_requirements())?;
     build::build_all(repo)?;
-    run(repo, "bench_first_load", args.iter().map(|arg| arg.to_string()).collect())
+    let mut passed = Vec::new();
+    for pair in args.chunks(2) {
+        match pair {
+            ["--baseline", commit] => {
+                let tree = at::build_at(repo, commit)?;
+                passed.extend(["--baseline".to_owned(), tree.display().to_string(), "--label".to_owned(), commit.to_string()]);
+            }
+            [flag, value] => passed.extend([flag.to_string(), value.to_string()]),
+            _ => {}
+        }
+    }
+    run(repo, "bench_first_load", passed)
 }
 
 /// Refuses an unknown flag, or one without its value, before the minutes of setup and build.

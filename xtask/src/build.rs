@@ -117,8 +117,8 @@ fn bindgen(wasm: &Path, krate: &str, flags: &[&str], out: &Path) -> Result {
 }
 
 /// The widget's files that are not compiled into `to`: its loader
-/// (`widget/loader/`), minified, and its style sheet (which the first views
-/// carry too; the widget links it when it has none).
+/// (`widget/loader/`), minified, and its style sheet (which the loader
+/// fetches and the server-rendered first views link).
 fn copy_widget_sources(repo: &Repo, to: &Path) -> Result {
     let loader = repo.widget_loader().join("gazouillis.js");
     if !loader.is_file() {

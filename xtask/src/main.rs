@@ -35,10 +35,11 @@
 //! - `bench-alerts [--replies N] [--runs R]`: build, then the `bench_alerts`
 //!   binary: from a reply's POST to a local webhook's receipt of its
 //!   mention, side by side with the same reply's live push.
-//! - `bench-first-load [--rounds N]`: `setup --browser`, brotli and build,
-//!   then the `bench_first_load` binary: what a first visit fetches before
-//!   the first post and how soon a reply can be typed, for the widget, the
-//!   server-rendered embed and Isso (installed from PyPI into `target/isso`).
+//! - `bench-first-load [--rounds N] [--baseline COMMIT]`: `setup --browser`,
+//!   brotli and build, then the `bench_first_load` binary: what a first
+//!   visit fetches before the first post and how soon a reply can be typed,
+//!   for the widget, the server-rendered embed (and a baseline commit's, as
+//!   `build-at` builds it) and Isso (installed from PyPI into `target/isso`).
 //! - `build-at COMMIT`: the product as it was at a commit, built in a
 //!   worktree under `target/at/` (see `at.rs`); prints the tree's path.
 //!
@@ -80,10 +81,11 @@ commands:
   bench-alerts [--replies N] [--runs R]
                      build, measure from a reply's POST to a local webhook's receipt of its
                      mention, beside its live push (defaults: 20 replies, 3 runs)
-  bench-first-load [--rounds N]
+  bench-first-load [--rounds N] [--baseline COMMIT]
                      setup --browser, build, measure a first visit (bytes before the first
                      post, time to it, time until a reply can be typed) for the widget, the
-                     server-rendered embed and Isso 0.14.0 (installed into target/isso)
+                     server-rendered embed (and COMMIT's, built by build-at) and Isso 0.14.0
+                     (installed into target/isso)
                      (default: 5 rounds)
   build-at COMMIT    build the product as it was at COMMIT, under target/at/";
 

@@ -28,17 +28,14 @@ pub fn size(repo: &Repo) -> Result {
     println!("{:<28} {:>10} {:>10} {:>10}", "total (bytes)", total[0], total[1], total[2]);
     let stable = totals(&measure(&repo.stable_widget())?);
     println!("{:<28} {:>10} {:>10} {:>10}", "total built on stable alone", stable[0], stable[1], stable[2]);
-    // Not in the totals: the first view carries the style sheet, which the
-    // widget fetches only for an element the edge could not render.
-    let css = sizes(&repo.public_widget().join("widget.css"))?;
-    println!("{:<28} {:>10} {:>10} {:>10}  (only without a first view)", "widget.css", css[0], css[1], css[2]);
     Ok(())
 }
 
 /// Fails when a built widget weighs more than its budget: the shipped one
 /// (`total_brotli` when built on nightly), the one built on stable alone
 /// (`stable_total_brotli`), and the loader (`loader_brotli`): before the
-/// first post a reader gets only the loader and the edge's first view.
+/// first post a reader gets only the loader, the style sheet and the edge's
+/// first view.
 pub fn within_budget(repo: &Repo) -> Result {
     let path = repo.path("widget/size-budget.json");
     let text = fs::read_to_string(&path).map_err(|e| io_error("read", &path, e))?;
@@ -106,14 +103,15 @@ fn totals(measured: &[(String, [u64; 3])]) -> [u64; 3] {
     total
 }
 
-/// The widget files of `dir` a page downloads: loader and bindings js, wasm.
+/// The widget files of `dir` a page downloads: loader and bindings js, wasm,
+/// the style sheet (which the loader and the server-rendered view fetch).
 fn widget_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = fs::read_dir(dir).map_err(|e| io_error("read", dir, e))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension()
-                .is_some_and(|x| x == "js" || x == "wasm")
+                .is_some_and(|x| x == "js" || x == "wasm" || x == "css")
         })
         .collect();
     files.sort();

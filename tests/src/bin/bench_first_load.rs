@@ -13,6 +13,12 @@
 //!    command, run on loopback by `gazouillis_tests::isso`), embedded as its
 //!    documentation says.
 //!
+//! With `--baseline TREE --label COMMIT` (what `cargo xtask
+//! bench-first-load --baseline COMMIT` passes: a tree built by `cargo xtask
+//! build-at`), the widget and the embed are measured a second time, on that
+//! tree's edge, widget and loader, in the same rounds: `widget (COMMIT)` and
+//! `embed (COMMIT)`.
+//!
 //! The account `acme` has `POSTS` posts, the newest with `REPLIES`
 //! visitors' replies; Isso's thread has as many comments as acme has posts.
 //! A measurement, never a pass/fail test.
@@ -40,21 +46,26 @@
 //! `brotli -q 11` (the `gzip` and `brotli` commands), as `cargo xtask size`
 //! does. WebSockets are not resources and are not counted.
 //!
-//! Run it with `cargo xtask bench-first-load [--rounds N]`, which installs
-//! Chromium, brotli and Isso and builds the Worker and the widget first.
+//! Run it with `cargo xtask bench-first-load [--rounds N] [--baseline
+//! COMMIT]`, which installs Chromium, brotli and Isso and builds the Worker
+//! and the widget (and the baseline) first.
 
 use gazouillis_tests::isso::Isso;
 use gazouillis_tests::www::{WwwServer, widget_page};
 use gazouillis_protocol::PostId;
-use gazouillis_tests::{Browser, Edge, Method, SETTLE, Tab, TempDir, b36, ensure_eq, eventually, median, repo_root};
+use gazouillis_tests::edge::Store;
+use gazouillis_tests::{Browser, Edge, Method, SETTLE, Tab, TempDir, b36, ensure_eq, eventually, median, random_hex, repo_root};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: bench_first_load [--rounds N]
-  --rounds N  rounds, each loading the widget, the embed and Isso once (default 5)";
+const USAGE: &str = "usage: bench_first_load [--rounds N] [--baseline TREE --label NAME]
+  --rounds N       rounds, each loading the widget, the embed and Isso once (default 5)
+  --baseline TREE  also the widget and the embed of TREE (built by `cargo xtask build-at`)
+  --label NAME     what TREE is called in the tables (its commit)";
 
 /// acme's posts (one page of the widget's feed), and Isso's comments.
 const POSTS: usize = 20;
@@ -72,22 +83,21 @@ const TEXTS: [&str; 4] = [
     "Atelier réparation gratuit samedi matin : apportez votre vélo, on s'occupe du reste.",
 ];
 
+/// What one page loads; the widget and the embed from one of the
+/// [`Bench::sites`] (0: this tree's).
 #[derive(Clone, Copy, PartialEq)]
 enum Subject {
-    Widget,
-    Embed,
+    Widget(usize),
+    Embed(usize),
     Isso,
 }
 
-const SUBJECTS: [Subject; 3] = [Subject::Widget, Subject::Embed, Subject::Isso];
-
 impl Subject {
-    fn name(self) -> &'static str {
-        match self {
-            Subject::Widget => "widget",
-            Subject::Embed => "embed",
-            Subject::Isso => "isso",
-        }
+    /// The widget and the embed of each site, then Isso.
+    fn all(sites: usize) -> Vec<Subject> {
+        let mut all: Vec<Subject> = (0..sites).flat_map(|site| [Subject::Widget(site), Subject::Embed(site)]).collect();
+        all.push(Subject::Isso);
+        all
     }
 
     /// Where the timing script looks: `shadow` (in the first
@@ -95,7 +105,7 @@ impl Subject {
     /// looks for.
     fn selectors(self) -> Value {
         match self {
-            Subject::Widget | Subject::Embed => json!({
+            Subject::Widget(_) | Subject::Embed(_) => json!({
                 "shadow": true,
                 "post": "article.gz-post",
                 "box": "textarea.gz-reply-input",
@@ -198,11 +208,18 @@ impl Load {
     }
 }
 
-struct Bench {
+/// An edge and the host site that embeds it: this tree's, and the baseline's.
+struct Site {
+    /// What it is called in the tables: `None` for this tree.
+    label: Option<String>,
     edge: Edge,
     /// The conversation shown: acme's newest post.
     conversation: PostId,
     www: WwwServer,
+}
+
+struct Bench {
+    sites: Vec<Site>,
     isso: Isso,
     browser: Browser,
     http: reqwest::Client,
@@ -213,22 +230,39 @@ struct Bench {
     scratch: TempDir,
 }
 
-fn parse_args() -> Result<usize, String> {
+struct Args {
+    rounds: usize,
+    /// A built tree and its label.
+    baseline: Option<(PathBuf, String)>,
+}
+
+fn parse_args() -> Result<Args, String> {
     let given: Vec<String> = std::env::args().skip(1).collect();
-    match given.as_slice() {
-        [] => Ok(5),
-        [flag, value] if flag == "--rounds" => {
-            value.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| format!("--rounds {value}: not a positive number"))
+    let (mut rounds, mut tree, mut label) = (5, None, None);
+    for pair in given.chunks(2) {
+        match pair {
+            [flag, value] if flag == "--rounds" => {
+                rounds = value.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| format!("--rounds {value}: not a positive number"))?
+            }
+            [flag, value] if flag == "--baseline" => tree = Some(PathBuf::from(value)),
+            [flag, value] if flag == "--label" => label = Some(value.clone()),
+            [flag, ..] if flag == "-h" || flag == "--help" => return Err(String::new()),
+            other => return Err(format!("unexpected arguments {other:?}")),
         }
-        [flag, ..] if flag == "-h" || flag == "--help" => Err(String::new()),
-        other => Err(format!("unexpected arguments {other:?}")),
     }
+    let baseline = match (tree, label) {
+        (Some(tree), _) if !tree.join("edge/build/index.js").is_file() => return Err(format!("--baseline {}: not a built tree", tree.display())),
+        (Some(tree), label) => Some((tree, label.unwrap_or_else(|| "baseline".to_owned()))),
+        (None, None) => None,
+        (None, Some(_)) => return Err("--label without --baseline".to_owned()),
+    };
+    Ok(Args { rounds, baseline })
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> ExitCode {
-    let rounds = match parse_args() {
-        Ok(rounds) => rounds,
+    let Args { rounds, baseline } = match parse_args() {
+        Ok(args) => args,
         Err(why) => {
             if !why.is_empty() {
                 eprintln!("bench_first_load: {why}");
@@ -240,31 +274,33 @@ async fn main() -> ExitCode {
     // Installed by `cargo xtask bench-first-load` (`xtask/src/project.rs`, `isso_venv`).
     let isso_bin = repo_root().join("target/isso/bin/isso");
     assert!(isso_bin.is_file(), "no {}: `cargo xtask bench-first-load` installs Isso", isso_bin.display());
-    let edge = Edge::start().await;
-    let conversation = seed(&edge).await;
-    let www = WwwServer::start(&repo_root().join("www"), &edge.base_url());
-    let isso = Isso::start(&isso_bin, &www.origin()).await;
+    let mut sites = vec![Site::start(repo_root(), None).await];
+    if let Some((tree, label)) = baseline {
+        sites.push(Site::start(tree, Some(label)).await);
+    }
+    let isso = Isso::start(&isso_bin, &sites[0].www.origin()).await;
     for n in 0..POSTS {
         isso.comment(ISSO_PAGE, "Acme", "Acme", TEXTS[n % TEXTS.len()]).await;
     }
     let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().expect("HTTP client");
     let browser = Browser::start().await;
-    let mut bench = Bench { edge, conversation, www, isso, browser, http, sizes: HashMap::new(), scratch: TempDir::new("first-load") };
+    let mut bench = Bench { sites, isso, browser, http, sizes: HashMap::new(), scratch: TempDir::new("first-load") };
 
+    let subjects = Subject::all(bench.sites.len());
     let started = Instant::now();
-    for subject in SUBJECTS {
+    for &subject in &subjects {
         bench.load(subject).await;
     }
     eprintln!("[bench] warm-up round done in {:.1?}", started.elapsed());
-    let mut loads: Vec<Vec<Load>> = SUBJECTS.iter().map(|_| Vec::new()).collect();
+    let mut loads: Vec<Vec<Load>> = subjects.iter().map(|_| Vec::new()).collect();
     for round in 0..rounds {
-        for k in (0..SUBJECTS.len()).map(|i| (i + round) % SUBJECTS.len()) {
-            let load = bench.load(SUBJECTS[k]).await;
+        for k in (0..subjects.len()).map(|i| (i + round) % subjects.len()) {
+            let load = bench.load(subjects[k]).await;
             let m = &load.marks;
             eprintln!(
                 "[bench] round {} {}: first post {:.0} ms, reply box {:.0} ms, {} bytes",
                 round + 1,
-                SUBJECTS[k].name(),
+                bench.name(subjects[k]),
                 m.post,
                 m.reply_box,
                 load.bytes()[0]
@@ -272,8 +308,19 @@ async fn main() -> ExitCode {
             loads[k].push(load);
         }
     }
-    bench.report(rounds, &loads);
+    bench.report(rounds, &subjects, &loads);
     ExitCode::SUCCESS
+}
+
+impl Site {
+    /// The edge built in `root`, seeded, and a host site embedding it.
+    async fn start(root: PathBuf, label: Option<String>) -> Site {
+        let store = Store { root, state: None, admin_token: random_hex(24), session_secret: random_hex(32) };
+        let edge = Edge::start_on(store, &[]).await;
+        let conversation = seed(&edge).await;
+        let www = WwwServer::start(&repo_root().join("www"), &edge.base_url());
+        Site { label, edge, conversation, www }
+    }
 }
 
 /// acme and its posts, the newest with its replies, readable by all; the
@@ -300,20 +347,37 @@ async fn seed(edge: &Edge) -> PostId {
 }
 
 impl Bench {
+    /// `widget`, `embed (COMMIT)`, `isso`…
+    fn name(&self, subject: Subject) -> String {
+        let (what, site) = match subject {
+            Subject::Widget(site) => ("widget", site),
+            Subject::Embed(site) => ("embed", site),
+            Subject::Isso => return "isso".to_owned(),
+        };
+        match &self.sites[site].label {
+            Some(label) => format!("{what} ({label})"),
+            None => what.to_owned(),
+        }
+    }
+
     /// Loads `subject` in a fresh browser context until its reply box is usable.
     async fn load(&mut self, subject: Subject) -> Load {
         let timing = TIMING.replace("SELECTORS", &subject.selectors().to_string());
-        let embed = format!("/embed/acme/{}?lang=en", b36(self.conversation.seq));
+        let site = match subject {
+            Subject::Widget(site) | Subject::Embed(site) => &self.sites[site],
+            Subject::Isso => &self.sites[0],
+        };
+        let embed = format!("/embed/acme/{}?lang=en", b36(site.conversation.seq));
         let (path, fragment) = match subject {
-            Subject::Widget => {
-                let element = format!("<gazouillis-feed account=\"acme\" post=\"{}\"></gazouillis-feed>{PARSED}", self.conversation);
-                self.www.add_page("/bench/widget.html", &widget_page(&timing, &element));
+            Subject::Widget(_) => {
+                let element = format!("<gazouillis-feed account=\"acme\" post=\"{}\"></gazouillis-feed>{PARSED}", site.conversation);
+                site.www.add_page("/bench/widget.html", &widget_page(&timing, &element));
                 ("/bench/widget.html", None)
             }
-            Subject::Embed => {
+            Subject::Embed(_) => {
                 // Fresh each round: the widget reads a fragment's first view only while it is recent.
-                let fragment = self.edge.get(&embed).send().await.expect(200).text();
-                self.www.add_page("/bench/embed.html", &widget_page(&timing, &format!("{fragment}{PARSED}")));
+                let fragment = site.edge.get(&embed).send().await.expect(200).text();
+                site.www.add_page("/bench/embed.html", &widget_page(&timing, &format!("{fragment}{PARSED}")));
                 ("/bench/embed.html", Some(fragment))
             }
             Subject::Isso => {
@@ -323,14 +387,15 @@ impl Bench {
                      <script data-isso=\"{origin}/\" src=\"{origin}/js/embed.min.js\"></script>\
                      <section id=\"isso-thread\"></section>{PARSED}</body></html>"
                 );
-                self.www.add_page(ISSO_PAGE, &page);
+                site.www.add_page(ISSO_PAGE, &page);
                 (ISSO_PAGE, None)
             }
         };
+        let url = format!("{}{path}", site.www.origin());
         let tab = self.browser.new_context().await;
-        let read = self.visit(&tab, &format!("{}{path}", self.www.origin())).await;
+        let read = self.visit(&tab, &url).await;
         tab.close().await;
-        let read = read.unwrap_or_else(|why| panic!("{}: {why}", subject.name()));
+        let read = read.unwrap_or_else(|why| panic!("{}: {why}", self.name(subject)));
         let mut resources = Vec::new();
         if let Some(fragment) = fragment {
             resources.push((format!("{embed}, inlined"), compressed_sizes(fragment.as_bytes(), self.scratch.path())));
@@ -366,18 +431,18 @@ impl Bench {
     }
 
     /// The markdown tables.
-    fn report(&self, rounds: usize, loads: &[Vec<Load>]) {
+    fn report(&self, rounds: usize, subjects: &[Subject], loads: &[Vec<Load>]) {
         println!();
         println!("First load, {rounds} rounds in turn, each in a fresh Chromium profile; medians (min–max):");
         println!();
         println!("| subject | resources | raw bytes | gzip -9 | brotli | first post | reply can be typed |");
         println!("|---|---|---|---|---|---|---|");
         let mut notes = Vec::new();
-        for (subject, loads) in SUBJECTS.iter().zip(loads) {
+        for (&subject, loads) in subjects.iter().zip(loads) {
             let bytes: Vec<String> = (0..3).map(|i| spread(loads.iter().map(|l| l.bytes()[i]))).collect();
             println!(
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                subject.name(),
+                self.name(subject),
                 spread(loads.iter().map(|l| l.resources.len() as u64)),
                 bytes[0],
                 bytes[1],
@@ -387,10 +452,10 @@ impl Bench {
             );
             let names = |l: &Load| l.resources.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>();
             if loads.windows(2).any(|w| names(&w[0]) != names(&w[1])) {
-                notes.push(format!("{}: what came before the first post differs between rounds (below: the first round)", subject.name()));
+                notes.push(format!("{}: what came before the first post differs between rounds (below: the first round)", self.name(subject)));
             } else if loads.windows(2).any(|w| w[0].bytes() != w[1].bytes()) {
                 // The embed's fragment holds the time it was rendered, which compresses unevenly.
-                notes.push(format!("{}: the same resources each round, their bytes differing (min–max above)", subject.name()));
+                notes.push(format!("{}: the same resources each round, their bytes differing (min–max above)", self.name(subject)));
             }
         }
         println!();
@@ -402,11 +467,11 @@ impl Bench {
         println!();
         println!("| subject | resource | raw | gzip -9 | brotli |");
         println!("|---|---|---|---|---|");
-        let (edge, isso) = (self.edge.base_url(), self.isso.origin());
-        for (subject, loads) in SUBJECTS.iter().zip(loads) {
+        let isso = self.isso.origin();
+        for (&subject, loads) in subjects.iter().zip(loads) {
             for (url, sizes) in loads.first().map_or(&[][..], |l| &l.resources[..]) {
-                let name = url.replace(&edge, "edge ").replace(&isso, "isso ");
-                println!("| {} | {name} | {} | {} | {} |", subject.name(), group(sizes[0]), group(sizes[1]), group(sizes[2]));
+                let name = self.sites.iter().fold(url.replace(&isso, "isso "), |name, site| name.replace(&site.edge.base_url(), "edge "));
+                println!("| {} | {name} | {} | {} | {} |", self.name(subject), group(sizes[0]), group(sizes[1]), group(sizes[2]));
             }
         }
     }
