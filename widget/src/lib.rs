@@ -57,8 +57,9 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-/// Renders a widget into `host`'s open shadow root, which the loader gave
-/// it with the widget's style sheet. Attributes of `host`: `account` (the
+/// Renders a widget into `host`'s open shadow root, already styled: the
+/// loader attached it and adopted the style sheet there, or it came with
+/// the page (a server-rendered view, which links the sheet). Attributes of `host`: `account` (the
 /// handle), `post` (an id: show that conversation only), `api` (the API
 /// origin, else `default_api`), `lang` (`fr` or `en`, else the page's
 /// language, else the browser's).

@@ -30,7 +30,8 @@
 //! navigation start), when the DOM first holds
 //!
 //! - a post (the widget's and the fragment's `article.gz-post`, in the
-//!   element's shadow root; Isso's first `#isso-root .isso-comment`);
+//!   element's shadow root, once its style sheet applies: the frame `.gz`
+//!   has its background; Isso's first `#isso-root .isso-comment`);
 //! - a reply box that is present, visible and enabled (the conversation's
 //!   `textarea.gz-reply-input`, in the edge's first view already; Isso's
 //!   postbox textarea); neither needs a click;
@@ -102,16 +103,20 @@ impl Subject {
 
     /// Where the timing script looks: `shadow` (in the first
     /// `<gazouillis-feed>`'s shadow root, else the document), and what it
-    /// looks for.
+    /// looks for; `styled`, an element whose background shows its style
+    /// sheet is applied (the widget's frame: a linked sheet may come after
+    /// its view is in the DOM).
     fn selectors(self) -> Value {
         match self {
             Subject::Widget(_) | Subject::Embed(_) => json!({
                 "shadow": true,
+                "styled": ".gz",
                 "post": "article.gz-post",
                 "box": "textarea.gz-reply-input",
             }),
             Subject::Isso => json!({
                 "shadow": false,
+                "styled": null,
                 "post": "#isso-root .isso-comment",
                 "box": ".isso-postbox textarea.isso-textarea",
             }),
@@ -146,6 +151,9 @@ const TIMING: &str = r#"<script>
     const scope = sel.shadow ? host && host.shadowRoot : document;
     if (!scope) return;
     observe(scope);
+    // A post or a box counts once styled (the sheet's background on the frame).
+    const frame = sel.styled && scope.querySelector(sel.styled);
+    if (sel.styled && (!frame || getComputedStyle(frame).backgroundColor === 'rgba(0, 0, 0, 0)')) return;
     // Both read before either is set: setting one answers the benchmark, which takes a while.
     const post = !!scope.querySelector(sel.post), box = usable(scope.querySelector(sel.box));
     if (post) set('post');
