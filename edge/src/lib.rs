@@ -9,6 +9,7 @@
 
 mod accounts;
 mod auth;
+mod config;
 mod cors;
 mod error;
 mod follows;
@@ -37,7 +38,6 @@ mod views;
 mod watches;
 mod webhooks;
 
-use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
@@ -66,14 +66,4 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // What failed is logged where it failed; the next run tries again.
     let _ = sweep::run(&env).await;
-}
-
-/// Most characters in a post or a reply: the `MAX_CHARS` var, or the default.
-fn max_chars(env: &Env) -> usize {
-    var(env, "MAX_CHARS").unwrap_or(DEFAULT_MAX_CHARS)
-}
-
-/// The wrangler var `name` read as a `T`; `None` when it is missing or unreadable.
-fn var<T: std::str::FromStr>(env: &Env, name: &str) -> Option<T> {
-    env.var(name).ok()?.to_string().parse().ok()
 }

@@ -12,7 +12,7 @@ use worker::{durable_object, Date, DurableObject, Env, Method, Request, RequestI
 /// A limit from the wrangler var `name` (`"5/60"`: 5 per 60 s), or `default`
 /// when the var is missing or unreadable.
 pub fn limit(env: &Env, name: &str, default: RateLimit) -> RateLimit {
-    crate::var(env, name).unwrap_or(default)
+    crate::config::var(env, name).unwrap_or(default)
 }
 
 /// The client's address as Cloudflare gives it.

@@ -32,7 +32,7 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     let new: NewPost = read_json(&mut req).await?;
-    let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
+    let text = check_text(&new.text, crate::config::max_chars(env)).map_err(|err| err.code())?;
     let offer = new.offer.map(|offer| offer.check(Date::now().as_millis())).transpose()?;
     let images = check_images(new.images).ok_or(ErrorCode::InvalidImages)?;
     hub::send_as(env, handle, &Command::CreatePost { text, offer, images }, &brand).await

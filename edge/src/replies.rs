@@ -37,7 +37,7 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
 pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
     let writer = require_writer(&req, env, &post.handle).await?;
     let new: NewText = read_json(&mut req).await?;
-    let text = check_text(&new.text, crate::max_chars(env)).map_err(|err| err.code())?;
+    let text = check_text(&new.text, crate::config::max_chars(env)).map_err(|err| err.code())?;
     let ip = client_ip(&req);
     match writer {
         Writer::Visitor(visitor) => {

@@ -3,8 +3,9 @@
 //! what was sent, newest first) and `POST …/webhooks/{id}/test`. All from
 //! the account's hub, which also sends the alerts (`hub::outbox`).
 //!
-//! A webhook URL is `https://`; the `WEBHOOK_ALLOW_LOOPBACK` var (`1`) also
-//! lets `http://127.0.0.1` receive, for tests.
+//! A webhook URL is `https://` to a public host
+//! (`gazouillis_protocol::address`); the `WEBHOOK_ALLOW_LOOPBACK` var (`1`)
+//! also lets `http://127.0.0.1` receive, for tests.
 
 use crate::auth::require_brand;
 use crate::error::ApiResult;
@@ -22,8 +23,7 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     let webhook: NewWebhook = read_json(&mut req).await?;
-    let loopback = env.var("WEBHOOK_ALLOW_LOOPBACK").is_ok_and(|v| v.to_string() == "1");
-    if !webhook.url_allowed(loopback) {
+    if !webhook.url_allowed(crate::config::loopback_allowed(env)) {
         return Err(ErrorCode::InvalidWebhook.into());
     }
     hub::send_as(env, handle, &Command::CreateWebhook { webhook }, &brand).await

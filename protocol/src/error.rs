@@ -164,7 +164,7 @@ impl ErrorCode {
             InvalidName => "A name is 1 to 40 characters.",
             InvalidSettings => "These settings are not valid: check the blocked words and the sites.",
             InvalidWatches => "terms: at most 100, each a search of at least one word (at most 16 terms and 200 characters).",
-            InvalidWebhook => "url: an https:// address of at most 2,000 bytes; format: slack or json; language: en or fr.",
+            InvalidWebhook => "url: an https:// address of a public host (not private, loopback or link-local), at most 2,000 bytes; format: slack or json; language: en or fr.",
             TooManyWebhooks => "An account has at most 5 webhooks: delete one first.",
             WebhookNotFound => "No such webhook.",
             InvalidOffer => "offer: a code of 1 to 40 characters without spaces, ends_at a date and time (RFC 3339) in the future, limit at least 1.",

@@ -9,7 +9,8 @@
 //! (and the sweep that wakes every hub after a new migration),
 //! how readers see their own writes, how a search query is read, matched and
 //! highlighted (and merged across accounts), when replies make a buzz, and
-//! what a webhook receives and when a failed delivery is retried, the paths
+//! what a webhook receives and when a failed delivery is retried, which
+//! addresses the edge may send to, the paths
 //! of the public pages, and the words a reader reads (the widget's and the
 //! edge's pages').
 //! It has no I/O and no wasm-only dependency, so everything here is tested
@@ -19,6 +20,7 @@
 //! `edge`, `pages`, `widget` and `console`.
 
 pub mod across;
+pub mod address;
 pub mod buzz;
 pub mod error;
 pub mod fresh;

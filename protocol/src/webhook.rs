@@ -84,17 +84,12 @@ pub struct NewWebhook {
 }
 
 impl NewWebhook {
-    /// Whether the URL may receive alerts: `https://` with a host, at most
-    /// [`MAX_URL_BYTES`]; `http://127.0.0.1` too when `loopback` (the
+    /// Whether the URL may receive alerts: at most [`MAX_URL_BYTES`], and
+    /// [`deliverable`](crate::address::deliverable) (`https://` to a public
+    /// host; `http://127.0.0.1` too when `loopback`, the
     /// `WEBHOOK_ALLOW_LOOPBACK` var, for tests).
     pub fn url_allowed(&self, loopback: bool) -> bool {
-        let Ok(url) = url::Url::parse(&self.url) else { return false };
-        self.url.len() <= MAX_URL_BYTES
-            && match url.scheme() {
-                "https" => url.host().is_some(),
-                "http" => loopback && url.host_str() == Some("127.0.0.1"),
-                _ => false,
-            }
+        self.url.len() <= MAX_URL_BYTES && url::Url::parse(&self.url).is_ok_and(|url| crate::address::deliverable(&url, loopback))
     }
 }
 
@@ -293,6 +288,7 @@ mod tests {
         assert!(new("http://127.0.0.1:9000/hook").url_allowed(true));
         assert!(!new("http://localhost:9000/hook").url_allowed(true));
         assert!(!new("http://127.0.0.1.example.com/hook").url_allowed(true));
+        assert!(!new("https://169.254.169.254/latest/meta-data/").url_allowed(true), "a private host (address.rs has them all)");
         assert!(!new(&format!("https://example.com/{}", "a".repeat(MAX_URL_BYTES))).url_allowed(false));
     }
 

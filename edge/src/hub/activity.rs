@@ -4,6 +4,7 @@
 //! the buzz alert, sent to the webhooks once per episode, when it starts.
 
 use super::db::{int, Db};
+use super::emit::Emitted;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
@@ -36,7 +37,7 @@ impl Db {
 impl AccountHub {
     /// The buzz rule: the vars `BUZZ_FACTOR` and `BUZZ_MIN_REPLIES`, or their defaults.
     fn buzz_rule(&self) -> Rule {
-        let var = |name| crate::var::<u64>(&self.env, name);
+        let var = |name| crate::config::var::<u64>(&self.env, name);
         let default = Rule::default();
         Rule { factor: var("BUZZ_FACTOR").unwrap_or(default.factor), min_replies: var("BUZZ_MIN_REPLIES").unwrap_or(default.min_replies) }
     }
@@ -85,6 +86,6 @@ impl AccountHub {
             return Ok(());
         }
         let posts = self.db.busiest_posts(&self.db.handle()?, hour, hour)?;
-        self.alert(&Alert::Buzz { buzz: Buzz { hour: rfc3339_from_millis(hour * HOUR_MS), replies, posts } })
+        self.emit(Emitted::Alert(Alert::Buzz { buzz: Buzz { hour: rfc3339_from_millis(hour * HOUR_MS), replies, posts } }))
     }
 }

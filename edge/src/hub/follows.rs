@@ -2,6 +2,7 @@
 
 use super::views::View;
 use super::db::Db;
+use super::emit::Emitted;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
@@ -33,7 +34,7 @@ impl AccountHub {
         self.db.count_follow(follow)?;
         self.db.count_follow_in_offers(follow, worker::Date::now().as_millis())?;
         let followers = self.db.account()?.followers;
-        self.publish(&Event::Followers { followers });
+        self.emit(Emitted::Public(Event::Followers { followers }))?;
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;
         json(200, &FollowState { following: follow, followers })
     }

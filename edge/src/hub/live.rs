@@ -21,8 +21,9 @@ impl AccountHub {
         Ok(Response::from_websocket(pair.client)?)
     }
 
-    /// Pushes an event to every open widget of the account.
-    pub(super) fn publish(&self, event: &Event) {
+    /// Pushes an event to every open widget of the account (for `emit`,
+    /// which all the hub's writes go through).
+    pub(super) fn push_live(&self, event: &Event) {
         let message = serde_json::to_string(event).unwrap_or_default();
         for socket in self.state.get_websockets() {
             // A socket that is closing fails to send; its close handler tidies up.

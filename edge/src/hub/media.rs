@@ -93,7 +93,7 @@ impl AccountHub {
 
     /// `UPLOAD_TTL_SECONDS` (the wrangler var, or its default), in ms.
     fn upload_ttl_ms(&self) -> u64 {
-        crate::var::<u64>(&self.env, "UPLOAD_TTL_SECONDS").unwrap_or(UPLOAD_TTL_SECONDS).saturating_mul(1000)
+        crate::config::var::<u64>(&self.env, "UPLOAD_TTL_SECONDS").unwrap_or(UPLOAD_TTL_SECONDS).saturating_mul(1000)
     }
 
     /// Deletes upload `id` if no post took it: 404 `not_found` if there is

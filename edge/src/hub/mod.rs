@@ -12,7 +12,7 @@
 //! Each concern has its own file: `posts`, `replies`, `follows`,
 //! `moderation` (settings, queue, hiding), `inbox` and `stats` (the brand's), `tokens` (brand tokens and the SSO
 //! secret), `search`, `watches` (and mentions), `activity` (and buzz),
-//! `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `visitors`
+//! `emit` (the one place a write is told: to open widgets, then to each destination), `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `visitors`
 //! (one visitor's data, for `/v1/me`), `live`, `views`
 //! (flushing to KV, and answering reads KV cannot yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
@@ -24,6 +24,7 @@
 mod account;
 mod activity;
 mod db;
+mod emit;
 mod follows;
 mod inbox;
 mod live;
@@ -246,14 +247,13 @@ impl DurableObject for AccountHub {
         if let Err(err) = self.flush_if_due().await {
             worker::console_error!("flush failed, retried by the next alarm: {err}");
         }
-        let retry = outbox::Retry::from_env(&self.env);
-        while outbox::deliver_due(&self.db, retry).await? {}
+        let (retry, storage) = (outbox::Retry::from_env(&self.env), self.state.storage());
+        while outbox::deliver_due(&self.db, &storage, retry).await? {}
         if let Err(err) = self.expire_uploads().await {
             worker::console_error!("expired uploads not deleted, retried by the next alarm: {err}");
         }
         let next = [self.next_flush()?, self.db.next_delivery()?, self.next_upload_expiry()?].into_iter().flatten().min();
         if let Some(at) = next {
-            let storage = self.state.storage();
             storage.set_alarm(at as i64 - Date::now().as_millis() as i64).await?;
         }
         Response::empty()

@@ -5,6 +5,7 @@
 use super::db::{flag, int, Db};
 use super::replies::{badge_name, badge_of, ReplyRow, REPLY_COLUMNS};
 use super::views::View;
+use super::emit::Emitted;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
@@ -143,7 +144,7 @@ impl AccountHub {
             self.db.run("UPDATE account SET posts = ?", vec![int(posts)])?;
             let views = View::of_post(seq, post.next_reply);
             let post = post.post(&self.db.handle()?);
-            self.publish(&if hidden { Event::PostDeleted { id: post.id } } else { Event::Post { post } });
+            self.emit(Emitted::Public(if hidden { Event::PostDeleted { id: post.id } } else { Event::Post { post } }))?;
             self.changed(&views).await?;
         }
         json(200, &HiddenState { hidden })
@@ -158,11 +159,11 @@ impl AccountHub {
             self.db.run("UPDATE posts SET replies = ? WHERE seq = ?", vec![int(replies), int(post)])?;
             let views = View::of_reply(post, seq, &reply.author());
             let reply = reply.reply(&self.db.handle()?);
-            self.publish(&if hidden {
+            self.emit(Emitted::Public(if hidden {
                 Event::ReplyDeleted { id: reply.id, post: reply.post, replies }
             } else {
                 Event::Reply { reply, replies }
-            });
+            }))?;
             self.changed(&views).await?;
         }
         json(200, &HiddenState { hidden })

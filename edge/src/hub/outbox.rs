@@ -9,10 +9,16 @@
 //! as if it failed and the attempt is logged as interrupted: a runtime that
 //! restarts mid-attempt retries it, so an event is delivered at least once,
 //! and its id (the same on every attempt) lets the receiver drop a repeat.
+//! Each attempt's outcome is recorded, and its retry set, as soon as it
+//! ends: a receiver that hangs delays no other. A URL that is no longer
+//! deliverable (`gazouillis_protocol::address`: stored before private
+//! addresses were refused) is not fetched: the attempt fails.
 
 use super::db::{int, Db};
 use super::AccountHub;
-use futures_util::future::{join_all, select, Either};
+use futures_util::future::{select, Either};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use gazouillis_protocol::address::deliverable;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{
     retry_delay, signature, slack_body, Event, Format, Language, EVENT_ID_HEADER, EVENT_TYPE_HEADER, FIRST_RETRY_MS, MAX_ATTEMPTS,
@@ -26,21 +32,24 @@ use worker::{AbortController, Date, Delay, Env, Fetch, Headers, Method, Request,
 const BATCH: u64 = 20;
 
 /// How deliveries are retried: the vars `WEBHOOK_FIRST_RETRY_MS`,
-/// `WEBHOOK_MAX_ATTEMPTS` and `WEBHOOK_TIMEOUT_MS`, or their defaults.
+/// `WEBHOOK_MAX_ATTEMPTS` and `WEBHOOK_TIMEOUT_MS`, or their defaults; and
+/// whether loopback receivers are allowed (`WEBHOOK_ALLOW_LOOPBACK`).
 #[derive(Clone, Copy)]
 pub struct Retry {
     first_ms: u64,
     max_attempts: u32,
     timeout_ms: u64,
+    allow_loopback: bool,
 }
 
 impl Retry {
     pub fn from_env(env: &Env) -> Retry {
-        let var = |name| crate::var::<u64>(env, name);
+        let var = |name| crate::config::var::<u64>(env, name);
         Retry {
             first_ms: var("WEBHOOK_FIRST_RETRY_MS").unwrap_or(FIRST_RETRY_MS),
             max_attempts: var("WEBHOOK_MAX_ATTEMPTS").map_or(MAX_ATTEMPTS, |n| n.clamp(1, 100) as u32),
             timeout_ms: var("WEBHOOK_TIMEOUT_MS").unwrap_or(TIMEOUT_MS),
+            allow_loopback: crate::config::loopback_allowed(env),
         }
     }
 
@@ -85,14 +94,15 @@ impl Outcome {
 }
 
 /// Sends every delivery due now (up to [`BATCH`]), side by side, and
-/// records how each went. Returns whether some were left for a next round.
-pub async fn deliver_due(db: &Db, retry: Retry) -> worker::Result<bool> {
+/// records how each went as it ends, setting the alarm (`storage`'s) for its
+/// retry at once. Returns whether some were left for a next round.
+pub async fn deliver_due(db: &Db, storage: &Storage, retry: Retry) -> worker::Result<bool> {
     let now = Date::now().as_millis();
     let statement = "SELECT d.id, d.event, d.type, d.body, d.attempts, w.url, w.format, w.language, w.secret
         FROM deliveries d JOIN webhooks w ON w.id = d.webhook WHERE d.next_at <= ? ORDER BY d.next_at LIMIT ?";
     let due: Vec<Due> = db.rows(statement, vec![int(now), int(BATCH)])?;
     let full = due.len() as u64 == BATCH;
-    let mut sending = Vec::new();
+    let mut sending = FuturesUnordered::new();
     for delivery in due {
         let attempt = delivery.attempts + 1;
         if attempt > retry.max_attempts {
@@ -106,11 +116,11 @@ pub async fn deliver_due(db: &Db, retry: Retry) -> worker::Result<bool> {
         let statement = "INSERT OR REPLACE INTO attempts (delivery, n, at, error) VALUES (?, ?, ?, 'interrupted')";
         db.run(statement, vec![int(delivery.id), int(attempt.into()), rfc3339_from_millis(now).into()])?;
         sending.push(async move {
-            let outcome = send(&delivery, retry.timeout_ms).await;
+            let outcome = send(&delivery, retry).await;
             (delivery, attempt, outcome)
         });
     }
-    for (delivery, attempt, outcome) in join_all(sending).await {
+    while let Some((delivery, attempt, outcome)) = sending.next().await {
         let statement = "UPDATE attempts SET status = ?, error = ? WHERE delivery = ? AND n = ?";
         let status = outcome.status.map_or(worker::SqlStorageValue::Null, |status| int(status.into()));
         db.run(statement, vec![status, outcome.error.clone().into(), int(delivery.id), int(attempt.into())])?;
@@ -121,15 +131,21 @@ pub async fn deliver_due(db: &Db, retry: Retry) -> worker::Result<bool> {
         } else {
             ("pending", Some(retry.next_at(Date::now().as_millis(), attempt)))
         };
-        let next_at = next_at.map_or(worker::SqlStorageValue::Null, int);
-        db.run("UPDATE deliveries SET state = ?, next_at = ? WHERE id = ?", vec![state.into(), next_at, int(delivery.id)])?;
+        db.run("UPDATE deliveries SET state = ?, next_at = ? WHERE id = ?", vec![state.into(), next_at.map_or(worker::SqlStorageValue::Null, int), int(delivery.id)])?;
+        if let Some(at) = next_at {
+            wake_by(storage, at).await?;
+        }
     }
     Ok(full)
 }
 
 /// One attempt: the event in the webhook's format, answered within the timeout or abandoned.
-async fn send(delivery: &Due, timeout_ms: u64) -> Outcome {
+async fn send(delivery: &Due, retry: Retry) -> Outcome {
     let failed = |error: String| Outcome { status: None, error: Some(error) };
+    if !worker::Url::parse(&delivery.url).is_ok_and(|url| deliverable(&url, retry.allow_loopback)) {
+        return failed("not a public https address: not sent".to_owned());
+    }
+    let timeout_ms = retry.timeout_ms;
     let request = match request(delivery) {
         Ok(request) => request,
         Err(err) => return failed(err.to_string()),
@@ -191,7 +207,7 @@ impl AccountHub {
             // A timer's turn: the answer leaves first.
             Delay::from(Duration::ZERO).await;
             let result = async {
-                while deliver_due(&db, retry).await? {}
+                while deliver_due(&db, &storage, retry).await? {}
                 match db.next_delivery()? {
                     Some(at) => wake_by(&storage, at).await,
                     None => Ok(()),

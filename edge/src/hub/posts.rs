@@ -5,6 +5,7 @@
 use super::db::{int, Db};
 use super::replies::ReplyRow;
 use super::views::{View, PAGE};
+use super::emit::Emitted;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
@@ -132,7 +133,7 @@ impl AccountHub {
         self.db.count_post()?;
         self.note_mentions("post", seq, seq, true)?;
         let post = self.db.any_post(seq)?.post(&account.handle);
-        self.publish(&Event::Post { post: post.clone() });
+        self.emit(Emitted::Public(Event::Post { post: post.clone() }))?;
         // Thread page 0 is written at once, empty, so that listing replies is one read.
         self.changed(&View::of_post(seq, 0)).await?;
         json(201, &post)
@@ -157,7 +158,7 @@ impl AccountHub {
         let visitors = replies.iter().map(|reply| (reply.seq, reply.author())).filter(|(_, author)| !author.is_brand());
         views.extend(visitors.map(|(reply, author)| View::Authored(author.id, seq, reply)));
         views.extend(claimants.into_iter().map(View::Claimed));
-        self.publish(&Event::PostDeleted { id: post.post(&handle).id });
+        self.emit(Emitted::Public(Event::PostDeleted { id: post.post(&handle).id }))?;
         self.changed(&views).await?;
         Ok(Response::empty()?.with_status(204))
     }

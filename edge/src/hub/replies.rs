@@ -5,6 +5,7 @@
 
 use super::db::{int, Db};
 use super::views::{View, PAGE};
+use super::emit::Emitted;
 use super::AccountHub;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json;
@@ -146,7 +147,7 @@ impl AccountHub {
         self.note_mentions("reply", post_seq, seq, alert)?;
         let replies = post.replies + 1;
         let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::Internal)?.reply(&self.db.handle()?);
-        self.publish(&Event::Reply { reply: reply.clone(), replies });
+        self.emit(Emitted::Public(Event::Reply { reply: reply.clone(), replies }))?;
         self.changed(&View::of_reply(post_seq, seq, &reply.author)).await?;
         json(201, &reply)
     }
@@ -165,7 +166,7 @@ impl AccountHub {
             self.db.run("UPDATE posts SET replies = ? WHERE seq = ?", vec![int(replies), int(post_seq)])?;
         }
         let reply = reply.reply(&self.db.handle()?);
-        self.publish(&Event::ReplyDeleted { id: reply.id, post: reply.post, replies });
+        self.emit(Emitted::Public(Event::ReplyDeleted { id: reply.id, post: reply.post, replies }))?;
         self.changed(&View::of_reply(post_seq, seq, &author)).await?;
         Ok(Response::empty()?.with_status(204))
     }

@@ -137,7 +137,7 @@ async fn write_view(kv: &KvStore, key: &str, document: Option<&str>) -> worker::
 
 /// The `VIEW_DELAY_MS` var: 0 unless set.
 fn view_delay(env: &Env) -> u64 {
-    crate::var(env, "VIEW_DELAY_MS").unwrap_or(0)
+    crate::config::var(env, "VIEW_DELAY_MS").unwrap_or(0)
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

@@ -4,6 +4,7 @@
 //! to the account's webhooks.
 
 use super::db::{below, int, one_more, Db};
+use super::emit::Emitted;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
@@ -75,7 +76,7 @@ impl AccountHub {
         }
         let handle = self.db.handle()?;
         if let Some(mention) = self.db.mention(&handle, kind, post, seq, terms)? {
-            self.alert(&Alert::Mention { mention })?;
+            self.emit(Emitted::Alert(Alert::Mention { mention }))?;
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! The brand's webhooks (at most `MAX_WEBHOOKS`), each one's delivery log,
-//! and alerts: an event put in the outbox (`outbox`) once per webhook.
+//! and alerts: a destination of what the hub emits (`emit`), which puts
+//! each alert in the outbox (`outbox`) once per webhook.
 
 use super::db::{below, int, one_more, Db};
+use super::emit::{Destination, Emitted};
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
@@ -87,9 +89,21 @@ impl Db {
     }
 }
 
+/// The webhooks as a destination of what the hub emits: they take its alerts.
+pub(super) struct WebhookAlerts;
+
+impl Destination for WebhookAlerts {
+    fn take(&self, hub: &AccountHub, emitted: &Emitted) -> ApiResult<()> {
+        match emitted {
+            Emitted::Alert(alert) => hub.alert(alert),
+            Emitted::Public(_) => Ok(()),
+        }
+    }
+}
+
 impl AccountHub {
     /// Sends `alert` to every webhook of the account (none: nothing to do).
-    pub(super) fn alert(&self, alert: &Alert) -> ApiResult<()> {
+    fn alert(&self, alert: &Alert) -> ApiResult<()> {
         let webhooks: Vec<String> = self.db.rows::<Id>("SELECT id FROM webhooks ORDER BY created_at", vec![])?.into_iter().map(|w| w.id).collect();
         if !webhooks.is_empty() {
             self.db.enqueue(alert, &webhooks)?;

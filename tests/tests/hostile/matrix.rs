@@ -326,6 +326,14 @@ impl Matrix<'_> {
                     ("javascript", "javascript:alert(1)"),
                     ("data", "data:text/plain,hi"),
                     ("a space in the host", "https://hooks example/x"),
+                    ("a private address", "https://10.0.0.1/x"),
+                    ("the cloud's metadata address", "https://169.254.169.254/latest/meta-data/"),
+                    ("loopback over https", "https://127.0.0.1/x"),
+                    ("loopback, another spelling", "https://0x7f.1/x"),
+                    ("IPv6 loopback", "https://[::1]/x"),
+                    ("IPv6 unique local", "https://[fd00::1]/x"),
+                    ("localhost", "https://localhost/x"),
+                    ("a name without a dot", "https://intranet/x"),
                 ] {
                     cases.push(case("url", what, url, "invalid_webhook"));
                 }

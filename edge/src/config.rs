@@ -1,0 +1,23 @@
+//! The edge's configuration: the wrangler vars (`[vars]` in wrangler.toml,
+//! `edge/.dev.vars` locally) that tune it, read in one place. Each falls back
+//! to its default when missing or unreadable. Secrets (the admin token, the
+//! session secret, Turnstile's) are read where they are used.
+
+use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
+use worker::Env;
+
+/// The var `name` read as a `T`; `None` when it is missing or unreadable.
+pub fn var<T: std::str::FromStr>(env: &Env, name: &str) -> Option<T> {
+    env.var(name).ok()?.to_string().parse().ok()
+}
+
+/// Most characters in a post or a reply: the `MAX_CHARS` var, or the default.
+pub fn max_chars(env: &Env) -> usize {
+    var(env, "MAX_CHARS").unwrap_or(DEFAULT_MAX_CHARS)
+}
+
+/// Whether the edge may send to `http://127.0.0.1` (the
+/// `WEBHOOK_ALLOW_LOOPBACK` var, `1`): the tests' receivers listen there.
+pub fn loopback_allowed(env: &Env) -> bool {
+    var::<String>(env, "WEBHOOK_ALLOW_LOOPBACK").as_deref() == Some("1")
+}
