@@ -6,7 +6,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::bearer;
-use crate::hub::{self, Command};
+use crate::hub::{self, Brand, Command};
 use gazouillis_protocol::token::{self, same, Claims};
 use gazouillis_protocol::{BrandToken, ErrorCode};
 use worker::{Date, Env, Request};
@@ -53,13 +53,6 @@ fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
     } else {
         Err(ErrorCode::Unauthorized.into())
     }
-}
-
-/// The brand of an account: the operator, or one of the account's brand
-/// tokens, which its hub checks before it writes.
-pub enum Brand {
-    Operator,
-    Token(BrandToken),
 }
 
 /// Refuses a call `caller`'s role may not make: 403, unless the caller is a

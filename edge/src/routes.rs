@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, inbox, me, media, moderation, offers, posts, replies, search, session, stats, timeline, tokens, watches, webhooks};
+use crate::{accounts, follows, hub, me, media, moderation, offers, posts, replies, search, session, stats, timeline, tokens, triage, watches, webhooks};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -46,7 +46,7 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
             (Post, ["queue", id, "approve"]) => moderation::decide(req, env, handle, id, true).await,
             (Delete, ["queue", id]) => moderation::decide(req, env, handle, id, false).await,
             (Get, ["hidden"]) => moderation::hidden(req, env, handle).await,
-            (Get, ["inbox"]) => inbox::list(req, env, handle).await,
+            (Get, ["inbox"]) => triage::list(req, env, handle).await,
             (Get, ["stats"]) => stats::get(req, env, handle).await,
             (Get, ["activity"]) => stats::activity(req, env, handle).await,
             (Get, ["search"]) => search::account(req, env, handle).await,

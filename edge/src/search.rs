@@ -5,7 +5,8 @@
 //! A query that is not one (no word, too long) is refused here, before any
 //! hub is asked.
 
-use crate::auth::{brand_reader, require_operator, Brand};
+use crate::auth::{brand_reader, require_operator};
+use crate::hub::Brand;
 use crate::error::ApiResult;
 use crate::http::{json, parse_limit, query_param, ListQuery};
 use crate::hub::{self, Command};

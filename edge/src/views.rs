@@ -9,7 +9,8 @@
 //! that a missing key costs the hub at most one request per location in that
 //! time.
 
-use crate::auth::{self, Brand};
+use crate::auth;
+use crate::hub::Brand;
 use crate::error::ApiResult;
 use crate::http::query_param;
 use crate::hub::{self, Command, View};

@@ -5,7 +5,7 @@
 //! brand takes it off the post they are writing.
 
 use super::db::{int, Db};
-use super::outbox::wake_by;
+use super::alarm::wake_by;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;

@@ -10,11 +10,11 @@
 //! stored (`live`).
 //!
 //! Each concern has its own file: `posts`, `replies`, `follows`,
-//! `moderation` (settings, queue, hiding), `inbox` and `stats` (the brand's), `tokens` (brand tokens and the SSO
+//! `moderation` (settings, queue, hiding), `triage` (the brand's replies to answer: the API's `/inbox`) and `stats` (the brand's), `tokens` (brand tokens and the SSO
 //! secret), `search`, `watches` (and mentions), `activity` (and buzz),
 //! `emit` (the one place a write is told: to open widgets, then to each destination), `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `visitors`
 //! (one visitor's data, for `/v1/me`), `live`, `views`
-//! (flushing to KV, and answering reads KV cannot yet), `db` (typed SQL) and `migrate` (the schema, and hubs written before
+//! (flushing to KV, and answering reads KV cannot yet), `alarm` (the one alarm, shared by what is due later), `db` (typed SQL) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the commands the Worker sends, and the
 //! Durable Object's entry points.
 //!
@@ -23,10 +23,10 @@
 
 mod account;
 mod activity;
+mod alarm;
 mod db;
 mod emit;
 mod follows;
-mod inbox;
 mod live;
 mod media;
 mod migrate;
@@ -38,6 +38,7 @@ mod replies;
 mod search;
 mod stats;
 mod tokens;
+mod triage;
 mod views;
 mod visitors;
 mod watches;
@@ -46,7 +47,6 @@ mod webhooks;
 pub use views::View;
 pub use visitors::VisitorData;
 
-use crate::auth::Brand;
 use crate::error::{ApiError, ApiResult};
 use db::Db;
 use gazouillis_protocol::fresh::VERSION_HEADER;
@@ -55,11 +55,11 @@ use gazouillis_protocol::media::{ImageKind, NewImage};
 use gazouillis_protocol::moderation::Settings;
 use gazouillis_protocol::offer::CheckedOffer;
 use gazouillis_protocol::webhook::NewWebhook;
-use gazouillis_protocol::{Author, ErrorCode, InboxFilter};
+use gazouillis_protocol::{Author, BrandToken, ErrorCode, InboxFilter};
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use worker::{
-    durable_object, worker_sys::WebSocketRequestResponsePair, Date, DurableObject, Env, Headers, Method, Request, RequestInit,
+    durable_object, worker_sys::WebSocketRequestResponsePair, DurableObject, Env, Headers, Method, Request, RequestInit,
     Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
@@ -104,8 +104,8 @@ pub enum Command {
     ListHidden,
     /// The brand's statistics over the last `days` days.
     Stats { days: u32 },
-    /// The brand's inbox: up to `limit` visitor replies numbered below `before`, newest first.
-    Inbox { filter: InboxFilter, before: Option<u64>, limit: usize },
+    /// The brand's replies to answer (`/inbox`): up to `limit` visitor replies numbered below `before`, newest first.
+    Triage { filter: InboxFilter, before: Option<u64>, limit: usize },
     /// Up to `limit` hits for query `q` indexed below `before`, newest first;
     /// `brand` (sent only with the brand's authority): queued and hidden ones too.
     Search { q: String, before: Option<u64>, limit: usize, brand: bool },
@@ -151,6 +151,14 @@ pub async fn send_from(env: &Env, handle: &str, command: &Command, from: &Reques
         headers.set(ORIGIN_HEADER, &origin)?;
     }
     request(env, handle, command, headers).await
+}
+
+/// The brand of an account: the operator, or one of the account's brand
+/// tokens, which its hub checks before it writes (the Worker's `auth` tells
+/// which a caller is).
+pub enum Brand {
+    Operator,
+    Token(BrandToken),
 }
 
 /// [`send`] with the brand's authority: a brand token goes along, for the hub
@@ -240,22 +248,9 @@ impl DurableObject for AccountHub {
         Ok(answer)
     }
 
-    /// Flushes the views, sends the webhook deliveries that are due and
-    /// deletes the uploads no post took in time, then sets the alarm for
-    /// whichever comes next.
+    /// The hub's alarm rang (`alarm`).
     async fn alarm(&self) -> worker::Result<Response> {
-        if let Err(err) = self.flush_if_due().await {
-            worker::console_error!("flush failed, retried by the next alarm: {err}");
-        }
-        let (retry, storage) = (outbox::Retry::from_env(&self.env), self.state.storage());
-        while outbox::deliver_due(&self.db, &storage, retry).await? {}
-        if let Err(err) = self.expire_uploads().await {
-            worker::console_error!("expired uploads not deleted, retried by the next alarm: {err}");
-        }
-        let next = [self.next_flush()?, self.db.next_delivery()?, self.next_upload_expiry()?].into_iter().flatten().min();
-        if let Some(at) = next {
-            storage.set_alarm(at as i64 - Date::now().as_millis() as i64).await?;
-        }
+        self.ring().await?;
         Response::empty()
     }
 
@@ -304,7 +299,7 @@ impl AccountHub {
             Command::Hide { post, reply: None, hidden } => self.hide_post(post, hidden).await,
             Command::Hide { post, reply: Some(seq), hidden } => self.hide_reply(post, seq, hidden).await,
             Command::ListHidden => self.list_hidden(),
-            Command::Inbox { filter, before, limit } => self.list_inbox(filter, before, limit),
+            Command::Triage { filter, before, limit } => self.list_triage(filter, before, limit),
             Command::Stats { days } => self.stats(days),
             Command::Search { q, before, limit, brand } => self.search(&q, before, limit, brand),
             Command::GetWatches => self.get_watches(),

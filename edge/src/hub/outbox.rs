@@ -14,6 +14,7 @@
 //! deliverable (`gazouillis_protocol::address`: stored before private
 //! addresses were refused) is not fetched: the attempt fails.
 
+use super::alarm::wake_by;
 use super::db::{int, Db};
 use super::AccountHub;
 use futures_util::future::{select, Either};
@@ -180,15 +181,6 @@ fn request(delivery: &Due) -> worker::Result<Request> {
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
     Request::new_with_init(&delivery.url, &init)
-}
-
-/// Sets the hub's alarm for `at` (ms since 1970) unless it is already set no later.
-pub async fn wake_by(storage: &Storage, at: u64) -> worker::Result<()> {
-    let set = storage.get_alarm().await?;
-    if set.is_none_or(|set| set > at as i64) {
-        storage.set_alarm(at as i64 - Date::now().as_millis() as i64).await?;
-    }
-    Ok(())
 }
 
 impl Db {

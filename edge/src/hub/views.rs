@@ -14,7 +14,7 @@
 //! after the latest write, as KV's propagation to other locations would.
 
 use super::db::{int, Db};
-use super::outbox::wake_by;
+use super::alarm::wake_by;
 use super::AccountHub;
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;

@@ -1,4 +1,4 @@
-//! The brand's inbox: every visitor reply on the account's shown posts,
+//! The brand's triage (the API's `/inbox`): every visitor reply on the account's shown posts,
 //! newest first (by `n`, the order replies were written), each with its post
 //! and whether the brand answered after it in its thread.
 
@@ -43,7 +43,7 @@ impl Db {
 }
 
 impl AccountHub {
-    pub(super) fn list_inbox(&self, filter: InboxFilter, before: Option<u64>, limit: usize) -> ApiResult {
+    pub(super) fn list_triage(&self, filter: InboxFilter, before: Option<u64>, limit: usize) -> ApiResult {
         let handle = self.db.account()?.handle;
         let (rows, next) = self.db.inbox(filter, before, limit)?;
         let next = next.map(|cursor| cursor.to_string());

@@ -1,5 +1,6 @@
 //! `GET /v1/accounts/{handle}/inbox?filter=&cursor=&limit=`: the brand's
-//! inbox, every visitor reply on the account's posts, newest first, with its
+//! triage of the replies to answer (the API calls it the inbox; the edge
+//! keeps that word for the fediverse's), every visitor reply on the account's posts, newest first, with its
 //! post; `filter` is `to_answer` (the default: no reply of the brand after it
 //! in its thread), `answered` or `all`. Read from the hub: the brand sees
 //! what it just did.
@@ -18,6 +19,6 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
         Some(value) => value.parse().map_err(|()| ErrorCode::InvalidFilter)?,
         None => InboxFilter::default(),
     };
-    let command = Command::Inbox { filter, before: query.cursor.map(|c| c.0), limit: query.limit };
+    let command = Command::Triage { filter, before: query.cursor.map(|c| c.0), limit: query.limit };
     hub::send_as(env, handle, &command, &brand).await
 }
