@@ -9,7 +9,8 @@
 //! (and the sweep that wakes every hub after a new migration),
 //! how readers see their own writes, how a search query is read, matched and
 //! highlighted (and merged across accounts), when replies make a buzz, and
-//! what a webhook receives and when a failed delivery is retried, which
+//! what a webhook receives, what becomes of a delivery after an attempt
+//! (`outbox`), which
 //! addresses the edge may send to, the paths
 //! of the public pages, and the words a reader reads (the widget's and the
 //! edge's pages').
@@ -33,6 +34,7 @@ pub mod media;
 pub mod moderation;
 pub mod offer;
 pub mod origin;
+pub mod outbox;
 pub mod page;
 pub mod rate;
 pub mod rich;

@@ -33,8 +33,9 @@
 //! - `hourly`: visitors' replies per hour and post, for buzz; `buzz_hours`:
 //!   the buzzing hours seen, so that an episode alerts once.
 //! - `webhooks`: where alerts go; `deliveries`: the outbox, one row per
-//!   event and webhook, kept after it is done as the delivery log, with its
-//!   `attempts`.
+//!   event and target of a destination (`destination` `webhook`: `target`
+//!   is the webhook's id), kept after it is done as the delivery log, with
+//!   its `attempts`.
 //! - `media`: uploaded pictures (bytes in R2), each attached to a post at
 //!   most, with when it was uploaded (one no post took in time is deleted);
 //!   a post's `images` column holds them as readers get them.
@@ -347,6 +348,18 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "CREATE INDEX replies_by_author ON replies (author_id)",
         "CREATE INDEX queue_by_author ON queue (author_id)",
     ],
+    // 13: the outbox for every destination: a delivery names its
+    // destination and its target there (a webhook's deliveries keep their
+    // webhook as target).
+    &[
+        "ALTER TABLE deliveries RENAME COLUMN webhook TO target",
+        "ALTER TABLE deliveries ADD COLUMN destination TEXT NOT NULL DEFAULT 'webhook'",
+        "DROP INDEX deliveries_by_webhook",
+        "CREATE INDEX deliveries_by_target ON deliveries (destination, target, id)",
+        "DROP TRIGGER forget_deliveries",
+        "CREATE TRIGGER forget_deliveries AFTER DELETE ON webhooks BEGIN
+            DELETE FROM deliveries WHERE destination = 'webhook' AND target = old.id; END",
+    ],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -553,12 +566,36 @@ mod tests {
         let db = migrated();
         for id in ["a", "b"] {
             db.execute("INSERT INTO webhooks (id, url, format, language, secret, created_at) VALUES (?1, 'https://x', 'json', 'en', 's', 'now')", [id]).unwrap();
-            db.execute("INSERT INTO deliveries (webhook, event, type, body, next_at, created_at) VALUES (?1, 'e', 'test', '{}', 0, 'now')", [id]).unwrap();
+            db.execute("INSERT INTO deliveries (target, event, type, body, next_at, created_at) VALUES (?1, 'e', 'test', '{}', 0, 'now')", [id]).unwrap();
             db.execute("INSERT INTO attempts (delivery, n, at, status) VALUES (last_insert_rowid(), 1, 'now', 500)", []).unwrap();
         }
+        // Another destination's target of the same name is not the webhook's.
+        db.execute("INSERT INTO deliveries (destination, target, event, type, body, next_at, created_at) VALUES ('other', 'a', 'e', 'test', '{}', 0, 'now')", []).unwrap();
         db.execute("DELETE FROM webhooks WHERE id = 'a'", []).unwrap();
         let count = |table: &str| -> i64 { db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap() };
-        assert_eq!((count("deliveries"), count("attempts")), (1, 1));
+        assert_eq!((count("deliveries"), count("attempts")), (2, 1));
+    }
+
+    /// Migration 13 opens a store of 12 whose webhook has a delivery in its
+    /// log: the delivery is the webhook's, as target of destination
+    /// `webhook`, and still leaves with it.
+    #[test]
+    fn the_outbox_of_12_is_every_destinations_outbox_from_13() {
+        let db = store_at(12);
+        db.execute("INSERT INTO webhooks (id, url, format, language, secret, created_at) VALUES ('0a1b2c3d4e5f', 'https://x', 'json', 'en', 's', 'now')", []).unwrap();
+        db.execute("INSERT INTO deliveries (webhook, event, type, body, state, attempts, next_at, created_at) VALUES ('0a1b2c3d4e5f', 'e1', 'mention', '{}', 'pending', 2, 42, 'then')", []).unwrap();
+        migrate(&db, 13..=MIGRATIONS.len());
+        let row: (String, String, String, i64, i64) = db
+            .query_row("SELECT destination, target, event, attempts, next_at FROM deliveries", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap();
+        assert_eq!(row, ("webhook".into(), "0a1b2c3d4e5f".into(), "e1".into(), 2, 42));
+        let plan: String = db
+            .query_row("EXPLAIN QUERY PLAN SELECT id FROM deliveries WHERE destination = 'webhook' AND target = 'x' ORDER BY id DESC", [], |r| r.get(3))
+            .unwrap();
+        assert!(plan.contains("deliveries_by_target"), "{plan}");
+        db.execute("DELETE FROM webhooks", []).unwrap();
+        let left: i64 = db.query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]

@@ -10,11 +10,11 @@
 //!   retry, for the receiver to drop duplicates.
 //!
 //! Deliveries wait in the hub's outbox (see `schema`); a failed attempt is
-//! retried after [`retry_delay`], up to a maximum number of attempts.
+//! retried as [`outbox`](crate::outbox) says, up to a maximum number of
+//! attempts.
 //!
 //! Not here: sending (the edge's hub) and storage (the schema).
 
-use crate::buzz::HOUR_MS;
 use crate::Mention;
 use serde::{Deserialize, Serialize};
 
@@ -24,10 +24,9 @@ pub const MAX_WEBHOOKS: usize = 5;
 pub const MAX_URL_BYTES: usize = 2_000;
 /// Defaults of the vars `WEBHOOK_FIRST_RETRY_MS`, `WEBHOOK_MAX_ATTEMPTS` and
 /// `WEBHOOK_TIMEOUT_MS`: the first retry after 10 s, doubling up to an hour
-/// ([`MAX_RETRY_MS`]); 12 attempts in all (the last about 3 h 25 min after the first); 10 s for a
-/// receiver to answer.
+/// ([`MAX_RETRY_MS`](crate::outbox::MAX_RETRY_MS)); 12 attempts in all (the
+/// last about 3 h 25 min after the first); 10 s for a receiver to answer.
 pub const FIRST_RETRY_MS: u64 = 10_000;
-pub const MAX_RETRY_MS: u64 = HOUR_MS;
 pub const MAX_ATTEMPTS: u32 = 12;
 pub const TIMEOUT_MS: u64 = 10_000;
 /// Attempts kept in a webhook's delivery log: the newest finished
@@ -201,16 +200,6 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// How long to wait after failed attempt number `attempt` (1 for the first)
-/// before the next: `first_ms` doubling with each attempt up to
-/// [`MAX_RETRY_MS`], then spread by `jitter` (0 to 1) over 80 % to 120 % of
-/// it, so that receivers back from an outage are not hit all at once.
-pub fn retry_delay(first_ms: u64, attempt: u32, jitter: f64) -> u64 {
-    let doubled = first_ms.saturating_mul(1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX));
-    let delay = doubled.min(MAX_RETRY_MS) as f64;
-    (delay * (0.8 + 0.4 * jitter.clamp(0.0, 1.0))) as u64
-}
-
 /// The [`SIGNATURE_HEADER`] of `body` sent at `timestamp` (Unix seconds).
 #[cfg(feature = "token")]
 pub fn signature(secret: &str, timestamp: u64, body: &str) -> String {
@@ -298,20 +287,6 @@ mod tests {
         for refused in ["", "0a1b2c3d4e5", "0a1b2c3d4e5f0", "0A1B2C3D4E5F", "0a1b2c3d4e5g", "0a1b2c3d4e5\u{e9}"] {
             assert!(!is_webhook_id(refused), "{refused}");
         }
-    }
-
-    #[test]
-    fn retries_double_from_the_first_delay_up_to_an_hour_with_jitter() {
-        assert_eq!(retry_delay(10_000, 1, 0.5), 10_000);
-        assert_eq!(retry_delay(10_000, 2, 0.5), 20_000);
-        assert_eq!(retry_delay(10_000, 3, 0.5), 40_000);
-        assert_eq!(retry_delay(10_000, 9, 0.5), 2_560_000);
-        assert_eq!(retry_delay(10_000, 10, 0.5), MAX_RETRY_MS);
-        assert_eq!(retry_delay(10_000, 200, 0.5), MAX_RETRY_MS);
-        assert_eq!(retry_delay(10_000, 1, 0.0), 8_000);
-        assert_eq!(retry_delay(10_000, 1, 1.0), 12_000);
-        let total: u64 = (1..MAX_ATTEMPTS).map(|n| retry_delay(FIRST_RETRY_MS, n, 0.5)).sum();
-        assert!((3 * HOUR_MS..4 * HOUR_MS).contains(&total), "{total}");
     }
 
     #[test]

@@ -24,8 +24,8 @@ impl AccountHub {
         if let Err(err) = self.flush_if_due().await {
             worker::console_error!("flush failed, retried by the next alarm: {err}");
         }
-        let (retry, storage) = (outbox::Retry::from_env(&self.env), self.state.storage());
-        while outbox::deliver_due(&self.db, &storage, retry).await? {}
+        let storage = self.state.storage();
+        while outbox::deliver_due(&self.db, &self.env, &storage).await? {}
         if let Err(err) = self.expire_uploads().await {
             worker::console_error!("expired uploads not deleted, retried by the next alarm: {err}");
         }

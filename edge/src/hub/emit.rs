@@ -1,18 +1,23 @@
 //! The one place the hub tells what it wrote. [`AccountHub::emit`] pushes a
 //! public event (a post, a reply, a deletion, a count) to every open widget
 //! (`live`), then hands what it emits to each destination, which takes what
-//! it wants: today the brand's webhooks take its alerts (a mention of a
+//! it wants (its deliveries go in the outbox) and builds the requests that
+//! deliver them: today the brand's webhooks take its alerts (a mention of a
 //! watched term, a buzz). A new destination (the followers' browsers, their
 //! fediverse inboxes) is one file with a [`Destination`] and one line in
 //! [`DESTINATIONS`].
 //!
-//! Not here: sending (`outbox`) and each destination's requests.
+//! Not here: sending and retrying (`outbox`).
 
+use super::db::Db;
+use super::outbox::Due;
 use super::webhooks::WebhookAlerts;
 use super::AccountHub;
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
+use gazouillis_protocol::outbox::Policy;
 use gazouillis_protocol::webhook::Alert;
+use worker::{Env, Request};
 
 /// What the hub emits.
 pub(super) enum Emitted {
@@ -24,12 +29,23 @@ pub(super) enum Emitted {
 
 /// Where emitted things go besides the open widgets.
 pub(super) trait Destination: Sync {
+    /// Its name in the outbox (`deliveries.destination`).
+    fn name(&self) -> &'static str;
     /// Takes what it wants of `emitted`: its deliveries go in the outbox.
     fn take(&self, hub: &AccountHub, emitted: &Emitted) -> ApiResult<()>;
+    /// How its deliveries are retried.
+    fn policy(&self, env: &Env) -> Policy;
+    /// The request that delivers `due` now (built at each attempt).
+    fn request(&self, db: &Db, due: &Due) -> worker::Result<Request>;
 }
 
 /// Every destination, each handed everything emitted, in turn.
 static DESTINATIONS: [&dyn Destination; 1] = [&WebhookAlerts];
+
+/// The destination of this name (`None`: none of this edge's).
+pub(super) fn destination(name: &str) -> Option<&'static dyn Destination> {
+    DESTINATIONS.iter().copied().find(|destination| destination.name() == name)
+}
 
 impl AccountHub {
     /// Pushes a public event live, then hands `emitted` to every destination.

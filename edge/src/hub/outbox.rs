@@ -1,64 +1,37 @@
-//! The outbox: alerts wait in `deliveries` (one row per event and webhook)
-//! until a receiver takes them with a 2xx, or the maximum number of attempts
-//! is reached; every attempt is logged in `attempts`.
+//! The outbox, for every destination: deliveries wait in `deliveries` (one
+//! row per event and target of a destination) until a receiver takes them
+//! with a 2xx, or no attempt is left; every attempt is logged in `attempts`.
+//! What follows an attempt is `gazouillis_protocol::outbox`'s rule (backoff
+//! with jitter, a 429's or a 503's `Retry-After` honoured, the destination's
+//! number of attempts). Each destination builds its own requests
+//! (`emit::Destination::request`); the outbox sends them only to a
+//! deliverable address (`gazouillis_protocol::address`: a stored URL is
+//! checked again before each attempt), and records how they went.
 //!
-//! An event is sent right after the write that raised it is answered; a
-//! failed attempt is retried after `webhook::retry_delay`, by the hub's alarm
-//! (shared with the views' flush: the alarm is set for whichever is due
-//! first). Before an attempt leaves, the row's next attempt is already set
-//! as if it failed and the attempt is logged as interrupted: a runtime that
-//! restarts mid-attempt retries it, so an event is delivered at least once,
-//! and its id (the same on every attempt) lets the receiver drop a repeat.
-//! Each attempt's outcome is recorded, and its retry set, as soon as it
-//! ends: a receiver that hangs delays no other. A URL that is no longer
-//! deliverable (`gazouillis_protocol::address`: stored before private
-//! addresses were refused) is not fetched: the attempt fails.
+//! A delivery is sent right after the write that raised it is answered; a
+//! failed attempt is retried by the hub's alarm (`alarm`). Before an attempt
+//! leaves, the row's next attempt is already set as if it failed (its lease)
+//! and the attempt is logged as interrupted: a runtime that restarts
+//! mid-attempt retries it, so an event is delivered at least once, and its
+//! id (the same on every attempt) lets the receiver drop a repeat. Each
+//! attempt's outcome is recorded, its retry set and the alarm armed for it,
+//! as soon as it ends: a receiver that hangs delays no other.
 
 use super::alarm::wake_by;
 use super::db::{int, Db};
+use super::emit::destination;
 use super::AccountHub;
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use gazouillis_protocol::address::deliverable;
+use gazouillis_protocol::outbox::{After, Policy};
 use gazouillis_protocol::time::rfc3339_from_millis;
-use gazouillis_protocol::webhook::{
-    retry_delay, signature, slack_body, Event, Format, Language, EVENT_ID_HEADER, EVENT_TYPE_HEADER, FIRST_RETRY_MS, MAX_ATTEMPTS,
-    SIGNATURE_HEADER, TIMEOUT_MS,
-};
 use serde::Deserialize;
 use std::time::Duration;
-use worker::{AbortController, Date, Delay, Env, Fetch, Headers, Method, Request, RequestInit, Storage};
+use worker::{AbortController, Date, Delay, Env, Fetch, Request, Storage};
 
 /// Most deliveries attempted at once.
 const BATCH: u64 = 20;
-
-/// How deliveries are retried: the vars `WEBHOOK_FIRST_RETRY_MS`,
-/// `WEBHOOK_MAX_ATTEMPTS` and `WEBHOOK_TIMEOUT_MS`, or their defaults; and
-/// whether loopback receivers are allowed (`WEBHOOK_ALLOW_LOOPBACK`).
-#[derive(Clone, Copy)]
-pub struct Retry {
-    first_ms: u64,
-    max_attempts: u32,
-    timeout_ms: u64,
-    allow_loopback: bool,
-}
-
-impl Retry {
-    pub fn from_env(env: &Env) -> Retry {
-        let var = |name| crate::config::var::<u64>(env, name);
-        Retry {
-            first_ms: var("WEBHOOK_FIRST_RETRY_MS").unwrap_or(FIRST_RETRY_MS),
-            max_attempts: var("WEBHOOK_MAX_ATTEMPTS").map_or(MAX_ATTEMPTS, |n| n.clamp(1, 100) as u32),
-            timeout_ms: var("WEBHOOK_TIMEOUT_MS").unwrap_or(TIMEOUT_MS),
-            allow_loopback: crate::config::loopback_allowed(env),
-        }
-    }
-
-    /// When to try again after attempt `attempt` failed at `now`.
-    fn next_at(self, now: u64, attempt: u32) -> u64 {
-        now + retry_delay(self.first_ms, attempt, jitter())
-    }
-}
 
 /// A number from 0 to 1, from the runtime's random source.
 fn jitter() -> f64 {
@@ -67,70 +40,80 @@ fn jitter() -> f64 {
     f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)
 }
 
-/// A due delivery, with its webhook.
+/// A due delivery, as its destination builds its request from it.
 #[derive(Deserialize)]
-struct Due {
-    id: u64,
-    event: String,
+pub struct Due {
+    pub id: u64,
+    pub destination: String,
+    /// Whom the destination delivers to (a webhook's id).
+    pub target: String,
+    /// The event's id, the same on every attempt.
+    pub event: String,
     #[serde(rename = "type")]
-    kind: String,
-    body: String,
-    attempts: u32,
-    url: String,
-    format: Format,
-    language: Language,
-    secret: String,
+    pub kind: String,
+    pub body: String,
+    pub attempts: u32,
 }
 
 /// How an attempt ended.
 struct Outcome {
     status: Option<u16>,
+    /// What the receiver asked for with its answer (`Retry-After`, in seconds).
+    retry_after: Option<u64>,
     error: Option<String>,
 }
 
 impl Outcome {
-    fn delivered(&self) -> bool {
-        self.status.is_some_and(|status| (200..300).contains(&status))
+    fn failed(error: impl Into<String>) -> Outcome {
+        Outcome { status: None, retry_after: None, error: Some(error.into()) }
     }
 }
 
 /// Sends every delivery due now (up to [`BATCH`]), side by side, and
 /// records how each went as it ends, setting the alarm (`storage`'s) for its
 /// retry at once. Returns whether some were left for a next round.
-pub async fn deliver_due(db: &Db, storage: &Storage, retry: Retry) -> worker::Result<bool> {
+pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Result<bool> {
     let now = Date::now().as_millis();
-    let statement = "SELECT d.id, d.event, d.type, d.body, d.attempts, w.url, w.format, w.language, w.secret
-        FROM deliveries d JOIN webhooks w ON w.id = d.webhook WHERE d.next_at <= ? ORDER BY d.next_at LIMIT ?";
+    let statement = "SELECT id, destination, target, event, type, body, attempts FROM deliveries WHERE next_at <= ? ORDER BY next_at LIMIT ?";
     let due: Vec<Due> = db.rows(statement, vec![int(now), int(BATCH)])?;
     let full = due.len() as u64 == BATCH;
+    let allow_loopback = crate::config::loopback_allowed(env);
     let mut sending = FuturesUnordered::new();
     for delivery in due {
         let attempt = delivery.attempts + 1;
-        if attempt > retry.max_attempts {
+        let Some(destination) = destination(&delivery.destination) else {
+            // A destination this edge does not know: nothing can send it.
+            db.run("UPDATE deliveries SET state = 'failed', next_at = NULL WHERE id = ?", vec![int(delivery.id)])?;
+            continue;
+        };
+        let policy = destination.policy(env);
+        if attempt > policy.max_attempts {
             // Its last attempt was cut short by a restart.
             db.run("UPDATE deliveries SET state = 'failed', next_at = NULL WHERE id = ?", vec![int(delivery.id)])?;
             continue;
         }
         // Claimed before it leaves: the retry is due as if this attempt failed.
-        let lease = retry.next_at(now + retry.timeout_ms, attempt);
+        let lease = policy.lease(attempt, now, jitter());
         db.run("UPDATE deliveries SET attempts = ?, next_at = ? WHERE id = ?", vec![int(attempt.into()), int(lease), int(delivery.id)])?;
         let statement = "INSERT OR REPLACE INTO attempts (delivery, n, at, error) VALUES (?, ?, ?, 'interrupted')";
         db.run(statement, vec![int(delivery.id), int(attempt.into()), rfc3339_from_millis(now).into()])?;
+        let request = destination.request(db, &delivery);
         sending.push(async move {
-            let outcome = send(&delivery, retry).await;
-            (delivery, attempt, outcome)
+            let outcome = match request {
+                Ok(request) => send(request, policy.timeout_ms, allow_loopback).await,
+                Err(err) => Outcome::failed(err.to_string()),
+            };
+            (delivery, attempt, policy, outcome)
         });
     }
-    while let Some((delivery, attempt, outcome)) = sending.next().await {
+    while let Some((delivery, attempt, policy, outcome)) = sending.next().await {
         let statement = "UPDATE attempts SET status = ?, error = ? WHERE delivery = ? AND n = ?";
         let status = outcome.status.map_or(worker::SqlStorageValue::Null, |status| int(status.into()));
         db.run(statement, vec![status, outcome.error.clone().into(), int(delivery.id), int(attempt.into())])?;
-        let (state, next_at) = if outcome.delivered() {
-            ("delivered", None)
-        } else if attempt >= retry.max_attempts {
-            ("failed", None)
-        } else {
-            ("pending", Some(retry.next_at(Date::now().as_millis(), attempt)))
+        let (state, next_at) = match policy.after(attempt, Date::now().as_millis(), outcome.status, outcome.retry_after, jitter()) {
+            After::Delivered => ("delivered", None),
+            After::Failed => ("failed", None),
+            After::RetryAt(at) => ("pending", Some(at)),
         };
         db.run("UPDATE deliveries SET state = ?, next_at = ? WHERE id = ?", vec![state.into(), next_at.map_or(worker::SqlStorageValue::Null, int), int(delivery.id)])?;
         if let Some(at) = next_at {
@@ -140,47 +123,27 @@ pub async fn deliver_due(db: &Db, storage: &Storage, retry: Retry) -> worker::Re
     Ok(full)
 }
 
-/// One attempt: the event in the webhook's format, answered within the timeout or abandoned.
-async fn send(delivery: &Due, retry: Retry) -> Outcome {
-    let failed = |error: String| Outcome { status: None, error: Some(error) };
-    if !worker::Url::parse(&delivery.url).is_ok_and(|url| deliverable(&url, retry.allow_loopback)) {
-        return failed("not a public https address: not sent".to_owned());
+/// One attempt: `request`, answered within `timeout_ms` or abandoned; not
+/// sent at all to an address that is not deliverable.
+async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Outcome {
+    if !request.url().is_ok_and(|url| deliverable(&url, allow_loopback)) {
+        return Outcome::failed("not a public https address: not sent");
     }
-    let timeout_ms = retry.timeout_ms;
-    let request = match request(delivery) {
-        Ok(request) => request,
-        Err(err) => return failed(err.to_string()),
-    };
     let controller = AbortController::default();
     let signal = controller.signal();
     let fetch = Fetch::Request(request);
     let answer = Box::pin(fetch.send_with_signal(&signal));
     match select(answer, Box::pin(Delay::from(Duration::from_millis(timeout_ms)))).await {
-        Either::Left((Ok(response), _)) => Outcome { status: Some(response.status_code()), error: None },
-        Either::Left((Err(err), _)) => failed(err.to_string()),
+        Either::Left((Ok(response), _)) => {
+            let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|value| value.trim().parse().ok());
+            Outcome { status: Some(response.status_code()), retry_after, error: None }
+        }
+        Either::Left((Err(err), _)) => Outcome::failed(err.to_string()),
         Either::Right(_) => {
             controller.abort();
-            failed(format!("no answer within {timeout_ms} ms"))
+            Outcome::failed(format!("no answer within {timeout_ms} ms"))
         }
     }
-}
-
-fn request(delivery: &Due) -> worker::Result<Request> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json")?;
-    headers.set("user-agent", "Gazouillis-Webhooks/1")?;
-    let body = match delivery.format {
-        Format::Slack => slack_body(&serde_json::from_str::<Event>(&delivery.body)?, delivery.language),
-        Format::Json => {
-            headers.set(EVENT_ID_HEADER, &delivery.event)?;
-            headers.set(EVENT_TYPE_HEADER, &delivery.kind)?;
-            headers.set(SIGNATURE_HEADER, &signature(&delivery.secret, Date::now().as_millis() / 1000, &delivery.body))?;
-            delivery.body.clone()
-        }
-    };
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-    Request::new_with_init(&delivery.url, &init)
 }
 
 impl Db {
@@ -194,20 +157,32 @@ impl AccountHub {
     /// Sends what is due right after the current answer leaves, then sets
     /// the alarm for the retries.
     pub(super) fn deliver_soon(&self) {
-        let (db, storage, retry) = (self.db.clone(), self.state.storage(), Retry::from_env(&self.env));
+        let (db, env, storage) = (self.db.clone(), self.env.clone(), self.state.storage());
         self.state.wait_until(async move {
             // A timer's turn: the answer leaves first.
             Delay::from(Duration::ZERO).await;
             let result = async {
-                while deliver_due(&db, &storage, retry).await? {}
+                while deliver_due(&db, &env, &storage).await? {}
                 match db.next_delivery()? {
                     Some(at) => wake_by(&storage, at).await,
                     None => Ok(()),
                 }
             };
             if let Err(err) = result.await {
-                worker::console_error!("webhook delivery failed, retried by the alarm: {err}");
+                worker::console_error!("delivery failed, retried by the alarm: {err}");
             }
         });
+    }
+}
+
+/// A destination's policy from its vars (`{prefix}_FIRST_RETRY_MS`,
+/// `{prefix}_MAX_ATTEMPTS`, from 1 to 100, and `{prefix}_TIMEOUT_MS`), or
+/// `defaults`.
+pub fn policy_from_env(env: &Env, prefix: &str, defaults: Policy) -> Policy {
+    let var = |name: &str| crate::config::var::<u64>(env, &format!("{prefix}_{name}"));
+    Policy {
+        first_retry_ms: var("FIRST_RETRY_MS").unwrap_or(defaults.first_retry_ms),
+        max_attempts: var("MAX_ATTEMPTS").map_or(defaults.max_attempts, |n| n.clamp(1, 100) as u32),
+        timeout_ms: var("TIMEOUT_MS").unwrap_or(defaults.timeout_ms),
     }
 }

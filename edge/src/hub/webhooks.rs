@@ -4,19 +4,25 @@
 
 use super::db::{below, int, one_more, Db};
 use super::emit::{Destination, Emitted};
+use super::outbox::{policy_from_env, Due};
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use crate::random;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::time::rfc3339_from_millis;
+use gazouillis_protocol::outbox::Policy;
 use gazouillis_protocol::webhook::{
-    Alert, Attempt, CreatedWebhook, Deliveries, Delivery, DeliveryState, Event, Format, NewWebhook, Webhook, Webhooks, LOG_DELIVERIES,
-    MAX_WEBHOOKS,
+    signature, slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, DeliveryState, Event, Format, Language, NewWebhook,
+    Webhook, Webhooks, EVENT_ID_HEADER, EVENT_TYPE_HEADER, FIRST_RETRY_MS, LOG_DELIVERIES, MAX_ATTEMPTS, MAX_WEBHOOKS, SIGNATURE_HEADER,
+    TIMEOUT_MS,
 };
 use gazouillis_protocol::ErrorCode;
 use serde::Deserialize;
-use worker::{Date, Response};
+use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
+
+/// The webhooks' name in the outbox.
+const DESTINATION: &str = "webhook";
 
 const WEBHOOK_COLUMNS: &str = "id, url, format, language, created_at";
 
@@ -56,12 +62,13 @@ impl Db {
         let handle = self.account()?.handle;
         let event = Event { id: random::hex(16)?, account: handle, created_at: rfc3339_from_millis(now), alert: alert.clone() };
         let body = serde_json::to_string(&event).map_err(|_| ErrorCode::Internal)?;
-        let statement = "INSERT INTO deliveries (webhook, event, type, body, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+        let statement = "INSERT INTO deliveries (destination, target, event, type, body, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
         // Finished deliveries past the newest LOG_DELIVERIES leave the log.
-        let prune = "DELETE FROM deliveries WHERE webhook = ?1 AND next_at IS NULL
-            AND id NOT IN (SELECT id FROM deliveries WHERE webhook = ?1 ORDER BY id DESC LIMIT ?2)";
+        let prune = "DELETE FROM deliveries WHERE destination = ?1 AND target = ?2 AND next_at IS NULL
+            AND id NOT IN (SELECT id FROM deliveries WHERE destination = ?1 AND target = ?2 ORDER BY id DESC LIMIT ?3)";
         for webhook in webhooks {
             let values = vec![
+                DESTINATION.into(),
                 webhook.clone().into(),
                 event.id.clone().into(),
                 alert.kind().into(),
@@ -70,7 +77,7 @@ impl Db {
                 event.created_at.clone().into(),
             ];
             self.run(statement, values)?;
-            self.run(prune, vec![webhook.clone().into(), int(LOG_DELIVERIES)])?;
+            self.run(prune, vec![DESTINATION.into(), webhook.clone().into(), int(LOG_DELIVERIES)])?;
         }
         Ok(())
     }
@@ -89,16 +96,58 @@ impl Db {
     }
 }
 
-/// The webhooks as a destination of what the hub emits: they take its alerts.
+/// The webhooks as a destination of what the hub emits: they take its
+/// alerts, and deliver each in its webhook's format.
 pub(super) struct WebhookAlerts;
 
 impl Destination for WebhookAlerts {
+    fn name(&self) -> &'static str {
+        DESTINATION
+    }
+
     fn take(&self, hub: &AccountHub, emitted: &Emitted) -> ApiResult<()> {
         match emitted {
             Emitted::Alert(alert) => hub.alert(alert),
             Emitted::Public(_) => Ok(()),
         }
     }
+
+    /// The vars `WEBHOOK_FIRST_RETRY_MS`, `WEBHOOK_MAX_ATTEMPTS` and
+    /// `WEBHOOK_TIMEOUT_MS`, or their defaults.
+    fn policy(&self, env: &Env) -> Policy {
+        let defaults = Policy { first_retry_ms: FIRST_RETRY_MS, max_attempts: MAX_ATTEMPTS, timeout_ms: TIMEOUT_MS };
+        policy_from_env(env, "WEBHOOK", defaults)
+    }
+
+    /// The event in the webhook's format: Slack's body, or the event itself, signed.
+    fn request(&self, db: &Db, due: &Due) -> worker::Result<Request> {
+        let statement = "SELECT url, format, language, secret FROM webhooks WHERE id = ?";
+        let receiver: Receiver = db.row(statement, vec![due.target.clone().into()])?.ok_or("the webhook is gone")?;
+        let headers = Headers::new();
+        headers.set("content-type", "application/json")?;
+        headers.set("user-agent", "Gazouillis-Webhooks/1")?;
+        let body = match receiver.format {
+            Format::Slack => slack_body(&serde_json::from_str::<Event>(&due.body)?, receiver.language),
+            Format::Json => {
+                headers.set(EVENT_ID_HEADER, &due.event)?;
+                headers.set(EVENT_TYPE_HEADER, &due.kind)?;
+                headers.set(SIGNATURE_HEADER, &signature(&receiver.secret, Date::now().as_millis() / 1000, &due.body))?;
+                due.body.clone()
+            }
+        };
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+        Request::new_with_init(&receiver.url, &init)
+    }
+}
+
+/// Where a webhook's deliveries go, and how.
+#[derive(Deserialize)]
+struct Receiver {
+    url: String,
+    format: Format,
+    language: Language,
+    secret: String,
 }
 
 impl AccountHub {
@@ -163,7 +212,7 @@ impl AccountHub {
     pub(super) fn list_deliveries(&self, id: &str, before: Option<u64>, limit: usize) -> ApiResult {
         self.db.account()?;
         self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
-        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE webhook = ? AND id < ? ORDER BY id DESC LIMIT ?";
+        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE destination = 'webhook' AND target = ? AND id < ? ORDER BY id DESC LIMIT ?";
         let rows: Vec<DeliveryRow> = self.db.rows(statement, vec![id.into(), below(before), one_more(limit)])?;
         let (rows, next) = one_past(rows, limit, |row| row.id);
         let deliveries = rows.into_iter().map(|row| self.db.delivery(row)).collect::<worker::Result<_>>()?;
@@ -176,7 +225,7 @@ impl AccountHub {
         self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
         self.db.enqueue(&Alert::Test, &[id.to_owned()])?;
         self.deliver_soon();
-        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE webhook = ? ORDER BY id DESC LIMIT 1";
+        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE destination = 'webhook' AND target = ? ORDER BY id DESC LIMIT 1";
         let row: DeliveryRow = self.db.row(statement, vec![id.into()])?.ok_or(ErrorCode::Internal)?;
         json(202, &self.db.delivery(row)?)
     }

@@ -1,0 +1,137 @@
+//! The outbox's rules, for every destination (a brand's webhooks today):
+//! what becomes of a delivery once an attempt ends, and how long an attempt
+//! that may never end holds it. Pure: the clock (`now`, ms since 1970) and
+//! the jitter (0 to 1) are passed in, so each rule is tested here.
+//!
+//! - A 2xx delivers.
+//! - Anything else is retried after [`retry_delay`] (doubling, with
+//!   jitter), or later when the receiver said when (`Retry-After`, in
+//!   seconds, on a 429 or a 503), until the attempts run out: then it fails.
+//!
+//! Not here: the table of deliveries (`schema`), sending (the edge's hub)
+//! and each destination's requests.
+
+use crate::buzz::HOUR_MS;
+
+/// The longest wait between two attempts, however many failed (and
+/// however long a receiver asks to wait).
+pub const MAX_RETRY_MS: u64 = HOUR_MS;
+
+/// How a destination's deliveries are retried.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Policy {
+    /// The wait after the first failed attempt.
+    pub first_retry_ms: u64,
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// How long a receiver has to answer.
+    pub timeout_ms: u64,
+}
+
+/// What follows an attempt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum After {
+    Delivered,
+    /// Tried again at this time (ms since 1970).
+    RetryAt(u64),
+    /// No attempt is left.
+    Failed,
+}
+
+impl Policy {
+    /// What follows attempt `attempt` (1 for the first), ended at `now`
+    /// with `status` (`None`: no answer) and, if the receiver sent one, its
+    /// `Retry-After` in seconds.
+    pub fn after(&self, attempt: u32, now: u64, status: Option<u16>, retry_after: Option<u64>, jitter: f64) -> After {
+        if status.is_some_and(|status| (200..300).contains(&status)) {
+            return After::Delivered;
+        }
+        if attempt >= self.max_attempts {
+            return After::Failed;
+        }
+        let asked = match status {
+            Some(429 | 503) => retry_after.map_or(0, |seconds| seconds.saturating_mul(1000).min(MAX_RETRY_MS)),
+            _ => 0,
+        };
+        After::RetryAt(now + retry_delay(self.first_retry_ms, attempt, jitter).max(asked))
+    }
+
+    /// When attempt `attempt`, leaving at `now`, is tried again if nothing
+    /// records how it ended (the runtime restarted mid-attempt): as if it
+    /// failed once its time to answer was up.
+    pub fn lease(&self, attempt: u32, now: u64, jitter: f64) -> u64 {
+        now + self.timeout_ms + retry_delay(self.first_retry_ms, attempt, jitter)
+    }
+}
+
+/// How long to wait after failed attempt number `attempt` (1 for the first)
+/// before the next: `first_ms` doubling with each attempt up to
+/// [`MAX_RETRY_MS`], then spread by `jitter` (0 to 1) over 80 % to 120 % of
+/// it, so that receivers back from an outage are not hit all at once.
+pub fn retry_delay(first_ms: u64, attempt: u32, jitter: f64) -> u64 {
+    let doubled = first_ms.saturating_mul(1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX));
+    let delay = doubled.min(MAX_RETRY_MS) as f64;
+    (delay * (0.8 + 0.4 * jitter.clamp(0.0, 1.0))) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000 };
+    const NOW: u64 = 1_795_628_812_123;
+
+    #[test]
+    fn retries_double_from_the_first_delay_up_to_an_hour_with_jitter() {
+        assert_eq!(retry_delay(10_000, 1, 0.5), 10_000);
+        assert_eq!(retry_delay(10_000, 2, 0.5), 20_000);
+        assert_eq!(retry_delay(10_000, 3, 0.5), 40_000);
+        assert_eq!(retry_delay(10_000, 9, 0.5), 2_560_000);
+        assert_eq!(retry_delay(10_000, 10, 0.5), MAX_RETRY_MS);
+        assert_eq!(retry_delay(10_000, 200, 0.5), MAX_RETRY_MS);
+        assert_eq!(retry_delay(10_000, 1, 0.0), 8_000);
+        assert_eq!(retry_delay(10_000, 1, 1.0), 12_000);
+        let total: u64 = (1..POLICY.max_attempts).map(|n| retry_delay(POLICY.first_retry_ms, n, 0.5)).sum();
+        assert!((3 * HOUR_MS..4 * HOUR_MS).contains(&total), "{total}");
+    }
+
+    #[test]
+    fn a_2xx_delivers_whatever_the_attempt() {
+        for status in [200, 201, 204, 299] {
+            assert_eq!(POLICY.after(1, NOW, Some(status), None, 0.5), After::Delivered);
+            assert_eq!(POLICY.after(12, NOW, Some(status), None, 0.5), After::Delivered);
+        }
+    }
+
+    #[test]
+    fn anything_else_is_retried_from_the_end_of_the_attempt_until_the_last() {
+        for status in [None, Some(301), Some(400), Some(404), Some(410), Some(500)] {
+            assert_eq!(POLICY.after(1, NOW, status, None, 0.5), After::RetryAt(NOW + 10_000), "{status:?}");
+            assert_eq!(POLICY.after(3, NOW, status, None, 0.5), After::RetryAt(NOW + 40_000), "{status:?}");
+            assert_eq!(POLICY.after(11, NOW, status, None, 0.5), After::RetryAt(NOW + MAX_RETRY_MS), "{status:?}");
+            assert_eq!(POLICY.after(12, NOW, status, None, 0.5), After::Failed, "{status:?}: the 12th was the last");
+        }
+        let once = Policy { max_attempts: 1, ..POLICY };
+        assert_eq!(once.after(1, NOW, Some(500), None, 0.5), After::Failed);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_on_429_and_503_up_to_an_hour() {
+        assert_eq!(POLICY.after(1, NOW, Some(429), Some(120), 0.5), After::RetryAt(NOW + 120_000));
+        assert_eq!(POLICY.after(1, NOW, Some(503), Some(30), 0.5), After::RetryAt(NOW + 30_000));
+        // Never sooner than the backoff, never past the longest wait.
+        assert_eq!(POLICY.after(1, NOW, Some(429), Some(1), 0.5), After::RetryAt(NOW + 10_000));
+        assert_eq!(POLICY.after(1, NOW, Some(429), Some(86_400), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
+        assert_eq!(POLICY.after(1, NOW, Some(429), Some(u64::MAX), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
+        // Other statuses do not say when.
+        assert_eq!(POLICY.after(1, NOW, Some(500), Some(120), 0.5), After::RetryAt(NOW + 10_000));
+        // The last attempt stays the last.
+        assert_eq!(POLICY.after(12, NOW, Some(429), Some(120), 0.5), After::Failed);
+    }
+
+    #[test]
+    fn an_attempt_holds_its_delivery_until_its_time_to_answer_and_the_retry_are_up() {
+        assert_eq!(POLICY.lease(1, NOW, 0.5), NOW + 10_000 + 10_000);
+        assert_eq!(POLICY.lease(2, NOW, 0.0), NOW + 10_000 + 16_000);
+    }
+}
