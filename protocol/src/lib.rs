@@ -6,7 +6,8 @@
 //! links, hashtags and mentions (`rich`), offers' rules, the pictures a post
 //! may carry (`media`), ids, cursors, error codes,
 //! the layout of the keys the edge keeps in Workers KV, the hub's SQL schema
-//! (and the sweep that wakes every hub after a new migration),
+//! (and the sweep that wakes every hub after a new migration), its queries
+//! behind a small interface (`store`, tested on rusqlite),
 //! how readers see their own writes, how a search query is read, matched and
 //! highlighted (and merged across accounts), when replies make a buzz, and
 //! what a webhook receives, what becomes of a delivery after an attempt
@@ -42,6 +43,7 @@ pub mod schema;
 pub mod search;
 pub mod site;
 pub mod stats;
+pub mod store;
 pub mod sweep;
 pub mod text;
 pub mod time;

@@ -5,6 +5,7 @@
 //! is due, and it is set again for whichever comes next.
 
 use super::{outbox, AccountHub};
+use gazouillis_protocol::store::deliveries;
 use worker::{Date, Storage};
 
 /// Sets the hub's alarm for `at` (ms since 1970) unless it is already set no later.
@@ -29,7 +30,7 @@ impl AccountHub {
         if let Err(err) = self.expire_uploads().await {
             worker::console_error!("expired uploads not deleted, retried by the next alarm: {err}");
         }
-        let next = [self.next_flush()?, self.db.next_delivery()?, self.next_upload_expiry()?].into_iter().flatten().min();
+        let next = [self.next_flush()?, deliveries::next_at(&self.db)?, self.next_upload_expiry()?].into_iter().flatten().min();
         if let Some(at) = next {
             storage.set_alarm(at as i64 - Date::now().as_millis() as i64).await?;
         }

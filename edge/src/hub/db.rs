@@ -10,6 +10,7 @@
 //! not exist (a KV miss) stores nothing.
 
 use gazouillis_protocol::schema::{statements, MIGRATIONS, VERSION_TABLE};
+use gazouillis_protocol::store::{self, Sql};
 use serde::de::DeserializeOwned;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -119,5 +120,27 @@ impl Db {
             n: Option<u64>,
         }
         Ok(self.sql.exec(sql, values)?.next::<Number>().next().transpose()?.and_then(|row| row.n))
+    }
+}
+
+/// The hub's SQLite as `gazouillis_protocol::store` queries it (the table
+/// groups moved there: the outbox's).
+impl Sql for Db {
+    type Error = worker::Error;
+
+    fn run(&self, sql: &str, values: Vec<store::Value>) -> worker::Result<()> {
+        Db::run(self, sql, values.into_iter().map(bound).collect())
+    }
+
+    fn rows<T: DeserializeOwned>(&self, sql: &str, values: Vec<store::Value>) -> worker::Result<Vec<T>> {
+        Db::rows(self, sql, values.into_iter().map(bound).collect())
+    }
+}
+
+fn bound(value: store::Value) -> Value {
+    match value {
+        store::Value::Null => Value::Null,
+        store::Value::Integer(n) => Value::Integer(n),
+        store::Value::Text(text) => Value::String(text),
     }
 }

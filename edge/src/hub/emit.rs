@@ -10,12 +10,12 @@
 //! Not here: sending and retrying (`outbox`).
 
 use super::db::Db;
-use super::outbox::Due;
 use super::webhooks::WebhookAlerts;
 use super::AccountHub;
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::outbox::Policy;
+use gazouillis_protocol::store::deliveries::Due;
 use gazouillis_protocol::webhook::Alert;
 use worker::{Env, Request};
 

@@ -14,6 +14,7 @@ use super::db::{flag, int, Db};
 use super::views::View;
 use gazouillis_protocol::moderation::Settings;
 use gazouillis_protocol::schema::NUMBER_REPLIES;
+use gazouillis_protocol::store::deliveries;
 use gazouillis_protocol::{Account, Post, Queued, Reply};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -32,7 +33,7 @@ pub async fn migrate(storage: Storage) -> worker::Result<()> {
     // which also sends the webhook deliveries left pending and expires the
     // uploads waiting for a post (those from before migration 11 had none).
     let marked = db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
-    let pending = db.next_delivery()?.is_some() || db.has_uploads_to_expire()?;
+    let pending = deliveries::next_at(&db)?.is_some() || db.has_uploads_to_expire()?;
     if (marked > 0 || pending) && storage.get_alarm().await?.is_none() {
         storage.set_alarm(0).await?;
     }

@@ -18,15 +18,15 @@
 //! as soon as it ends: a receiver that hangs delays no other.
 
 use super::alarm::wake_by;
-use super::db::{int, Db};
+use super::db::Db;
 use super::emit::destination;
 use super::AccountHub;
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use gazouillis_protocol::address::deliverable;
 use gazouillis_protocol::outbox::{After, Policy};
+use gazouillis_protocol::store::deliveries;
 use gazouillis_protocol::time::rfc3339_from_millis;
-use serde::Deserialize;
 use std::time::Duration;
 use worker::{AbortController, Date, Delay, Env, Fetch, Request, Storage};
 
@@ -38,21 +38,6 @@ fn jitter() -> f64 {
     let mut bytes = [0u8; 4];
     let _ = getrandom::getrandom(&mut bytes);
     f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)
-}
-
-/// A due delivery, as its destination builds its request from it.
-#[derive(Deserialize)]
-pub struct Due {
-    pub id: u64,
-    pub destination: String,
-    /// Whom the destination delivers to (a webhook's id).
-    pub target: String,
-    /// The event's id, the same on every attempt.
-    pub event: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub body: String,
-    pub attempts: u32,
 }
 
 /// How an attempt ended.
@@ -74,8 +59,7 @@ impl Outcome {
 /// retry at once. Returns whether some were left for a next round.
 pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Result<bool> {
     let now = Date::now().as_millis();
-    let statement = "SELECT id, destination, target, event, type, body, attempts FROM deliveries WHERE next_at <= ? ORDER BY next_at LIMIT ?";
-    let due: Vec<Due> = db.rows(statement, vec![int(now), int(BATCH)])?;
+    let due = deliveries::due(db, now, BATCH)?;
     let full = due.len() as u64 == BATCH;
     let allow_loopback = crate::config::loopback_allowed(env);
     let mut sending = FuturesUnordered::new();
@@ -83,20 +67,17 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
         let attempt = delivery.attempts + 1;
         let Some(destination) = destination(&delivery.destination) else {
             // A destination this edge does not know: nothing can send it.
-            db.run("UPDATE deliveries SET state = 'failed', next_at = NULL WHERE id = ?", vec![int(delivery.id)])?;
+            deliveries::give_up(db, delivery.id)?;
             continue;
         };
         let policy = destination.policy(env);
         if attempt > policy.max_attempts {
             // Its last attempt was cut short by a restart.
-            db.run("UPDATE deliveries SET state = 'failed', next_at = NULL WHERE id = ?", vec![int(delivery.id)])?;
+            deliveries::give_up(db, delivery.id)?;
             continue;
         }
         // Claimed before it leaves: the retry is due as if this attempt failed.
-        let lease = policy.lease(attempt, now, jitter());
-        db.run("UPDATE deliveries SET attempts = ?, next_at = ? WHERE id = ?", vec![int(attempt.into()), int(lease), int(delivery.id)])?;
-        let statement = "INSERT OR REPLACE INTO attempts (delivery, n, at, error) VALUES (?, ?, ?, 'interrupted')";
-        db.run(statement, vec![int(delivery.id), int(attempt.into()), rfc3339_from_millis(now).into()])?;
+        deliveries::claim(db, delivery.id, attempt, policy.lease(attempt, now, jitter()), &rfc3339_from_millis(now))?;
         let request = destination.request(db, &delivery);
         sending.push(async move {
             let outcome = match request {
@@ -107,16 +88,9 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
         });
     }
     while let Some((delivery, attempt, policy, outcome)) = sending.next().await {
-        let statement = "UPDATE attempts SET status = ?, error = ? WHERE delivery = ? AND n = ?";
-        let status = outcome.status.map_or(worker::SqlStorageValue::Null, |status| int(status.into()));
-        db.run(statement, vec![status, outcome.error.clone().into(), int(delivery.id), int(attempt.into())])?;
-        let (state, next_at) = match policy.after(attempt, Date::now().as_millis(), outcome.status, outcome.retry_after, jitter()) {
-            After::Delivered => ("delivered", None),
-            After::Failed => ("failed", None),
-            After::RetryAt(at) => ("pending", Some(at)),
-        };
-        db.run("UPDATE deliveries SET state = ?, next_at = ? WHERE id = ?", vec![state.into(), next_at.map_or(worker::SqlStorageValue::Null, int), int(delivery.id)])?;
-        if let Some(at) = next_at {
+        let after = policy.after(attempt, Date::now().as_millis(), outcome.status, outcome.retry_after, jitter());
+        deliveries::record(db, delivery.id, attempt, outcome.status, outcome.error, after)?;
+        if let After::RetryAt(at) = after {
             wake_by(storage, at).await?;
         }
     }
@@ -146,13 +120,6 @@ async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Outcom
     }
 }
 
-impl Db {
-    /// When the next pending delivery is due, if one is.
-    pub(super) fn next_delivery(&self) -> worker::Result<Option<u64>> {
-        self.number("SELECT min(next_at) AS n FROM deliveries WHERE next_at IS NOT NULL", vec![])
-    }
-}
-
 impl AccountHub {
     /// Sends what is due right after the current answer leaves, then sets
     /// the alarm for the retries.
@@ -163,7 +130,7 @@ impl AccountHub {
             Delay::from(Duration::ZERO).await;
             let result = async {
                 while deliver_due(&db, &env, &storage).await? {}
-                match db.next_delivery()? {
+                match deliveries::next_at(&db)? {
                     Some(at) => wake_by(&storage, at).await,
                     None => Ok(()),
                 }

@@ -2,18 +2,19 @@
 //! and alerts: a destination of what the hub emits (`emit`), which puts
 //! each alert in the outbox (`outbox`) once per webhook.
 
-use super::db::{below, int, one_more, Db};
+use super::db::Db;
 use super::emit::{Destination, Emitted};
-use super::outbox::{policy_from_env, Due};
+use super::outbox::policy_from_env;
 use super::AccountHub;
 use crate::error::ApiResult;
 use crate::http::json;
 use crate::random;
 use gazouillis_protocol::page::one_past;
-use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::outbox::Policy;
+use gazouillis_protocol::store::deliveries::{self, Due, Logged, NewDelivery};
+use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{
-    signature, slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, DeliveryState, Event, Format, Language, NewWebhook,
+    signature, slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, Event, Format, Language, NewWebhook,
     Webhook, Webhooks, EVENT_ID_HEADER, EVENT_TYPE_HEADER, FIRST_RETRY_MS, LOG_DELIVERIES, MAX_ATTEMPTS, MAX_WEBHOOKS, SIGNATURE_HEADER,
     TIMEOUT_MS,
 };
@@ -25,26 +26,6 @@ use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
 const DESTINATION: &str = "webhook";
 
 const WEBHOOK_COLUMNS: &str = "id, url, format, language, created_at";
-
-/// A `deliveries` row, without its body.
-#[derive(Deserialize)]
-struct DeliveryRow {
-    id: u64,
-    event: String,
-    #[serde(rename = "type")]
-    kind: String,
-    state: DeliveryState,
-    next_at: Option<u64>,
-    created_at: String,
-}
-
-/// An `attempts` row.
-#[derive(Deserialize)]
-struct AttemptRow {
-    at: String,
-    status: Option<u16>,
-    error: Option<String>,
-}
 
 #[derive(Deserialize)]
 struct Id {
@@ -62,36 +43,24 @@ impl Db {
         let handle = self.account()?.handle;
         let event = Event { id: random::hex(16)?, account: handle, created_at: rfc3339_from_millis(now), alert: alert.clone() };
         let body = serde_json::to_string(&event).map_err(|_| ErrorCode::Internal)?;
-        let statement = "INSERT INTO deliveries (destination, target, event, type, body, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
-        // Finished deliveries past the newest LOG_DELIVERIES leave the log.
-        let prune = "DELETE FROM deliveries WHERE destination = ?1 AND target = ?2 AND next_at IS NULL
-            AND id NOT IN (SELECT id FROM deliveries WHERE destination = ?1 AND target = ?2 ORDER BY id DESC LIMIT ?3)";
         for webhook in webhooks {
-            let values = vec![
-                DESTINATION.into(),
-                webhook.clone().into(),
-                event.id.clone().into(),
-                alert.kind().into(),
-                body.clone().into(),
-                int(now),
-                event.created_at.clone().into(),
-            ];
-            self.run(statement, values)?;
-            self.run(prune, vec![DESTINATION.into(), webhook.clone().into(), int(LOG_DELIVERIES)])?;
+            let new = NewDelivery { destination: DESTINATION, target: webhook, event: &event.id, kind: alert.kind(), body: &body, now, created_at: &event.created_at };
+            deliveries::add(self, &new, LOG_DELIVERIES)?;
         }
         Ok(())
     }
 
-    fn delivery(&self, row: DeliveryRow) -> worker::Result<Delivery> {
-        let attempts: Vec<AttemptRow> = self.rows("SELECT at, status, error FROM attempts WHERE delivery = ? ORDER BY n", vec![int(row.id)])?;
+    /// A delivery of the log, with its attempts.
+    fn delivery(&self, logged: Logged) -> worker::Result<Delivery> {
+        let attempts = deliveries::attempts(self, logged.id)?;
         Ok(Delivery {
-            id: row.id.to_string(),
-            event: row.event,
-            kind: row.kind,
-            state: row.state,
-            created_at: row.created_at,
+            id: logged.id.to_string(),
+            event: logged.event,
+            kind: logged.kind,
+            state: logged.state,
+            created_at: logged.created_at,
             attempts: attempts.into_iter().map(|a| Attempt { at: a.at, status: a.status, error: a.error }).collect(),
-            next_attempt_at: row.next_at.map(rfc3339_from_millis),
+            next_attempt_at: logged.next_at.map(rfc3339_from_millis),
         })
     }
 }
@@ -212,8 +181,7 @@ impl AccountHub {
     pub(super) fn list_deliveries(&self, id: &str, before: Option<u64>, limit: usize) -> ApiResult {
         self.db.account()?;
         self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
-        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE destination = 'webhook' AND target = ? AND id < ? ORDER BY id DESC LIMIT ?";
-        let rows: Vec<DeliveryRow> = self.db.rows(statement, vec![id.into(), below(before), one_more(limit)])?;
+        let rows = deliveries::log(&self.db, DESTINATION, id, before, limit as u64 + 1)?;
         let (rows, next) = one_past(rows, limit, |row| row.id);
         let deliveries = rows.into_iter().map(|row| self.db.delivery(row)).collect::<worker::Result<_>>()?;
         json(200, &Deliveries { deliveries, next: next.map(|cursor| cursor.to_string()) })
@@ -225,8 +193,7 @@ impl AccountHub {
         self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
         self.db.enqueue(&Alert::Test, &[id.to_owned()])?;
         self.deliver_soon();
-        let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries WHERE destination = 'webhook' AND target = ? ORDER BY id DESC LIMIT 1";
-        let row: DeliveryRow = self.db.row(statement, vec![id.into()])?.ok_or(ErrorCode::Internal)?;
-        json(202, &self.db.delivery(row)?)
+        let newest = deliveries::log(&self.db, DESTINATION, id, None, 1)?.pop().ok_or(ErrorCode::Internal)?;
+        json(202, &self.db.delivery(newest)?)
     }
 }
