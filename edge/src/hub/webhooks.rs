@@ -12,31 +12,20 @@ use crate::random;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::outbox::Policy;
 use gazouillis_protocol::store::deliveries::{self, Due, Logged, NewDelivery};
+use gazouillis_protocol::store::webhooks;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{
-    signature, slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, Event, Format, Language, NewWebhook,
+    signature, slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, Event, Format, NewWebhook,
     Webhook, Webhooks, EVENT_ID_HEADER, EVENT_TYPE_HEADER, FIRST_RETRY_MS, LOG_DELIVERIES, MAX_ATTEMPTS, MAX_WEBHOOKS, SIGNATURE_HEADER,
     TIMEOUT_MS,
 };
 use gazouillis_protocol::ErrorCode;
-use serde::Deserialize;
 use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
 
 /// The webhooks' name in the outbox.
 const DESTINATION: &str = "webhook";
 
-const WEBHOOK_COLUMNS: &str = "id, url, format, language, created_at";
-
-#[derive(Deserialize)]
-struct Id {
-    id: String,
-}
-
 impl Db {
-    fn webhook(&self, id: &str) -> worker::Result<Option<Webhook>> {
-        self.row(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE id = ?"), vec![id.into()])
-    }
-
     /// Puts `alert` in the outbox of each webhook of `webhooks`, as one event.
     fn enqueue(&self, alert: &Alert, webhooks: &[String]) -> ApiResult<()> {
         let now = Date::now().as_millis();
@@ -90,8 +79,7 @@ impl Destination for WebhookAlerts {
 
     /// The event in the webhook's format: Slack's body, or the event itself, signed.
     fn request(&self, db: &Db, due: &Due) -> worker::Result<Request> {
-        let statement = "SELECT url, format, language, secret FROM webhooks WHERE id = ?";
-        let receiver: Receiver = db.row(statement, vec![due.target.clone().into()])?.ok_or("the webhook is gone")?;
+        let receiver = webhooks::receiver(db, &due.target)?.ok_or("the webhook is gone")?;
         let headers = Headers::new();
         headers.set("content-type", "application/json")?;
         headers.set("user-agent", "Gazouillis-Webhooks/1")?;
@@ -110,19 +98,12 @@ impl Destination for WebhookAlerts {
     }
 }
 
-/// Where a webhook's deliveries go, and how.
-#[derive(Deserialize)]
-struct Receiver {
-    url: String,
-    format: Format,
-    language: Language,
-    secret: String,
-}
+
 
 impl AccountHub {
     /// Sends `alert` to every webhook of the account (none: nothing to do).
     fn alert(&self, alert: &Alert) -> ApiResult<()> {
-        let webhooks: Vec<String> = self.db.rows::<Id>("SELECT id FROM webhooks ORDER BY created_at", vec![])?.into_iter().map(|w| w.id).collect();
+        let webhooks: Vec<String> = webhooks::all(&self.db)?.into_iter().map(|webhook| webhook.id).collect();
         if !webhooks.is_empty() {
             self.db.enqueue(alert, &webhooks)?;
             self.deliver_soon();
@@ -132,14 +113,13 @@ impl AccountHub {
 
     pub(super) fn list_webhooks(&self) -> ApiResult {
         self.db.account()?;
-        let webhooks = self.db.rows(&format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks ORDER BY created_at, id"), vec![])?;
-        json(200, &Webhooks { webhooks })
+        json(200, &Webhooks { webhooks: webhooks::all(&self.db)? })
     }
 
     /// Adds a webhook (its URL already checked); a `json` one gets its signing secret.
     pub(super) fn create_webhook(&self, new: NewWebhook) -> ApiResult {
         self.db.account()?;
-        if self.db.number("SELECT count(*) AS n FROM webhooks", vec![])?.unwrap_or(0) >= MAX_WEBHOOKS as u64 {
+        if webhooks::count(&self.db)? >= MAX_WEBHOOKS as u64 {
             return Err(ErrorCode::TooManyWebhooks.into());
         }
         let webhook = Webhook {
@@ -154,33 +134,22 @@ impl AccountHub {
             Format::Json => Some(format!("whsec_{}", random::hex(24)?)),
             Format::Slack => None,
         };
-        let statement = "INSERT INTO webhooks (id, url, format, language, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)";
-        self.db.run(
-            statement,
-            vec![
-                webhook.id.clone().into(),
-                webhook.url.clone().into(),
-                webhook.format.as_str().into(),
-                webhook.language.as_str().into(),
-                secret.clone().unwrap_or_default().into(),
-                webhook.created_at.clone().into(),
-            ],
-        )?;
+        webhooks::add(&self.db, &webhook, secret.as_deref().unwrap_or_default())?;
         json(201, &CreatedWebhook { webhook, secret })
     }
 
     /// Removes a webhook, with its deliveries (pending ones are not sent).
     pub(super) fn delete_webhook(&self, id: &str) -> ApiResult {
         self.db.account()?;
-        self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
-        self.db.run("DELETE FROM webhooks WHERE id = ?", vec![id.into()])?;
+        webhooks::find(&self.db, id)?.ok_or(ErrorCode::WebhookNotFound)?;
+        webhooks::remove(&self.db, id)?;
         Ok(Response::empty()?.with_status(204))
     }
 
     /// Up to `limit` deliveries of webhook `id` numbered below `before`, newest first.
     pub(super) fn list_deliveries(&self, id: &str, before: Option<u64>, limit: usize) -> ApiResult {
         self.db.account()?;
-        self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
+        webhooks::find(&self.db, id)?.ok_or(ErrorCode::WebhookNotFound)?;
         let rows = deliveries::log(&self.db, DESTINATION, id, before, limit as u64 + 1)?;
         let (rows, next) = one_past(rows, limit, |row| row.id);
         let deliveries = rows.into_iter().map(|row| self.db.delivery(row)).collect::<worker::Result<_>>()?;
@@ -190,7 +159,7 @@ impl AccountHub {
     /// Sends a test event to webhook `id`; answers its delivery, pending.
     pub(super) fn test_webhook(&self, id: &str) -> ApiResult {
         self.db.account()?;
-        self.db.webhook(id)?.ok_or(ErrorCode::WebhookNotFound)?;
+        webhooks::find(&self.db, id)?.ok_or(ErrorCode::WebhookNotFound)?;
         self.db.enqueue(&Alert::Test, &[id.to_owned()])?;
         self.deliver_soon();
         let newest = deliveries::log(&self.db, DESTINATION, id, None, 1)?.pop().ok_or(ErrorCode::Internal)?;

@@ -1,13 +1,14 @@
 //! The hub's storage behind a small interface: [`Sql`], statements with
 //! bound values and rows read into structs, and one file per table group
-//! holding its queries (`deliveries`: the outbox). The hub runs them on its
-//! Durable Object's SQLite (the edge's `Db` is a [`Sql`]); the unit tests
+//! holding its queries (`deliveries`: the outbox; `webhooks`). The hub runs
+//! them on its Durable Object's SQLite (the edge's `Db` is a [`Sql`]); the unit tests
 //! here run the very same queries on rusqlite, over the schema's
 //! migrations (`schema`).
 //!
 //! Not here: the schema itself (`schema`), nor when to run what (the hub).
 
 pub mod deliveries;
+pub mod webhooks;
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
