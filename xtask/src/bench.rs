@@ -31,19 +31,10 @@ pub fn bench(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
 
 pub fn bench_views(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     check_args("bench-views", args, &["--baseline", "--writes", "--runs"])?;
-    let mut baseline = VIEWS_BASELINE;
-    let mut passed = Vec::new();
-    for pair in args.chunks(2) {
-        match pair {
-            ["--baseline", commit] => baseline = commit,
-            [flag, value] => passed.extend([flag.to_string(), value.to_string()]),
-            _ => {}
-        }
-    }
+    let (baseline, mut passed) = split_baseline(args);
     setup::setup(repo, false)?;
     build::build_all(repo)?;
-    let tree = at::build_at(repo, baseline)?;
-    passed.extend(["--baseline".to_owned(), tree.display().to_string(), "--label".to_owned(), baseline.to_owned()]);
+    passed.extend(baseline_args(repo, baseline.unwrap_or(VIEWS_BASELINE))?);
     run(repo, "bench_views", passed)
 }
 
@@ -79,18 +70,33 @@ pub fn bench_first_load(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     setup::apt_ensure("brotli", &[project::BROTLI], &["brotli"])?;
     setup::python_venv("isso (tests/isso-requirements.txt)", &repo.isso_venv(), &repo.isso_requirements())?;
     build::build_all(repo)?;
+    let (baseline, mut passed) = split_baseline(args);
+    if let Some(commit) = baseline {
+        passed.extend(baseline_args(repo, commit)?);
+    }
+    run(repo, "bench_first_load", passed)
+}
+
+/// `args` (checked flag-value pairs) split into the `--baseline` commit, if
+/// given, and the rest, passed on as they are.
+fn split_baseline<'a>(args: &[&'a str]) -> (Option<&'a str>, Vec<String>) {
+    let mut baseline = None;
     let mut passed = Vec::new();
     for pair in args.chunks(2) {
         match pair {
-            ["--baseline", commit] => {
-                let tree = at::build_at(repo, commit)?;
-                passed.extend(["--baseline".to_owned(), tree.display().to_string(), "--label".to_owned(), commit.to_string()]);
-            }
+            ["--baseline", commit] => baseline = Some(*commit),
             [flag, value] => passed.extend([flag.to_string(), value.to_string()]),
             _ => {}
         }
     }
-    run(repo, "bench_first_load", passed)
+    (baseline, passed)
+}
+
+/// A benchmark binary's arguments for `commit`'s tree, built by `build-at`
+/// (the tree, and the commit as its label).
+fn baseline_args(repo: &Repo, commit: &str) -> Result<[String; 4]> {
+    let tree = at::build_at(repo, commit)?;
+    Ok(["--baseline".to_owned(), tree.display().to_string(), "--label".to_owned(), commit.to_owned()])
 }
 
 /// Refuses an unknown flag, or one without its value, before the minutes of setup and build.

@@ -72,16 +72,16 @@ pub fn within_budget(repo: &Repo) -> Result {
     let loader = shipped.iter().find(|(file, _)| file == "gazouillis.js").map_or(0, |(_, sizes)| sizes[2]);
     let checks = [
         ("the Worker's bundle (gzip)", worker_gzip(repo)?, "worker_gzip"),
-        ("the widget shipped", totals(&shipped)[2], shipped_key),
-        ("the widget built on stable alone", totals(&measure(&repo.stable_widget())?)[2], "stable_total_brotli"),
-        ("its loader (all a reader gets of it before the first post)", loader, "loader_brotli"),
+        ("the widget shipped (brotli)", totals(&shipped)[2], shipped_key),
+        ("the widget built on stable alone (brotli)", totals(&measure(&repo.stable_widget())?)[2], "stable_total_brotli"),
+        ("its loader (all a reader gets of it before the first post; brotli)", loader, "loader_brotli"),
     ];
-    for (what, brotli, key) in checks {
+    for (what, weight, key) in checks {
         let allowed = allowed(key)?;
-        if brotli > allowed {
-            return Err(format!("{what} weighs {brotli} bytes, over its budget of {allowed} ({key} in {})", path.display()));
+        if weight > allowed {
+            return Err(format!("{what} weighs {weight} bytes, over its budget of {allowed} ({key} in {})", path.display()));
         }
-        println!("size: {what} weighs {brotli} bytes, within its budget of {allowed}");
+        println!("size: {what} weighs {weight} bytes, within its budget of {allowed}");
     }
     Ok(())
 }

@@ -124,7 +124,7 @@ impl Db {
 }
 
 /// The hub's SQLite as `gazouillis_protocol::store` queries it (the table
-/// groups moved there: the outbox's).
+/// groups moved there).
 impl Sql for Db {
     type Error = worker::Error;
 
