@@ -3,7 +3,7 @@
 use crate::auth::require_operator;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{cached_json, json, read_json};
-use crate::hub::{self, Command};
+use crate::hub::{self, AccountCommand, TokenCommand};
 use crate::turnstile;
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::ids::is_handle;
@@ -22,7 +22,8 @@ pub async fn create(mut req: Request, env: &Env) -> ApiResult {
         "" => String::new(),
         bio => check_text(bio, MAX_BIO_CHARS).map_err(|err| err.code())?,
     };
-    hub::send(env, &new.handle, &Command::CreateAccount { name, bio }).await
+    let command = AccountCommand::Create { handle: new.handle.clone(), name, bio };
+    hub::send(env, &new.handle, command).await?.respond(201)
 }
 
 /// `PUT /v1/accounts/{handle}/sso` `{secret}`: the secret the company's site
@@ -34,7 +35,7 @@ pub async fn set_sso(mut req: Request, env: &Env, handle: &str) -> ApiResult {
         let message = format!("An SSO secret is at least {MIN_SSO_SECRET_CHARS} characters.");
         return Err(ApiError::with_message(ErrorCode::BadRequest, message));
     }
-    hub::send(env, handle, &Command::SetSsoSecret { secret: new.secret }).await
+    hub::send(env, handle, TokenCommand::SetSsoSecret { secret: new.secret }).await?.done()
 }
 
 /// `GET /v1/accounts`: the handles of every account, in order (operator

@@ -6,7 +6,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::bearer;
-use crate::hub::{self, Brand, Command};
+use crate::hub::{self, AccountCommand, Brand};
 use gazouillis_protocol::token::{self, same, Claims};
 use gazouillis_protocol::{BrandToken, ErrorCode};
 use worker::{Date, Env, Request};
@@ -62,10 +62,8 @@ fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
 async fn refuse(env: &Env, caller: Caller) -> ApiError {
     if let Caller::Brand(token) = caller {
         let handle = token.handle.clone();
-        match hub::send_as(env, &handle, &Command::Check, &Brand::Token(token)).await {
-            Ok(answer) if answer.status_code() == 401 => return ErrorCode::Unauthorized.into(),
-            Err(err) => return err,
-            Ok(_) => {}
+        if let Err(refused) = hub::send_as(env, &handle, AccountCommand::Check, &Brand::Token(token)).await {
+            return refused;
         }
     }
     ErrorCode::Forbidden.into()

@@ -5,7 +5,7 @@
 //! itself again, since a preflight is a courtesy to browsers, not a guard.
 //! There are no cookies, so `*` gives no site another's credentials.
 
-use crate::hub::{self, Command};
+use crate::hub::{self, AccountCommand};
 use crate::routes;
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use worker::{Env, Headers, Request, Response};
@@ -27,11 +27,8 @@ pub async fn preflight(req: &Request, env: &Env) -> worker::Result<Response> {
     let headers = Headers::new();
     match (origin, account) {
         (Some(origin), Some(handle)) => {
-            let answer = hub::send_from(env, &handle, &Command::Check, req).await;
-            match answer {
-                Ok(answer) if answer.status_code() == 204 => {}
-                Ok(refused) => return Ok(refused),
-                Err(err) => return err.into_response(),
+            if let Err(refused) = hub::send_from(env, &handle, AccountCommand::Check, req).await {
+                return refused.into_response();
             }
             headers.set("access-control-allow-origin", &origin)?;
             headers.set("vary", "origin")?;

@@ -1,15 +1,18 @@
 //! API errors: a stable code, an HTTP status and a JSON body.
 
 use gazouillis_protocol::{ErrorBody, ErrorCode, ErrorDetail};
+use serde::{Deserialize, Serialize};
 use worker::Response;
 
 /// An error answered to the client. Storage and runtime failures become
 /// `internal` (500) and are logged; everything caused by the request is a 4xx.
-#[derive(Debug)]
+/// An account's hub refuses a command with one, which the Worker answers as is.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     /// Seconds to wait, sent as `Retry-After` (rate limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
 

@@ -3,7 +3,7 @@
 use crate::auth::require_visitor;
 use crate::error::ApiResult;
 use crate::http::json;
-use crate::hub::{self, Command};
+use crate::hub::{self, FollowCommand};
 use crate::ledger;
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::FollowState;
@@ -13,7 +13,7 @@ use worker::{Env, Request};
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     if let Freshness::AtLeast(_) = Freshness::of(&req, env, handle)? {
-        return hub::send(env, handle, &Command::GetFollow { visitor: visitor.sub }).await;
+        return hub::send(env, handle, FollowCommand::Get { visitor: visitor.sub }).await?.respond(200);
     }
     let views = Views::new(env)?;
     let followers = views.account(handle).await?.view.followers;
@@ -28,5 +28,5 @@ pub async fn set(req: Request, env: &Env, handle: &str, follow: bool) -> ApiResu
     if follow {
         ledger::note(env, &visitor.sub, handle).await?;
     }
-    hub::send_from(env, handle, &Command::Follow { visitor: visitor.sub, follow }, &req).await
+    hub::send_from(env, handle, FollowCommand::Set { visitor: visitor.sub, follow }, &req).await?.respond(200)
 }

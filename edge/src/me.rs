@@ -10,18 +10,18 @@
 use crate::auth::require_visitor;
 use crate::error::ApiResult;
 use crate::http::json;
-use crate::hub::{self, Command, VisitorData};
+use crate::hub::{self, VisitorCommand, VisitorData};
 use crate::ledger;
 use crate::views::Views;
 use futures_util::future::try_join_all;
 use gazouillis_protocol::{Erased, ErrorCode, MyData, ReplyId, Visitor};
-use worker::{Env, Request, Response};
+use worker::{Env, Request};
 
 pub async fn export(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     let handles = accounts_of(env, &visitor.sub).await?;
-    let command = Command::VisitorData { visitor: visitor.sub.clone() };
-    let held = try_join_all(handles.iter().map(|handle| ask::<VisitorData>(env, handle, &command))).await?;
+    let command = VisitorCommand::Data { visitor: visitor.sub.clone() };
+    let held = try_join_all(handles.iter().map(|handle| ask::<VisitorData>(env, handle, command.clone()))).await?;
     let mut data = MyData {
         visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None },
         replies: Vec::new(),
@@ -49,10 +49,10 @@ pub async fn export(req: Request, env: &Env) -> ApiResult {
 pub async fn erase(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     let handles = accounts_of(env, &visitor.sub).await?;
-    let command = Command::EraseVisitor { visitor: visitor.sub.clone() };
+    let command = VisitorCommand::Erase { visitor: visitor.sub.clone() };
     let mut erased = Erased { replies: 0, follows: 0, claims: 0, pending: 0 };
     for handle in &handles {
-        if let Some(done) = ask::<Erased>(env, handle, &command).await? {
+        if let Some(done) = ask::<Erased>(env, handle, command.clone()).await? {
             erased.replies += done.replies;
             erased.follows += done.follows;
             erased.claims += done.claims;
@@ -78,16 +78,15 @@ async fn accounts_of(env: &Env, visitor: &str) -> ApiResult<Vec<String>> {
 }
 
 /// A hub's answer to `command` about a visitor's data: `None` when the
-/// account is gone (404), and an error when the hub failed, so that an
-/// export or an erasure is never silently incomplete (an erasure tried
-/// again picks up where it failed).
-async fn ask<T: serde::de::DeserializeOwned>(env: &Env, handle: &str, command: &Command) -> ApiResult<Option<T>> {
-    let mut answer: Response = hub::send(env, handle, command).await?;
-    match answer.status_code() {
-        200 => Ok(Some(answer.json().await?)),
-        404 => Ok(None),
-        status => {
-            worker::console_error!("a hub answered {status} about a visitor's data");
+/// account is gone, and an error when the hub failed, so that an export or
+/// an erasure is never silently incomplete (an erasure tried again picks up
+/// where it failed).
+async fn ask<T: serde::de::DeserializeOwned>(env: &Env, handle: &str, command: VisitorCommand) -> ApiResult<Option<T>> {
+    match hub::send(env, handle, command).await {
+        Ok(answer) => answer.value().map(Some),
+        Err(err) if err.code == ErrorCode::AccountNotFound => Ok(None),
+        Err(err) => {
+            worker::console_error!("a hub refused a visitor's data: {}", err.code.as_str());
             Err(ErrorCode::Internal.into())
         }
     }

@@ -9,7 +9,7 @@
 use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::read_bytes;
-use crate::hub::{self, Command};
+use crate::hub::{self, AccountCommand, MediaCommand};
 use crate::random;
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::media::{is_media_id, media_key, sniff, MAX_IMAGE_BYTES};
@@ -19,20 +19,15 @@ use worker::{Env, Headers, HttpMetadata, Request, Response};
 pub async fn upload(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     // The brand token and the account, before the body is read.
-    let checked = hub::send_as(env, handle, &Command::CheckAccount, &brand).await?;
-    if checked.status_code() != 204 {
-        return Ok(checked);
-    }
+    hub::send_as(env, handle, AccountCommand::CheckExists, &brand).await?;
     let bytes = read_bytes(&mut req, MAX_IMAGE_BYTES, ErrorCode::ImageTooLarge).await?;
     let (kind, width, height) = sniff(&bytes).ok_or(ErrorCode::UnsupportedImage)?;
     let id = random::hex(12)?;
     // Recorded first: what R2 holds is always known to the hub.
-    let answer = hub::send_as(env, handle, &Command::AddMedia { id: id.clone(), kind, width, height }, &brand).await?;
-    if answer.status_code() == 201 {
-        let metadata = HttpMetadata { content_type: Some(kind.mime().to_owned()), ..HttpMetadata::default() };
-        env.bucket("MEDIA")?.put(media_key(handle, &id), bytes).http_metadata(metadata).execute().await?;
-    }
-    Ok(answer)
+    let answer = hub::send_as(env, handle, MediaCommand::Add { id: id.clone(), kind, width, height }, &brand).await?;
+    let metadata = HttpMetadata { content_type: Some(kind.mime().to_owned()), ..HttpMetadata::default() };
+    env.bucket("MEDIA")?.put(media_key(handle, &id), bytes).http_metadata(metadata).execute().await?;
+    answer.respond(201)
 }
 
 /// Deletes an upload the brand took off the post they are writing.
@@ -41,7 +36,7 @@ pub async fn delete(req: Request, env: &Env, handle: &str, id: &str) -> ApiResul
     if !is_media_id(id) {
         return Err(ErrorCode::InvalidId.into());
     }
-    hub::send_as(env, handle, &Command::DeleteMedia { id: id.to_owned() }, &brand).await
+    hub::send_as(env, handle, MediaCommand::Delete { id: id.to_owned() }, &brand).await?.done()
 }
 
 /// The picture, or 404 `not_found`.

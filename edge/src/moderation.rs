@@ -9,43 +9,47 @@
 use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::read_json;
-use crate::hub::{self, Command};
+use crate::hub::{self, Answer, ModerationCommand};
 use gazouillis_protocol::ids::queue_number;
 use gazouillis_protocol::moderation::Settings;
-use gazouillis_protocol::{ErrorCode, HiddenState, PostId, ReplyId};
+use gazouillis_protocol::{ErrorCode, HiddenState, PostId, Reply, ReplyId};
 use worker::{Env, Request};
 
 /// Runs a brand command on the account's hub.
-async fn as_brand(req: &Request, env: &Env, handle: &str, command: Command) -> ApiResult {
+async fn as_brand(req: &Request, env: &Env, handle: &str, command: ModerationCommand) -> ApiResult<Answer> {
     let brand = require_brand(req, env, handle).await?;
-    hub::send_as(env, handle, &command, &brand).await
+    hub::send_as(env, handle, command, &brand).await
 }
 
 pub async fn get_settings(req: Request, env: &Env, handle: &str) -> ApiResult {
-    as_brand(&req, env, handle, Command::GetSettings).await
+    as_brand(&req, env, handle, ModerationCommand::GetSettings).await?.respond(200)
 }
 
 pub async fn put_settings(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     require_brand(&req, env, handle).await?;
     let settings: Settings = read_json(&mut req).await?;
     let settings = settings.normalized().map_err(|_| ErrorCode::InvalidSettings)?;
-    as_brand(&req, env, handle, Command::PutSettings { settings }).await
+    as_brand(&req, env, handle, ModerationCommand::PutSettings { settings }).await?.respond(200)
 }
 
 pub async fn queue(req: Request, env: &Env, handle: &str) -> ApiResult {
-    as_brand(&req, env, handle, Command::ListQueue).await
+    as_brand(&req, env, handle, ModerationCommand::ListQueue).await?.respond(200)
 }
 
 pub async fn decide(req: Request, env: &Env, handle: &str, id: &str, approve: bool) -> ApiResult {
     let id = queue_number(id).ok_or(ErrorCode::InvalidId)?;
-    as_brand(&req, env, handle, Command::Decide { id, approve }).await
+    let answer = as_brand(&req, env, handle, ModerationCommand::Decide { id, approve }).await?;
+    match answer.value::<Option<Reply>>()? {
+        Some(published) => answer.respond_with(201, &published),
+        None => answer.done(),
+    }
 }
 
 /// Hides a post (`reply: None`) or one of its replies, or shows it again.
 pub async fn hide(mut req: Request, env: &Env, post: &PostId, reply: Option<u64>) -> ApiResult {
     require_brand(&req, env, &post.handle).await?;
     let state: HiddenState = read_json(&mut req).await?;
-    as_brand(&req, env, &post.handle, Command::Hide { post: post.seq, reply, hidden: state.hidden }).await
+    as_brand(&req, env, &post.handle, ModerationCommand::Hide { post: post.seq, reply, hidden: state.hidden }).await?.respond(200)
 }
 
 pub async fn hide_reply(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
@@ -53,5 +57,5 @@ pub async fn hide_reply(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
 }
 
 pub async fn hidden(req: Request, env: &Env, handle: &str) -> ApiResult {
-    as_brand(&req, env, handle, Command::ListHidden).await
+    as_brand(&req, env, handle, ModerationCommand::ListHidden).await?.respond(200)
 }

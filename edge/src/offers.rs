@@ -6,7 +6,7 @@
 
 use crate::auth::{require_brand, require_visitor};
 use crate::error::ApiResult;
-use crate::hub::{self, Command};
+use crate::hub::{self, Claim, OfferCommand};
 use crate::ledger;
 use gazouillis_protocol::PostId;
 use worker::{Env, Request};
@@ -14,10 +14,13 @@ use worker::{Env, Request};
 pub async fn claim(req: Request, env: &Env, post: &PostId) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     ledger::note(env, &visitor.sub, &post.handle).await?;
-    hub::send_from(env, &post.handle, &Command::ClaimOffer { post: post.seq, visitor: visitor.sub }, &req).await
+    let answer = hub::send_from(env, &post.handle, OfferCommand::Claim { post: post.seq, visitor: visitor.sub }, &req).await?;
+    let claim: Claim = answer.value()?;
+    // 201 for the claim that took the code; 200 for the same code again.
+    answer.respond_with(if claim.first { 201 } else { 200 }, &claim.claimed)
 }
 
 pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
-    hub::send_as(env, handle, &Command::ListOffers, &brand).await
+    hub::send_as(env, handle, OfferCommand::List, &brand).await?.respond(200)
 }

@@ -3,7 +3,7 @@
 use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
-use crate::hub::{self, Command};
+use crate::hub::{self, PostCommand};
 use crate::views::{Freshness, Views};
 use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::media::check_images;
@@ -35,7 +35,7 @@ pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let text = check_text(&new.text, crate::config::max_chars(env)).map_err(|err| err.code())?;
     let offer = new.offer.map(|offer| offer.check(Date::now().as_millis())).transpose()?;
     let images = check_images(new.images).ok_or(ErrorCode::InvalidImages)?;
-    hub::send_as(env, handle, &Command::CreatePost { text, offer, images }, &brand).await
+    hub::send_as(env, handle, PostCommand::Create { text, offer, images }, &brand).await?.respond(201)
 }
 
 pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
@@ -45,5 +45,5 @@ pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
 
 pub async fn delete(req: Request, env: &Env, id: &PostId) -> ApiResult {
     let brand = require_brand(&req, env, &id.handle).await?;
-    hub::send_as(env, &id.handle, &Command::DeletePost { seq: id.seq }, &brand).await
+    hub::send_as(env, &id.handle, PostCommand::Delete { seq: id.seq }, &brand).await?.done()
 }

@@ -5,7 +5,7 @@
 use crate::auth::{require_writer, Writer};
 use crate::error::ApiResult;
 use crate::http::{cached_json, read_json, ListQuery};
-use crate::hub::{self, Command};
+use crate::hub::{self, NewReply, ReplyCommand};
 use crate::ledger;
 use crate::limiter::client_ip;
 use crate::views::{Freshness, Views};
@@ -39,26 +39,31 @@ pub async fn create(mut req: Request, env: &Env, post: &PostId) -> ApiResult {
     let new: NewText = read_json(&mut req).await?;
     let text = check_text(&new.text, crate::config::max_chars(env)).map_err(|err| err.code())?;
     let ip = client_ip(&req);
-    match writer {
+    let answer = match writer {
         Writer::Visitor(visitor) => {
             let customer = visitor.customer_of.as_deref() == Some(post.handle.as_str());
             ledger::note(env, &visitor.sub, &post.handle).await?;
             let author = Some(Author { id: visitor.sub, name: visitor.name, badge: customer.then_some(Badge::Customer) });
-            hub::send_from(env, &post.handle, &Command::CreateReply { post: post.seq, author, text, ip }, &req).await
+            hub::send_from(env, &post.handle, ReplyCommand::Create { post: post.seq, author, text, ip }, &req).await?
         }
         Writer::Brand(brand) => {
-            let command = Command::CreateReply { post: post.seq, author: None, text, ip };
-            hub::send_as(env, &post.handle, &command, &brand).await
+            let command = ReplyCommand::Create { post: post.seq, author: None, text, ip };
+            hub::send_as(env, &post.handle, command, &brand).await?
         }
+    };
+    match answer.value()? {
+        NewReply::Published(reply) => answer.respond_with(201, &reply),
+        NewReply::Held(pending) => answer.respond_with(202, &pending),
     }
 }
 
 pub async fn delete(req: Request, env: &Env, id: &ReplyId) -> ApiResult {
     let (handle, post, seq) = (&id.post.handle, id.post.seq, id.seq);
-    match require_writer(&req, env, handle).await? {
+    let answer = match require_writer(&req, env, handle).await? {
         Writer::Visitor(visitor) => {
-            hub::send_from(env, handle, &Command::DeleteReply { post, seq, visitor: Some(visitor.sub) }, &req).await
+            hub::send_from(env, handle, ReplyCommand::Delete { post, seq, visitor: Some(visitor.sub) }, &req).await?
         }
-        Writer::Brand(brand) => hub::send_as(env, handle, &Command::DeleteReply { post, seq, visitor: None }, &brand).await,
-    }
+        Writer::Brand(brand) => hub::send_as(env, handle, ReplyCommand::Delete { post, seq, visitor: None }, &brand).await?,
+    };
+    answer.done()
 }

@@ -9,7 +9,7 @@ use crate::auth::{brand_reader, require_operator};
 use crate::hub::Brand;
 use crate::error::ApiResult;
 use crate::http::{json, parse_limit, query_param, ListQuery};
-use crate::hub::{self, Command};
+use crate::hub::{self, SearchCommand};
 use futures_util::future::join_all;
 use gazouillis_protocol::across::{merge, parse_accounts, AcrossCursor, Page, Resume};
 use gazouillis_protocol::limits::DEFAULT_LIMIT;
@@ -28,10 +28,11 @@ pub async fn account(req: Request, env: &Env, handle: &str) -> ApiResult {
     let list = ListQuery::from_request(&req)?;
     let q = query(&req)?;
     let (before, limit) = (list.cursor.map(|cursor| cursor.0), list.limit);
-    match brand_reader(&req, env, handle) {
-        Some(brand) => hub::send_as(env, handle, &Command::Search { q, before, limit, brand: true }, &brand).await,
-        None => hub::send(env, handle, &Command::Search { q, before, limit, brand: false }).await,
-    }
+    let answer = match brand_reader(&req, env, handle) {
+        Some(brand) => hub::send_as(env, handle, SearchCommand::Find { q, before, limit, brand: true }, &brand).await?,
+        None => hub::send(env, handle, SearchCommand::Find { q, before, limit, brand: false }).await?,
+    };
+    answer.respond(200)
 }
 
 /// `GET /v1/search?q=&accounts=a,b&limit=&cursor=` (operator): the same
@@ -62,12 +63,12 @@ pub async fn across(req: Request, env: &Env) -> ApiResult {
 
 /// One account's page for `resume`, without the hits already shown.
 async fn page(env: &Env, q: &str, resume: Resume, limit: usize) -> ApiResult<Page> {
-    let command = Command::Search { q: q.to_owned(), before: resume.before, limit: resume.skip + limit, brand: true };
-    let mut answer = hub::send_as(env, &resume.handle, &command, &Brand::Operator).await?;
-    if answer.status_code() == 404 {
-        return Ok(Page { resume, hits: Vec::new(), next: None });
-    }
-    let results: SearchResults = answer.json().await?;
+    let command = SearchCommand::Find { q: q.to_owned(), before: resume.before, limit: resume.skip + limit, brand: true };
+    let results: SearchResults = match hub::send_as(env, &resume.handle, command, &Brand::Operator).await {
+        Ok(answer) => answer.value()?,
+        Err(err) if err.code == ErrorCode::AccountNotFound => return Ok(Page { resume, hits: Vec::new(), next: None }),
+        Err(err) => return Err(err),
+    };
     let next = results.next.as_deref().and_then(|next| next.parse::<Cursor>().ok()).map(|cursor| cursor.0);
     let hits = results.hits.into_iter().skip(resume.skip).collect();
     Ok(Page { resume, hits, next })

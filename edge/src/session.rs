@@ -3,7 +3,7 @@
 //! the company's site, vouched for by the account's SSO secret.
 
 use crate::auth::{issue, session_secret};
-use crate::hub::{self, Command};
+use crate::hub::{self, TokenCommand};
 use crate::error::ApiResult;
 use crate::http::{json, read_json};
 use crate::limiter::{self, client_ip};
@@ -33,11 +33,7 @@ pub async fn create_sso(mut req: Request, env: &Env) -> ApiResult {
         return Err(ErrorCode::InvalidHandle.into());
     }
     within_limit(&req, env).await?;
-    let mut answer = hub::send_from(env, &new.account, &Command::VerifySso { sso: new.sso }, &req).await?;
-    if answer.status_code() != 200 {
-        return Ok(answer);
-    }
-    let customer: Claims = answer.json().await?;
+    let customer: Claims = hub::send_from(env, &new.account, TokenCommand::VerifySso { sso: new.sso }, &req).await?.value()?;
     let name = check_name(&customer.name)?;
     let id = derive_id(session_secret(env)?.as_bytes(), &format!("sso/{}/{}", new.account, customer.sub));
     let token = issue(env, &id, &name, Some(new.account))?;

@@ -6,7 +6,7 @@
 
 use crate::error::ApiResult;
 use crate::http::{cached, query_param};
-use crate::hub::{self, Command};
+use crate::hub::{self, SearchCommand};
 use crate::posts::seq_of;
 use crate::views::Views;
 use crate::{accounts, replies};
@@ -144,8 +144,8 @@ async fn search(req: &Request, env: &Env, handle: &str) -> ApiResult {
     let q = query_param(req, "q")?.unwrap_or_default();
     let hits = match Query::parse(&q) {
         Ok(_) => {
-            let command = Command::Search { q: q.clone(), before: None, limit: DEFAULT_LIMIT, brand: false };
-            hub::send(env, handle, &command).await?.json::<SearchResults>().await?.hits
+            let command = SearchCommand::Find { q: q.clone(), before: None, limit: DEFAULT_LIMIT, brand: false };
+            hub::send(env, handle, command).await?.value::<SearchResults>()?.hits
         }
         Err(_) => Vec::new(),
     };

@@ -5,7 +5,7 @@
 use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::query_param;
-use crate::hub::{self, Command};
+use crate::hub::{self, ActivityCommand, StatsCommand};
 use gazouillis_protocol::stats::PERIODS;
 use gazouillis_protocol::ErrorCode;
 use worker::{Env, Request};
@@ -14,7 +14,7 @@ use worker::{Env, Request};
 /// last week and its buzz episodes (`gazouillis_protocol::buzz`).
 pub async fn activity(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
-    hub::send_as(env, handle, &Command::Activity, &brand).await
+    hub::send_as(env, handle, ActivityCommand::Get, &brand).await?.respond(200)
 }
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
@@ -23,5 +23,5 @@ pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
         Some(value) => PERIODS.into_iter().find(|days| days.to_string() == value).ok_or(ErrorCode::InvalidDays)?,
         None => PERIODS[0],
     };
-    hub::send_as(env, handle, &Command::Stats { days }, &brand).await
+    hub::send_as(env, handle, StatsCommand::Get { days }, &brand).await?.respond(200)
 }

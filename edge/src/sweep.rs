@@ -1,9 +1,9 @@
 //! The cron: wakes every account's hub after a deploy that adds a schema
 //! migration, [`WAKE_BATCH`] a run (see `gazouillis_protocol::sweep`). A hub
-//! migrates when it starts, so a wake is a [`Command::Check`].
+//! migrates when it starts, so a wake is an [`AccountCommand::Check`].
 
 use crate::error::ApiResult;
-use crate::hub::{self, Command};
+use crate::hub::{self, AccountCommand};
 use crate::views::Views;
 use gazouillis_protocol::keys;
 use gazouillis_protocol::schema::MIGRATIONS;
@@ -19,10 +19,8 @@ pub async fn run(env: &Env) -> ApiResult<()> {
     for handle in &handles {
         // One hub that fails to start must not hold up the others: it
         // migrates when next asked.
-        match hub::send(env, handle, &Command::Check).await {
-            Ok(answer) if answer.status_code() == 204 => {}
-            Ok(answer) => worker::console_error!("sweep: the hub of {handle} answered {}", answer.status_code()),
-            Err(err) => worker::console_error!("sweep: the hub of {handle} did not answer: {}", err.message),
+        if let Err(err) = hub::send(env, handle, AccountCommand::Check).await {
+            worker::console_error!("sweep: the hub of {handle} refused: {}", err.message);
         }
     }
     kv.put(keys::SWEEP, Sweep { version: MIGRATIONS.len(), next })?.execute().await?;

@@ -5,7 +5,7 @@
 use crate::auth::require_operator;
 use crate::error::ApiResult;
 use crate::http::read_json;
-use crate::hub::{self, Command};
+use crate::hub::{self, TokenCommand};
 use gazouillis_protocol::ids::is_token_id;
 use gazouillis_protocol::{check_name, ErrorCode, NewToken};
 use worker::{Env, Request};
@@ -14,12 +14,12 @@ pub async fn issue(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     require_operator(&req, env).await?;
     let new: NewToken = read_json(&mut req).await?;
     let name = check_name(&new.name)?;
-    hub::send(env, handle, &Command::IssueToken { name }).await
+    hub::send(env, handle, TokenCommand::Issue { name }).await?.respond(201)
 }
 
 pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     require_operator(&req, env).await?;
-    hub::send(env, handle, &Command::ListTokens).await
+    hub::send(env, handle, TokenCommand::List).await?.respond(200)
 }
 
 pub async fn revoke(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
@@ -27,5 +27,5 @@ pub async fn revoke(req: Request, env: &Env, handle: &str, id: &str) -> ApiResul
     if !is_token_id(id) {
         return Err(ErrorCode::InvalidId.into());
     }
-    hub::send(env, handle, &Command::RevokeToken { id: id.to_owned() }).await
+    hub::send(env, handle, TokenCommand::Revoke { id: id.to_owned() }).await?.done()
 }

@@ -8,7 +8,7 @@
 use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::{query_param, ListQuery};
-use crate::hub::{self, Command};
+use crate::hub::{self, TriageCommand};
 use gazouillis_protocol::{ErrorCode, InboxFilter};
 use worker::{Env, Request};
 
@@ -19,6 +19,6 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
         Some(value) => value.parse().map_err(|()| ErrorCode::InvalidFilter)?,
         None => InboxFilter::default(),
     };
-    let command = Command::Triage { filter, before: query.cursor.map(|c| c.0), limit: query.limit };
-    hub::send_as(env, handle, &command, &brand).await
+    let command = TriageCommand::List { filter, before: query.cursor.map(|c| c.0), limit: query.limit };
+    hub::send_as(env, handle, command, &brand).await?.respond(200)
 }

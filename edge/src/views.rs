@@ -13,7 +13,7 @@ use crate::auth;
 use crate::hub::Brand;
 use crate::error::ApiResult;
 use crate::http::query_param;
-use crate::hub::{self, Command, View};
+use crate::hub::{self, View, ViewCommand};
 use gazouillis_protocol::fresh::{parse_min_version, Versioned, MIN_VERSION_PARAM};
 use gazouillis_protocol::page::{FeedHead, PageView};
 use gazouillis_protocol::{keys, Account, ErrorCode, Post, PostId, Reply, ReplyId};
@@ -99,20 +99,12 @@ impl<'a> Views<'a> {
     }
 
     async fn hub_view<T: DeserializeOwned>(&self, handle: &str, view: View, brand: Option<&Brand>) -> ApiResult<Option<Versioned<T>>> {
-        let command = Command::Read { view };
-        let mut answer = match brand {
-            Some(brand) => hub::send_as(self.env, handle, &command, brand).await?,
-            None => hub::send(self.env, handle, &command).await?,
+        let command = ViewCommand::Read { view };
+        let answer = match brand {
+            Some(brand) => hub::send_as(self.env, handle, command, brand).await?,
+            None => hub::send(self.env, handle, command).await?,
         };
-        match answer.status_code() {
-            200 => Ok(Some(answer.json().await?)),
-            404 => Ok(None),
-            401 => Err(ErrorCode::Unauthorized.into()),
-            status => {
-                worker::console_error!("hub read of {handle} answered {status}");
-                Err(ErrorCode::Internal.into())
-            }
-        }
+        answer.value()
     }
 
     pub async fn account(&self, handle: &str) -> ApiResult<Versioned<Account>> {

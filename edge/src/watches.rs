@@ -6,26 +6,26 @@
 use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::{read_json, ListQuery};
-use crate::hub::{self, Command};
+use crate::hub::{self, WatchCommand};
 use gazouillis_protocol::search::watch_terms;
 use gazouillis_protocol::{ErrorCode, Watches};
 use worker::{Env, Request};
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
-    hub::send_as(env, handle, &Command::GetWatches, &brand).await
+    hub::send_as(env, handle, WatchCommand::Get, &brand).await?.respond(200)
 }
 
 pub async fn put(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     let watches: Watches = read_json(&mut req).await?;
     let terms = watch_terms(watches.terms).ok_or(ErrorCode::InvalidWatches)?;
-    hub::send_as(env, handle, &Command::PutWatches { terms }, &brand).await
+    hub::send_as(env, handle, WatchCommand::Put { terms }, &brand).await?.respond(200)
 }
 
 pub async fn mentions(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     let query = ListQuery::from_request(&req)?;
-    let command = Command::Mentions { before: query.cursor.map(|cursor| cursor.0), limit: query.limit };
-    hub::send_as(env, handle, &command, &brand).await
+    let command = WatchCommand::Mentions { before: query.cursor.map(|cursor| cursor.0), limit: query.limit };
+    hub::send_as(env, handle, command, &brand).await?.respond(200)
 }

@@ -10,14 +10,14 @@
 use crate::auth::require_brand;
 use crate::error::ApiResult;
 use crate::http::{read_json, ListQuery};
-use crate::hub::{self, Command};
+use crate::hub::{self, WebhookCommand};
 use gazouillis_protocol::webhook::{is_webhook_id, NewWebhook};
 use gazouillis_protocol::ErrorCode;
 use worker::{Env, Request};
 
 pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
-    hub::send_as(env, handle, &Command::ListWebhooks, &brand).await
+    hub::send_as(env, handle, WebhookCommand::List, &brand).await?.respond(200)
 }
 
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
@@ -26,27 +26,27 @@ pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     if !webhook.url_allowed(crate::config::loopback_allowed(env)) {
         return Err(ErrorCode::InvalidWebhook.into());
     }
-    hub::send_as(env, handle, &Command::CreateWebhook { webhook }, &brand).await
+    hub::send_as(env, handle, WebhookCommand::Create { webhook }, &brand).await?.respond(201)
 }
 
 pub async fn delete(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     check_id(id)?;
-    hub::send_as(env, handle, &Command::DeleteWebhook { id: id.to_owned() }, &brand).await
+    hub::send_as(env, handle, WebhookCommand::Delete { id: id.to_owned() }, &brand).await?.done()
 }
 
 pub async fn deliveries(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     check_id(id)?;
     let query = ListQuery::from_request(&req)?;
-    let command = Command::Deliveries { id: id.to_owned(), before: query.cursor.map(|cursor| cursor.0), limit: query.limit };
-    hub::send_as(env, handle, &command, &brand).await
+    let command = WebhookCommand::Deliveries { id: id.to_owned(), before: query.cursor.map(|cursor| cursor.0), limit: query.limit };
+    hub::send_as(env, handle, command, &brand).await?.respond(200)
 }
 
 pub async fn test(req: Request, env: &Env, handle: &str, id: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     check_id(id)?;
-    hub::send_as(env, handle, &Command::TestWebhook { id: id.to_owned() }, &brand).await
+    hub::send_as(env, handle, WebhookCommand::Test { id: id.to_owned() }, &brand).await?.respond(202)
 }
 
 fn check_id(id: &str) -> ApiResult<()> {

@@ -1,7 +1,11 @@
 //! Stable error codes of the API, with the HTTP status each one answers.
 
-/// One reason a request failed. `as_str` is the stable `code` clients match on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+/// One reason a request failed. `as_str` is the stable `code` clients match on
+/// (and its serde form, which carries it from an account's hub to the Worker).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     MalformedJson,
     BadRequest,
@@ -197,6 +201,7 @@ mod tests {
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
         }
         assert_eq!(Internal.status(), 500);
         assert_eq!(UnsupportedFormat.status(), 501, "as oEmbed asks");

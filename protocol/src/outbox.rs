@@ -4,14 +4,23 @@
 //! the jitter (0 to 1) are passed in, so each rule is tested here.
 //!
 //! - A 2xx delivers.
+//! - A 404 or a 410, for a destination whose targets can go for good (a
+//!   browser's push subscription, a closed inbox: [`Policy::forgets_gone`]),
+//!   says the target is gone: the delivery fails at once, and the
+//!   destination forgets the target.
 //! - Anything else is retried after [`retry_delay`] (doubling, with
 //!   jitter), or later when the receiver said when (`Retry-After`, in
 //!   seconds, on a 429 or a 503), until the attempts run out: then it fails.
 //!
-//! Not here: the table of deliveries (`schema`), sending (the edge's hub)
-//! and each destination's requests.
+//! An attempt's [`Outcome`] is plain data, so whoever sends (the hub
+//! itself, or a queue's consumer for a fan-out wider than one hub's alarm)
+//! hands it back to the hub, which applies these rules.
+//!
+//! Not here: the table of deliveries (`schema`, `store::deliveries`),
+//! sending (the edge's hub) and each destination's requests.
 
 use crate::buzz::HOUR_MS;
+use serde::{Deserialize, Serialize};
 
 /// The longest wait between two attempts, however many failed (and
 /// however long a receiver asks to wait).
@@ -26,6 +35,31 @@ pub struct Policy {
     pub max_attempts: u32,
     /// How long a receiver has to answer.
     pub timeout_ms: u64,
+    /// Whether a 404 or a 410 means the target is gone for good. Webhooks
+    /// keep retrying: their receiver may come back, and the brand deletes
+    /// a webhook.
+    pub forgets_gone: bool,
+}
+
+/// How an attempt ended.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The receiver's status (`None`: no answer, or not sent).
+    pub status: Option<u16>,
+    /// When the receiver asked to be tried again (`Retry-After`, in seconds).
+    pub retry_after: Option<u64>,
+    /// Why there was no answer.
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub fn answered(status: u16, retry_after: Option<u64>) -> Outcome {
+        Outcome { status: Some(status), retry_after, error: None }
+    }
+
+    pub fn failed(error: impl Into<String>) -> Outcome {
+        Outcome { error: Some(error.into()), ..Outcome::default() }
+    }
 }
 
 /// What follows an attempt.
@@ -36,21 +70,23 @@ pub enum After {
     RetryAt(u64),
     /// No attempt is left.
     Failed,
+    /// The target is gone for good: no attempt follows, and the destination
+    /// forgets it.
+    Gone,
 }
 
 impl Policy {
     /// What follows attempt `attempt` (1 for the first), ended at `now`
-    /// with `status` (`None`: no answer) and, if the receiver sent one, its
-    /// `Retry-After` in seconds.
-    pub fn after(&self, attempt: u32, now: u64, status: Option<u16>, retry_after: Option<u64>, jitter: f64) -> After {
-        if status.is_some_and(|status| (200..300).contains(&status)) {
-            return After::Delivered;
+    /// as `outcome` says.
+    pub fn after(&self, attempt: u32, now: u64, outcome: &Outcome, jitter: f64) -> After {
+        match outcome.status {
+            Some(200..=299) => return After::Delivered,
+            Some(404 | 410) if self.forgets_gone => return After::Gone,
+            _ if attempt >= self.max_attempts => return After::Failed,
+            _ => {}
         }
-        if attempt >= self.max_attempts {
-            return After::Failed;
-        }
-        let asked = match status {
-            Some(429 | 503) => retry_after.map_or(0, |seconds| seconds.saturating_mul(1000).min(MAX_RETRY_MS)),
+        let asked = match outcome.status {
+            Some(429 | 503) => outcome.retry_after.map_or(0, |seconds| seconds.saturating_mul(1000).min(MAX_RETRY_MS)),
             _ => 0,
         };
         After::RetryAt(now + retry_delay(self.first_retry_ms, attempt, jitter).max(asked))
@@ -78,8 +114,12 @@ pub fn retry_delay(first_ms: u64, attempt: u32, jitter: f64) -> u64 {
 mod tests {
     use super::*;
 
-    const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000 };
+    const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000, forgets_gone: false };
     const NOW: u64 = 1_795_628_812_123;
+
+    fn status(status: Option<u16>) -> Outcome {
+        Outcome { status, ..Outcome::default() }
+    }
 
     #[test]
     fn retries_double_from_the_first_delay_up_to_an_hour_with_jitter() {
@@ -98,35 +138,55 @@ mod tests {
     #[test]
     fn a_2xx_delivers_whatever_the_attempt() {
         for status in [200, 201, 204, 299] {
-            assert_eq!(POLICY.after(1, NOW, Some(status), None, 0.5), After::Delivered);
-            assert_eq!(POLICY.after(12, NOW, Some(status), None, 0.5), After::Delivered);
+            assert_eq!(POLICY.after(1, NOW, &Outcome::answered(status, None), 0.5), After::Delivered);
+            assert_eq!(POLICY.after(12, NOW, &Outcome::answered(status, None), 0.5), After::Delivered);
         }
     }
 
     #[test]
     fn anything_else_is_retried_from_the_end_of_the_attempt_until_the_last() {
-        for status in [None, Some(301), Some(400), Some(404), Some(410), Some(500)] {
-            assert_eq!(POLICY.after(1, NOW, status, None, 0.5), After::RetryAt(NOW + 10_000), "{status:?}");
-            assert_eq!(POLICY.after(3, NOW, status, None, 0.5), After::RetryAt(NOW + 40_000), "{status:?}");
-            assert_eq!(POLICY.after(11, NOW, status, None, 0.5), After::RetryAt(NOW + MAX_RETRY_MS), "{status:?}");
-            assert_eq!(POLICY.after(12, NOW, status, None, 0.5), After::Failed, "{status:?}: the 12th was the last");
+        for code in [None, Some(301), Some(400), Some(404), Some(410), Some(500)] {
+            assert_eq!(POLICY.after(1, NOW, &status(code), 0.5), After::RetryAt(NOW + 10_000), "{code:?}");
+            assert_eq!(POLICY.after(3, NOW, &status(code), 0.5), After::RetryAt(NOW + 40_000), "{code:?}");
+            assert_eq!(POLICY.after(11, NOW, &status(code), 0.5), After::RetryAt(NOW + MAX_RETRY_MS), "{code:?}");
+            assert_eq!(POLICY.after(12, NOW, &status(code), 0.5), After::Failed, "{code:?}: the 12th was the last");
         }
         let once = Policy { max_attempts: 1, ..POLICY };
-        assert_eq!(once.after(1, NOW, Some(500), None, 0.5), After::Failed);
+        assert_eq!(once.after(1, NOW, &Outcome::answered(500, None), 0.5), After::Failed);
+    }
+
+    #[test]
+    fn a_404_or_a_410_says_gone_only_where_targets_can_go() {
+        let forgets = Policy { forgets_gone: true, ..POLICY };
+        for code in [404, 410] {
+            assert_eq!(forgets.after(1, NOW, &Outcome::answered(code, None), 0.5), After::Gone);
+            assert_eq!(forgets.after(12, NOW, &Outcome::answered(code, None), 0.5), After::Gone);
+            assert_eq!(POLICY.after(1, NOW, &Outcome::answered(code, None), 0.5), After::RetryAt(NOW + 10_000), "webhooks retry");
+        }
+        assert_eq!(forgets.after(1, NOW, &Outcome::answered(500, None), 0.5), After::RetryAt(NOW + 10_000));
+        assert_eq!(forgets.after(1, NOW, &Outcome::failed("no answer within 10000 ms"), 0.5), After::RetryAt(NOW + 10_000));
+        assert_eq!(forgets.after(1, NOW, &Outcome::answered(201, None), 0.5), After::Delivered);
     }
 
     #[test]
     fn retry_after_is_honoured_on_429_and_503_up_to_an_hour() {
-        assert_eq!(POLICY.after(1, NOW, Some(429), Some(120), 0.5), After::RetryAt(NOW + 120_000));
-        assert_eq!(POLICY.after(1, NOW, Some(503), Some(30), 0.5), After::RetryAt(NOW + 30_000));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(120)), 0.5), After::RetryAt(NOW + 120_000));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(503, Some(30)), 0.5), After::RetryAt(NOW + 30_000));
         // Never sooner than the backoff, never past the longest wait.
-        assert_eq!(POLICY.after(1, NOW, Some(429), Some(1), 0.5), After::RetryAt(NOW + 10_000));
-        assert_eq!(POLICY.after(1, NOW, Some(429), Some(86_400), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
-        assert_eq!(POLICY.after(1, NOW, Some(429), Some(u64::MAX), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(1)), 0.5), After::RetryAt(NOW + 10_000));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(86_400)), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(u64::MAX)), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
         // Other statuses do not say when.
-        assert_eq!(POLICY.after(1, NOW, Some(500), Some(120), 0.5), After::RetryAt(NOW + 10_000));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(500, Some(120)), 0.5), After::RetryAt(NOW + 10_000));
         // The last attempt stays the last.
-        assert_eq!(POLICY.after(12, NOW, Some(429), Some(120), 0.5), After::Failed);
+        assert_eq!(POLICY.after(12, NOW, &Outcome::answered(429, Some(120)), 0.5), After::Failed);
+    }
+
+    #[test]
+    fn an_outcome_crosses_in_json() {
+        let outcome = Outcome { status: Some(429), retry_after: Some(30), error: None };
+        let json = serde_json::to_string(&outcome).unwrap();
+        assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), outcome);
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //!
 //! Not here: sending (the edge's hub) and storage (the schema).
 
+use crate::outbox::Policy;
 use crate::Mention;
 use serde::{Deserialize, Serialize};
 
@@ -22,13 +23,14 @@ use serde::{Deserialize, Serialize};
 pub const MAX_WEBHOOKS: usize = 5;
 /// Longest webhook URL, in bytes.
 pub const MAX_URL_BYTES: usize = 2_000;
-/// Defaults of the vars `WEBHOOK_FIRST_RETRY_MS`, `WEBHOOK_MAX_ATTEMPTS` and
-/// `WEBHOOK_TIMEOUT_MS`: the first retry after 10 s, doubling up to an hour
+/// How webhooks' deliveries are retried, by default (the vars
+/// `WEBHOOK_FIRST_RETRY_MS`, `WEBHOOK_MAX_ATTEMPTS` and `WEBHOOK_TIMEOUT_MS`
+/// change it): the first retry after 10 s, doubling up to an hour
 /// ([`MAX_RETRY_MS`](crate::outbox::MAX_RETRY_MS)); 12 attempts in all (the
-/// last about 3 h 25 min after the first); 10 s for a receiver to answer.
-pub const FIRST_RETRY_MS: u64 = 10_000;
-pub const MAX_ATTEMPTS: u32 = 12;
-pub const TIMEOUT_MS: u64 = 10_000;
+/// last about 3 h 25 min after the first); 10 s for a receiver to answer. A
+/// 404 or a 410 is retried too: the receiver may come back, and the brand
+/// deletes a webhook.
+pub const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000, forgets_gone: false };
 /// Attempts kept in a webhook's delivery log: the newest finished
 /// deliveries (pending ones are always kept).
 pub const LOG_DELIVERIES: u64 = 100;

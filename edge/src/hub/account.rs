@@ -3,11 +3,34 @@
 
 use super::views::View;
 use super::db::Db;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::{Account, ErrorCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// The account's commands.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum AccountCommand {
+    /// Creates the account: [`Account`].
+    Create { handle: String, name: String, bio: String },
+    /// Answers `()` once the checks every command goes through passed: the
+    /// brand token, the page's site (see `send_as`, `send_from`).
+    Check,
+    /// [`AccountCommand::Check`], and `account_not_found` if the account does
+    /// not exist: before work done outside the hub (an upload to R2).
+    CheckExists,
+}
+
+impl Apply for AccountCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            AccountCommand::Create { handle, name, bio } => hub.create_account(&handle, name, bio).await.into(),
+            AccountCommand::Check => Answered::from(Ok(())),
+            AccountCommand::CheckExists => hub.db.account().map(|_| ()).into(),
+        }
+    }
+}
 
 /// The `account` row.
 #[derive(Deserialize)]
@@ -46,14 +69,13 @@ impl Db {
 }
 
 impl AccountHub {
-
-    pub(super) async fn create_account(&self, handle: &str, name: String, bio: String) -> ApiResult {
+    async fn create_account(&self, handle: &str, name: String, bio: String) -> ApiResult<Account> {
         if self.db.account_row()?.is_some() {
             return Err(ErrorCode::HandleTaken.into());
         }
         let statement = "INSERT INTO account (id, handle, name, bio) VALUES (0, ?, ?, ?)";
         self.db.run(statement, vec![handle.into(), name.into(), bio.into()])?;
         self.changed(&[View::Account, View::FeedHead]).await?;
-        json(201, &self.db.account()?.account())
+        Ok(self.db.account()?.account())
     }
 }

@@ -5,15 +5,31 @@
 
 use super::db::{int, Db};
 use super::emit::Emitted;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::buzz::{Activity, Episode, Hour, Rule, HOUR_MS, WEEK_HOURS};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{Alert, Buzz};
 use gazouillis_protocol::PostId;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use worker::Date;
+
+/// The account's activity.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ActivityCommand {
+    /// Visitors' replies per hour over the last week, and its buzz
+    /// episodes: [`Activity`].
+    Get,
+}
+
+impl Apply for ActivityCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            ActivityCommand::Get => hub.activity().into(),
+        }
+    }
+}
 
 /// Most posts named per episode.
 const EPISODE_POSTS: u64 = 5;
@@ -42,7 +58,7 @@ impl AccountHub {
         Rule { factor: var("BUZZ_FACTOR").unwrap_or(default.factor), min_replies: var("BUZZ_MIN_REPLIES").unwrap_or(default.min_replies) }
     }
 
-    pub(super) fn activity(&self) -> ApiResult {
+    fn activity(&self) -> ApiResult<Activity> {
         let handle = self.db.account()?.handle;
         // Two weeks: the one shown, and the one before its first hour.
         let first = (Date::now().as_millis() / HOUR_MS + 1).saturating_sub(2 * WEEK_HOURS as u64);
@@ -62,7 +78,7 @@ impl AccountHub {
             let posts = self.db.busiest_posts(&handle, hour(from), hour(to))?;
             buzz.push(Episode { from: start(from), to: start(to), posts });
         }
-        json(200, &Activity { hours, buzz, factor: rule.factor, min_replies: rule.min_replies })
+        Ok(Activity { hours, buzz, factor: rule.factor, min_replies: rule.min_replies })
     }
 
     /// After a visitor's reply is counted: when the current hour has just

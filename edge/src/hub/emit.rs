@@ -37,6 +37,12 @@ pub(super) trait Destination: Sync {
     fn policy(&self, env: &Env) -> Policy;
     /// The request that delivers `due` now (built at each attempt).
     fn request(&self, db: &Db, due: &Due) -> worker::Result<Request>;
+    /// Forgets `target`, gone for good (its subscriber row goes, and its
+    /// deliveries with it). Called only where [`Destination::policy`]
+    /// `forgets_gone`, which webhooks do not.
+    fn forget(&self, _db: &Db, _target: &str) -> worker::Result<()> {
+        Ok(())
+    }
 }
 
 /// Every destination, each handed everything emitted, in turn.

@@ -3,11 +3,29 @@
 use super::views::View;
 use super::db::Db;
 use super::emit::Emitted;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::FollowState;
+use serde::{Deserialize, Serialize};
+
+/// A visitor's following of the account; each answers [`FollowState`].
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum FollowCommand {
+    /// Follows (`follow: true`) or unfollows.
+    Set { visitor: String, follow: bool },
+    Get { visitor: String },
+}
+
+impl Apply for FollowCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            FollowCommand::Set { visitor, follow } => hub.follow(&visitor, follow).await.into(),
+            FollowCommand::Get { visitor } => hub.get_follow(&visitor).into(),
+        }
+    }
+}
 
 /// Reads of the tables, for the hub's commands and for the views.
 impl Db {
@@ -17,12 +35,11 @@ impl Db {
 }
 
 impl AccountHub {
-
     /// Follows (`true`) or unfollows: doing it twice counts once.
-    pub(super) async fn follow(&self, visitor: &str, follow: bool) -> ApiResult {
+    pub(super) async fn follow(&self, visitor: &str, follow: bool) -> ApiResult<FollowState> {
         let account = self.db.account()?;
         if self.db.follows(visitor)? == follow {
-            return json(200, &FollowState { following: follow, followers: account.followers });
+            return Ok(FollowState { following: follow, followers: account.followers });
         }
         if follow {
             self.db.run("INSERT INTO follows (visitor) VALUES (?)", vec![visitor.into()])?;
@@ -36,11 +53,11 @@ impl AccountHub {
         let followers = self.db.account()?.followers;
         self.emit(Emitted::Public(Event::Followers { followers }))?;
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;
-        json(200, &FollowState { following: follow, followers })
+        Ok(FollowState { following: follow, followers })
     }
 
-    pub(super) fn get_follow(&self, visitor: &str) -> ApiResult {
+    fn get_follow(&self, visitor: &str) -> ApiResult<FollowState> {
         let followers = self.db.account()?.followers;
-        json(200, &FollowState { following: self.db.follows(visitor)?, followers })
+        Ok(FollowState { following: self.db.follows(visitor)?, followers })
     }
 }

@@ -6,13 +6,31 @@
 
 use super::db::{int, Db};
 use super::alarm::wake_by;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::media::{media_key, media_path, Image, ImageKind, NewImage, Uploaded, UPLOAD_TTL_SECONDS};
 use gazouillis_protocol::ErrorCode;
-use serde::Deserialize;
-use worker::{Date, Response};
+use serde::{Deserialize, Serialize};
+use worker::Date;
+
+/// The brand's uploads.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum MediaCommand {
+    /// Records an upload, checked by the edge: [`Uploaded`].
+    Add { id: String, kind: ImageKind, width: u32, height: u32 },
+    /// Deletes an upload no post took.
+    Delete { id: String },
+}
+
+impl Apply for MediaCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            MediaCommand::Add { id, kind, width, height } => hub.add_media(id, kind, width, height).await.into(),
+            MediaCommand::Delete { id } => hub.delete_media(&id).await.into(),
+        }
+    }
+}
 
 /// The post number of expired uploads while their bytes are deleted (no
 /// post has it): taken off the uploads waiting for a post, none can be
@@ -81,14 +99,14 @@ impl Db {
 impl AccountHub {
     /// Records an upload (checked by the edge, its bytes in R2 next), and
     /// wakes the hub when it expires.
-    pub(super) async fn add_media(&self, id: String, kind: ImageKind, width: u32, height: u32) -> ApiResult {
+    async fn add_media(&self, id: String, kind: ImageKind, width: u32, height: u32) -> ApiResult<Uploaded> {
         self.db.account()?;
         let kind_name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         let now = Date::now().as_millis();
         let statement = "INSERT INTO media (id, type, width, height, uploaded_ms) VALUES (?, ?, ?, ?, ?)";
         self.db.run(statement, vec![id.clone().into(), kind_name.into(), int(width.into()), int(height.into()), int(now)])?;
         wake_by(&self.state.storage(), now + self.upload_ttl_ms()).await?;
-        json(201, &Uploaded { id, kind, width, height })
+        Ok(Uploaded { id, kind, width, height })
     }
 
     /// `UPLOAD_TTL_SECONDS` (the wrangler var, or its default), in ms.
@@ -101,7 +119,7 @@ impl AccountHub {
     /// with the post). Marked expired first, like the alarm's, so no post
     /// takes it while its bytes are deleted, and a failed deletion is tried
     /// again by the alarm.
-    pub(super) async fn delete_media(&self, id: &str) -> ApiResult {
+    async fn delete_media(&self, id: &str) -> ApiResult<()> {
         self.db.account()?;
         let statement = "SELECT post IS NULL AS n FROM media WHERE id = ? AND post IS NOT ?";
         let waiting = self.db.number(statement, vec![id.into(), int(EXPIRED)])?.ok_or(ErrorCode::NotFound)?;
@@ -113,7 +131,7 @@ impl AccountHub {
             wake_by(&self.state.storage(), Date::now().as_millis() + EXPIRY_RETRY_MS).await?;
             return Err(err.into());
         }
-        Ok(Response::empty()?.with_status(204))
+        Ok(())
     }
 
     /// When the alarm next has uploads to expire: a minute from now after a

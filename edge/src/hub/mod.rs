@@ -15,10 +15,12 @@
 //! `emit` (the one place a write is told: to open widgets, then to each destination), `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `visitors`
 //! (one visitor's data, for `/v1/me`), `live`, `views`
 //! (flushing to KV, and answering reads KV cannot yet), `alarm` (the one alarm, shared by what is due later), `db` (typed SQL) and `migrate` (the schema, and hubs written before
-//! SQLite). This file is the door: the commands the Worker sends, and the
-//! Durable Object's entry points.
+//! SQLite). This file is the door: the families of commands the Worker
+//! sends (each concern's file owns its enum and applies it to a typed
+//! result), how a result crosses back ([`Answer`]), and the Durable Object's
+//! entry points.
 //!
-//! Not here: HTTP parsing, authentication and validation (the Worker's
+//! Not here: HTTP (requests and statuses), authentication and validation (the Worker's
 //! handlers do them before calling the hub).
 
 mod account;
@@ -44,113 +46,157 @@ mod visitors;
 mod watches;
 mod webhooks;
 
-pub use views::View;
-pub use visitors::VisitorData;
+pub use account::AccountCommand;
+pub use activity::ActivityCommand;
+pub use follows::FollowCommand;
+pub use media::MediaCommand;
+pub use moderation::ModerationCommand;
+pub use offers::{Claim, OfferCommand};
+pub use posts::PostCommand;
+pub use replies::{NewReply, ReplyCommand};
+pub use search::SearchCommand;
+pub use stats::StatsCommand;
+pub use tokens::TokenCommand;
+pub use triage::TriageCommand;
+pub use views::{View, ViewCommand};
+pub use visitors::{VisitorCommand, VisitorData};
+pub use watches::WatchCommand;
+pub use webhooks::WebhookCommand;
 
 use crate::error::{ApiError, ApiResult};
 use db::Db;
 use gazouillis_protocol::fresh::VERSION_HEADER;
 use gazouillis_protocol::live::{PING, PONG};
-use gazouillis_protocol::media::{ImageKind, NewImage};
-use gazouillis_protocol::moderation::Settings;
-use gazouillis_protocol::offer::CheckedOffer;
-use gazouillis_protocol::webhook::NewWebhook;
-use gazouillis_protocol::{Author, BrandToken, ErrorCode, InboxFilter};
+use gazouillis_protocol::{BrandToken, ErrorCode};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::cell::Cell;
 use worker::{
     durable_object, worker_sys::WebSocketRequestResponsePair, DurableObject, Env, Headers, Method, Request, RequestInit,
     Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
-/// A command sent to an account's hub.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Command {
-    CreateAccount { name: String, bio: String },
-    CreatePost { text: String, offer: Option<CheckedOffer>, images: Vec<NewImage> },
-    /// Records an upload, checked by the edge.
-    AddMedia { id: String, kind: ImageKind, width: u32, height: u32 },
-    /// Deletes an upload no post took.
-    DeleteMedia { id: String },
-    DeletePost { seq: u64 },
-    /// `author: None` is the account's brand itself; `ip` is the client's
-    /// address, for the abuse limits.
-    CreateReply { post: u64, author: Option<Author>, text: String, ip: String },
-    /// `visitor: Some(id)` may delete only their own reply; `None` is the brand, who may delete any.
-    DeleteReply { post: u64, seq: u64, visitor: Option<String> },
-    Follow { visitor: String, follow: bool },
-    /// Whether `visitor` follows the account, with the follower count.
-    GetFollow { visitor: String },
-    GetSettings,
-    PutSettings { settings: Settings },
-    ListQueue,
-    /// Publishes (`approve`) or rejects the queued reply number `id`.
-    Decide { id: u64, approve: bool },
-    IssueToken { name: String },
-    SetSsoSecret { secret: String },
-    /// Answers the claims of a customer's SSO token signed with the account's secret, or 401.
-    VerifySso { sso: String },
-    ListTokens,
-    RevokeToken { id: String },
-    /// Answers 204 once the checks every command goes through passed: the
-    /// brand token, the page's site (see [`send_as`], [`send_from`]).
-    Check,
-    /// [`Command::Check`], and 404 if the account does not exist: before
-    /// work done outside the hub (an upload to R2).
-    CheckAccount,
-    /// Hides (`hidden: true`) or shows again post `post`, or its reply `reply`.
-    Hide { post: u64, reply: Option<u64>, hidden: bool },
-    ListHidden,
-    /// The brand's statistics over the last `days` days.
-    Stats { days: u32 },
-    /// The brand's replies to answer (`/inbox`): up to `limit` visitor replies numbered below `before`, newest first.
-    Triage { filter: InboxFilter, before: Option<u64>, limit: usize },
-    /// Up to `limit` hits for query `q` indexed below `before`, newest first;
-    /// `brand` (sent only with the brand's authority): queued and hidden ones too.
-    Search { q: String, before: Option<u64>, limit: usize, brand: bool },
-    GetWatches,
-    /// Visitors' replies per hour over the last week, and its buzz episodes.
-    Activity,
-    /// Replaces the watched terms (already checked).
-    PutWatches { terms: Vec<String> },
-    /// Up to `limit` mentions numbered below `before`, newest first.
-    Mentions { before: Option<u64>, limit: usize },
-    ListWebhooks,
-    /// Adds a webhook (its URL already checked).
-    CreateWebhook { webhook: NewWebhook },
-    DeleteWebhook { id: String },
-    /// Up to `limit` deliveries of webhook `id` numbered below `before`, newest first.
-    Deliveries { id: String, before: Option<u64>, limit: usize },
-    /// Sends a test event to webhook `id`.
-    TestWebhook { id: String },
-    /// A follower's claim of post `post`'s offer.
-    ClaimOffer { post: u64, visitor: String },
-    /// What the account holds of a visitor ([`VisitorData`]): their download.
-    VisitorData { visitor: String },
-    /// Deletes what the account holds of a visitor, answering how much
-    /// ([`gazouillis_protocol::Erased`]): their erasure.
-    EraseVisitor { visitor: String },
-    ListOffers,
-    /// A read view as KV will hold it after the next flush, built now (404 if
-    /// the view would be absent): for readers that KV has not caught up with.
-    Read { view: View },
+/// Declares the commands the Worker sends, one family per concern: each
+/// family's file owns its enum and applies it ([`Apply`]). Adding a family is
+/// one line here.
+macro_rules! families {
+    ($($family:ident($command:ty)),* $(,)?) => {
+        /// A command sent to an account's hub, by family.
+        #[derive(Debug, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Command {
+            $($family($command)),*
+        }
+
+        $(impl From<$command> for Command {
+            fn from(command: $command) -> Self {
+                Command::$family(command)
+            }
+        })*
+
+        impl AccountHub {
+            async fn apply(&self, command: Command) -> Answered {
+                match command {
+                    $(Command::$family(command) => command.apply(self).await),*
+                }
+            }
+        }
+    };
 }
 
-/// Sends a command to the hub of `handle` and returns its answer, already in
-/// API form (status and JSON body).
-pub async fn send(env: &Env, handle: &str, command: &Command) -> ApiResult {
-    request(env, handle, command, Headers::new()).await
+families! {
+    Account(AccountCommand),
+    Posts(PostCommand),
+    Media(MediaCommand),
+    Replies(ReplyCommand),
+    Follows(FollowCommand),
+    Moderation(ModerationCommand),
+    Tokens(TokenCommand),
+    Stats(StatsCommand),
+    Activity(ActivityCommand),
+    Triage(TriageCommand),
+    Search(SearchCommand),
+    Watches(WatchCommand),
+    Webhooks(WebhookCommand),
+    Offers(OfferCommand),
+    Visitors(VisitorCommand),
+    Views(ViewCommand),
+}
+
+/// How a family of commands is applied to the hub: each command's typed
+/// result, as an [`Answered`].
+trait Apply {
+    async fn apply(self, hub: &AccountHub) -> Answered;
+}
+
+/// A command's typed result (its value, or an [`ApiError`]) as it crosses
+/// from the hub to the Worker, in JSON.
+struct Answered(String);
+
+impl<T: Serialize> From<ApiResult<T>> for Answered {
+    fn from(result: ApiResult<T>) -> Self {
+        let internal = || r#"{"Err":{"code":"internal","message":"Something went wrong on our side."}}"#.to_owned();
+        Answered(serde_json::to_string(&result).unwrap_or_else(|_| internal()))
+    }
+}
+
+/// A hub's answer to a command: its value in JSON, and the account's version
+/// after it. The Worker reads the value ([`Answer::value`]) or shapes it into
+/// the API's answer ([`Answer::respond`], [`Answer::done`]).
+pub struct Answer {
+    value: Box<RawValue>,
+    version: Option<u64>,
+}
+
+impl Answer {
+    /// The value, typed as the command answers it.
+    pub fn value<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        serde_json::from_str(self.value.get()).map_err(|err| {
+            worker::console_error!("a hub's answer is not the value expected: {err}");
+            ErrorCode::Internal.into()
+        })
+    }
+
+    /// The value as the API answers it, with `status`.
+    pub fn respond(self, status: u16) -> ApiResult {
+        let response = Response::ok(self.value.get())?.with_status(status);
+        response.headers().set("content-type", "application/json")?;
+        self.versioned(response)
+    }
+
+    /// `value` (derived from the answer) as the API answers it, with `status`.
+    pub fn respond_with<T: Serialize>(self, status: u16, value: &T) -> ApiResult {
+        self.versioned(Response::from_json(value)?.with_status(status))
+    }
+
+    /// 204: done, with nothing to say.
+    pub fn done(self) -> ApiResult {
+        self.versioned(Response::empty()?.with_status(204))
+    }
+
+    /// Every answer names the account's version after it (read your writes).
+    fn versioned(self, response: Response) -> ApiResult {
+        if let Some(version) = self.version {
+            response.headers().set(VERSION_HEADER, &version.to_string())?;
+        }
+        Ok(response)
+    }
+}
+
+/// Sends a command to the hub of `handle` and returns its answer.
+pub async fn send(env: &Env, handle: &str, command: impl Into<Command>) -> ApiResult<Answer> {
+    request(env, handle, command.into(), Headers::new()).await
 }
 
 /// [`send`] for a visitor's write from a web page: the page's site (its
 /// `Origin`) goes along, for the hub to refuse it unless the account allows it.
-pub async fn send_from(env: &Env, handle: &str, command: &Command, from: &Request) -> ApiResult {
+pub async fn send_from(env: &Env, handle: &str, command: impl Into<Command>, from: &Request) -> ApiResult<Answer> {
     let headers = Headers::new();
     if let Some(origin) = from.headers().get("origin")? {
         headers.set(ORIGIN_HEADER, &origin)?;
     }
-    request(env, handle, command, headers).await
+    request(env, handle, command.into(), headers).await
 }
 
 /// The brand of an account: the operator, or one of the account's brand
@@ -163,20 +209,27 @@ pub enum Brand {
 
 /// [`send`] with the brand's authority: a brand token goes along, for the hub
 /// (which keeps the account's tokens) to check before it acts.
-pub async fn send_as(env: &Env, handle: &str, command: &Command, brand: &Brand) -> ApiResult {
+pub async fn send_as(env: &Env, handle: &str, command: impl Into<Command>, brand: &Brand) -> ApiResult<Answer> {
     let headers = Headers::new();
     if let Brand::Token(token) = brand {
         headers.set(BRAND_TOKEN_HEADER, &token.to_string())?;
     }
-    request(env, handle, command, headers).await
+    request(env, handle, command.into(), headers).await
 }
 
-async fn request(env: &Env, handle: &str, command: &Command, headers: Headers) -> ApiResult {
-    let body = serde_json::to_string(command).map_err(|_| ErrorCode::Internal)?;
+async fn request(env: &Env, handle: &str, command: Command, headers: Headers) -> ApiResult<Answer> {
+    let body = serde_json::to_string(&command).map_err(|_| ErrorCode::Internal)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
     let req = Request::new_with_init(&format!("https://hub/{handle}"), &init)?;
-    forward(env, handle, req).await
+    let mut reply = forward(env, handle, req).await?;
+    let version = reply.headers().get(VERSION_HEADER)?.and_then(|version| version.parse().ok());
+    // serde_json, not the JS parser: post numbers are u64, and JS numbers lose them past 2^53.
+    let result: Result<Box<RawValue>, ApiError> = serde_json::from_str(&reply.text().await?).map_err(|err| {
+        worker::console_error!("a hub's reply is not JSON: {err}");
+        ErrorCode::Internal
+    })?;
+    Ok(Answer { value: result?, version })
 }
 
 /// How a brand token reaches the hub (only the Worker calls the hub).
@@ -223,25 +276,11 @@ impl DurableObject for AccountHub {
         if is_upgrade(&req) {
             return self.accept_live().or_else(ApiError::into_response);
         }
-        let handle = req.path().trim_start_matches('/').to_owned();
-        if let Some(token) = req.headers().get(BRAND_TOKEN_HEADER)?
-            && let Err(refused) = self.check_brand_token(&token)
-        {
-            return refused.into_response();
-        }
-        if let Some(origin) = req.headers().get(ORIGIN_HEADER)?
-            && !self.db.settings()?.allows_origin(&origin)
-        {
-            return ApiError::from(ErrorCode::OriginNotAllowed).into_response();
-        }
-        // serde_json, not the JS parser: post numbers are u64, and JS numbers lose them past 2^53.
-        let command = req.text().await.ok().and_then(|body| serde_json::from_str::<Command>(&body).ok());
-        let answer = match command {
-            Some(command) => self.apply(&handle, command).await,
-            None => Err(ErrorCode::BadRequest.into()),
+        let outcome = match self.door(&mut req).await {
+            Ok(command) => self.apply(command).await,
+            Err(refused) => Answered::from(Err::<(), _>(refused)),
         };
-        let answer = answer.or_else(ApiError::into_response)?;
-        // Every answer names the account's version after it (read your writes).
+        let answer = Response::ok(outcome.0)?;
         if let Some(version) = self.db.version()? {
             answer.headers().set(VERSION_HEADER, &version.to_string())?;
         }
@@ -271,51 +310,20 @@ impl DurableObject for AccountHub {
 }
 
 impl AccountHub {
-    async fn apply(&self, handle: &str, command: Command) -> ApiResult {
-        match command {
-            Command::CreateAccount { name, bio } => self.create_account(handle, name, bio).await,
-            Command::CreatePost { text, offer, images } => self.create_post(text, offer, images).await,
-            Command::AddMedia { id, kind, width, height } => self.add_media(id, kind, width, height).await,
-            Command::DeleteMedia { id } => self.delete_media(&id).await,
-            Command::DeletePost { seq } => self.delete_post(seq).await,
-            Command::CreateReply { post, author, text, ip } => self.create_reply(post, author, text, &ip).await,
-            Command::DeleteReply { post, seq, visitor } => self.delete_reply(post, seq, visitor).await,
-            Command::Follow { visitor, follow } => self.follow(&visitor, follow).await,
-            Command::GetFollow { visitor } => self.get_follow(&visitor),
-            Command::GetSettings => self.get_settings(),
-            Command::PutSettings { settings } => self.put_settings(settings),
-            Command::ListQueue => self.list_queue(),
-            Command::Decide { id, approve } => self.decide(id, approve).await,
-            Command::IssueToken { name } => self.issue_token(name),
-            Command::SetSsoSecret { secret } => self.set_sso_secret(&secret),
-            Command::VerifySso { sso } => self.verify_sso(&sso),
-            Command::ListTokens => self.list_tokens(),
-            Command::RevokeToken { id } => self.revoke_token(&id),
-            Command::Check => Ok(Response::empty()?.with_status(204)),
-            Command::CheckAccount => {
-                self.db.account()?;
-                Ok(Response::empty()?.with_status(204))
-            }
-            Command::Hide { post, reply: None, hidden } => self.hide_post(post, hidden).await,
-            Command::Hide { post, reply: Some(seq), hidden } => self.hide_reply(post, seq, hidden).await,
-            Command::ListHidden => self.list_hidden(),
-            Command::Triage { filter, before, limit } => self.list_triage(filter, before, limit),
-            Command::Stats { days } => self.stats(days),
-            Command::Search { q, before, limit, brand } => self.search(&q, before, limit, brand),
-            Command::GetWatches => self.get_watches(),
-            Command::Activity => self.activity(),
-            Command::PutWatches { terms } => self.put_watches(terms),
-            Command::Mentions { before, limit } => self.list_mentions(before, limit),
-            Command::ListWebhooks => self.list_webhooks(),
-            Command::CreateWebhook { webhook } => self.create_webhook(webhook),
-            Command::DeleteWebhook { id } => self.delete_webhook(&id),
-            Command::Deliveries { id, before, limit } => self.list_deliveries(&id, before, limit),
-            Command::TestWebhook { id } => self.test_webhook(&id),
-            Command::ClaimOffer { post, visitor } => self.claim_offer(post, &visitor).await,
-            Command::VisitorData { visitor } => self.visitor_data(&visitor),
-            Command::EraseVisitor { visitor } => self.erase_visitor(&visitor).await,
-            Command::ListOffers => self.list_offers(),
-            Command::Read { view } => self.read(&view),
+    /// The command a request carries, once the checks every command goes
+    /// through passed: the brand token, the page's site (see [`send_as`],
+    /// [`send_from`]).
+    async fn door(&self, req: &mut Request) -> ApiResult<Command> {
+        if let Some(token) = req.headers().get(BRAND_TOKEN_HEADER)? {
+            self.check_brand_token(&token)?;
         }
+        if let Some(origin) = req.headers().get(ORIGIN_HEADER)?
+            && !self.db.settings()?.allows_origin(&origin)
+        {
+            return Err(ErrorCode::OriginNotAllowed.into());
+        }
+        // serde_json, not the JS parser: post numbers are u64, and JS numbers lose them past 2^53.
+        let body = req.text().await?;
+        serde_json::from_str(&body).map_err(|_| ErrorCode::BadRequest.into())
     }
 }

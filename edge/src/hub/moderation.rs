@@ -6,14 +6,45 @@ use super::db::{flag, int, Db};
 use super::replies::{badge_name, badge_of, ReplyRow, REPLY_COLUMNS};
 use super::views::View;
 use super::emit::Emitted;
-use super::AccountHub;
+use super::{AccountHub, Apply};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::moderation::{Reason, Settings};
-use gazouillis_protocol::{Author, ErrorCode, HiddenContent, HiddenState, PostId, Queue, Queued};
-use serde::Deserialize;
-use worker::Response;
+use gazouillis_protocol::{Author, ErrorCode, HiddenContent, HiddenState, PostId, Queue, Queued, Reply};
+use serde::{Deserialize, Serialize};
+
+/// The brand's moderation.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ModerationCommand {
+    /// The account's [`Settings`].
+    GetSettings,
+    PutSettings { settings: Settings },
+    /// The replies waiting for a decision: [`Queue`].
+    ListQueue,
+    /// Publishes (`approve`) or rejects the queued reply number `id`: the
+    /// reply published, if it was.
+    Decide { id: u64, approve: bool },
+    /// Hides (`hidden: true`) or shows again post `post`, or its reply
+    /// `reply`: [`HiddenState`].
+    Hide { post: u64, reply: Option<u64>, hidden: bool },
+    /// What is hidden: [`HiddenContent`].
+    ListHidden,
+}
+
+impl Apply for ModerationCommand {
+    async fn apply(self, hub: &AccountHub) -> super::Answered {
+        match self {
+            ModerationCommand::GetSettings => hub.get_settings().into(),
+            ModerationCommand::PutSettings { settings } => hub.put_settings(settings).into(),
+            ModerationCommand::ListQueue => hub.list_queue().into(),
+            ModerationCommand::Decide { id, approve } => hub.decide(id, approve).await.into(),
+            ModerationCommand::Hide { post, reply: None, hidden } => hub.hide_post(post, hidden).await.into(),
+            ModerationCommand::Hide { post, reply: Some(seq), hidden } => hub.hide_reply(post, seq, hidden).await.into(),
+            ModerationCommand::ListHidden => hub.list_hidden().into(),
+        }
+    }
+}
 
 /// Most hidden posts, and most hidden replies, listed at once.
 const LISTED: usize = 500;
@@ -89,17 +120,16 @@ impl Db {
 }
 
 impl AccountHub {
-
-    pub(super) fn get_settings(&self) -> ApiResult {
+    fn get_settings(&self) -> ApiResult<Settings> {
         self.db.account()?;
-        json(200, &self.db.settings()?)
+        Ok(self.db.settings()?)
     }
 
-    pub(super) fn put_settings(&self, settings: Settings) -> ApiResult {
+    fn put_settings(&self, settings: Settings) -> ApiResult<Settings> {
         self.db.account()?;
         let stored = serde_json::to_string(&settings).map_err(|_| ErrorCode::Internal)?;
         self.db.run("INSERT OR REPLACE INTO settings (id, json) VALUES (0, ?)", vec![stored.into()])?;
-        json(200, &settings)
+        Ok(settings)
     }
 
     /// Holds a visitor's reply in the queue; answers its number there.
@@ -113,14 +143,14 @@ impl AccountHub {
         Ok(n.to_string())
     }
 
-    pub(super) fn list_queue(&self) -> ApiResult {
+    fn list_queue(&self) -> ApiResult<Queue> {
         let handle = self.db.account()?.handle;
         let rows: Vec<QueuedRow> = self.db.rows("SELECT * FROM queue ORDER BY n", vec![])?;
-        json(200, &Queue { queued: rows.into_iter().map(|row| row.queued(&handle)).collect() })
+        Ok(Queue { queued: rows.into_iter().map(|row| row.queued(&handle)).collect() })
     }
 
-    /// Publishes a queued reply (201 with the reply), or rejects it (204).
-    pub(super) async fn decide(&self, n: u64, approve: bool) -> ApiResult {
+    /// Publishes a queued reply (answering it), or rejects it.
+    async fn decide(&self, n: u64, approve: bool) -> ApiResult<Option<Reply>> {
         let handle = self.db.account()?.handle;
         let row = self.db.queued(n)?.ok_or(ErrorCode::NotFound)?;
         if approve {
@@ -129,14 +159,14 @@ impl AccountHub {
         }
         self.db.run("DELETE FROM queue WHERE n = ?", vec![int(n)])?;
         if !approve {
-            return Ok(Response::empty()?.with_status(204));
+            return Ok(None);
         }
         let post = row.post;
         let queued = row.queued(&handle);
-        self.publish_reply(post, queued.author, queued.text, queued.created_at, false).await
+        self.publish_reply(post, queued.author, queued.text, queued.created_at, false).await.map(Some)
     }
 
-    pub(super) async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult {
+    async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult<HiddenState> {
         let post = self.db.any_post(seq)?;
         if post.hidden() != hidden {
             let posts = recount(self.db.account()?.posts, hidden);
@@ -147,10 +177,10 @@ impl AccountHub {
             self.emit(Emitted::Public(if hidden { Event::PostDeleted { id: post.id } } else { Event::Post { post } }))?;
             self.changed(&views).await?;
         }
-        json(200, &HiddenState { hidden })
+        Ok(HiddenState { hidden })
     }
 
-    pub(super) async fn hide_reply(&self, post: u64, seq: u64, hidden: bool) -> ApiResult {
+    async fn hide_reply(&self, post: u64, seq: u64, hidden: bool) -> ApiResult<HiddenState> {
         let replies = self.db.any_post(post)?.replies;
         let reply = self.db.any_reply(post, seq)?.ok_or(ErrorCode::ReplyNotFound)?;
         if reply.hidden() != hidden {
@@ -166,22 +196,19 @@ impl AccountHub {
             }))?;
             self.changed(&views).await?;
         }
-        json(200, &HiddenState { hidden })
+        Ok(HiddenState { hidden })
     }
 
-    pub(super) fn list_hidden(&self) -> ApiResult {
+    fn list_hidden(&self) -> ApiResult<HiddenContent> {
         let handle = self.db.account()?.handle;
         let posts: Vec<super::posts::PostRow> =
             self.db.rows(&format!("SELECT * FROM posts WHERE hidden = 1 ORDER BY seq LIMIT {LISTED}"), vec![])?;
         let replies: Vec<ReplyRow> = self
             .db
             .rows(&format!("SELECT {REPLY_COLUMNS} FROM replies WHERE hidden = 1 ORDER BY post, seq LIMIT {LISTED}"), vec![])?;
-        json(
-            200,
-            &HiddenContent {
-                posts: posts.into_iter().map(|row| row.post(&handle)).collect(),
-                replies: replies.into_iter().map(|row| row.reply(&handle)).collect(),
-            },
-        )
+        Ok(HiddenContent {
+            posts: posts.into_iter().map(|row| row.post(&handle)).collect(),
+            replies: replies.into_iter().map(|row| row.reply(&handle)).collect(),
+        })
     }
 }

@@ -5,15 +5,41 @@
 
 use super::db::{int, Db};
 use super::views::View;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::keys;
 use gazouillis_protocol::offer::{refusal, CheckedOffer, ClaimOf, Claimed, Offer, OfferStats, Offers};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{ErrorCode, PostId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use worker::Date;
+
+/// Offers: a follower's claim, and the brand's list.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum OfferCommand {
+    /// A follower's claim of post `post`'s offer: [`Claim`].
+    Claim { post: u64, visitor: String },
+    /// The account's offers: [`Offers`].
+    List,
+}
+
+impl Apply for OfferCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            OfferCommand::Claim { post, visitor } => hub.claim_offer(post, &visitor).await.into(),
+            OfferCommand::List => hub.list_offers().into(),
+        }
+    }
+}
+
+/// A follower's claim: its code, and whether this claim took it (`first`)
+/// or the follower had claimed it before.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claim {
+    pub claimed: Claimed,
+    pub first: bool,
+}
 
 /// An `offers` row.
 #[derive(Deserialize)]
@@ -91,7 +117,7 @@ impl Db {
 impl AccountHub {
     /// A follower's claim of post `post`'s offer: its code (the same again
     /// for one who claimed before, counted once), or why not.
-    pub(super) async fn claim_offer(&self, post: u64, visitor: &str) -> ApiResult {
+    async fn claim_offer(&self, post: u64, visitor: &str) -> ApiResult<Claim> {
         self.db.post(post)?;
         let offer: OfferRow = self
             .db
@@ -99,7 +125,7 @@ impl AccountHub {
             .ok_or(ErrorCode::OfferNotFound)?;
         let before: Option<ClaimRow> = self.db.row("SELECT claimed_at FROM claims WHERE post = ? AND visitor = ?", vec![int(post), visitor.into()])?;
         if let Some(before) = before {
-            return json(200, &Claimed { code: offer.code, claimed_at: before.claimed_at });
+            return Ok(Claim { claimed: Claimed { code: offer.code, claimed_at: before.claimed_at }, first: false });
         }
         let now = Date::now().as_millis();
         if let Some(refused) = refusal(self.db.follows(visitor)?, now, offer.ends_ms, offer.claimed, offer.max_claims) {
@@ -111,7 +137,7 @@ impl AccountHub {
         // The post's claim count, where it is shown, and the visitor's index of their claims.
         let views = [View::FeedHead, View::FeedPage(keys::page_of(post)), View::Post(post), View::Claimed(visitor.to_owned())];
         self.changed(&views).await?;
-        json(201, &Claimed { code: offer.code, claimed_at })
+        Ok(Claim { claimed: Claimed { code: offer.code, claimed_at }, first: true })
     }
 
     /// Deletes a visitor's claims, answering how many. The offers' counts
@@ -124,7 +150,7 @@ impl AccountHub {
     }
 
     /// The brand's offers, newest first.
-    pub(super) fn list_offers(&self) -> ApiResult {
+    fn list_offers(&self) -> ApiResult<Offers> {
         let handle = self.db.account()?.handle;
         let statement = "SELECT o.post, p.text, p.created_at, o.code, o.ends_ms, o.max_claims, o.claimed, o.follows, o.unfollows
             FROM offers o JOIN posts p ON p.seq = o.post ORDER BY o.post DESC";
@@ -141,6 +167,6 @@ impl AccountHub {
                 unfollows: row.unfollows,
             })
             .collect();
-        json(200, &Offers { offers })
+        Ok(Offers { offers })
     }
 }

@@ -3,7 +3,9 @@
 //! with a 2xx, or no attempt is left; every attempt is logged in `attempts`.
 //! What follows an attempt is `gazouillis_protocol::outbox`'s rule (backoff
 //! with jitter, a 429's or a 503's `Retry-After` honoured, the destination's
-//! number of attempts). Each destination builds its own requests
+//! number of attempts, and a target gone for good on a 404 or a 410 where
+//! the destination's policy says so: the destination then forgets it,
+//! `Destination::forget`). Each destination builds its own requests
 //! (`emit::Destination::request`); the outbox sends them only to a
 //! deliverable address (`gazouillis_protocol::address`: a stored URL is
 //! checked again before each attempt), and records how they went.
@@ -16,6 +18,13 @@
 //! id (the same on every attempt) lets the receiver drop a repeat. Each
 //! attempt's outcome is recorded, its retry set and the alarm armed for it,
 //! as soon as it ends: a receiver that hangs delays no other.
+//!
+//! Past what one hub's alarm can send (a Worker invocation makes at most
+//! 1,000 subrequests), a destination hands its due deliveries to a
+//! Cloudflare Queue instead of [`send`]ing them here: the queue's consumer
+//! sends each with [`send`] and hands the [`Outcome`]s back to the hub,
+//! which records them with [`record`], as it does its own. Claims, leases,
+//! rules and the log stay here, the same for both paths.
 
 use super::alarm::wake_by;
 use super::db::Db;
@@ -24,8 +33,8 @@ use super::AccountHub;
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use gazouillis_protocol::address::deliverable;
-use gazouillis_protocol::outbox::{After, Policy};
-use gazouillis_protocol::store::deliveries;
+use gazouillis_protocol::outbox::{After, Outcome, Policy};
+use gazouillis_protocol::store::deliveries::{self, Due};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use std::time::Duration;
 use worker::{AbortController, Date, Delay, Env, Fetch, Request, Storage};
@@ -38,20 +47,6 @@ fn jitter() -> f64 {
     let mut bytes = [0u8; 4];
     let _ = getrandom::getrandom(&mut bytes);
     f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)
-}
-
-/// How an attempt ended.
-struct Outcome {
-    status: Option<u16>,
-    /// What the receiver asked for with its answer (`Retry-After`, in seconds).
-    retry_after: Option<u64>,
-    error: Option<String>,
-}
-
-impl Outcome {
-    fn failed(error: impl Into<String>) -> Outcome {
-        Outcome { status: None, retry_after: None, error: Some(error.into()) }
-    }
 }
 
 /// Sends every delivery due now (up to [`BATCH`]), side by side, and
@@ -88,18 +83,29 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
         });
     }
     while let Some((delivery, attempt, policy, outcome)) = sending.next().await {
-        let after = policy.after(attempt, Date::now().as_millis(), outcome.status, outcome.retry_after, jitter());
-        deliveries::record(db, delivery.id, attempt, outcome.status, outcome.error, after)?;
-        if let After::RetryAt(at) = after {
-            wake_by(storage, at).await?;
-        }
+        record(db, storage, &delivery, attempt, &policy, &outcome).await?;
     }
     Ok(full)
 }
 
+/// Records how attempt `attempt` of `delivery` ended, and what follows by
+/// `policy`: its retry (the alarm armed for it), or its target forgotten.
+pub async fn record(db: &Db, storage: &Storage, delivery: &Due, attempt: u32, policy: &Policy, outcome: &Outcome) -> worker::Result<()> {
+    let after = policy.after(attempt, Date::now().as_millis(), outcome, jitter());
+    deliveries::record(db, delivery.id, attempt, outcome, after)?;
+    match after {
+        After::RetryAt(at) => wake_by(storage, at).await,
+        After::Gone => match destination(&delivery.destination) {
+            Some(destination) => destination.forget(db, &delivery.target),
+            None => Ok(()),
+        },
+        After::Delivered | After::Failed => Ok(()),
+    }
+}
+
 /// One attempt: `request`, answered within `timeout_ms` or abandoned; not
 /// sent at all to an address that is not deliverable.
-async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Outcome {
+pub async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Outcome {
     if !request.url().is_ok_and(|url| deliverable(&url, allow_loopback)) {
         return Outcome::failed("not a public https address: not sent");
     }
@@ -110,7 +116,7 @@ async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Outcom
     match select(answer, Box::pin(Delay::from(Duration::from_millis(timeout_ms)))).await {
         Either::Left((Ok(response), _)) => {
             let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|value| value.trim().parse().ok());
-            Outcome { status: Some(response.status_code()), retry_after, error: None }
+            Outcome::answered(response.status_code(), retry_after)
         }
         Either::Left((Err(err), _)) => Outcome::failed(err.to_string()),
         Either::Right(_) => {
@@ -151,5 +157,6 @@ pub fn policy_from_env(env: &Env, prefix: &str, defaults: Policy) -> Policy {
         first_retry_ms: var("FIRST_RETRY_MS").unwrap_or(defaults.first_retry_ms),
         max_attempts: var("MAX_ATTEMPTS").map_or(defaults.max_attempts, |n| n.clamp(1, 100) as u32),
         timeout_ms: var("TIMEOUT_MS").unwrap_or(defaults.timeout_ms),
+        ..defaults
     }
 }

@@ -6,9 +6,8 @@ use super::db::{int, Db};
 use super::replies::ReplyRow;
 use super::views::{View, PAGE};
 use super::emit::Emitted;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::page::{FeedHead, PageView};
 use gazouillis_protocol::time::rfc3339_from_millis;
@@ -16,8 +15,26 @@ use gazouillis_protocol::limits::PAGE_SIZE;
 use gazouillis_protocol::media::NewImage;
 use gazouillis_protocol::offer::{CheckedOffer, Offer};
 use gazouillis_protocol::{ErrorCode, Post, PostId};
-use serde::Deserialize;
-use worker::{Date, Response};
+use serde::{Deserialize, Serialize};
+use worker::Date;
+
+/// The brand's posts.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum PostCommand {
+    /// Publishes a post: [`Post`].
+    Create { text: String, offer: Option<CheckedOffer>, images: Vec<NewImage> },
+    Delete { seq: u64 },
+}
+
+impl Apply for PostCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            PostCommand::Create { text, offer, images } => hub.create_post(text, offer, images).await.into(),
+            PostCommand::Delete { seq } => hub.delete_post(seq).await.into(),
+        }
+    }
+}
 
 /// A post's columns, with its offer's public ones, read `FROM {POSTS}`.
 const POST_COLUMNS: &str =
@@ -117,7 +134,7 @@ impl Db {
 impl AccountHub {
 
     /// A brand post, with an offer for followers if `offer`, and `images` (uploads not yet on a post).
-    pub(super) async fn create_post(&self, text: String, offer: Option<CheckedOffer>, images: Vec<NewImage>) -> ApiResult {
+    async fn create_post(&self, text: String, offer: Option<CheckedOffer>, images: Vec<NewImage>) -> ApiResult<Post> {
         let account = self.db.account()?;
         let seq = account.next_post;
         // Checked before anything is written: a refused post leaves nothing.
@@ -136,11 +153,11 @@ impl AccountHub {
         self.emit(Emitted::Public(Event::Post { post: post.clone() }))?;
         // Thread page 0 is written at once, empty, so that listing replies is one read.
         self.changed(&View::of_post(seq, 0)).await?;
-        json(201, &post)
+        Ok(post)
     }
 
     /// Deletes a post, shown or hidden, with its replies.
-    pub(super) async fn delete_post(&self, seq: u64) -> ApiResult {
+    async fn delete_post(&self, seq: u64) -> ApiResult<()> {
         let post = self.db.any_post(seq)?;
         let handle = self.db.account()?.handle;
         let statement = "SELECT post, seq, author_id, author_name, author_badge, text, created_at, hidden FROM replies WHERE post = ?";
@@ -160,6 +177,6 @@ impl AccountHub {
         views.extend(claimants.into_iter().map(View::Claimed));
         self.emit(Emitted::Public(Event::PostDeleted { id: post.post(&handle).id }))?;
         self.changed(&views).await?;
-        Ok(Response::empty()?.with_status(204))
+        Ok(())
     }
 }

@@ -6,9 +6,8 @@
 use super::db::{int, Db};
 use super::views::{View, PAGE};
 use super::emit::Emitted;
-use super::AccountHub;
+use super::{AccountHub, Apply};
 use crate::error::{ApiError, ApiResult};
-use crate::http::json;
 use crate::limiter;
 use gazouillis_protocol::limits::{RATE_REPLIES, RATE_REPLIES_IP};
 use gazouillis_protocol::live::Event;
@@ -16,8 +15,38 @@ use gazouillis_protocol::page::PageView;
 use gazouillis_protocol::rate::{admit, RateLimit};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{Author, Badge, ErrorCode, Pending, PostId, Reply, ReplyId};
-use serde::Deserialize;
-use worker::{Date, Response};
+use serde::{Deserialize, Serialize};
+use worker::Date;
+
+/// Replies in the account's conversations.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ReplyCommand {
+    /// Replies to post `post`: [`NewReply`]. `author: None` is the account's
+    /// brand itself; `ip` is the client's address, for the abuse limits.
+    Create { post: u64, author: Option<Author>, text: String, ip: String },
+    /// `visitor: Some(id)` may delete only their own reply; `None` is the
+    /// brand, who may delete any.
+    Delete { post: u64, seq: u64, visitor: Option<String> },
+}
+
+impl Apply for ReplyCommand {
+    async fn apply(self, hub: &AccountHub) -> super::Answered {
+        match self {
+            ReplyCommand::Create { post, author, text, ip } => hub.create_reply(post, author, text, &ip).await.into(),
+            ReplyCommand::Delete { post, seq, visitor } => hub.delete_reply(post, seq, visitor).await.into(),
+        }
+    }
+}
+
+/// What became of a new reply.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NewReply {
+    Published(Reply),
+    /// Held in the moderation queue.
+    Held(Pending),
+}
 
 pub const REPLY_COLUMNS: &str = "post, seq, author_id, author_name, author_badge, text, created_at, hidden";
 
@@ -105,12 +134,13 @@ impl AccountHub {
 
     /// A visitor's reply (within the abuse limits, and through the queue when
     /// the account's rules say so), or the brand's (`author: None`).
-    pub(super) async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String, ip: &str) -> ApiResult {
+    async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String, ip: &str) -> ApiResult<NewReply> {
         self.db.post(post_seq)?;
         let now = rfc3339_from_millis(Date::now().as_millis());
         let Some(visitor) = author else {
             let account = self.db.account()?;
-            return self.publish_reply(post_seq, Author::brand(&account.handle, &account.name), text, now, true).await;
+            let brand = Author::brand(&account.handle, &account.name);
+            return self.publish_reply(post_seq, brand, text, now, true).await.map(NewReply::Published);
         };
         self.admit(&format!("reply-ip/{ip}"), limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP))?;
         self.admit(&format!("reply/{}", visitor.id), limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES))?;
@@ -119,17 +149,17 @@ impl AccountHub {
             return Err(ErrorCode::SsoRequired.into());
         }
         match settings.review(&text) {
-            None => self.publish_reply(post_seq, visitor, text, now, true).await,
+            None => self.publish_reply(post_seq, visitor, text, now, true).await.map(NewReply::Published),
             Some(reason) => {
                 let id = self.hold(post_seq, visitor, text, now, reason)?;
-                json(202, &Pending { pending: true, id })
+                Ok(NewReply::Held(Pending { pending: true, id }))
             }
         }
     }
 
     /// Adds a reply to its thread, counts it, and pushes it; `alert`: its
     /// mention of watched terms goes to the webhooks (see `note_mentions`).
-    pub(super) async fn publish_reply(&self, post_seq: u64, author: Author, text: String, created_at: String, alert: bool) -> ApiResult {
+    pub(super) async fn publish_reply(&self, post_seq: u64, author: Author, text: String, created_at: String, alert: bool) -> ApiResult<Reply> {
         let post = self.db.post(post_seq)?;
         let seq = post.next_reply;
         let brand = author.is_brand();
@@ -149,10 +179,10 @@ impl AccountHub {
         let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::Internal)?.reply(&self.db.handle()?);
         self.emit(Emitted::Public(Event::Reply { reply: reply.clone(), replies }))?;
         self.changed(&View::of_reply(post_seq, seq, &reply.author)).await?;
-        json(201, &reply)
+        Ok(reply)
     }
 
-    pub(super) async fn delete_reply(&self, post_seq: u64, seq: u64, visitor: Option<String>) -> ApiResult {
+    pub(super) async fn delete_reply(&self, post_seq: u64, seq: u64, visitor: Option<String>) -> ApiResult<()> {
         let post = self.db.any_post(post_seq)?;
         let reply = self.db.any_reply(post_seq, seq)?.ok_or(ErrorCode::ReplyNotFound)?;
         let author = reply.author();
@@ -168,6 +198,6 @@ impl AccountHub {
         let reply = reply.reply(&self.db.handle()?);
         self.emit(Emitted::Public(Event::ReplyDeleted { id: reply.id, post: reply.post, replies }))?;
         self.changed(&View::of_reply(post_seq, seq, &author)).await?;
-        Ok(Response::empty()?.with_status(204))
+        Ok(())
     }
 }

@@ -3,14 +3,31 @@
 //! `gazouillis_protocol::search` for how a query is read.
 
 use super::db::{below, flag, one_more, Db};
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::schema::SEARCH;
 use gazouillis_protocol::search::Query;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::{ErrorCode, Found, SearchHit, SearchResults};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// Searches in the account.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum SearchCommand {
+    /// Up to `limit` hits for query `q` indexed below `before`, newest
+    /// first: [`SearchResults`]. `brand` (sent only with the brand's
+    /// authority): queued and hidden ones too.
+    Find { q: String, before: Option<u64>, limit: usize, brand: bool },
+}
+
+impl Apply for SearchCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            SearchCommand::Find { q, before, limit, brand } => hub.search(&q, before, limit, brand).into(),
+        }
+    }
+}
 
 /// A `search_keys` row: what an index entry is.
 #[derive(Deserialize)]
@@ -46,7 +63,7 @@ impl Db {
 impl AccountHub {
     /// Up to `limit` hits for query `q` indexed below `before`, newest first;
     /// `brand`: with queued and hidden replies and hidden posts, marked.
-    pub(super) fn search(&self, q: &str, before: Option<u64>, limit: usize, brand: bool) -> ApiResult {
+    fn search(&self, q: &str, before: Option<u64>, limit: usize, brand: bool) -> ApiResult<SearchResults> {
         let query = Query::parse(q).map_err(|_| ErrorCode::InvalidQuery)?;
         let handle = self.db.account()?.handle;
         let values = vec![query.to_fts().into(), below(before), one_more(limit), flag(brand)];
@@ -58,6 +75,6 @@ impl AccountHub {
                 hits.push(SearchHit { matches: query.matches(found.text()), found, hidden });
             }
         }
-        json(200, &SearchResults { hits, next: next.map(|cursor| cursor.to_string()) })
+        Ok(SearchResults { hits, next: next.map(|cursor| cursor.to_string()) })
     }
 }

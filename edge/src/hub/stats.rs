@@ -3,14 +3,29 @@
 //! scanning, and read for a period of 7, 30 or 90 days.
 
 use super::db::{int, Db};
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::buzz::HOUR_MS;
 use gazouillis_protocol::stats::{day_of, percentile, period, Day, FirstAnswer, Stats, TopPost};
 use gazouillis_protocol::time::millis_from_rfc3339;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use worker::Date;
+
+/// The brand's statistics.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum StatsCommand {
+    /// Over the last `days` days: [`Stats`].
+    Get { days: u32 },
+}
+
+impl Apply for StatsCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            StatsCommand::Get { days } => hub.stats(days).into(),
+        }
+    }
+}
 
 /// Most posts listed as the period's most replied to.
 const TOP_POSTS: usize = 5;
@@ -79,7 +94,7 @@ struct DailyRow {
 }
 
 impl AccountHub {
-    pub(super) fn stats(&self, days: u32) -> ApiResult {
+    fn stats(&self, days: u32) -> ApiResult<Stats> {
         let account = self.db.account()?;
         let period = period(Date::now().as_millis(), days);
         let since = period.first().cloned().unwrap_or_default();
@@ -117,7 +132,7 @@ impl AccountHub {
             answered: days.iter().map(|d| d.answered).sum(),
             replies: days.iter().map(|d| d.replies).sum(),
         };
-        json(200, &Stats { top_posts: self.top_posts(&since)?, days, first_answer })
+        Ok(Stats { top_posts: self.top_posts(&since)?, days, first_answer })
     }
 
     /// The shown posts with the most visitors' replies since `since`.

@@ -2,14 +2,41 @@
 //! shown once when issued) and the SSO secret the company's site signs its
 //! customers' tokens with.
 
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use crate::random;
 use gazouillis_protocol::token::{self, digest, same};
+use gazouillis_protocol::token::Claims;
 use gazouillis_protocol::{BrandToken, ErrorCode, IssuedToken, TokenInfo};
-use serde::Deserialize;
-use worker::{Date, Response};
+use serde::{Deserialize, Serialize};
+use worker::Date;
+
+/// The operator's commands on the account's brand tokens and SSO secret.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum TokenCommand {
+    /// A new brand token: [`IssuedToken`].
+    Issue { name: String },
+    /// The tokens: [`TokenInfo`]s.
+    List,
+    Revoke { id: String },
+    SetSsoSecret { secret: String },
+    /// The claims of a customer's SSO token signed with the account's
+    /// secret, or `unauthorized`.
+    VerifySso { sso: String },
+}
+
+impl Apply for TokenCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            TokenCommand::Issue { name } => hub.issue_token(name).into(),
+            TokenCommand::List => hub.list_tokens().into(),
+            TokenCommand::Revoke { id } => hub.revoke_token(&id).into(),
+            TokenCommand::SetSsoSecret { secret } => hub.set_sso_secret(&secret).into(),
+            TokenCommand::VerifySso { sso } => hub.verify_sso(&sso).into(),
+        }
+    }
+}
 
 impl AccountHub {
     /// A brand token of this account, not revoked, or 401.
@@ -26,38 +53,38 @@ impl AccountHub {
         }
     }
 
-    pub(super) fn issue_token(&self, name: String) -> ApiResult {
+    fn issue_token(&self, name: String) -> ApiResult<IssuedToken> {
         let handle = self.db.account()?.handle;
         let hex = random::hex(20)?;
         let (id, secret) = hex.split_at(8);
         let token = BrandToken { handle, id: id.to_owned(), secret: secret.to_owned() };
         let statement = "INSERT INTO tokens (id, name, digest) VALUES (?, ?, ?)";
         self.db.run(statement, vec![id.into(), name.clone().into(), digest(secret).into()])?;
-        json(201, &IssuedToken { id: id.to_owned(), name, token: token.to_string() })
+        Ok(IssuedToken { id: id.to_owned(), name, token: token.to_string() })
     }
 
-    pub(super) fn list_tokens(&self) -> ApiResult {
+    fn list_tokens(&self) -> ApiResult<Vec<TokenInfo>> {
         self.db.account()?;
         let tokens: Vec<TokenInfo> = self.db.rows("SELECT id, name FROM tokens ORDER BY id", vec![])?;
-        json(200, &tokens)
+        Ok(tokens)
     }
 
-    pub(super) fn revoke_token(&self, id: &str) -> ApiResult {
+    fn revoke_token(&self, id: &str) -> ApiResult<()> {
         self.db.account()?;
         if self.db.number("SELECT count(*) AS n FROM tokens WHERE id = ?", vec![id.into()])? != Some(1) {
             return Err(ErrorCode::NotFound.into());
         }
         self.db.run("DELETE FROM tokens WHERE id = ?", vec![id.into()])?;
-        Ok(Response::empty()?.with_status(204))
+        Ok(())
     }
 
-    pub(super) fn set_sso_secret(&self, secret: &str) -> ApiResult {
+    fn set_sso_secret(&self, secret: &str) -> ApiResult<()> {
         self.db.account()?;
         self.db.run("UPDATE account SET sso_secret = ?", vec![secret.into()])?;
-        Ok(Response::empty()?.with_status(204))
+        Ok(())
     }
 
-    pub(super) fn verify_sso(&self, sso: &str) -> ApiResult {
+    fn verify_sso(&self, sso: &str) -> ApiResult<Claims> {
         #[derive(Deserialize)]
         struct Secret {
             sso_secret: Option<String>,
@@ -65,7 +92,7 @@ impl AccountHub {
         let secret = self.db.row::<Secret>("SELECT sso_secret FROM account", vec![])?.ok_or(ErrorCode::AccountNotFound)?;
         let now = Date::now().as_millis() / 1000;
         match secret.sso_secret.and_then(|secret| token::verify(sso, secret.as_bytes(), now)) {
-            Some(claims) => json(200, &claims),
+            Some(claims) => Ok(claims),
             None => Err(ErrorCode::Unauthorized.into()),
         }
     }

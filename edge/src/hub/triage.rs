@@ -4,12 +4,28 @@
 
 use super::db::{below, one_more, Db};
 use super::replies::{ReplyRow, REPLY_COLUMNS};
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::{Cursor, Inbox, InboxFilter, InboxItem};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// The brand's replies to answer (the API's `/inbox`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum TriageCommand {
+    /// Up to `limit` visitor replies numbered below `before`, newest
+    /// first: [`Inbox`].
+    List { filter: InboxFilter, before: Option<u64>, limit: usize },
+}
+
+impl Apply for TriageCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            TriageCommand::List { filter, before, limit } => hub.list_triage(filter, before, limit).into(),
+        }
+    }
+}
 
 /// Whether the brand replied after reply `r` in its thread.
 const ANSWERED: &str = "EXISTS (SELECT 1 FROM replies b WHERE b.post = r.post AND b.seq > r.seq AND b.author_badge = 'brand' AND b.hidden = 0)";
@@ -43,7 +59,7 @@ impl Db {
 }
 
 impl AccountHub {
-    pub(super) fn list_triage(&self, filter: InboxFilter, before: Option<u64>, limit: usize) -> ApiResult {
+    fn list_triage(&self, filter: InboxFilter, before: Option<u64>, limit: usize) -> ApiResult<Inbox> {
         let handle = self.db.account()?.handle;
         let (rows, next) = self.db.inbox(filter, before, limit)?;
         let next = next.map(|cursor| cursor.to_string());
@@ -53,6 +69,6 @@ impl AccountHub {
                 items.push(InboxItem { reply: row.reply.reply(&handle), post, answered: row.answered != 0 });
             }
         }
-        json(200, &Inbox { items, next })
+        Ok(Inbox { items, next })
     }
 }

@@ -15,21 +15,40 @@
 
 use super::db::{int, Db};
 use super::alarm::wake_by;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::limits::PAGE_SIZE;
-use gazouillis_protocol::{keys, Author, ErrorCode, PostId, ReplyId};
+use gazouillis_protocol::{keys, Author, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use futures_util::future::join_all;
 use std::time::Duration;
-use worker::{Date, Delay, Env, KvStore, Response};
+use worker::{Date, Delay, Env, KvStore};
 
 /// Shortest time between two flushes of views to KV, in milliseconds.
 const FLUSH_INTERVAL_MS: u64 = 1_000;
 pub(super) const PAGE: u64 = PAGE_SIZE as u64;
 
 /// A KV view that a write changes.
+/// Reads of the views.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ViewCommand {
+    /// A read view as KV will hold it after the next flush, built now
+    /// (`None` if the view would be absent): for readers that KV has not
+    /// caught up with.
+    Read { view: View },
+}
+
+impl Apply for ViewCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            ViewCommand::Read { view } => hub.read(&view).into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum View {
     Account,
@@ -249,15 +268,9 @@ impl AccountHub {
         flush(&self.db, &self.env.kv("POSTS")?).await
     }
 
-    /// `Command::Read`: the view as the next flush will write it, or 404.
-    pub(super) fn read(&self, view: &View) -> ApiResult {
-        match self.db.document(view)? {
-            Some(document) => {
-                let response = Response::ok(document)?;
-                response.headers().set("content-type", "application/json")?;
-                Ok(response)
-            }
-            None => Err(ErrorCode::NotFound.into()),
-        }
+    /// The view as the next flush will write it (`None`: absent).
+    fn read(&self, view: &View) -> ApiResult<Option<Box<RawValue>>> {
+        let document = self.db.document(view)?;
+        Ok(document.and_then(|document| RawValue::from_string(document).ok()))
     }
 }

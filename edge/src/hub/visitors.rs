@@ -6,12 +6,30 @@
 
 use super::replies::{ReplyRow, REPLY_COLUMNS};
 use super::moderation::QueuedRow;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::offer::ClaimOf;
 use gazouillis_protocol::{Erased, ErrorCode, Queued, Reply};
 use serde::{Deserialize, Serialize};
+
+/// What the account holds of one visitor.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum VisitorCommand {
+    /// Their download: [`VisitorData`].
+    Data { visitor: String },
+    /// Their erasure, answering how much was deleted: [`Erased`].
+    Erase { visitor: String },
+}
+
+impl Apply for VisitorCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            VisitorCommand::Data { visitor } => hub.visitor_data(&visitor).into(),
+            VisitorCommand::Erase { visitor } => hub.erase_visitor(&visitor).await.into(),
+        }
+    }
+}
 
 /// What an account holds of one visitor.
 #[derive(Serialize, Deserialize)]
@@ -25,18 +43,18 @@ pub struct VisitorData {
 }
 
 impl AccountHub {
-    pub(super) fn visitor_data(&self, visitor: &str) -> ApiResult {
+    fn visitor_data(&self, visitor: &str) -> ApiResult<VisitorData> {
         let handle = self.db.account()?.handle;
         let replies = self.replies_of(visitor)?.into_iter().map(|row| row.reply(&handle)).collect();
         let pending = self.pending_of(visitor)?.into_iter().map(|row| row.queued(&handle)).collect();
         let claims = self.db.claims_of(visitor, &handle)?;
-        json(200, &VisitorData { replies, following: self.db.follows(visitor)?, claims, pending })
+        Ok(VisitorData { replies, following: self.db.follows(visitor)?, claims, pending })
     }
 
     /// Deletes the visitor's replies (queued ones too), their follow and
     /// their claims, as each would be deleted alone (counts, views, the live
     /// push), and answers how many of each.
-    pub(super) async fn erase_visitor(&self, visitor: &str) -> ApiResult {
+    async fn erase_visitor(&self, visitor: &str) -> ApiResult<Erased> {
         self.db.account()?;
         let mut replies = 0;
         for row in self.replies_of(visitor)? {
@@ -54,7 +72,7 @@ impl AccountHub {
             self.follow(visitor, false).await?;
         }
         let claims = self.erase_claims(visitor).await?;
-        json(200, &Erased { replies, follows, claims, pending })
+        Ok(Erased { replies, follows, claims, pending })
     }
 
     fn replies_of(&self, visitor: &str) -> ApiResult<Vec<ReplyRow>> {

@@ -5,15 +5,36 @@
 
 use super::db::{below, int, one_more, Db};
 use super::emit::Emitted;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use gazouillis_protocol::schema::MATCHES_ENTRY;
 use gazouillis_protocol::search::Query;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::webhook::Alert;
 use gazouillis_protocol::{Mention, Mentions, SearchHit, Watches};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// The brand's listening: watched terms, and the mentions of them.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WatchCommand {
+    /// The watched terms: [`Watches`].
+    Get,
+    /// Replaces the watched terms (already checked): [`Watches`].
+    Put { terms: Vec<String> },
+    /// Up to `limit` mentions numbered below `before`, newest first: [`Mentions`].
+    Mentions { before: Option<u64>, limit: usize },
+}
+
+impl Apply for WatchCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            WatchCommand::Get => hub.get_watches().into(),
+            WatchCommand::Put { terms } => hub.put_watches(terms).into(),
+            WatchCommand::Mentions { before, limit } => hub.list_mentions(before, limit).into(),
+        }
+    }
+}
 
 #[derive(Deserialize)]
 struct Term {
@@ -81,24 +102,24 @@ impl AccountHub {
         Ok(())
     }
 
-    pub(super) fn get_watches(&self) -> ApiResult {
+    fn get_watches(&self) -> ApiResult<Watches> {
         self.db.account()?;
-        json(200, &Watches { terms: self.db.watched()? })
+        Ok(Watches { terms: self.db.watched()? })
     }
 
     /// Replaces the watched terms (checked by the edge: `search::watch_terms`).
-    pub(super) fn put_watches(&self, terms: Vec<String>) -> ApiResult {
+    fn put_watches(&self, terms: Vec<String>) -> ApiResult<Watches> {
         self.db.account()?;
         self.db.run("DELETE FROM watches", vec![])?;
         for term in &terms {
             self.db.run("INSERT OR IGNORE INTO watches (term) VALUES (?)", vec![term.clone().into()])?;
         }
-        json(200, &Watches { terms })
+        Ok(Watches { terms })
     }
 
     /// Up to `limit` mentions numbered below `before`, newest first, each
     /// with the ranges its terms matched.
-    pub(super) fn list_mentions(&self, before: Option<u64>, limit: usize) -> ApiResult {
+    fn list_mentions(&self, before: Option<u64>, limit: usize) -> ApiResult<Mentions> {
         let handle = self.db.account()?.handle;
         let statement = "SELECT n, kind, post, seq, terms FROM mentions WHERE n < ? ORDER BY n DESC LIMIT ?";
         let rows: Vec<MentionRow> = self.db.rows(statement, vec![below(before), one_more(limit)])?;
@@ -108,6 +129,6 @@ impl AccountHub {
             let terms = serde_json::from_str(&row.terms).unwrap_or_default();
             mentions.extend(self.db.mention(&handle, &row.kind, row.post, row.seq, terms)?);
         }
-        json(200, &Mentions { mentions, next: next.map(|cursor| cursor.to_string()) })
+        Ok(Mentions { mentions, next: next.map(|cursor| cursor.to_string()) })
     }
 }

@@ -5,9 +5,8 @@
 use super::db::Db;
 use super::emit::{Destination, Emitted};
 use super::outbox::policy_from_env;
-use super::AccountHub;
+use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use crate::http::json;
 use crate::random;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::outbox::Policy;
@@ -16,14 +15,42 @@ use gazouillis_protocol::store::webhooks;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{
     signature, slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, Event, Format, NewWebhook,
-    Webhook, Webhooks, EVENT_ID_HEADER, EVENT_TYPE_HEADER, FIRST_RETRY_MS, LOG_DELIVERIES, MAX_ATTEMPTS, MAX_WEBHOOKS, SIGNATURE_HEADER,
-    TIMEOUT_MS,
+    Webhook, Webhooks, EVENT_ID_HEADER, EVENT_TYPE_HEADER, LOG_DELIVERIES, MAX_WEBHOOKS, POLICY, SIGNATURE_HEADER,
 };
 use gazouillis_protocol::ErrorCode;
-use worker::{Date, Env, Headers, Method, Request, RequestInit, Response};
+use serde::{Deserialize, Serialize};
+use worker::{Date, Env, Headers, Method, Request, RequestInit};
 
 /// The webhooks' name in the outbox.
 const DESTINATION: &str = "webhook";
+
+/// The brand's webhooks.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum WebhookCommand {
+    /// The webhooks: [`Webhooks`].
+    List,
+    /// Adds a webhook (its URL already checked): [`CreatedWebhook`].
+    Create { webhook: NewWebhook },
+    Delete { id: String },
+    /// Up to `limit` deliveries of webhook `id` numbered below `before`,
+    /// newest first: [`Deliveries`].
+    Deliveries { id: String, before: Option<u64>, limit: usize },
+    /// Sends a test event to webhook `id`: its [`Delivery`], pending.
+    Test { id: String },
+}
+
+impl Apply for WebhookCommand {
+    async fn apply(self, hub: &AccountHub) -> Answered {
+        match self {
+            WebhookCommand::List => hub.list_webhooks().into(),
+            WebhookCommand::Create { webhook } => hub.create_webhook(webhook).into(),
+            WebhookCommand::Delete { id } => hub.delete_webhook(&id).into(),
+            WebhookCommand::Deliveries { id, before, limit } => hub.list_deliveries(&id, before, limit).into(),
+            WebhookCommand::Test { id } => hub.test_webhook(&id).into(),
+        }
+    }
+}
 
 impl Db {
     /// Puts `alert` in the outbox of each webhook of `webhooks`, as one event.
@@ -70,11 +97,9 @@ impl Destination for WebhookAlerts {
         }
     }
 
-    /// The vars `WEBHOOK_FIRST_RETRY_MS`, `WEBHOOK_MAX_ATTEMPTS` and
-    /// `WEBHOOK_TIMEOUT_MS`, or their defaults.
+    /// [`POLICY`], as the vars `WEBHOOK_*` change it.
     fn policy(&self, env: &Env) -> Policy {
-        let defaults = Policy { first_retry_ms: FIRST_RETRY_MS, max_attempts: MAX_ATTEMPTS, timeout_ms: TIMEOUT_MS };
-        policy_from_env(env, "WEBHOOK", defaults)
+        policy_from_env(env, "WEBHOOK", POLICY)
     }
 
     /// The event in the webhook's format: Slack's body, or the event itself, signed.
@@ -111,13 +136,13 @@ impl AccountHub {
         Ok(())
     }
 
-    pub(super) fn list_webhooks(&self) -> ApiResult {
+    fn list_webhooks(&self) -> ApiResult<Webhooks> {
         self.db.account()?;
-        json(200, &Webhooks { webhooks: webhooks::all(&self.db)? })
+        Ok(Webhooks { webhooks: webhooks::all(&self.db)? })
     }
 
     /// Adds a webhook (its URL already checked); a `json` one gets its signing secret.
-    pub(super) fn create_webhook(&self, new: NewWebhook) -> ApiResult {
+    fn create_webhook(&self, new: NewWebhook) -> ApiResult<CreatedWebhook> {
         self.db.account()?;
         if webhooks::count(&self.db)? >= MAX_WEBHOOKS as u64 {
             return Err(ErrorCode::TooManyWebhooks.into());
@@ -135,34 +160,34 @@ impl AccountHub {
             Format::Slack => None,
         };
         webhooks::add(&self.db, &webhook, secret.as_deref().unwrap_or_default())?;
-        json(201, &CreatedWebhook { webhook, secret })
+        Ok(CreatedWebhook { webhook, secret })
     }
 
     /// Removes a webhook, with its deliveries (pending ones are not sent).
-    pub(super) fn delete_webhook(&self, id: &str) -> ApiResult {
+    fn delete_webhook(&self, id: &str) -> ApiResult<()> {
         self.db.account()?;
         webhooks::find(&self.db, id)?.ok_or(ErrorCode::WebhookNotFound)?;
         webhooks::remove(&self.db, id)?;
-        Ok(Response::empty()?.with_status(204))
+        Ok(())
     }
 
     /// Up to `limit` deliveries of webhook `id` numbered below `before`, newest first.
-    pub(super) fn list_deliveries(&self, id: &str, before: Option<u64>, limit: usize) -> ApiResult {
+    fn list_deliveries(&self, id: &str, before: Option<u64>, limit: usize) -> ApiResult<Deliveries> {
         self.db.account()?;
         webhooks::find(&self.db, id)?.ok_or(ErrorCode::WebhookNotFound)?;
         let rows = deliveries::log(&self.db, DESTINATION, id, before, limit as u64 + 1)?;
         let (rows, next) = one_past(rows, limit, |row| row.id);
         let deliveries = rows.into_iter().map(|row| self.db.delivery(row)).collect::<worker::Result<_>>()?;
-        json(200, &Deliveries { deliveries, next: next.map(|cursor| cursor.to_string()) })
+        Ok(Deliveries { deliveries, next: next.map(|cursor| cursor.to_string()) })
     }
 
     /// Sends a test event to webhook `id`; answers its delivery, pending.
-    pub(super) fn test_webhook(&self, id: &str) -> ApiResult {
+    fn test_webhook(&self, id: &str) -> ApiResult<Delivery> {
         self.db.account()?;
         webhooks::find(&self.db, id)?.ok_or(ErrorCode::WebhookNotFound)?;
         self.db.enqueue(&Alert::Test, &[id.to_owned()])?;
         self.deliver_soon();
         let newest = deliveries::log(&self.db, DESTINATION, id, None, 1)?.pop().ok_or(ErrorCode::Internal)?;
-        json(202, &self.db.delivery(newest)?)
+        Ok(self.db.delivery(newest)?)
     }
 }

@@ -5,7 +5,7 @@
 //! `attempts`.
 
 use super::{int, Sql};
-use crate::outbox::After;
+use crate::outbox::{After, Outcome};
 use crate::webhook::DeliveryState;
 use serde::Deserialize;
 
@@ -91,12 +91,13 @@ pub fn give_up<S: Sql>(db: &S, id: u64) -> Result<(), S::Error> {
 }
 
 /// Records how attempt `attempt` of delivery `id` ended, and what follows.
-pub fn record<S: Sql>(db: &S, id: u64, attempt: u32, status: Option<u16>, error: Option<String>, after: After) -> Result<(), S::Error> {
+pub fn record<S: Sql>(db: &S, id: u64, attempt: u32, outcome: &Outcome, after: After) -> Result<(), S::Error> {
     let statement = "UPDATE attempts SET status = ?, error = ? WHERE delivery = ? AND n = ?";
-    db.run(statement, vec![status.map(|status| int(status.into())).into(), error.into(), int(id), int(attempt.into())])?;
+    let status = outcome.status.map(|status| int(status.into()));
+    db.run(statement, vec![status.into(), outcome.error.clone().into(), int(id), int(attempt.into())])?;
     let (state, next_at) = match after {
         After::Delivered => ("delivered", None),
-        After::Failed => ("failed", None),
+        After::Failed | After::Gone => ("failed", None),
         After::RetryAt(at) => ("pending", Some(int(at))),
     };
     db.run("UPDATE deliveries SET state = ?, next_at = ? WHERE id = ?", vec![state.into(), next_at.into(), int(id)])
@@ -162,11 +163,11 @@ mod tests {
         add(&db, &new("a", "e1", NOW), 100).unwrap();
         let id = due(&db, NOW, 20).unwrap()[0].id;
         claim(&db, id, 1, NOW + 20_000, "first").unwrap();
-        record(&db, id, 1, Some(500), None, After::RetryAt(NOW + 10_000)).unwrap();
+        record(&db, id, 1, &Outcome::answered(500, None), After::RetryAt(NOW + 10_000)).unwrap();
         let logged = &log(&db, "webhook", "a", None, 10).unwrap()[0];
         assert_eq!((logged.state, logged.next_at), (DeliveryState::Pending, Some(NOW + 10_000)));
         claim(&db, id, 2, NOW + 40_000, "second").unwrap();
-        record(&db, id, 2, None, Some("no answer within 10000 ms".into()), After::Failed).unwrap();
+        record(&db, id, 2, &Outcome::failed("no answer within 10000 ms"), After::Failed).unwrap();
         let logged = &log(&db, "webhook", "a", None, 10).unwrap()[0];
         assert_eq!((logged.state, logged.next_at), (DeliveryState::Failed, None));
         assert_eq!(
@@ -179,10 +180,23 @@ mod tests {
         assert_eq!(next_at(&db).unwrap(), None, "nothing pending");
         add(&db, &new("a", "e2", NOW), 100).unwrap();
         let id = due(&db, NOW, 20).unwrap()[0].id;
-        record(&db, id, 1, Some(204), None, After::Delivered).unwrap();
+        record(&db, id, 1, &Outcome::answered(204, None), After::Delivered).unwrap();
         assert_eq!(log(&db, "webhook", "a", None, 1).unwrap()[0].state, DeliveryState::Delivered);
         give_up(&db, id).unwrap();
         assert_eq!(log(&db, "webhook", "a", None, 1).unwrap()[0].state, DeliveryState::Failed);
+    }
+
+    #[test]
+    fn a_gone_target_fails_its_delivery_with_no_retry() {
+        let db = store();
+        add(&db, &new("a", "e1", NOW), 100).unwrap();
+        let id = due(&db, NOW, 20).unwrap()[0].id;
+        claim(&db, id, 1, NOW + 20_000, "first").unwrap();
+        record(&db, id, 1, &Outcome::answered(410, None), After::Gone).unwrap();
+        let logged = &log(&db, "webhook", "a", None, 10).unwrap()[0];
+        assert_eq!((logged.state, logged.next_at), (DeliveryState::Failed, None));
+        assert_eq!(attempts(&db, id).unwrap()[0].status, Some(410));
+        assert_eq!(due(&db, u64::MAX, 20).unwrap(), []);
     }
 
     #[test]
@@ -191,7 +205,7 @@ mod tests {
         for n in 0..5 {
             add(&db, &new("a", &format!("done{n}"), NOW), 3).unwrap();
             let id = due(&db, NOW, 20).unwrap().into_iter().find(|d| d.event == format!("done{n}")).unwrap().id;
-            record(&db, id, 1, Some(200), None, After::Delivered).unwrap();
+            record(&db, id, 1, &Outcome::answered(200, None), After::Delivered).unwrap();
         }
         add(&db, &new("b", "other", NOW), 3).unwrap();
         // A pending delivery older than the newest three stays.
