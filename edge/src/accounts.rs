@@ -46,7 +46,7 @@ pub async fn list(req: Request, env: &Env) -> ApiResult {
 }
 
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
-    let stored = Views::fresh(env, Freshness::of(&req, env, handle)?)?.account(handle).await?;
+    let stored = Views::fresh(env, Freshness::of(&req, env, handle).await?)?.account(handle).await?;
     cached_json(&req, &info(env, stored.view), stored.version)
 }
 

@@ -7,7 +7,8 @@
 use crate::error::{ApiError, ApiResult};
 use crate::http::bearer;
 use crate::hub::{self, AccountCommand, Brand};
-use gazouillis_protocol::token::{self, same, Claims};
+use crate::crypto;
+use gazouillis_protocol::token::{same, Claims};
 use gazouillis_protocol::{BrandToken, ErrorCode};
 use worker::{Date, Env, Request};
 
@@ -31,9 +32,9 @@ fn is_admin(env: &Env, token: &str) -> bool {
     secret(env, "ADMIN_TOKEN").is_some_and(|admin| same(&admin, token))
 }
 
-fn visitor_claims(env: &Env, token: &str) -> Option<Claims> {
+async fn visitor_claims(env: &Env, token: &str) -> Option<Claims> {
     let secret = secret(env, "SESSION_SECRET")?;
-    token::verify(token, secret.as_bytes(), now_seconds())
+    crypto::verify(token, secret.as_bytes(), now_seconds()).await
 }
 
 enum Caller {
@@ -42,9 +43,9 @@ enum Caller {
     Visitor(Claims),
 }
 
-fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
+async fn caller(req: &Request, env: &Env) -> ApiResult<Caller> {
     let token = bearer(req).ok_or(ErrorCode::Unauthorized)?;
-    if let Some(claims) = visitor_claims(env, &token) {
+    if let Some(claims) = visitor_claims(env, &token).await {
         Ok(Caller::Visitor(claims))
     } else if is_admin(env, &token) {
         Ok(Caller::Operator)
@@ -71,7 +72,7 @@ async fn refuse(env: &Env, caller: Caller) -> ApiError {
 
 /// Allows the operator only (creating accounts, issuing brand tokens).
 pub async fn require_operator(req: &Request, env: &Env) -> ApiResult<()> {
-    match caller(req, env)? {
+    match caller(req, env).await? {
         Caller::Operator => Ok(()),
         other => Err(refuse(env, other).await),
     }
@@ -81,7 +82,7 @@ pub async fn require_operator(req: &Request, env: &Env) -> ApiResult<()> {
 /// that account (a token for another account is refused with 403). The
 /// account's hub checks the token itself before it acts.
 pub async fn require_brand(req: &Request, env: &Env, handle: &str) -> ApiResult<Brand> {
-    match caller(req, env)? {
+    match caller(req, env).await? {
         Caller::Operator => Ok(Brand::Operator),
         Caller::Brand(token) if token.handle == handle => Ok(Brand::Token(token)),
         other => Err(refuse(env, other).await),
@@ -91,8 +92,8 @@ pub async fn require_brand(req: &Request, env: &Env, handle: &str) -> ApiResult<
 /// The brand of account `handle` behind a read, if the caller is one: its
 /// reads come from the hub, which checks a brand token. Anyone else reads
 /// as the public does.
-pub fn brand_reader(req: &Request, env: &Env, handle: &str) -> Option<Brand> {
-    match caller(req, env).ok()? {
+pub async fn brand_reader(req: &Request, env: &Env, handle: &str) -> Option<Brand> {
+    match caller(req, env).await.ok()? {
         Caller::Operator => Some(Brand::Operator),
         Caller::Brand(token) if token.handle == handle => Some(Brand::Token(token)),
         _ => None,
@@ -102,7 +103,7 @@ pub fn brand_reader(req: &Request, env: &Env, handle: &str) -> Option<Brand> {
 /// The visitor behind a valid session token; the brand does not follow or
 /// read a timeline as a visitor (403).
 pub async fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {
-    match caller(req, env)? {
+    match caller(req, env).await? {
         Caller::Visitor(claims) => Ok(claims),
         other => Err(refuse(env, other).await),
     }
@@ -115,7 +116,7 @@ pub enum Writer {
 }
 
 pub async fn require_writer(req: &Request, env: &Env, handle: &str) -> ApiResult<Writer> {
-    match caller(req, env)? {
+    match caller(req, env).await? {
         Caller::Visitor(claims) => Ok(Writer::Visitor(claims)),
         _ => require_brand(req, env, handle).await.map(Writer::Brand),
     }
@@ -123,12 +124,12 @@ pub async fn require_writer(req: &Request, env: &Env, handle: &str) -> ApiResult
 
 /// A new visitor session token; `customer_of` names the account whose SSO
 /// vouched for the visitor.
-pub fn issue(env: &Env, visitor: &str, name: &str, customer_of: Option<String>) -> ApiResult<String> {
+pub async fn issue(env: &Env, visitor: &str, name: &str, customer_of: Option<String>) -> ApiResult<String> {
     let claims = Claims {
         sub: visitor.to_owned(),
         name: name.to_owned(),
         exp: now_seconds() + gazouillis_protocol::limits::SESSION_TTL_SECONDS,
         customer_of,
     };
-    Ok(token::sign(&claims, session_secret(env)?.as_bytes()))
+    Ok(crypto::sign(&claims, session_secret(env)?.as_bytes()).await?)
 }

@@ -12,7 +12,7 @@ use worker::{Env, Request};
 /// From KV (two reads), or from the hub when the visitor asks for a version.
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
-    if let Freshness::AtLeast(_) = Freshness::of(&req, env, handle)? {
+    if let Freshness::AtLeast(_) = Freshness::of(&req, env, handle).await? {
         return hub::send(env, handle, FollowCommand::Get { visitor: visitor.sub }).await?.respond(200);
     }
     let views = Views::new(env)?;

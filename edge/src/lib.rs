@@ -11,6 +11,7 @@ mod accounts;
 mod auth;
 mod config;
 mod cors;
+mod crypto;
 mod error;
 mod follows;
 mod http;

@@ -19,7 +19,7 @@ pub fn seq_of(post: &Post) -> u64 {
 /// stored page holding the cursor: one KV read either way.
 pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
     let query = ListQuery::from_request(&req)?;
-    let views = Views::fresh(env, Freshness::of(&req, env, handle)?)?;
+    let views = Views::fresh(env, Freshness::of(&req, env, handle).await?)?;
     let stored = match query.cursor {
         None => views.feed(handle, None).await?,
         Some(Cursor(0)) => views.account(handle).await?.map(|_| PageView::default()),
@@ -39,7 +39,7 @@ pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
 }
 
 pub async fn get(req: Request, env: &Env, id: &PostId) -> ApiResult {
-    let stored = Views::fresh(env, Freshness::of(&req, env, &id.handle)?)?.post(id).await?;
+    let stored = Views::fresh(env, Freshness::of(&req, env, &id.handle).await?)?.post(id).await?;
     cached_json(&req, &stored.view, stored.version)
 }
 

@@ -23,7 +23,7 @@ pub async fn list(req: Request, env: &Env, post: &PostId) -> ApiResult {
     let query = ListQuery::from_request(&req)?;
     let from = query.cursor.map_or(0, |c| c.0);
     let page = keys::page_of(from);
-    let views = Views::fresh(env, Freshness::of(&req, env, &post.handle)?)?;
+    let views = Views::fresh(env, Freshness::of(&req, env, &post.handle).await?)?;
     let stored = match views.thread(post, page).await? {
         Some(stored) => stored,
         None if page == 0 => return Err(ErrorCode::PostNotFound.into()),

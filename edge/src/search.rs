@@ -28,7 +28,7 @@ pub async fn account(req: Request, env: &Env, handle: &str) -> ApiResult {
     let list = ListQuery::from_request(&req)?;
     let q = query(&req)?;
     let (before, limit) = (list.cursor.map(|cursor| cursor.0), list.limit);
-    let answer = match brand_reader(&req, env, handle) {
+    let answer = match brand_reader(&req, env, handle).await {
         Some(brand) => hub::send_as(env, handle, SearchCommand::Find { q, before, limit, brand: true }, &brand).await?,
         None => hub::send(env, handle, SearchCommand::Find { q, before, limit, brand: false }).await?,
     };

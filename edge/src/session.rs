@@ -11,7 +11,8 @@ use crate::random;
 use crate::turnstile;
 use gazouillis_protocol::limits::RATE_SESSIONS_IP;
 use gazouillis_protocol::ids::is_handle;
-use gazouillis_protocol::token::{derive_id, Claims};
+use crate::crypto;
+use gazouillis_protocol::token::Claims;
 use gazouillis_protocol::{check_name, Badge, ErrorCode, NewSession, NewSsoSession, Session, Visitor};
 use worker::{Env, Request};
 
@@ -21,7 +22,7 @@ pub async fn create(mut req: Request, env: &Env) -> ApiResult {
     within_limit(&req, env).await?;
     turnstile::check(env, new.turnstile.as_deref(), &client_ip(&req)).await?;
     let id = random::hex(8)?;
-    let token = issue(env, &id, &name, None)?;
+    let token = issue(env, &id, &name, None).await?;
     json(201, &Session { visitor: Visitor { id, name, badge: None }, token })
 }
 
@@ -35,8 +36,8 @@ pub async fn create_sso(mut req: Request, env: &Env) -> ApiResult {
     within_limit(&req, env).await?;
     let customer: Claims = hub::send_from(env, &new.account, TokenCommand::VerifySso { sso: new.sso }, &req).await?.value()?;
     let name = check_name(&customer.name)?;
-    let id = derive_id(session_secret(env)?.as_bytes(), &format!("sso/{}/{}", new.account, customer.sub));
-    let token = issue(env, &id, &name, Some(new.account))?;
+    let id = crypto::derive_id(session_secret(env)?.as_bytes(), &format!("sso/{}/{}", new.account, customer.sub)).await?;
+    let token = issue(env, &id, &name, Some(new.account)).await?;
     json(201, &Session { visitor: Visitor { id, name, badge: Some(Badge::Customer) }, token })
 }
 

@@ -36,8 +36,8 @@ pub enum Freshness {
 impl Freshness {
     /// The freshness a read of account `handle` asks for: the brand's calls
     /// read from the hub; `?min_version=N` asks for at least version N.
-    pub fn of(req: &Request, env: &Env, handle: &str) -> ApiResult<Freshness> {
-        if let Some(brand) = auth::brand_reader(req, env, handle) {
+    pub async fn of(req: &Request, env: &Env, handle: &str) -> ApiResult<Freshness> {
+        if let Some(brand) = auth::brand_reader(req, env, handle).await {
             return Ok(Freshness::Hub(brand));
         }
         match query_param(req, MIN_VERSION_PARAM)? {

@@ -5,7 +5,7 @@
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::rate::{RateLimit, admit};
 use gazouillis_protocol::rich::{segments, text_length, Segment, URL_LENGTH};
-#[cfg(feature = "token")]
+#[cfg(feature = "native-crypto")]
 use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{Cursor, PostId, ReplyId, TextError, char_count, check_name, check_text};
 use proptest::prelude::*;
@@ -113,7 +113,7 @@ proptest! {
         }
     }
 
-    #[cfg(feature = "token")]
+    #[cfg(feature = "native-crypto")]
     #[test]
     fn tokens_round_trip_and_any_change_is_refused(
         sub in "[0-9a-f]{16}", name in any::<String>(), exp in 1u64..u64::MAX, at in any::<prop::sample::Index>(), by in 1u8..128,
@@ -131,7 +131,7 @@ proptest! {
         }
     }
 
-    #[cfg(feature = "token")]
+    #[cfg(feature = "native-crypto")]
     #[test]
     fn any_token_text_is_refused_without_panic(raw in any::<String>()) {
         prop_assert_eq!(token::verify(&raw, b"secret", 0), None);

@@ -13,6 +13,7 @@ use super::db::Db;
 use super::webhooks::WebhookAlerts;
 use super::AccountHub;
 use crate::error::ApiResult;
+use futures_util::future::LocalBoxFuture;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::outbox::Policy;
 use gazouillis_protocol::store::deliveries::Due;
@@ -35,8 +36,9 @@ pub(super) trait Destination: Sync {
     fn take(&self, hub: &AccountHub, emitted: &Emitted) -> ApiResult<()>;
     /// How its deliveries are retried.
     fn policy(&self, env: &Env) -> Policy;
-    /// The request that delivers `due` now (built at each attempt).
-    fn request(&self, db: &Db, due: &Due) -> worker::Result<Request>;
+    /// The request that delivers `due` now (built at each attempt; async,
+    /// as signing through WebCrypto is).
+    fn request<'a>(&'a self, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>>;
     /// Forgets `target`, gone for good (its subscriber row goes, and its
     /// deliveries with it). Called only where [`Destination::policy`]
     /// `forgets_gone`, which webhooks do not.

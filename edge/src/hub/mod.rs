@@ -315,7 +315,7 @@ impl AccountHub {
     /// [`send_from`]).
     async fn door(&self, req: &mut Request) -> ApiResult<Command> {
         if let Some(token) = req.headers().get(BRAND_TOKEN_HEADER)? {
-            self.check_brand_token(&token)?;
+            self.check_brand_token(&token).await?;
         }
         if let Some(origin) = req.headers().get(ORIGIN_HEADER)?
             && !self.db.settings()?.allows_origin(&origin)

@@ -73,9 +73,8 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
         }
         // Claimed before it leaves: the retry is due as if this attempt failed.
         deliveries::claim(db, delivery.id, attempt, policy.lease(attempt, now, jitter()), &rfc3339_from_millis(now))?;
-        let request = destination.request(db, &delivery);
         sending.push(async move {
-            let outcome = match request {
+            let outcome = match destination.request(db, &delivery).await {
                 Ok(request) => send(request, policy.timeout_ms, allow_loopback).await,
                 Err(err) => Outcome::failed(err.to_string()),
             };

@@ -5,7 +5,8 @@
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use crate::random;
-use gazouillis_protocol::token::{self, digest, same};
+use crate::crypto;
+use gazouillis_protocol::token::same;
 use gazouillis_protocol::token::Claims;
 use gazouillis_protocol::{BrandToken, ErrorCode, IssuedToken, TokenInfo};
 use serde::{Deserialize, Serialize};
@@ -29,18 +30,18 @@ pub enum TokenCommand {
 impl Apply for TokenCommand {
     async fn apply(self, hub: &AccountHub) -> Answered {
         match self {
-            TokenCommand::Issue { name } => hub.issue_token(name).into(),
+            TokenCommand::Issue { name } => hub.issue_token(name).await.into(),
             TokenCommand::List => hub.list_tokens().into(),
             TokenCommand::Revoke { id } => hub.revoke_token(&id).into(),
             TokenCommand::SetSsoSecret { secret } => hub.set_sso_secret(&secret).into(),
-            TokenCommand::VerifySso { sso } => hub.verify_sso(&sso).into(),
+            TokenCommand::VerifySso { sso } => hub.verify_sso(&sso).await.into(),
         }
     }
 }
 
 impl AccountHub {
     /// A brand token of this account, not revoked, or 401.
-    pub(super) fn check_brand_token(&self, token: &str) -> ApiResult<()> {
+    pub(super) async fn check_brand_token(&self, token: &str) -> ApiResult<()> {
         #[derive(Deserialize)]
         struct Digest {
             digest: String,
@@ -48,18 +49,18 @@ impl AccountHub {
         let token: BrandToken = token.parse().map_err(|()| ErrorCode::Unauthorized)?;
         let stored: Option<Digest> = self.db.row("SELECT digest FROM tokens WHERE id = ?", vec![token.id.into()])?;
         match stored {
-            Some(stored) if same(&stored.digest, &digest(&token.secret)) => Ok(()),
+            Some(stored) if same(&stored.digest, &crypto::digest(&token.secret).await?) => Ok(()),
             _ => Err(ErrorCode::Unauthorized.into()),
         }
     }
 
-    fn issue_token(&self, name: String) -> ApiResult<IssuedToken> {
+    async fn issue_token(&self, name: String) -> ApiResult<IssuedToken> {
         let handle = self.db.account()?.handle;
         let hex = random::hex(20)?;
         let (id, secret) = hex.split_at(8);
         let token = BrandToken { handle, id: id.to_owned(), secret: secret.to_owned() };
         let statement = "INSERT INTO tokens (id, name, digest) VALUES (?, ?, ?)";
-        self.db.run(statement, vec![id.into(), name.clone().into(), digest(secret).into()])?;
+        self.db.run(statement, vec![id.into(), name.clone().into(), crypto::digest(secret).await?.into()])?;
         Ok(IssuedToken { id: id.to_owned(), name, token: token.to_string() })
     }
 
@@ -84,16 +85,14 @@ impl AccountHub {
         Ok(())
     }
 
-    fn verify_sso(&self, sso: &str) -> ApiResult<Claims> {
+    async fn verify_sso(&self, sso: &str) -> ApiResult<Claims> {
         #[derive(Deserialize)]
         struct Secret {
             sso_secret: Option<String>,
         }
         let secret = self.db.row::<Secret>("SELECT sso_secret FROM account", vec![])?.ok_or(ErrorCode::AccountNotFound)?;
         let now = Date::now().as_millis() / 1000;
-        match secret.sso_secret.and_then(|secret| token::verify(sso, secret.as_bytes(), now)) {
-            Some(claims) => Ok(claims),
-            None => Err(ErrorCode::Unauthorized.into()),
-        }
+        let secret = secret.sso_secret.ok_or(ErrorCode::Unauthorized)?;
+        crypto::verify(sso, secret.as_bytes(), now).await.ok_or_else(|| ErrorCode::Unauthorized.into())
     }
 }

@@ -6,7 +6,9 @@ use super::db::Db;
 use super::emit::{Destination, Emitted};
 use super::outbox::policy_from_env;
 use super::{AccountHub, Apply, Answered};
+use crate::crypto;
 use crate::error::ApiResult;
+use futures_util::future::LocalBoxFuture;
 use crate::random;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::outbox::Policy;
@@ -14,7 +16,7 @@ use gazouillis_protocol::store::deliveries::{self, Due, Logged, NewDelivery};
 use gazouillis_protocol::store::webhooks;
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{
-    signature, slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, Event, Format, NewWebhook,
+    slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, Event, Format, NewWebhook,
     Webhook, Webhooks, EVENT_ID_HEADER, EVENT_TYPE_HEADER, LOG_DELIVERIES, MAX_WEBHOOKS, POLICY, SIGNATURE_HEADER,
 };
 use gazouillis_protocol::ErrorCode;
@@ -103,23 +105,26 @@ impl Destination for WebhookAlerts {
     }
 
     /// The event in the webhook's format: Slack's body, or the event itself, signed.
-    fn request(&self, db: &Db, due: &Due) -> worker::Result<Request> {
-        let receiver = webhooks::receiver(db, &due.target)?.ok_or("the webhook is gone")?;
-        let headers = Headers::new();
-        headers.set("content-type", "application/json")?;
-        headers.set("user-agent", "Gazouillis-Webhooks/1")?;
-        let body = match receiver.format {
-            Format::Slack => slack_body(&serde_json::from_str::<Event>(&due.body)?, receiver.language),
-            Format::Json => {
-                headers.set(EVENT_ID_HEADER, &due.event)?;
-                headers.set(EVENT_TYPE_HEADER, &due.kind)?;
-                headers.set(SIGNATURE_HEADER, &signature(&receiver.secret, Date::now().as_millis() / 1000, &due.body))?;
-                due.body.clone()
-            }
-        };
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-        Request::new_with_init(&receiver.url, &init)
+    fn request<'a>(&'a self, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>> {
+        Box::pin(async move {
+            let receiver = webhooks::receiver(db, &due.target)?.ok_or("the webhook is gone")?;
+            let headers = Headers::new();
+            headers.set("content-type", "application/json")?;
+            headers.set("user-agent", "Gazouillis-Webhooks/1")?;
+            let body = match receiver.format {
+                Format::Slack => slack_body(&serde_json::from_str::<Event>(&due.body)?, receiver.language),
+                Format::Json => {
+                    let signature = crypto::webhook_signature(&receiver.secret, Date::now().as_millis() / 1000, &due.body).await?;
+                    headers.set(EVENT_ID_HEADER, &due.event)?;
+                    headers.set(EVENT_TYPE_HEADER, &due.kind)?;
+                    headers.set(SIGNATURE_HEADER, &signature)?;
+                    due.body.clone()
+                }
+            };
+            let mut init = RequestInit::new();
+            init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+            Request::new_with_init(&receiver.url, &init)
+        })
     }
 }
 
