@@ -7,6 +7,7 @@ use super::db::{int, Db};
 use super::emit::Emitted;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
+use gazouillis_protocol::store::account;
 use gazouillis_protocol::buzz::{Activity, Episode, Hour, Rule, HOUR_MS, WEEK_HOURS};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{Alert, Buzz};
@@ -101,7 +102,7 @@ impl AccountHub {
         if seen(hour.saturating_sub(1))?.unwrap_or(0) > 0 {
             return Ok(());
         }
-        let posts = self.db.busiest_posts(&self.db.handle()?, hour, hour)?;
+        let posts = self.db.busiest_posts(&account::handle(&self.db)?, hour, hour)?;
         self.emit(Emitted::Alert(Alert::Buzz { buzz: Buzz { hour: rfc3339_from_millis(hour * HOUR_MS), replies, posts } }))
     }
 }

@@ -1,11 +1,13 @@
-//! The account's followers: one row each, and the exact count on the account.
+//! Following the account: doing it twice counts once, and each change is
+//! counted (per day, per running offer), pushed and shown. The rows are
+//! `gazouillis_protocol::store::follows`'.
 
 use super::views::View;
-use super::db::Db;
 use super::emit::Emitted;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
+use gazouillis_protocol::store::follows;
 use gazouillis_protocol::FollowState;
 use serde::{Deserialize, Serialize};
 
@@ -27,27 +29,14 @@ impl Apply for FollowCommand {
     }
 }
 
-/// Reads of the tables, for the hub's commands and for the views.
-impl Db {
-    pub(super) fn follows(&self, visitor: &str) -> worker::Result<bool> {
-        Ok(self.number("SELECT count(*) AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
-    }
-}
-
 impl AccountHub {
     /// Follows (`true`) or unfollows: doing it twice counts once.
     pub(super) async fn follow(&self, visitor: &str, follow: bool) -> ApiResult<FollowState> {
         let account = self.db.account()?;
-        if self.db.follows(visitor)? == follow {
+        if follows::follows(&self.db, visitor)? == follow {
             return Ok(FollowState { following: follow, followers: account.followers });
         }
-        if follow {
-            self.db.run("INSERT INTO follows (visitor) VALUES (?)", vec![visitor.into()])?;
-            self.db.run("UPDATE account SET followers = followers + 1", vec![])?;
-        } else {
-            self.db.run("DELETE FROM follows WHERE visitor = ?", vec![visitor.into()])?;
-            self.db.run("UPDATE account SET followers = max(followers - 1, 0)", vec![])?;
-        }
+        follows::set(&self.db, visitor, follow)?;
         self.db.count_follow(follow)?;
         self.db.count_follow_in_offers(follow, worker::Date::now().as_millis())?;
         let followers = self.db.account()?.followers;
@@ -58,6 +47,6 @@ impl AccountHub {
 
     fn get_follow(&self, visitor: &str) -> ApiResult<FollowState> {
         let followers = self.db.account()?.followers;
-        Ok(FollowState { following: self.db.follows(visitor)?, followers })
+        Ok(FollowState { following: follows::follows(&self.db, visitor)?, followers })
     }
 }

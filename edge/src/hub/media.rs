@@ -8,6 +8,7 @@ use super::db::{int, Db};
 use super::alarm::wake_by;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
+use gazouillis_protocol::store::account;
 use gazouillis_protocol::media::{media_key, media_path, Image, ImageKind, NewImage, Uploaded, UPLOAD_TTL_SECONDS};
 use gazouillis_protocol::ErrorCode;
 use serde::{Deserialize, Serialize};
@@ -127,7 +128,7 @@ impl AccountHub {
             return Err(ErrorCode::ImageInUse.into());
         }
         self.db.run("UPDATE media SET post = ? WHERE id = ?", vec![int(EXPIRED), id.into()])?;
-        if let Err(err) = self.delete_images(&self.db.handle()?, EXPIRED).await {
+        if let Err(err) = self.delete_images(&account::handle(&self.db)?, EXPIRED).await {
             wake_by(&self.state.storage(), Date::now().as_millis() + EXPIRY_RETRY_MS).await?;
             return Err(err.into());
         }
@@ -152,7 +153,7 @@ impl AccountHub {
         let statement = "UPDATE media SET post = ? WHERE id IN
             (SELECT id FROM media WHERE post IS NULL AND uploaded_ms <= ? ORDER BY uploaded_ms LIMIT ?)";
         self.db.run(statement, vec![int(EXPIRED), int(cutoff), int(room)])?;
-        self.delete_images(&self.db.handle()?, EXPIRED).await
+        self.delete_images(&account::handle(&self.db)?, EXPIRED).await
     }
 
     /// Deletes post `post`'s pictures, from R2 and from the table.

@@ -7,6 +7,7 @@ use super::db::{int, Db};
 use super::views::View;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
+use gazouillis_protocol::store::follows;
 use gazouillis_protocol::keys;
 use gazouillis_protocol::offer::{refusal, CheckedOffer, ClaimOf, Claimed, Offer, OfferStats, Offers};
 use gazouillis_protocol::time::rfc3339_from_millis;
@@ -128,7 +129,7 @@ impl AccountHub {
             return Ok(Claim { claimed: Claimed { code: offer.code, claimed_at: before.claimed_at }, first: false });
         }
         let now = Date::now().as_millis();
-        if let Some(refused) = refusal(self.db.follows(visitor)?, now, offer.ends_ms, offer.claimed, offer.max_claims) {
+        if let Some(refused) = refusal(follows::follows(&self.db, visitor)?, now, offer.ends_ms, offer.claimed, offer.max_claims) {
             return Err(refused.into());
         }
         let claimed_at = rfc3339_from_millis(now);

@@ -5,6 +5,7 @@
 use super::db::{below, flag, one_more, Db};
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
+use gazouillis_protocol::store::{queue, replies};
 use gazouillis_protocol::schema::SEARCH;
 use gazouillis_protocol::search::Query;
 use gazouillis_protocol::page::one_past;
@@ -48,14 +49,14 @@ impl Db {
                 let hidden = row.hidden();
                 (Found::Post(row.post(handle)), hidden)
             }),
-            "reply" => match self.any_reply(post, seq)? {
+            "reply" => match replies::find(self, post, seq)? {
                 Some(row) => {
                     let hidden = row.hidden() || self.any_post(post).is_ok_and(|post| post.hidden());
                     Some((Found::Reply(row.reply(handle)), hidden))
                 }
                 None => None,
             },
-            _ => self.queued(seq)?.map(|row| (Found::Queued(row.queued(handle)), false)),
+            _ => queue::find(self, seq)?.map(|row| (Found::Queued(row.queued(handle)), false)),
         })
     }
 }

@@ -19,6 +19,7 @@ use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::store::{account, follows, posts, replies};
 use gazouillis_protocol::{keys, Author, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -168,21 +169,13 @@ impl Db {
     /// The account's version: how many writes changed what readers see.
     /// `None` before the account exists.
     pub(super) fn version(&self) -> worker::Result<Option<u64>> {
-        self.number("SELECT version AS n FROM account", vec![])
+        account::version(self)
     }
 
     /// The version of the last change to the feed: reading the feed at
     /// least that recent shows its newest post.
     pub(super) fn feed_version(&self) -> worker::Result<u64> {
-        Ok(self.number("SELECT feed_version AS n FROM account", vec![])?.unwrap_or(0))
-    }
-
-    pub(super) fn handle(&self) -> worker::Result<String> {
-        #[derive(Deserialize)]
-        struct Handle {
-            handle: String,
-        }
-        Ok(self.row::<Handle>("SELECT handle FROM account", vec![])?.map(|row| row.handle).unwrap_or_default())
+        account::feed_version(self)
     }
 
     /// A view's document as KV holds it, built from the tables now; `None`
@@ -192,14 +185,14 @@ impl Db {
             return Ok(None);
         };
         Ok(match view {
-            View::Account => self.account_row()?.map(|row| to_json(&Versioned { version, view: row.account() })),
-            View::FeedHead => Some(to_json(&Versioned { version, view: self.feed_head()? })),
-            View::FeedPage(page) => Some(to_json(&Versioned { version, view: self.feed_page(*page)? })),
+            View::Account => account::find(self)?.map(|row| to_json(&Versioned { version, view: row.account() })),
+            View::FeedHead => Some(to_json(&Versioned { version, view: posts::feed_head(self)? })),
+            View::FeedPage(page) => Some(to_json(&Versioned { version, view: posts::feed_page(self, *page)? })),
             View::Post(seq) => self.shown_post(*seq)?.map(|post| to_json(&Versioned { version, view: post })),
-            View::Thread(seq, page) => self.thread_page(*seq, *page)?.map(|page| to_json(&Versioned { version, view: page })),
-            View::Following(visitor) => self.follows(visitor)?.then(|| "1".to_owned()),
+            View::Thread(seq, page) => replies::thread_page(self, *seq, *page)?.map(|page| to_json(&Versioned { version, view: page })),
+            View::Following(visitor) => follows::follows(self, visitor)?.then(|| "1".to_owned()),
             // Hidden replies stay in the index: their author may still download or delete them.
-            View::Authored(_, post, seq) => self.any_reply(*post, *seq)?.map(|_| "1".to_owned()),
+            View::Authored(_, post, seq) => replies::find(self, *post, *seq)?.map(|_| "1".to_owned()),
             View::Claimed(visitor) => self.holds_claims(visitor)?.then(|| "1".to_owned()),
         })
     }
@@ -209,15 +202,15 @@ impl AccountHub {
     /// Records that a write changed `views`: the account's version goes up
     /// by one, the views are marked to rewrite, and a flush is scheduled.
     pub(super) async fn changed(&self, views: &[View]) -> worker::Result<()> {
-        self.db.run("UPDATE account SET version = version + 1", vec![])?;
+        account::raise_version(&self.db)?;
         let mut views = views.to_vec();
         if views.iter().any(|view| matches!(view, View::FeedHead)) {
-            self.db.run("UPDATE account SET feed_version = version", vec![])?;
+            account::feed_changed(&self.db)?;
         } else if views.iter().any(|view| matches!(view, View::Account)) {
             // The feed head carries the account (not a change of the feed's posts).
             views.push(View::FeedHead);
         }
-        let (handle, version) = (self.db.handle()?, self.db.version()?.unwrap_or(0));
+        let (handle, version) = (account::handle(&self.db)?, self.db.version()?.unwrap_or(0));
         for view in &views {
             self.db.run(
                 "INSERT OR REPLACE INTO dirty_views (key, view, version) VALUES (?, ?, ?)",

@@ -7,6 +7,7 @@ use super::db::{below, int, one_more, Db};
 use super::emit::Emitted;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
+use gazouillis_protocol::store::account;
 use gazouillis_protocol::schema::MATCHES_ENTRY;
 use gazouillis_protocol::search::Query;
 use gazouillis_protocol::page::one_past;
@@ -95,7 +96,7 @@ impl AccountHub {
         if terms.is_empty() || !alert {
             return Ok(());
         }
-        let handle = self.db.handle()?;
+        let handle = account::handle(&self.db)?;
         if let Some(mention) = self.db.mention(&handle, kind, post, seq, terms)? {
             self.emit(Emitted::Alert(Alert::Mention { mention }))?;
         }
