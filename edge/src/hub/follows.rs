@@ -7,7 +7,7 @@ use super::emit::Emitted;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::store::follows;
+use gazouillis_protocol::store::{follows, offers, stats};
 use gazouillis_protocol::FollowState;
 use serde::{Deserialize, Serialize};
 
@@ -37,8 +37,9 @@ impl AccountHub {
             return Ok(FollowState { following: follow, followers: account.followers });
         }
         follows::set(&self.db, visitor, follow)?;
-        self.db.count_follow(follow)?;
-        self.db.count_follow_in_offers(follow, worker::Date::now().as_millis())?;
+        let now = worker::Date::now().as_millis();
+        stats::count_follow(&self.db, follow, now)?;
+        offers::count_follow(&self.db, follow, now)?;
         let followers = self.db.account()?.followers;
         self.emit(Emitted::Public(Event::Followers { followers }))?;
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;

@@ -10,7 +10,7 @@ use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::store::posts::{self, PostRow};
-use gazouillis_protocol::store::{account, replies};
+use gazouillis_protocol::store::{account, media, offers, replies, stats};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::media::NewImage;
 use gazouillis_protocol::offer::CheckedOffer;
@@ -66,15 +66,15 @@ impl AccountHub {
         let account = self.db.account()?;
         let seq = account.next_post;
         // Checked before anything is written: a refused post leaves nothing.
-        let shown = self.db.images_for(&account.handle, &images)?;
+        let shown = media::images_for(&self.db, &account.handle, &images)?.ok_or(ErrorCode::InvalidImages)?;
         let created_at = rfc3339_from_millis(Date::now().as_millis());
         posts::add(&self.db, seq, &text, &created_at)?;
         if let Some(offer) = offer {
-            self.db.add_offer(seq, &offer)?;
+            offers::add(&self.db, seq, &offer)?;
         }
-        self.db.attach_images(seq, &images, &shown)?;
+        media::attach(&self.db, seq, &images, &shown)?;
         account::post_added(&self.db)?;
-        self.db.count_post()?;
+        stats::count_post(&self.db, Date::now().as_millis())?;
         self.note_mentions("post", seq, seq, true)?;
         let post = self.db.any_post(seq)?.post(&account.handle);
         self.emit(Emitted::Public(Event::Post { post: post.clone() }))?;
@@ -89,7 +89,7 @@ impl AccountHub {
         let handle = self.db.account()?.handle;
         let replies = replies::of_post(&self.db, seq)?;
         // Its offer's claims go with it (a trigger): so may its claimants' index of theirs.
-        let claimants = self.db.claimants(seq)?;
+        let claimants = offers::claimants(&self.db, seq)?;
         replies::delete_of_post(&self.db, seq)?;
         posts::delete(&self.db, seq)?;
         self.delete_images(&handle, seq).await?;

@@ -12,7 +12,7 @@ use crate::limiter;
 use gazouillis_protocol::limits::{RATE_REPLIES, RATE_REPLIES_IP};
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::rate::{admit, RateLimit};
-use gazouillis_protocol::store::{account, posts, rate_windows, replies};
+use gazouillis_protocol::store::{account, posts, rate_windows, replies, stats};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{Author, Badge, ErrorCode, Pending, Reply};
 use serde::{Deserialize, Serialize};
@@ -94,10 +94,11 @@ impl AccountHub {
         let brand = author.is_brand();
         replies::add(&self.db, post_seq, seq, &author, &text, &created_at)?;
         posts::reply_added(&self.db, post_seq)?;
+        let now = Date::now().as_millis();
         if brand {
-            self.db.count_answers(post_seq, seq)?;
+            stats::count_answers(&self.db, post_seq, seq, now)?;
         } else {
-            self.db.count_reply(post_seq)?;
+            stats::count_reply(&self.db, post_seq, now)?;
             self.check_buzz()?;
         }
         self.note_mentions("reply", post_seq, seq, alert)?;

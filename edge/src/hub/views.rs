@@ -19,7 +19,7 @@ use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::limits::PAGE_SIZE;
-use gazouillis_protocol::store::{account, follows, posts, replies};
+use gazouillis_protocol::store::{account, follows, offers, posts, replies};
 use gazouillis_protocol::{keys, Author, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -193,7 +193,7 @@ impl Db {
             View::Following(visitor) => follows::follows(self, visitor)?.then(|| "1".to_owned()),
             // Hidden replies stay in the index: their author may still download or delete them.
             View::Authored(_, post, seq) => replies::find(self, *post, *seq)?.map(|_| "1".to_owned()),
-            View::Claimed(visitor) => self.holds_claims(visitor)?.then(|| "1".to_owned()),
+            View::Claimed(visitor) => (offers::claims_held(self, visitor)? > 0).then(|| "1".to_owned()),
         })
     }
 }

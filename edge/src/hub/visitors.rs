@@ -7,7 +7,7 @@
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::offer::ClaimOf;
-use gazouillis_protocol::store::{follows, queue, replies};
+use gazouillis_protocol::store::{follows, offers, queue, replies};
 use gazouillis_protocol::{Erased, ErrorCode, Queued, Reply};
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +46,7 @@ impl AccountHub {
         let handle = self.db.account()?.handle;
         let written = replies::by_author(&self.db, visitor)?.into_iter().map(|row| row.reply(&handle)).collect();
         let pending = queue::by_author(&self.db, visitor)?.into_iter().map(|row| row.queued(&handle)).collect();
-        let claims = self.db.claims_of(visitor, &handle)?;
+        let claims = offers::claims_of(&self.db, visitor, &handle)?;
         Ok(VisitorData { replies: written, following: follows::follows(&self.db, visitor)?, claims, pending })
     }
 
