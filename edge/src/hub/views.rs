@@ -13,13 +13,13 @@
 //! For tests, the `VIEW_DELAY_MS` var holds every flush back until that long
 //! after the latest write, as KV's propagation to other locations would.
 
-use super::db::{int, Db};
+use super::db::Db;
 use super::alarm::wake_by;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::limits::PAGE_SIZE;
-use gazouillis_protocol::store::{account, follows, offers, posts, replies};
+use gazouillis_protocol::store::{account, dirty_views, follows, offers, posts, replies};
 use gazouillis_protocol::{keys, Author, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -107,28 +107,20 @@ impl View {
     }
 }
 
-/// A `dirty_views` row.
-#[derive(Deserialize)]
-struct Dirty {
-    key: String,
-    view: String,
-    version: u64,
-}
-
 /// Rewrites every dirty view in KV: the documents are built from the tables
 /// as they are now, then written side by side, and each mark is removed once
 /// its view is written, unless a write marked it again meanwhile (it is then
 /// flushed next time). A view that could not be written keeps its mark, and
 /// the error is returned. Marks survive a restart in the middle.
 async fn flush(db: &Db, kv: &KvStore) -> worker::Result<()> {
-    let marked: Vec<Dirty> = db.rows("SELECT key, view, version FROM dirty_views", vec![])?;
+    let marked = dirty_views::marked(db)?;
     let mut views = Vec::new();
     for dirty in marked {
         match serde_json::from_str::<View>(&dirty.view) {
             Ok(view) => views.push((db.document(&view)?, dirty)),
             Err(err) => {
                 worker::console_error!("dirty view {} unreadable, dropped: {err}", dirty.key);
-                db.run("DELETE FROM dirty_views WHERE key = ?", vec![dirty.key.into()])?;
+                dirty_views::drop_mark(db, &dirty.key)?;
             }
         }
     }
@@ -137,7 +129,7 @@ async fn flush(db: &Db, kv: &KvStore) -> worker::Result<()> {
     for (result, (_, dirty)) in written.into_iter().zip(&views) {
         match result {
             // Unless a write marked it again meanwhile (a newer version), the view is done.
-            Ok(()) => db.run("DELETE FROM dirty_views WHERE key = ? AND version <= ?", vec![dirty.key.clone().into(), int(dirty.version)])?,
+            Ok(()) => dirty_views::written(db, &dirty.key, dirty.version)?,
             Err(err) => {
                 failed.get_or_insert(err);
             }
@@ -164,7 +156,8 @@ fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Reads of the tables, for the hub's commands and for the views.
+/// The account's versions (for every answer and the live push), and the
+/// views' documents.
 impl Db {
     /// The account's version: how many writes changed what readers see.
     /// `None` before the account exists.
@@ -212,10 +205,7 @@ impl AccountHub {
         }
         let (handle, version) = (account::handle(&self.db)?, self.db.version()?.unwrap_or(0));
         for view in &views {
-            self.db.run(
-                "INSERT OR REPLACE INTO dirty_views (key, view, version) VALUES (?, ?, ?)",
-                vec![view.kv_key(&handle).into(), to_json(view).into(), int(version)],
-            )?;
+            dirty_views::mark(&self.db, &view.kv_key(&handle), &to_json(view), version)?;
         }
         let storage = self.state.storage();
         let now = Date::now().as_millis();
@@ -245,7 +235,7 @@ impl AccountHub {
 
     /// When the views should next be flushed: `None` when none is marked.
     pub(super) fn next_flush(&self) -> worker::Result<Option<u64>> {
-        let marked = self.db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
+        let marked = dirty_views::count(&self.db)?;
         let hold = view_delay(&self.env);
         Ok((marked > 0).then(|| (self.last_flush.get() + FLUSH_INTERVAL_MS).max(self.last_change.get() + hold)))
     }

@@ -4,16 +4,18 @@
 //! and the thread pages; `follows`; `settings`; `queue` (moderation);
 //! `rate_windows` (abuse limits); `triage` (the inbox); `offers` and their
 //! claims; `media` (uploads); `stats` (the counters); `activity` (hourly
-//! replies, buzz); `deliveries` (the outbox); `webhooks`. The hub runs them
-//! on its Durable Object's SQLite
-//! (the edge's `Db` is a [`Sql`]); the unit tests here run the very same
-//! queries on rusqlite, over the schema's migrations (`schema`).
+//! replies, buzz); `search` (the index); `watches` (and mentions);
+//! `dirty_views` (the views to flush); `deliveries` (the outbox);
+//! `webhooks`. The hub runs them on its Durable Object's SQLite (the edge's
+//! `Db` is a [`Sql`]); the unit tests here run the very same queries on
+//! rusqlite, over the schema's migrations (`schema`).
 //!
 //! Not here: the schema itself (`schema`), nor when to run what (the hub).
 
 pub mod account;
 pub mod activity;
 pub mod deliveries;
+pub mod dirty_views;
 pub mod follows;
 pub mod media;
 pub mod offers;
@@ -21,9 +23,11 @@ pub mod posts;
 pub mod queue;
 pub mod rate_windows;
 pub mod replies;
+pub mod search;
 pub mod settings;
 pub mod stats;
 pub mod triage;
+pub mod watches;
 pub mod webhooks;
 
 use serde::de::DeserializeOwned;
