@@ -1,10 +1,11 @@
-//! The hub's one account: its row, with the exact counts and the next
-//! numbers, and its creation.
+//! The hub's one account: its creation, and the check that it exists. Its
+//! row is `gazouillis_protocol::store::account`'s.
 
 use super::views::View;
 use super::db::Db;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
+use gazouillis_protocol::store::account::{self, AccountRow};
 use gazouillis_protocol::{Account, ErrorCode};
 use serde::{Deserialize, Serialize};
 
@@ -32,49 +33,19 @@ impl Apply for AccountCommand {
     }
 }
 
-/// The `account` row.
-#[derive(Deserialize)]
-pub struct AccountRow {
-    pub handle: String,
-    pub name: String,
-    pub bio: String,
-    pub followers: u64,
-    pub posts: u64,
-    pub next_post: u64,
-    pub next_queued: u64,
-}
-
-impl AccountRow {
-    pub fn account(&self) -> Account {
-        Account {
-            handle: self.handle.clone(),
-            name: self.name.clone(),
-            bio: self.bio.clone(),
-            followers: self.followers,
-            posts: self.posts,
-        }
-    }
-}
-
-/// Reads of the tables, for the hub's commands and for the views.
 impl Db {
-    pub(super) fn account_row(&self) -> worker::Result<Option<AccountRow>> {
-        self.row("SELECT handle, name, bio, followers, posts, next_post, next_queued FROM account", vec![])
-    }
-
-    /// The account, or 404 `account_not_found`.
+    /// The account, or 404 `account_not_found`: what most commands check first.
     pub(super) fn account(&self) -> ApiResult<AccountRow> {
-        self.account_row()?.ok_or_else(|| ErrorCode::AccountNotFound.into())
+        account::find(self)?.ok_or_else(|| ErrorCode::AccountNotFound.into())
     }
 }
 
 impl AccountHub {
     async fn create_account(&self, handle: &str, name: String, bio: String) -> ApiResult<Account> {
-        if self.db.account_row()?.is_some() {
+        if account::find(&self.db)?.is_some() {
             return Err(ErrorCode::HandleTaken.into());
         }
-        let statement = "INSERT INTO account (id, handle, name, bio) VALUES (0, ?, ?, ?)";
-        self.db.run(statement, vec![handle.into(), name.into(), bio.into()])?;
+        account::create(&self.db, handle, &name, &bio)?;
         self.changed(&[View::Account, View::FeedHead]).await?;
         Ok(self.db.account()?.account())
     }

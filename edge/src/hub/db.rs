@@ -26,27 +26,14 @@ pub struct Db {
 /// A value bound to a `?` of a statement.
 pub type Value = SqlStorageValue;
 
-/// A number bound to a statement. Numbers come from the hub's own counters,
-/// or from ids no account reaches (past 2^53 they match nothing).
+/// [`store::int`], for the statements still written here (the key-value import).
 pub fn int(n: u64) -> Value {
-    Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+    bound(store::int(n))
 }
 
-/// The bound of "numbered below `before`" in a newest-first read (none:
-/// every number).
-pub fn below(before: Option<u64>) -> Value {
-    int(before.unwrap_or(u64::MAX))
-}
-
-/// The `LIMIT` of a read one past a page of `limit` (see `page::one_past`).
-pub fn one_more(limit: usize) -> Value {
-    int(limit as u64 + 1)
-}
-
-/// A flag bound to a statement, as 0 or 1 (a bound boolean would be stored
-/// as the text `true` or `false`).
+/// [`store::flag`], for the statements still written here (the key-value import).
 pub fn flag(on: bool) -> Value {
-    Value::Integer(on.into())
+    bound(store::flag(on))
 }
 
 impl Db {

@@ -1,11 +1,13 @@
-//! The account's followers: one row each, and the exact count on the account.
+//! Following the account: doing it twice counts once, and each change is
+//! counted (per day, per running offer), pushed and shown. The rows are
+//! `gazouillis_protocol::store::follows`'.
 
 use super::views::View;
-use super::db::Db;
 use super::emit::Emitted;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
+use gazouillis_protocol::store::{follows, offers, stats};
 use gazouillis_protocol::FollowState;
 use serde::{Deserialize, Serialize};
 
@@ -27,29 +29,17 @@ impl Apply for FollowCommand {
     }
 }
 
-/// Reads of the tables, for the hub's commands and for the views.
-impl Db {
-    pub(super) fn follows(&self, visitor: &str) -> worker::Result<bool> {
-        Ok(self.number("SELECT count(*) AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
-    }
-}
-
 impl AccountHub {
     /// Follows (`true`) or unfollows: doing it twice counts once.
     pub(super) async fn follow(&self, visitor: &str, follow: bool) -> ApiResult<FollowState> {
         let account = self.db.account()?;
-        if self.db.follows(visitor)? == follow {
+        if follows::follows(&self.db, visitor)? == follow {
             return Ok(FollowState { following: follow, followers: account.followers });
         }
-        if follow {
-            self.db.run("INSERT INTO follows (visitor) VALUES (?)", vec![visitor.into()])?;
-            self.db.run("UPDATE account SET followers = followers + 1", vec![])?;
-        } else {
-            self.db.run("DELETE FROM follows WHERE visitor = ?", vec![visitor.into()])?;
-            self.db.run("UPDATE account SET followers = max(followers - 1, 0)", vec![])?;
-        }
-        self.db.count_follow(follow)?;
-        self.db.count_follow_in_offers(follow, worker::Date::now().as_millis())?;
+        follows::set(&self.db, visitor, follow)?;
+        let now = worker::Date::now().as_millis();
+        stats::count_follow(&self.db, follow, now)?;
+        offers::count_follow(&self.db, follow, now)?;
         let followers = self.db.account()?.followers;
         self.emit(Emitted::Public(Event::Followers { followers }))?;
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;
@@ -58,6 +48,6 @@ impl AccountHub {
 
     fn get_follow(&self, visitor: &str) -> ApiResult<FollowState> {
         let followers = self.db.account()?.followers;
-        Ok(FollowState { following: self.db.follows(visitor)?, followers })
+        Ok(FollowState { following: follows::follows(&self.db, visitor)?, followers })
     }
 }

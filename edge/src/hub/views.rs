@@ -13,12 +13,13 @@
 //! For tests, the `VIEW_DELAY_MS` var holds every flush back until that long
 //! after the latest write, as KV's propagation to other locations would.
 
-use super::db::{int, Db};
+use super::db::Db;
 use super::alarm::wake_by;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::limits::PAGE_SIZE;
+use gazouillis_protocol::store::{account, dirty_views, follows, offers, posts, replies};
 use gazouillis_protocol::{keys, Author, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -106,28 +107,20 @@ impl View {
     }
 }
 
-/// A `dirty_views` row.
-#[derive(Deserialize)]
-struct Dirty {
-    key: String,
-    view: String,
-    version: u64,
-}
-
 /// Rewrites every dirty view in KV: the documents are built from the tables
 /// as they are now, then written side by side, and each mark is removed once
 /// its view is written, unless a write marked it again meanwhile (it is then
 /// flushed next time). A view that could not be written keeps its mark, and
 /// the error is returned. Marks survive a restart in the middle.
 async fn flush(db: &Db, kv: &KvStore) -> worker::Result<()> {
-    let marked: Vec<Dirty> = db.rows("SELECT key, view, version FROM dirty_views", vec![])?;
+    let marked = dirty_views::marked(db)?;
     let mut views = Vec::new();
     for dirty in marked {
         match serde_json::from_str::<View>(&dirty.view) {
             Ok(view) => views.push((db.document(&view)?, dirty)),
             Err(err) => {
                 worker::console_error!("dirty view {} unreadable, dropped: {err}", dirty.key);
-                db.run("DELETE FROM dirty_views WHERE key = ?", vec![dirty.key.into()])?;
+                dirty_views::drop_mark(db, &dirty.key)?;
             }
         }
     }
@@ -136,7 +129,7 @@ async fn flush(db: &Db, kv: &KvStore) -> worker::Result<()> {
     for (result, (_, dirty)) in written.into_iter().zip(&views) {
         match result {
             // Unless a write marked it again meanwhile (a newer version), the view is done.
-            Ok(()) => db.run("DELETE FROM dirty_views WHERE key = ? AND version <= ?", vec![dirty.key.clone().into(), int(dirty.version)])?,
+            Ok(()) => dirty_views::written(db, &dirty.key, dirty.version)?,
             Err(err) => {
                 failed.get_or_insert(err);
             }
@@ -163,26 +156,19 @@ fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Reads of the tables, for the hub's commands and for the views.
+/// The account's versions (for every answer and the live push), and the
+/// views' documents.
 impl Db {
     /// The account's version: how many writes changed what readers see.
     /// `None` before the account exists.
     pub(super) fn version(&self) -> worker::Result<Option<u64>> {
-        self.number("SELECT version AS n FROM account", vec![])
+        account::version(self)
     }
 
     /// The version of the last change to the feed: reading the feed at
     /// least that recent shows its newest post.
     pub(super) fn feed_version(&self) -> worker::Result<u64> {
-        Ok(self.number("SELECT feed_version AS n FROM account", vec![])?.unwrap_or(0))
-    }
-
-    pub(super) fn handle(&self) -> worker::Result<String> {
-        #[derive(Deserialize)]
-        struct Handle {
-            handle: String,
-        }
-        Ok(self.row::<Handle>("SELECT handle FROM account", vec![])?.map(|row| row.handle).unwrap_or_default())
+        account::feed_version(self)
     }
 
     /// A view's document as KV holds it, built from the tables now; `None`
@@ -192,15 +178,15 @@ impl Db {
             return Ok(None);
         };
         Ok(match view {
-            View::Account => self.account_row()?.map(|row| to_json(&Versioned { version, view: row.account() })),
-            View::FeedHead => Some(to_json(&Versioned { version, view: self.feed_head()? })),
-            View::FeedPage(page) => Some(to_json(&Versioned { version, view: self.feed_page(*page)? })),
+            View::Account => account::find(self)?.map(|row| to_json(&Versioned { version, view: row.account() })),
+            View::FeedHead => Some(to_json(&Versioned { version, view: posts::feed_head(self)? })),
+            View::FeedPage(page) => Some(to_json(&Versioned { version, view: posts::feed_page(self, *page)? })),
             View::Post(seq) => self.shown_post(*seq)?.map(|post| to_json(&Versioned { version, view: post })),
-            View::Thread(seq, page) => self.thread_page(*seq, *page)?.map(|page| to_json(&Versioned { version, view: page })),
-            View::Following(visitor) => self.follows(visitor)?.then(|| "1".to_owned()),
+            View::Thread(seq, page) => replies::thread_page(self, *seq, *page)?.map(|page| to_json(&Versioned { version, view: page })),
+            View::Following(visitor) => follows::follows(self, visitor)?.then(|| "1".to_owned()),
             // Hidden replies stay in the index: their author may still download or delete them.
-            View::Authored(_, post, seq) => self.any_reply(*post, *seq)?.map(|_| "1".to_owned()),
-            View::Claimed(visitor) => self.holds_claims(visitor)?.then(|| "1".to_owned()),
+            View::Authored(_, post, seq) => replies::find(self, *post, *seq)?.map(|_| "1".to_owned()),
+            View::Claimed(visitor) => (offers::claims_held(self, visitor)? > 0).then(|| "1".to_owned()),
         })
     }
 }
@@ -209,20 +195,17 @@ impl AccountHub {
     /// Records that a write changed `views`: the account's version goes up
     /// by one, the views are marked to rewrite, and a flush is scheduled.
     pub(super) async fn changed(&self, views: &[View]) -> worker::Result<()> {
-        self.db.run("UPDATE account SET version = version + 1", vec![])?;
+        account::raise_version(&self.db)?;
         let mut views = views.to_vec();
         if views.iter().any(|view| matches!(view, View::FeedHead)) {
-            self.db.run("UPDATE account SET feed_version = version", vec![])?;
+            account::feed_changed(&self.db)?;
         } else if views.iter().any(|view| matches!(view, View::Account)) {
             // The feed head carries the account (not a change of the feed's posts).
             views.push(View::FeedHead);
         }
-        let (handle, version) = (self.db.handle()?, self.db.version()?.unwrap_or(0));
+        let (handle, version) = (account::handle(&self.db)?, self.db.version()?.unwrap_or(0));
         for view in &views {
-            self.db.run(
-                "INSERT OR REPLACE INTO dirty_views (key, view, version) VALUES (?, ?, ?)",
-                vec![view.kv_key(&handle).into(), to_json(view).into(), int(version)],
-            )?;
+            dirty_views::mark(&self.db, &view.kv_key(&handle), &to_json(view), version)?;
         }
         let storage = self.state.storage();
         let now = Date::now().as_millis();
@@ -252,7 +235,7 @@ impl AccountHub {
 
     /// When the views should next be flushed: `None` when none is marked.
     pub(super) fn next_flush(&self) -> worker::Result<Option<u64>> {
-        let marked = self.db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
+        let marked = dirty_views::count(&self.db)?;
         let hold = view_delay(&self.env);
         Ok((marked > 0).then(|| (self.last_flush.get() + FLUSH_INTERVAL_MS).max(self.last_change.get() + hold)))
     }

@@ -4,11 +4,10 @@
 //!
 //! Not here: which accounts to ask (the edge's `ledger` and KV's indexes).
 
-use super::replies::{ReplyRow, REPLY_COLUMNS};
-use super::moderation::QueuedRow;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::offer::ClaimOf;
+use gazouillis_protocol::store::{follows, offers, queue, replies};
 use gazouillis_protocol::{Erased, ErrorCode, Queued, Reply};
 use serde::{Deserialize, Serialize};
 
@@ -45,10 +44,10 @@ pub struct VisitorData {
 impl AccountHub {
     fn visitor_data(&self, visitor: &str) -> ApiResult<VisitorData> {
         let handle = self.db.account()?.handle;
-        let replies = self.replies_of(visitor)?.into_iter().map(|row| row.reply(&handle)).collect();
-        let pending = self.pending_of(visitor)?.into_iter().map(|row| row.queued(&handle)).collect();
-        let claims = self.db.claims_of(visitor, &handle)?;
-        Ok(VisitorData { replies, following: self.db.follows(visitor)?, claims, pending })
+        let written = replies::by_author(&self.db, visitor)?.into_iter().map(|row| row.reply(&handle)).collect();
+        let pending = queue::by_author(&self.db, visitor)?.into_iter().map(|row| row.queued(&handle)).collect();
+        let claims = offers::claims_of(&self.db, visitor, &handle)?;
+        Ok(VisitorData { replies: written, following: follows::follows(&self.db, visitor)?, claims, pending })
     }
 
     /// Deletes the visitor's replies (queued ones too), their follow and
@@ -57,7 +56,7 @@ impl AccountHub {
     async fn erase_visitor(&self, visitor: &str) -> ApiResult<Erased> {
         self.db.account()?;
         let mut replies = 0;
-        for row in self.replies_of(visitor)? {
+        for row in replies::by_author(&self.db, visitor)? {
             match self.delete_reply(row.post, row.seq, Some(visitor.to_owned())).await {
                 Ok(_) => replies += 1,
                 // Gone with its post meanwhile.
@@ -65,22 +64,13 @@ impl AccountHub {
                 Err(err) => return Err(err),
             }
         }
-        let pending = self.pending_of(visitor)?.len() as u64;
-        self.db.run("DELETE FROM queue WHERE author_id = ?", vec![visitor.into()])?;
-        let follows = u64::from(self.db.follows(visitor)?);
+        let pending = queue::by_author(&self.db, visitor)?.len() as u64;
+        queue::remove_by_author(&self.db, visitor)?;
+        let follows = u64::from(follows::follows(&self.db, visitor)?);
         if follows > 0 {
             self.follow(visitor, false).await?;
         }
         let claims = self.erase_claims(visitor).await?;
         Ok(Erased { replies, follows, claims, pending })
-    }
-
-    fn replies_of(&self, visitor: &str) -> ApiResult<Vec<ReplyRow>> {
-        let statement = format!("SELECT {REPLY_COLUMNS} FROM replies WHERE author_id = ? ORDER BY post, seq");
-        Ok(self.db.rows(&statement, vec![visitor.into()])?)
-    }
-
-    fn pending_of(&self, visitor: &str) -> ApiResult<Vec<QueuedRow>> {
-        Ok(self.db.rows("SELECT * FROM queue WHERE author_id = ? ORDER BY n", vec![visitor.into()])?)
     }
 }

@@ -1,13 +1,33 @@
 //! The hub's storage behind a small interface: [`Sql`], statements with
 //! bound values and rows read into structs, and one file per table group
-//! holding its queries (`deliveries`: the outbox; `webhooks`). The hub runs
-//! them on its Durable Object's SQLite (the edge's `Db` is a [`Sql`]); the unit tests
-//! here run the very same queries on rusqlite, over the schema's
-//! migrations (`schema`).
+//! holding its queries: `account`; `posts` and the feed pages; `replies`
+//! and the thread pages; `follows`; `settings`; `queue` (moderation);
+//! `rate_windows` (abuse limits); `triage` (the inbox); `offers` and their
+//! claims; `media` (uploads); `stats` (the counters); `activity` (hourly
+//! replies, buzz); `search` (the index); `watches` (and mentions);
+//! `dirty_views` (the views to flush); `deliveries` (the outbox);
+//! `webhooks`. The hub runs them on its Durable Object's SQLite (the edge's
+//! `Db` is a [`Sql`]); the unit tests here run the very same queries on
+//! rusqlite, over the schema's migrations (`schema`).
 //!
 //! Not here: the schema itself (`schema`), nor when to run what (the hub).
 
+pub mod account;
+pub mod activity;
 pub mod deliveries;
+pub mod dirty_views;
+pub mod follows;
+pub mod media;
+pub mod offers;
+pub mod posts;
+pub mod queue;
+pub mod rate_windows;
+pub mod replies;
+pub mod search;
+pub mod settings;
+pub mod stats;
+pub mod triage;
+pub mod watches;
 pub mod webhooks;
 
 use serde::de::DeserializeOwned;
@@ -25,6 +45,23 @@ pub enum Value {
 /// or from ids no account reaches (past 2^53 they match nothing).
 pub fn int(n: u64) -> Value {
     Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// The bound of "numbered below `before`" in a newest-first read (none:
+/// every number).
+pub fn below(before: Option<u64>) -> Value {
+    int(before.unwrap_or(u64::MAX))
+}
+
+/// The `LIMIT` of a read one past a page of `limit` (see `page::one_past`).
+pub fn one_more(limit: usize) -> Value {
+    int(limit as u64 + 1)
+}
+
+/// A flag bound to a statement, as 0 or 1 (a bound boolean would be stored
+/// as the text `true` or `false`).
+pub fn flag(on: bool) -> Value {
+    Value::Integer(on.into())
 }
 
 impl From<&str> for Value {
@@ -54,6 +91,11 @@ pub trait Sql {
 
     /// Every row of a query, each read by its column names.
     fn rows<T: DeserializeOwned>(&self, sql: &str, values: Vec<Value>) -> Result<Vec<T>, Self::Error>;
+
+    /// The first row of a query, if any.
+    fn row<T: DeserializeOwned>(&self, sql: &str, values: Vec<Value>) -> Result<Option<T>, Self::Error> {
+        Ok(self.rows(sql, values)?.into_iter().next())
+    }
 
     /// The number `n` of the first row (`SELECT count(*) AS n …`), if any.
     fn number(&self, sql: &str, values: Vec<Value>) -> Result<Option<u64>, Self::Error> {
