@@ -1,5 +1,5 @@
-//! Typed access to the hub's SQLite: statements with bound values, rows read
-//! into structs. The tables are `gazouillis_protocol::schema`'s.
+//! The hub's SQLite as the store's queries run on it (`gazouillis_protocol::store`,
+//! one file per table group), and its schema's migrations (`schema`).
 //!
 //! Every call is synchronous, so the statements of one command, with no
 //! `await` between them, commit together. A statement that fails does not
@@ -21,19 +21,6 @@ pub struct Db {
     sql: SqlStorage,
     /// Whether the schema is there (`None`: not looked yet).
     schema: Rc<Cell<Option<bool>>>,
-}
-
-/// A value bound to a `?` of a statement.
-pub type Value = SqlStorageValue;
-
-/// [`store::int`], for the statements still written here (the key-value import).
-pub fn int(n: u64) -> Value {
-    bound(store::int(n))
-}
-
-/// [`store::flag`], for the statements still written here (the key-value import).
-pub fn flag(on: bool) -> Value {
-    bound(store::flag(on))
 }
 
 impl Db {
@@ -61,47 +48,14 @@ impl Db {
             for statement in statements(n) {
                 self.sql.exec(statement, None)?;
             }
-            self.sql.exec("INSERT INTO schema_version (version) VALUES (?)", vec![int(n as u64)])?;
+            self.sql.exec("INSERT INTO schema_version (version) VALUES (?)", vec![bound(store::int(n as u64))])?;
         }
         self.schema.set(Some(true));
         Ok(())
     }
 
-    /// Runs a statement that returns no rows (creating the schema first, on a new hub).
-    pub fn run(&self, sql: &str, values: Vec<Value>) -> worker::Result<()> {
-        if !self.has_schema()? {
-            self.migrate()?;
-        }
-        self.sql.exec(sql, values)?;
-        Ok(())
-    }
-
-    /// Every row of a query.
-    pub fn rows<T: DeserializeOwned>(&self, sql: &str, values: Vec<Value>) -> worker::Result<Vec<T>> {
-        if !self.has_schema()? {
-            return Ok(Vec::new());
-        }
-        self.sql.exec(sql, values)?.to_array()
-    }
-
-    /// The first row of a query, if any.
-    pub fn row<T: DeserializeOwned>(&self, sql: &str, values: Vec<Value>) -> worker::Result<Option<T>> {
-        if !self.has_schema()? {
-            return Ok(None);
-        }
-        self.sql.exec(sql, values)?.next().next().transpose()
-    }
-
-    /// The number `n` of the first row (`SELECT count(*) AS n …`).
-    pub fn number(&self, sql: &str, values: Vec<Value>) -> worker::Result<Option<u64>> {
-        if !self.has_schema()? {
-            return Ok(None);
-        }
-        self.first_number(sql, values)
-    }
-
-    /// [`Db::number`] whether or not the schema is there.
-    fn first_number(&self, sql: &str, values: Vec<Value>) -> worker::Result<Option<u64>> {
+    /// The number `n` of the first row, whether or not the schema is there.
+    fn first_number(&self, sql: &str, values: Vec<SqlStorageValue>) -> worker::Result<Option<u64>> {
         #[derive(serde::Deserialize)]
         struct Number {
             n: Option<u64>,
@@ -110,24 +64,32 @@ impl Db {
     }
 }
 
-/// The hub's SQLite as `gazouillis_protocol::store` queries it (the table
-/// groups moved there).
+/// The hub's SQLite, as `gazouillis_protocol::store`'s queries run on it.
 impl Sql for Db {
     type Error = worker::Error;
 
+    /// Creates the schema first, on a new hub.
     fn run(&self, sql: &str, values: Vec<store::Value>) -> worker::Result<()> {
-        Db::run(self, sql, values.into_iter().map(bound).collect())
+        if !self.has_schema()? {
+            self.migrate()?;
+        }
+        self.sql.exec(sql, values.into_iter().map(bound).collect::<Vec<_>>())?;
+        Ok(())
     }
 
+    /// Finds nothing on a hub without its schema yet.
     fn rows<T: DeserializeOwned>(&self, sql: &str, values: Vec<store::Value>) -> worker::Result<Vec<T>> {
-        Db::rows(self, sql, values.into_iter().map(bound).collect())
+        if !self.has_schema()? {
+            return Ok(Vec::new());
+        }
+        self.sql.exec(sql, values.into_iter().map(bound).collect::<Vec<_>>())?.to_array()
     }
 }
 
-fn bound(value: store::Value) -> Value {
+fn bound(value: store::Value) -> SqlStorageValue {
     match value {
-        store::Value::Null => Value::Null,
-        store::Value::Integer(n) => Value::Integer(n),
-        store::Value::Text(text) => Value::String(text),
+        store::Value::Null => SqlStorageValue::Null,
+        store::Value::Integer(n) => SqlStorageValue::Integer(n),
+        store::Value::Text(text) => SqlStorageValue::String(text),
     }
 }

@@ -10,11 +10,10 @@
 //! short (the runtime restarted) finishes at the next start: copying is an
 //! upsert, and an entry is deleted only once copied.
 
-use super::db::{flag, int, Db};
+use super::db::Db;
 use super::views::View;
 use gazouillis_protocol::moderation::Settings;
-use gazouillis_protocol::schema::NUMBER_REPLIES;
-use gazouillis_protocol::store::deliveries;
+use gazouillis_protocol::store::{deliveries, dirty_views, import, queue, rate_windows, settings, tokens};
 use gazouillis_protocol::{Account, Post, Queued, Reply};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -32,7 +31,7 @@ pub async fn migrate(storage: Storage) -> worker::Result<()> {
     // Views marked before a restart (or imported) are flushed by the alarm,
     // which also sends the webhook deliveries left pending and expires the
     // uploads waiting for a post (those from before migration 11 had none).
-    let marked = db.number("SELECT count(*) AS n FROM dirty_views", vec![])?.unwrap_or(0);
+    let marked = dirty_views::count(&db)?;
     let pending = deliveries::next_at(&db)?.is_some() || db.has_uploads_to_expire()?;
     if (marked > 0 || pending) && storage.get_alarm().await?.is_none() {
         storage.set_alarm(0).await?;
@@ -62,7 +61,7 @@ async fn import_key_values(storage: &Storage, db: &Db) -> worker::Result<()> {
         if imported.is_empty() {
             // Imported replies are numbered across the account in the order
             // written (also after an import cut short: it touches no other row).
-            return if db.has_schema()? { db.run(NUMBER_REPLIES, vec![]) } else { Ok(()) };
+            return if db.has_schema()? { import::number_replies(db) } else { Ok(()) };
         }
         for chunk in imported.chunks(128) {
             storage.delete_multiple(chunk.to_vec()).await?;
@@ -108,67 +107,44 @@ fn import(db: &Db, key: &str, value: JsValue) -> worker::Result<()> {
         "handle" => Ok(()),
         "account" => {
             let record: AccountRecord = read(key, value)?;
-            let a = record.account;
-            db.run(
-                "INSERT INTO account (id, handle, name, bio, followers, posts, next_post, next_queued) VALUES (0, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (id) DO UPDATE SET handle = excluded.handle, name = excluded.name, bio = excluded.bio,
-                 followers = excluded.followers, posts = excluded.posts, next_post = excluded.next_post, next_queued = excluded.next_queued",
-                vec![a.handle.into(), a.name.into(), a.bio.into(), int(a.followers), int(a.posts), int(record.next_post), int(record.next_queued)],
-            )
+            import::account(db, &record.account, record.next_post, record.next_queued)
         }
         "sso_secret" => {
             let secret: String = read(key, value)?;
             // Keys list in order: `account` came before.
-            db.run("UPDATE account SET sso_secret = ?", vec![secret.into()])
+            tokens::set_sso_secret(db, &secret)
         }
         "settings" => {
             let settings: Settings = read(key, value)?;
             let json = serde_json::to_string(&settings).map_err(|e| worker::Error::RustError(e.to_string()))?;
-            db.run("INSERT OR REPLACE INTO settings (id, json) VALUES (0, ?)", vec![json.into()])
+            settings::put(db, &json)
         }
         "post" | "hidden_post" => {
             let record: PostRecord = read(key, value)?;
-            let p = record.post;
-            db.run(
-                "INSERT OR REPLACE INTO posts (seq, text, created_at, replies, next_reply, hidden) VALUES (?, ?, ?, ?, ?, ?)",
-                vec![int(number(rest, "")?), p.text.into(), p.created_at.into(), int(p.replies), int(record.next_reply), flag(kind == "hidden_post")],
-            )
+            import::post(db, number(rest, "")?, &record.post, record.next_reply, kind == "hidden_post")
         }
         "reply" | "hidden_reply" => {
             let reply: Reply = read(key, value)?;
             let (post, seq) = rest.split_once('/').unwrap_or((rest, ""));
-            db.run(
-                "INSERT OR REPLACE INTO replies (post, seq, author_id, author_name, author_badge, text, created_at, hidden)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    int(number(post, "")?),
-                    int(number(seq, "")?),
-                    reply.author.id.into(),
-                    reply.author.name.into(),
-                    super::replies::badge_name(reply.author.badge).into(),
-                    reply.text.into(),
-                    reply.created_at.into(),
-                    flag(kind == "hidden_reply"),
-                ],
-            )
+            import::reply(db, number(post, "")?, number(seq, "")?, &reply, kind == "hidden_reply")
         }
-        "follower" => db.run("INSERT OR IGNORE INTO follows (visitor) VALUES (?)", vec![rest.into()]),
+        "follower" => import::follower(db, rest),
         "token" => {
             let record: TokenRecord = read(key, value)?;
-            db.run("INSERT OR REPLACE INTO tokens (id, name, digest) VALUES (?, ?, ?)", vec![rest.into(), record.name.into(), record.digest.into()])
+            import::token(db, rest, &record.name, &record.digest)
         }
         "queue" => {
             let queued: Queued = read(key, value)?;
-            super::moderation::enqueue(db, number(rest, "")?, &queued)
+            queue::add(db, number(rest, "")?, &queued)
         }
         "rate" => {
             let hits: Vec<u64> = read(key, value)?;
-            super::replies::save_window(db, rest, &hits)
+            rate_windows::save(db, rest, &hits)
         }
         "dirty" => {
             let view: View = read(key, value)?;
             let json = serde_json::to_string(&view).map_err(|e| worker::Error::RustError(e.to_string()))?;
-            db.run("INSERT OR REPLACE INTO dirty_views (key, view, version) VALUES (?, ?, 0)", vec![rest.into(), json.into()])
+            import::dirty_view(db, rest, &json)
         }
         _ => Err(worker::Error::RustError(format!("hub entry {key}: no table for it"))),
     }

@@ -10,11 +10,17 @@
 //! stored (`live`).
 //!
 //! Each concern has its own file: `posts`, `replies`, `follows`,
-//! `moderation` (settings, queue, hiding), `triage` (the brand's replies to answer: the API's `/inbox`) and `stats` (the brand's), `tokens` (brand tokens and the SSO
-//! secret), `search`, `watches` (and mentions), `activity` (and buzz),
-//! `emit` (the one place a write is told: to open widgets, then to each destination), `webhooks` and `outbox` (alerts and their delivery), `offers`, `media` (posts' pictures), `visitors`
-//! (one visitor's data, for `/v1/me`), `live`, `views`
-//! (flushing to KV, and answering reads KV cannot yet), `alarm` (the one alarm, shared by what is due later), `db` (typed SQL) and `migrate` (the schema, and hubs written before
+//! `moderation` (settings, queue, hiding), `triage` (the brand's replies to
+//! answer: the API's `/inbox`), `stats` (the brand's), `tokens` (brand
+//! tokens and the SSO secret), `search`, `watches` (and mentions),
+//! `activity` (and buzz), `offers`, `media` (posts' pictures), `visitors`
+//! (one visitor's data, for `/v1/me`); `emit` (the one place a write is
+//! told: to open widgets, then to each destination), `webhooks` (a
+//! destination: alerts) and `outbox` (every destination's deliveries);
+//! `live`, `views` (flushing to KV, and answering reads KV cannot yet),
+//! `alarm` (the one alarm, shared by what is due later), `db` (the hub's
+//! SQLite, on which `gazouillis_protocol::store`'s queries run, one file
+//! per table group) and `migrate` (the schema, and hubs written before
 //! SQLite). This file is the door: the families of commands the Worker
 //! sends (each concern's file owns its enum and applies it to a typed
 //! result), how a result crosses back ([`Answer`]), and the Durable Object's

@@ -50,7 +50,6 @@ impl Apply for ModerationCommand {
 const LISTED: usize = 500;
 
 /// The name the key-value import (`migrate`) calls it by.
-pub use gazouillis_protocol::store::queue::add as enqueue;
 
 /// A count once one of its items is hidden (one less) or shown again (one more).
 fn recount(count: u64, hidden: bool) -> u64 {

@@ -49,8 +49,6 @@ pub enum NewReply {
 }
 
 // The names the key-value import (`migrate`) calls them by.
-pub use gazouillis_protocol::store::rate_windows::save as save_window;
-pub use gazouillis_protocol::store::replies::badge_name;
 
 impl AccountHub {
     /// Counts one event of the limit `key`, or refuses it with 429.

@@ -6,8 +6,8 @@ use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use crate::random;
 use crate::crypto;
-use gazouillis_protocol::token::same;
-use gazouillis_protocol::token::Claims;
+use gazouillis_protocol::store::tokens;
+use gazouillis_protocol::token::{same, Claims};
 use gazouillis_protocol::{BrandToken, ErrorCode, IssuedToken, TokenInfo};
 use serde::{Deserialize, Serialize};
 use worker::Date;
@@ -42,14 +42,9 @@ impl Apply for TokenCommand {
 impl AccountHub {
     /// A brand token of this account, not revoked, or 401.
     pub(super) async fn check_brand_token(&self, token: &str) -> ApiResult<()> {
-        #[derive(Deserialize)]
-        struct Digest {
-            digest: String,
-        }
         let token: BrandToken = token.parse().map_err(|()| ErrorCode::Unauthorized)?;
-        let stored: Option<Digest> = self.db.row("SELECT digest FROM tokens WHERE id = ?", vec![token.id.into()])?;
-        match stored {
-            Some(stored) if same(&stored.digest, &crypto::digest(&token.secret).await?) => Ok(()),
+        match tokens::digest(&self.db, &token.id)? {
+            Some(stored) if same(&stored, &crypto::digest(&token.secret).await?) => Ok(()),
             _ => Err(ErrorCode::Unauthorized.into()),
         }
     }
@@ -59,40 +54,33 @@ impl AccountHub {
         let hex = random::hex(20)?;
         let (id, secret) = hex.split_at(8);
         let token = BrandToken { handle, id: id.to_owned(), secret: secret.to_owned() };
-        let statement = "INSERT INTO tokens (id, name, digest) VALUES (?, ?, ?)";
-        self.db.run(statement, vec![id.into(), name.clone().into(), crypto::digest(secret).await?.into()])?;
+        tokens::add(&self.db, id, &name, &crypto::digest(secret).await?)?;
         Ok(IssuedToken { id: id.to_owned(), name, token: token.to_string() })
     }
 
     fn list_tokens(&self) -> ApiResult<Vec<TokenInfo>> {
         self.db.account()?;
-        let tokens: Vec<TokenInfo> = self.db.rows("SELECT id, name FROM tokens ORDER BY id", vec![])?;
-        Ok(tokens)
+        Ok(tokens::all(&self.db)?)
     }
 
     fn revoke_token(&self, id: &str) -> ApiResult<()> {
         self.db.account()?;
-        if self.db.number("SELECT count(*) AS n FROM tokens WHERE id = ?", vec![id.into()])? != Some(1) {
+        if !tokens::revoke(&self.db, id)? {
             return Err(ErrorCode::NotFound.into());
         }
-        self.db.run("DELETE FROM tokens WHERE id = ?", vec![id.into()])?;
         Ok(())
     }
 
     fn set_sso_secret(&self, secret: &str) -> ApiResult<()> {
         self.db.account()?;
-        self.db.run("UPDATE account SET sso_secret = ?", vec![secret.into()])?;
+        tokens::set_sso_secret(&self.db, secret)?;
         Ok(())
     }
 
     async fn verify_sso(&self, sso: &str) -> ApiResult<Claims> {
-        #[derive(Deserialize)]
-        struct Secret {
-            sso_secret: Option<String>,
-        }
-        let secret = self.db.row::<Secret>("SELECT sso_secret FROM account", vec![])?.ok_or(ErrorCode::AccountNotFound)?;
+        let secret = tokens::sso_secret(&self.db)?.ok_or(ErrorCode::AccountNotFound)?;
+        let secret = secret.ok_or(ErrorCode::Unauthorized)?;
         let now = Date::now().as_millis() / 1000;
-        let secret = secret.sso_secret.ok_or(ErrorCode::Unauthorized)?;
         crypto::verify(sso, secret.as_bytes(), now).await.ok_or_else(|| ErrorCode::Unauthorized.into())
     }
 }

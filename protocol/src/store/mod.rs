@@ -5,8 +5,9 @@
 //! `rate_windows` (abuse limits); `triage` (the inbox); `offers` and their
 //! claims; `media` (uploads); `stats` (the counters); `activity` (hourly
 //! replies, buzz); `search` (the index); `watches` (and mentions);
-//! `dirty_views` (the views to flush); `deliveries` (the outbox);
-//! `webhooks`. The hub runs them on its Durable Object's SQLite (the edge's
+//! `dirty_views` (the views to flush); `tokens` (brand tokens, the SSO
+//! secret); `deliveries` (the outbox); `webhooks`; and `import`, of a hub
+//! written before SQLite. The hub runs them on its Durable Object's SQLite (the edge's
 //! `Db` is a [`Sql`]); the unit tests here run the very same queries on
 //! rusqlite, over the schema's migrations (`schema`).
 //!
@@ -17,6 +18,7 @@ pub mod activity;
 pub mod deliveries;
 pub mod dirty_views;
 pub mod follows;
+pub mod import;
 pub mod media;
 pub mod offers;
 pub mod posts;
@@ -26,6 +28,7 @@ pub mod replies;
 pub mod search;
 pub mod settings;
 pub mod stats;
+pub mod tokens;
 pub mod triage;
 pub mod watches;
 pub mod webhooks;

@@ -88,9 +88,9 @@ pub fn feed_page<S: Sql>(db: &S, page: u64) -> Result<PageView<Post>, S::Error> 
     Ok(PageView { items: rows.into_iter().map(|row| row.post(&handle)).collect(), next: (page > 0).then_some(start) })
 }
 
-/// Up to `limit` hidden posts, in order, without their offers.
+/// Up to `limit` hidden posts, in order, with their offers.
 pub fn hidden<S: Sql>(db: &S, limit: usize) -> Result<Vec<PostRow>, S::Error> {
-    db.rows("SELECT * FROM posts WHERE hidden = 1 ORDER BY seq LIMIT ?", vec![int(limit as u64)])
+    db.rows(&format!("SELECT {COLUMNS} FROM {POSTS} WHERE hidden = 1 ORDER BY seq LIMIT ?"), vec![int(limit as u64)])
 }
 
 /// Adds post `seq`, shown, with no reply yet.
@@ -210,6 +210,9 @@ mod tests {
         let listed: Vec<u64> = hidden(&db, 500).unwrap().iter().map(|row| row.seq).collect();
         assert_eq!(listed, [0, 2]);
         assert_eq!(hidden(&db, 1).unwrap().len(), 1);
+        db.execute("INSERT INTO offers (post, code, ends_ms, max_claims, claimed) VALUES (2, 'CODE', 1000, 10, 3)", []).unwrap();
+        let offer = hidden(&db, 500).unwrap().pop().unwrap().post("acme").offer;
+        assert_eq!(offer, Some(Offer::new(1000, Some(10), 3)), "a hidden post keeps its offer");
         delete(&db, 1).unwrap();
         assert!(find(&db, 1).unwrap().is_none());
     }

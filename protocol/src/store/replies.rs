@@ -6,7 +6,7 @@
 //! Not here: the posts' reply counts (`posts`), the brand's inbox
 //! (`triage`), replies waiting for a decision (`queue`).
 
-use super::{flag, int, posts, Sql};
+use super::{flag, int, posts, Sql, Value};
 use crate::limits::PAGE_SIZE;
 use crate::page::PageView;
 use crate::{Author, Badge, PostId, Reply, ReplyId};
@@ -94,7 +94,12 @@ pub fn thread_page<S: Sql>(db: &S, seq: u64, page: u64) -> Result<Option<PageVie
 pub fn add<S: Sql>(db: &S, post: u64, seq: u64, author: &Author, text: &str, created_at: &str) -> Result<(), S::Error> {
     let statement =
         format!("INSERT INTO replies ({COLUMNS}, n) VALUES (?, ?, ?, ?, ?, ?, ?, 0, (SELECT coalesce(max(n) + 1, 0) FROM replies))");
-    let values = vec![
+    db.run(&statement, written(post, seq, author, text, created_at))
+}
+
+/// The values of a reply's written columns, in [`COLUMNS`]' order (all but `hidden`).
+pub(super) fn written(post: u64, seq: u64, author: &Author, text: &str, created_at: &str) -> Vec<Value> {
+    vec![
         int(post),
         int(seq),
         author.id.as_str().into(),
@@ -102,8 +107,7 @@ pub fn add<S: Sql>(db: &S, post: u64, seq: u64, author: &Author, text: &str, cre
         badge_name(author.badge).into(),
         text.into(),
         created_at.into(),
-    ];
-    db.run(&statement, values)
+    ]
 }
 
 /// Hides reply `seq` of post `post` (`true`) or shows it again.
