@@ -4,6 +4,15 @@ use crate::rate::RateLimit;
 
 /// Default maximum characters in a post or a reply (the `MAX_CHARS` wrangler var overrides it).
 pub const DEFAULT_MAX_CHARS: usize = 140;
+/// Most combining marks in a row on one character: Vietnamese needs two,
+/// Hebrew with its cantillation four; "Zalgo" text piles hundreds, which
+/// count as one character and draw over what is around.
+pub const MAX_MARKS_PER_CHAR: usize = 8;
+/// Most bytes a text holds per character it may count: room for every
+/// emoji sequence (the longest, a kiss with two skin tones, is 35 bytes) and
+/// accents, not for a few characters stretched to kilobytes (emoji joined
+/// by zero-width joiners count as one, however many).
+pub const MAX_BYTES_PER_CHAR: usize = 40;
 /// Largest request body the edge reads, in bytes.
 pub const MAX_BODY_BYTES: usize = 8 * 1024;
 /// Longest account handle, in bytes (handles are ASCII).

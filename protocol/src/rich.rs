@@ -4,12 +4,14 @@
 //! [`text_length`], for the widget's counter and the edge's check.
 //!
 //! A link is `http://` or `https://` and a host with a dot; nothing else
-//! (`javascript:`, `data:`, `www.` alone) ever becomes one. It ends at a
+//! (`javascript:`, `data:`, `www.` alone) ever becomes one, nor an address
+//! with a user part (`https://acme.fr.login@evil.example/` would pass one
+//! host off as another) or longer than [`MAX_LINK_BYTES`]. It ends at a
 //! space or a character no URL shows unencoded (quotes, `<`, `>`), and loses
 //! the punctuation that ends a sentence (`.`, `,`, `!`…) and a closing
 //! bracket it did not open. Every link counts as [`URL_LENGTH`] characters,
 //! however long, as on Twitter: a long product link costs no more than a
-//! short one.
+//! short one. Shown short, a link keeps its host whole ([`short_url`]).
 //!
 //! Not here: how segments look (the widget's and the console's views).
 
@@ -17,8 +19,11 @@ use crate::text::{char_count, CharCount};
 
 /// What any link counts for in a text's length.
 pub const URL_LENGTH: usize = 23;
-/// Most characters of a link's shown form (host and path), ellipsis included.
+/// Most characters of a link's shown form (host and path), ellipsis
+/// included, unless its host alone is longer.
 pub const SHORT_URL_CHARS: usize = 30;
+/// The longest link: past it, an address is text, counted in full.
+pub const MAX_LINK_BYTES: usize = 2_000;
 
 /// A piece of a text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,8 +80,9 @@ pub fn text_length_by(text: &str, count: CharCount) -> usize {
         .sum()
 }
 
-/// A link as shown: host and path without the scheme or `www.`, cut with an
-/// ellipsis past [`SHORT_URL_CHARS`].
+/// A link as shown: host and path without the scheme or `www.`, its path
+/// cut with an ellipsis past [`SHORT_URL_CHARS`]; the host is always whole,
+/// so that a link never hides where it goes.
 pub fn short_url(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let rest = rest.strip_prefix("www.").unwrap_or(rest);
@@ -84,8 +90,12 @@ pub fn short_url(url: &str) -> String {
     if rest.chars().count() <= SHORT_URL_CHARS {
         return rest.to_owned();
     }
-    let mut short: String = rest.chars().take(SHORT_URL_CHARS - 1).collect();
-    short.push('…');
+    let host = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let cut = rest.char_indices().nth(SHORT_URL_CHARS - 1).map_or(rest.len(), |(at, _)| at).max(host);
+    let mut short = rest[..cut].to_owned();
+    if cut < rest.len() {
+        short.push('…');
+    }
     short
 }
 
@@ -163,8 +173,10 @@ fn url(rest: &str) -> Option<usize> {
     }
     let after = &rest[scheme.len()..len];
     let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = host.split_once(':').map_or(host, |(host, port)| if port.bytes().all(|b| b.is_ascii_digit()) { host } else { "" });
+    if authority.contains('@') || len > MAX_LINK_BYTES {
+        return None;
+    }
+    let host = authority.split_once(':').map_or(authority, |(host, port)| if port.bytes().all(|b| b.is_ascii_digit()) { host } else { "" });
     valid_host(host).then_some(len)
 }
 
@@ -220,8 +232,27 @@ mod tests {
             assert!(!segments(text).iter().any(|s| matches!(s, Url(_))), "{text}");
         }
         assert_eq!(segments("HTTPS://ACME.FR"), vec![Url("HTTPS://ACME.FR")]);
-        assert_eq!(segments("http://user@acme.fr:8080/x"), vec![Url("http://user@acme.fr:8080/x")]);
+        assert_eq!(segments("http://acme.fr:8080/x"), vec![Url("http://acme.fr:8080/x")]);
         assert_eq!(segments("https://bücher.de/é"), vec![Url("https://bücher.de/é")]);
+    }
+
+    #[test]
+    fn an_address_with_a_user_part_or_past_the_longest_link_is_text() {
+        for text in [
+            "https://acme.fr.support.account.verify.login@evil.example/",
+            "http://user@acme.fr:8080/x",
+            "https://user:password@acme.fr",
+            "https://@acme.fr",
+        ] {
+            assert_eq!(segments(text), vec![Text(text)], "{text}");
+        }
+        let longest = format!("https://acme.fr/{}", "a".repeat(MAX_LINK_BYTES - 16));
+        assert_eq!(segments(&longest), vec![Url(&longest)]);
+        let longer = format!("{longest}a");
+        assert_eq!(segments(&longer), vec![Text(&longer)]);
+        assert_eq!(text_length(&longer), MAX_LINK_BYTES + 1, "counted in full");
+        // An address on the same line after it still is a link.
+        assert_eq!(segments(&format!("{longer} https://acme.fr"))[1], Url("https://acme.fr"));
     }
 
     #[test]
@@ -263,5 +294,12 @@ mod tests {
         assert_eq!(short_url("http://acme.fr/velos?c=bleu"), "acme.fr/velos?c=bleu");
         assert_eq!(short_url("https://acme.fr/une/tres/longue/adresse/de/produit"), "acme.fr/une/tres/longue/adres…");
         assert_eq!(short_url("https://acme.fr/une/tres/longue/adresse/de/produit").chars().count(), SHORT_URL_CHARS);
+        // The host is never cut.
+        let host = "acme.fr.support.account.verify.example";
+        assert_eq!(short_url(&format!("https://{host}/login")), format!("{host}…"));
+        assert_eq!(short_url(&format!("https://{host}")), host);
+        assert_eq!(short_url(&format!("https://{host}/")), host);
+        assert_eq!(short_url("https://acme.fr.support.example.com/x/y"), "acme.fr.support.example.com/x…");
+        assert_eq!(short_url("https://acme.fr.support.account.example.com/x/y"), "acme.fr.support.account.example.com…");
     }
 }

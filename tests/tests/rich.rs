@@ -2,7 +2,8 @@
 //! links are anchors with the right attributes and short text, hashtags lead
 //! to the account's search and mentions to the account on the edge, hostile text
 //! stays text (no `javascript:` link, no attribute broken out of, no script
-//! run); and the widget's counter and the edge agree on 1,000 random texts
+//! run), and no link hides its host (an address with a user part is text, a
+//! long host is shown whole); and the widget's counter and the edge agree on 1,000 random texts
 //! with links, around the limit (every link counts as 23 characters).
 
 use gazouillis_protocol::rich::{URL_LENGTH, short_url, text_length};
@@ -13,11 +14,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const WIDGET: Duration = Duration::from_secs(20);
+/// A post whose links would hide their host: one with a user part, one with a long host.
+const DISGUISED: &str = "https://acme.fr.support.account.verify.login@evil.example/ et https://acme.fr.support.account.verify.example/login";
 
 struct Ctx {
     edge: Edge,
-    _www: WwwServer,
-    _browser: Browser,
+    browser: Browser,
+    www: WwwServer,
     tab: Tab,
     visitor: String,
 }
@@ -32,13 +35,16 @@ async fn rich() {
          Pas ceci : javascript:alert(1) ni https://acme.example/\"onmouseover=\"window.pwned=1",
     )
     .await;
+    edge.create_post("acme", DISGUISED).await;
     let www = WwwServer::start(&repo_root().join("www"), &edge.base_url());
     www.add_page("/test/feed.html", &widget_page("", "<gazouillis-feed account=\"acme\" post=\"acme-0\"></gazouillis-feed>"));
+    www.add_page("/test/disguised.html", &widget_page("", "<gazouillis-feed account=\"acme\" post=\"acme-1\"></gazouillis-feed>"));
     let tab = browser.new_context().await;
     tab.goto(&format!("{}/test/feed.html", www.origin())).await;
     let visitor = edge.new_session("Counter").await.token;
-    let mut suite = Suite::new("rich", Ctx { edge, _www: www, _browser: browser, tab, visitor });
+    let mut suite = Suite::new("rich", Ctx { edge, www, browser, tab, visitor });
     suite.step("links are anchors (short, new tab, ugc nofollow noopener), hashtags and mentions lead to the edge's pages; hostile text stays text", links).await;
+    suite.step("no link hides its host: an address with a user part stays text, a long host is shown whole", disguised).await;
     suite.step("the widget's counter and the edge agree on 1,000 random texts with links", counter_agrees).await;
     suite.finish(|ctx| ctx.edge.dump_log()).await;
 }
@@ -85,6 +91,26 @@ async fn links(ctx: Arc<Ctx>) {
     assert!(marks["text"].as_str().unwrap().contains("javascript:alert(1) ni "), "{marks}");
     assert!(marks["text"].as_str().unwrap().ends_with("\"onmouseover=\"window.pwned=1"), "{marks}");
     assert_eq!(marks["pwned"], json!(false), "a script ran");
+}
+
+async fn disguised(ctx: Arc<Ctx>) {
+    let tab = ctx.browser.new_context().await;
+    tab.goto(&format!("{}/test/disguised.html", ctx.www.origin())).await;
+    let read = eventually(WIDGET, || async {
+        let read = tab
+            .js(
+                "const text = document.querySelector('gazouillis-feed').shadowRoot.querySelector('.gz-post-text');
+                 return text && {text: text.textContent, anchors: [...text.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent])};",
+                vec![],
+            )
+            .await?;
+        ensure!(read["text"].is_string(), "no post yet");
+        Ok(read)
+    })
+    .await;
+    assert_eq!(read["text"], json!(DISGUISED), "{read}");
+    let long_host = "https://acme.fr.support.account.verify.example/login";
+    assert_eq!(read["anchors"], json!([[long_host, "acme.fr.support.account.verify.example…"]]), "{read}");
 }
 
 /// A text of words, emoji, hashtags and links of every length, around 140 in length.

@@ -29,6 +29,10 @@ pub(crate) fn bad_texts() -> Vec<(&'static str, String, &'static str)> {
         ("141 ZWJ families", "👨‍👩‍👧‍👦".repeat(141), "text_too_long"),
         ("141 accented letters", "e\u{301}".repeat(141), "text_too_long"),
         ("141 characters of markup", markup, "text_too_long"),
+        ("a letter under 4,000 combining marks", format!("a{}", "\u{301}".repeat(4000)), "text_invalid"),
+        ("a letter under nine combining marks", format!("a{}", "\u{301}\u{302}\u{303}".repeat(3)), "text_invalid"),
+        ("a link of 8,016 characters", format!("https://acme.fr/{}", "a".repeat(8000)), "text_too_long"),
+        ("90 characters of ten joined emoji each", ["🐦"; 10].join("\u{200D}").repeat(90), "text_too_long"),
     ]
 }
 
