@@ -48,7 +48,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     }
     let path = req.path();
     if path.starts_with("/media/") {
-        return media::serve(&env, &path).await.or_else(|err| err.into_response());
+        return media::serve(&req, &env).await.or_else(|err| err.into_response());
     }
     let routed = if site::serves(&path) { site::route(req, &env).await } else { routes::route(req, &env).await };
     let response = match routed {

@@ -4,7 +4,9 @@
 //! bucket) and answers its id, type and size, for a new post to carry with
 //! alt text; `DELETE /v1/accounts/{handle}/media/{id}` deletes an upload
 //! no post took; `GET /media/{handle}/{id}` serves it back, byte for byte, with
-//! its type and immutable caching (an id never changes what it names).
+//! its type, cached for [`CACHE_CONTROL`]'s five minutes only: hiding its post
+//! moves it in R2 (`hub::media`), and it answers 404 then. `/media/` answers
+//! no other method than GET and HEAD.
 
 use crate::auth::require_brand;
 use crate::error::ApiResult;
@@ -15,6 +17,10 @@ use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::media::{is_media_id, media_key, sniff, MAX_IMAGE_BYTES};
 use gazouillis_protocol::ErrorCode;
 use worker::{Env, Headers, HttpMetadata, Request, Response};
+
+/// How long a shown picture may be kept by browsers and caches: for a
+/// hidden post's pictures to be gone from them within five minutes.
+const CACHE_CONTROL: &str = "public, max-age=300";
 
 pub async fn upload(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
@@ -39,8 +45,14 @@ pub async fn delete(req: Request, env: &Env, handle: &str, id: &str) -> ApiResul
     hub::send_as(env, handle, MediaCommand::Delete { id: id.to_owned() }, &brand).await?.done()
 }
 
-/// The picture, or 404 `not_found`.
-pub async fn serve(env: &Env, path: &str) -> ApiResult {
+/// The picture (shown: its post is not hidden), or 404 `not_found`; 405
+/// `method_not_allowed` for any method but GET and HEAD.
+pub async fn serve(req: &Request, env: &Env) -> ApiResult {
+    // The method as sent: worker-rs reads one it does not know as GET.
+    if !matches!(req.inner().method().as_str(), "GET" | "HEAD") {
+        return Err(ErrorCode::MethodNotAllowed.into());
+    }
+    let path = req.path();
     let (handle, id) = path.strip_prefix("/media/").and_then(|rest| rest.split_once('/')).ok_or(ErrorCode::NotFound)?;
     if !is_handle(handle) || !is_media_id(id) {
         return Err(ErrorCode::NotFound.into());
@@ -50,7 +62,7 @@ pub async fn serve(env: &Env, path: &str) -> ApiResult {
     let bytes = object.body().ok_or(ErrorCode::NotFound)?.bytes().await?;
     let headers = Headers::new();
     headers.set("content-type", &content_type)?;
-    headers.set("cache-control", "public, max-age=31536000, immutable")?;
+    headers.set("cache-control", CACHE_CONTROL)?;
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("cross-origin-resource-policy", "cross-origin")?;
     Ok(Response::from_bytes(bytes)?.with_headers(headers))

@@ -95,6 +95,13 @@ pub fn media_key(handle: &str, id: &str) -> String {
     format!("{handle}/{id}")
 }
 
+/// The R2 key of upload `id` of `handle` while its post is hidden: not the
+/// key `/media/` serves (one more level than any [`media_key`]), so that a
+/// hidden post's pictures answer 404 and a shown one's cost one read.
+pub fn hidden_media_key(handle: &str, id: &str) -> String {
+    format!("hidden/{handle}/{id}")
+}
+
 /// Whether `id` can be an upload's: 24 lowercase hex digits.
 pub fn is_media_id(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -119,6 +126,14 @@ pub fn check_images(images: Vec<NewImage>) -> Option<Vec<NewImage>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hidden_pictures_key_is_never_a_shown_ones() {
+        let id = "0123456789abcdef01234567";
+        assert_eq!((media_key("acme", id), hidden_media_key("acme", id)), (format!("acme/{id}"), format!("hidden/acme/{id}")));
+        assert_ne!(hidden_media_key("hidden", id), media_key("hidden", id));
+        assert!(!media_key("hidden", id).starts_with(&hidden_media_key("hidden", "")), "not under the hidden pictures");
+    }
 
     #[test]
     fn formats_are_told_from_their_bytes() {

@@ -3,7 +3,9 @@
 //! that may never end holds it. Pure: the clock (`now`, ms since 1970) and
 //! the jitter (0 to 1) are passed in, so each rule is tested here.
 //!
-//! - A 2xx delivers.
+//! - A 2xx delivers. A 3xx does not: the edge follows no redirect (the
+//!   receiver could point elsewhere, at an internal host), so a redirect is
+//!   a failed attempt like any other.
 //! - A 404 or a 410, for a destination whose targets can go for good (a
 //!   browser's push subscription, a closed inbox: [`Policy::forgets_gone`]),
 //!   says the target is gone: the delivery fails at once, and the
@@ -153,6 +155,17 @@ mod tests {
         }
         let once = Policy { max_attempts: 1, ..POLICY };
         assert_eq!(once.after(1, NOW, &Outcome::answered(500, None), 0.5), After::Failed);
+    }
+
+    #[test]
+    fn a_redirect_is_a_failed_attempt_never_a_delivery() {
+        let forgets = Policy { forgets_gone: true, ..POLICY };
+        for code in [300, 301, 302, 303, 304, 307, 308, 399] {
+            for policy in [POLICY, forgets] {
+                assert_eq!(policy.after(1, NOW, &Outcome::answered(code, None), 0.5), After::RetryAt(NOW + 10_000), "{code}");
+                assert_eq!(policy.after(12, NOW, &Outcome::answered(code, None), 0.5), After::Failed, "{code}");
+            }
+        }
     }
 
     #[test]

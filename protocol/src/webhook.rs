@@ -3,7 +3,8 @@
 //!
 //! - `slack`: Slack's incoming-webhook body, `{"text": …}`, in the language
 //!   chosen for the webhook (Mattermost, Rocket.Chat and Discord's `/slack`
-//!   endpoints read it too).
+//!   endpoints read it too: what visitors wrote reaches them with its
+//!   mentions and links broken, [`slack_body`]).
 //! - `json`: the [`Event`] itself, signed: the header [`SIGNATURE_HEADER`] is
 //!   `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, as Stripe
 //!   signs; [`EVENT_ID_HEADER`] repeats the event's id, the same on every
@@ -197,9 +198,13 @@ pub fn slack_body(event: &Event, language: Language) -> String {
     serde_json::json!({ "text": text }).to_string()
 }
 
-/// Slack's escaping of `&`, `<` and `>` (the characters of its markup).
+/// Slack's escaping of `&`, `<` and `>` (the characters of its markup),
+/// and a zero-width space after each `@` and `]`: Mattermost, Rocket.Chat
+/// and Discord read the same text as Markdown, where a visitor's
+/// `@everyone` (or `@here`, `@channel`, `@all`, `@someone`) would notify
+/// the channel, and `[text](url)` would hide where a link goes.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('@', "@\u{200B}").replace(']', "]\u{200B}")
 }
 
 /// What a [`SIGNATURE_HEADER`] signs: `body` sent at `timestamp` (Unix seconds).
@@ -339,5 +344,19 @@ mod tests {
         assert_eq!(body["text"], "*@acme*: new mention of “colis”\n>&lt;b&gt;colis&lt;/b&gt; &amp; co\n>perdu");
         let body: serde_json::Value = serde_json::from_str(&slack_body(&mention("colis"), Language::Fr)).unwrap();
         assert_eq!(body["text"], "*@acme* : nouvelle mention de “colis”\n>colis");
+    }
+
+    #[test]
+    fn slack_bodies_break_mentions_and_links_for_mattermost_rocket_chat_and_discord() {
+        let text = "colis @everyone @here @channel @all [cliquez](https://evil.example) ![x](https://evil.example/p.png)\n[ref]: https://evil.example";
+        let body: serde_json::Value = serde_json::from_str(&slack_body(&mention(text), Language::En)).unwrap();
+        let said = body["text"].as_str().unwrap().split_once('\n').unwrap().1;
+        assert_eq!(
+            said,
+            ">colis @\u{200B}everyone @\u{200B}here @\u{200B}channel @\u{200B}all [cliquez]\u{200B}(https://evil.example) ![x]\u{200B}(https://evil.example/p.png)\n>[ref]\u{200B}: https://evil.example"
+        );
+        for mention in ["@everyone", "@here", "@channel", "@all", "](", "]:"] {
+            assert!(!said.contains(mention), "{mention} in {said}");
+        }
     }
 }

@@ -1,18 +1,20 @@
 //! A local webhook receiver: the edge's alerts are POSTed to it (the edge
 //! runs with `WEBHOOK_ALLOW_LOOPBACK=1`). Each request is answered as its
-//! script says, in order (a status, or no answer at all), then as the
+//! script says, in order (a status, a redirect, or no answer at all), then as the
 //! script's last answer; every request is kept, with when it came, for the
 //! tests to look at.
 
-use crate::www::{read_request, respond, Server};
+use crate::www::{read_request, respond, respond_with, Server};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How the receiver answers one request.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Answer {
     Status(u16),
+    /// A redirect of this status to this URL (`Location`).
+    Redirect(u16, String),
     /// Holds the connection open without a word (for a minute).
     Silence,
 }
@@ -46,13 +48,13 @@ impl Receiver {
     /// Answers with `script`, one answer per request, its last answer for ever after.
     pub fn start(script: &[Answer]) -> Receiver {
         let received = Arc::new(Mutex::new(Vec::new()));
-        let script = Arc::new(Mutex::new(script.iter().copied().collect::<VecDeque<_>>()));
+        let script = Arc::new(Mutex::new(script.iter().cloned().collect::<VecDeque<_>>()));
         let kept = received.clone();
         let server = Server::start(move |mut stream| {
             let Some(request) = read_request(&mut stream) else { return };
             let answer = {
                 let mut script = script.lock().expect("script");
-                if script.len() > 1 { script.pop_front() } else { script.front().copied() }
+                if script.len() > 1 { script.pop_front() } else { script.front().cloned() }
             };
             kept.lock().expect("received").push(Received {
                 at: Instant::now(),
@@ -62,6 +64,7 @@ impl Receiver {
             });
             match answer.unwrap_or(Answer::Status(200)) {
                 Answer::Status(status) => respond(stream, &format!("{status} Scripted"), "text/plain", b"ok"),
+                Answer::Redirect(status, to) => respond_with(stream, &format!("{status} Moved"), "text/plain", &format!("location: {to}\r\n"), b"moved"),
                 Answer::Silence => std::thread::sleep(Duration::from_secs(60)),
             }
         });

@@ -196,7 +196,7 @@ pub(crate) fn respond(stream: TcpStream, status: &str, content_type: &str, body:
 }
 
 /// [`respond`], with more `headers` (each line ending in CRLF).
-fn respond_with(mut stream: TcpStream, status: &str, content_type: &str, headers: &str, body: &[u8]) {
+pub(crate) fn respond_with(mut stream: TcpStream, status: &str, content_type: &str, headers: &str, body: &[u8]) {
     let mut answer = format!(
         "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\ncache-control: no-store\r\n{headers}connection: close\r\n\r\n",
         body.len()

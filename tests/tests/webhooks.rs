@@ -37,6 +37,7 @@ async fn webhooks() {
     suite.step("a receiver that never answers is given up on after the maximum, logged", given_up).await;
     suite.step("a 500's retry comes on time while another webhook of the account hangs", retried_beside_a_hang).await;
     suite.step("a burst of replies raises exactly one buzz alert", one_buzz_alert).await;
+    suite.step("a receiver's redirect is a failed attempt, never followed", redirects_not_followed).await;
     suite.finish(|edge| edge.dump_log()).await;
 }
 
@@ -272,4 +273,30 @@ async fn one_buzz_alert(e: Arc<Edge>) {
     assert_eq!(event["type"], "buzz");
     assert_eq!(event["buzz"]["replies"], 6);
     assert_eq!(event["buzz"]["posts"], json!([busy.id, quiet.id]));
+}
+
+/// A receiver redirecting elsewhere (to an internal host, say) does not get
+/// the edge to send the event there: each 3xx is a failed attempt, logged
+/// with its status.
+async fn redirects_not_followed(e: Arc<Edge>) {
+    let internal = Receiver::start(&[Answer::Status(200)]);
+    let temporary = Receiver::start(&[Answer::Redirect(307, internal.url("/internal-admin"))]);
+    let found = Receiver::start(&[Answer::Redirect(302, internal.url("/internal-admin"))]);
+    let post = account_with_post(&e, "redirecting", &["voucher"]).await;
+    let signed = add_webhook(&e, "redirecting", &temporary.url("/hook"), "json").await;
+    let slack = add_webhook(&e, "redirecting", &found.url("/hook"), "slack").await;
+    let visitor = e.new_session("Noa").await;
+    e.reply(&visitor.token, &post.id, "Where is my voucher?").await;
+    for (hook, status) in [(&signed, 307), (&slack, 302)] {
+        let log = eventually(RETRIES, || async {
+            let log = deliveries(&e, "redirecting", &hook.webhook.id).await;
+            ensure!(log.first().is_some_and(|d| d.state != DeliveryState::Pending), "still pending: {log:?}");
+            Ok::<_, String>(log)
+        })
+        .await;
+        assert_eq!(log[0].state, DeliveryState::Failed, "{log:?}");
+        assert_eq!(log[0].attempts.iter().map(|a| a.status).collect::<Vec<_>>(), vec![Some(status); 4], "{log:?}");
+    }
+    assert_eq!((temporary.received().len(), found.received().len()), (4, 4), "every attempt reached the webhook's own URL");
+    assert!(internal.received().is_empty(), "the redirect was followed: {:?}", internal.received());
 }

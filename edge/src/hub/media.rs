@@ -1,6 +1,7 @@
 //! Pictures of brand posts: each upload is recorded (its bytes are already
 //! in R2, under `{handle}/{id}`), attached to one post at most, shown with
-//! it, and deleted from R2 with it. An upload no post took within
+//! it, moved to `hidden/{handle}/{id}` while it is hidden (`/media/` serves
+//! only the other key: one read, no lookup), and deleted from R2 with it. An upload no post took within
 //! `UPLOAD_TTL_SECONDS` is deleted by the hub's alarm, or at once when the
 //! brand takes it off the post they are writing.
 
@@ -8,7 +9,7 @@ use super::db::Db;
 use super::alarm::wake_by;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
-use gazouillis_protocol::media::{media_key, ImageKind, Uploaded, UPLOAD_TTL_SECONDS};
+use gazouillis_protocol::media::{hidden_media_key, media_key, ImageKind, Uploaded, UPLOAD_TTL_SECONDS};
 use gazouillis_protocol::store::account;
 use gazouillis_protocol::store::media::{self, EXPIRED};
 use gazouillis_protocol::ErrorCode;
@@ -34,8 +35,10 @@ impl Apply for MediaCommand {
     }
 }
 
-/// Most expired uploads deleted at once: R2 deletes at most 1,000 keys per call.
-const EXPIRY_BATCH: u64 = 1_000;
+/// Most keys R2 deletes in one call.
+const R2_DELETE_MAX: usize = 1_000;
+/// Most expired uploads deleted at once.
+const EXPIRY_BATCH: u64 = R2_DELETE_MAX as u64;
 /// How long after a failed deletion of expired uploads it is tried again, in ms.
 const EXPIRY_RETRY_MS: u64 = 60_000;
 
@@ -99,14 +102,30 @@ impl AccountHub {
         self.delete_images(&account::handle(&self.db)?, EXPIRED).await
     }
 
-    /// Deletes post `post`'s pictures, from R2 and from the table.
+    /// Deletes post `post`'s pictures, from R2 (shown or hidden) and from the table.
     pub(super) async fn delete_images(&self, handle: &str, post: u64) -> worker::Result<()> {
         let ids = media::of_post(&self.db, post)?;
-        if ids.is_empty() {
-            return Ok(());
+        let keys: Vec<String> = ids.iter().flat_map(|id| [media_key(handle, id), hidden_media_key(handle, id)]).collect();
+        for batch in keys.chunks(R2_DELETE_MAX) {
+            self.env.bucket("MEDIA")?.delete_multiple(batch.to_vec()).await?;
         }
-        let keys: Vec<String> = ids.iter().map(|id| media_key(handle, id)).collect();
-        self.env.bucket("MEDIA")?.delete_multiple(keys).await?;
         media::delete_of_post(&self.db, post)
+    }
+
+    /// Moves post `post`'s pictures in R2 to their hidden key (`hidden`),
+    /// or back to the key `/media/` serves. Each is copied then deleted,
+    /// and skipped if already moved: a hide or a show cut short is
+    /// finished by the next one.
+    pub(super) async fn move_images(&self, handle: &str, post: u64, hidden: bool) -> worker::Result<()> {
+        let bucket = self.env.bucket("MEDIA")?;
+        for id in media::of_post(&self.db, post)? {
+            let (shown, concealed) = (media_key(handle, &id), hidden_media_key(handle, &id));
+            let (from, to) = if hidden { (shown, concealed) } else { (concealed, shown) };
+            let Some(object) = bucket.get(&from).execute().await? else { continue };
+            let bytes = object.body().ok_or("a picture without its bytes")?.bytes().await?;
+            bucket.put(&to, bytes).http_metadata(object.http_metadata()).execute().await?;
+            bucket.delete(&from).await?;
+        }
+        Ok(())
     }
 }

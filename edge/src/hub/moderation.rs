@@ -110,8 +110,11 @@ impl AccountHub {
         self.publish_reply(post, queued.author, queued.text, queued.created_at, false).await.map(Some)
     }
 
+    /// Hides or shows post `seq`, its pictures first (those of a hide or a
+    /// show cut short too).
     async fn hide_post(&self, seq: u64, hidden: bool) -> ApiResult<HiddenState> {
         let post = self.db.any_post(seq)?;
+        self.move_images(&account::handle(&self.db)?, seq, hidden).await?;
         if post.hidden() != hidden {
             let count = recount(self.db.account()?.posts, hidden);
             posts::set_hidden(&self.db, seq, hidden)?;

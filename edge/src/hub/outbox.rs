@@ -8,7 +8,8 @@
 //! `Destination::forget`). Each destination builds its own requests
 //! (`emit::Destination::request`); the outbox sends them only to a
 //! deliverable address (`gazouillis_protocol::address`: a stored URL is
-//! checked again before each attempt), and records how they went.
+//! checked again before each attempt), never following a redirect (a 3xx is
+//! the receiver's answer: a failed attempt), and records how they went.
 //!
 //! A delivery is sent right after the write that raised it is answered; a
 //! failed attempt is retried by the hub's alarm (`alarm`). Before an attempt
@@ -37,7 +38,7 @@ use gazouillis_protocol::outbox::{After, Outcome, Policy};
 use gazouillis_protocol::store::deliveries::{self, Due};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use std::time::Duration;
-use worker::{AbortController, Date, Delay, Env, Fetch, Request, Storage};
+use worker::{web_sys, AbortController, Date, Delay, Env, Fetch, Request, Storage};
 
 /// Most deliveries attempted at once.
 const BATCH: u64 = 20;
@@ -108,6 +109,10 @@ pub async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Ou
     if !request.url().is_ok_and(|url| deliverable(&url, allow_loopback)) {
         return Outcome::failed("not a public https address: not sent");
     }
+    let request = match unfollowed(&request) {
+        Ok(request) => request,
+        Err(err) => return Outcome::failed(err.to_string()),
+    };
     let controller = AbortController::default();
     let signal = controller.signal();
     let fetch = Fetch::Request(request);
@@ -123,6 +128,15 @@ pub async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Ou
             Outcome::failed(format!("no answer within {timeout_ms} ms"))
         }
     }
+}
+
+/// `request`, its redirects not followed: a receiver's 3xx is its answer,
+/// never a way to an address that [`deliverable`] did not check (an
+/// internal host's), nor a way to turn the POST into a GET.
+fn unfollowed(request: &Request) -> worker::Result<Request> {
+    let init = web_sys::RequestInit::new();
+    init.set_redirect(web_sys::RequestRedirect::Manual);
+    Ok(web_sys::Request::new_with_request_and_init(request.inner(), &init)?.into())
 }
 
 impl AccountHub {

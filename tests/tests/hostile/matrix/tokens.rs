@@ -322,7 +322,8 @@ impl Matrix<'_> {
         cases
     }
 
-    /// Every method a path does not define: 405; /live without upgrade: 426.
+    /// Every method a path does not define: 405 (a picture's too: it is
+    /// only read); /live without upgrade: 426.
     pub(crate) fn methods(&self) -> Vec<Case> {
         let routes = routes();
         let mut paths: Vec<(String, Vec<Method>)> = Vec::new();
@@ -335,6 +336,7 @@ impl Matrix<'_> {
         }
         let purge = Method::from_bytes(b"PURGE").unwrap();
         let mut cases = Vec::new();
+        paths.push((format!("/media/acme/{}", self.seed.acme_upload.id), vec![Method::GET]));
         for (path, allowed) in paths {
             for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::PATCH, purge.clone()] {
                 if !allowed.contains(&method) {
