@@ -6,9 +6,10 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::bearer;
-use crate::hub::{self, AccountCommand, Brand};
+use crate::hub::{self, AccountCommand, Brand, TokenCommand};
 use crate::crypto;
 use gazouillis_protocol::token::{same, Claims};
+use gazouillis_protocol::limits::{SESSION_TTL_SECONDS, SSO_SESSION_TTL_SECONDS};
 use gazouillis_protocol::{BrandToken, ErrorCode};
 use worker::{Date, Env, Request};
 
@@ -104,9 +105,20 @@ pub async fn brand_reader(req: &Request, env: &Env, handle: &str) -> Option<Bran
 /// read a timeline as a visitor (403).
 pub async fn require_visitor(req: &Request, env: &Env) -> ApiResult<Claims> {
     match caller(req, env).await? {
-        Caller::Visitor(claims) => Ok(claims),
+        Caller::Visitor(claims) => still_vouched(env, claims).await,
         other => Err(refuse(env, other).await),
     }
+}
+
+/// A session made from an SSO token holds while its account's SSO secret
+/// is the one that vouched (its hub is asked: one request, on a customer's
+/// calls only); a new secret ends it with 401.
+async fn still_vouched(env: &Env, claims: Claims) -> ApiResult<Claims> {
+    if let Some(account) = &claims.customer_of {
+        let epoch = claims.sso_epoch.unwrap_or_default();
+        hub::send(env, account, TokenCommand::CheckSsoEpoch { epoch }).await?;
+    }
+    Ok(claims)
 }
 
 /// Who may write in a conversation of account `handle`: a visitor, or its brand.
@@ -117,19 +129,17 @@ pub enum Writer {
 
 pub async fn require_writer(req: &Request, env: &Env, handle: &str) -> ApiResult<Writer> {
     match caller(req, env).await? {
-        Caller::Visitor(claims) => Ok(Writer::Visitor(claims)),
+        Caller::Visitor(claims) => still_vouched(env, claims).await.map(Writer::Visitor),
         _ => require_brand(req, env, handle).await.map(Writer::Brand),
     }
 }
 
-/// A new visitor session token; `customer_of` names the account whose SSO
-/// vouched for the visitor.
-pub async fn issue(env: &Env, visitor: &str, name: &str, customer_of: Option<String>) -> ApiResult<String> {
-    let claims = Claims {
-        sub: visitor.to_owned(),
-        name: name.to_owned(),
-        exp: now_seconds() + gazouillis_protocol::limits::SESSION_TTL_SECONDS,
-        customer_of,
-    };
+/// A new visitor session token; `customer` names the account whose SSO
+/// vouched for the visitor, and its SSO secret's epoch: such a session lasts
+/// a day rather than a year, and ends with a new secret.
+pub async fn issue(env: &Env, visitor: &str, name: &str, customer: Option<(String, u64)>) -> ApiResult<String> {
+    let ttl = if customer.is_some() { SSO_SESSION_TTL_SECONDS } else { SESSION_TTL_SECONDS };
+    let (customer_of, sso_epoch) = customer.unzip();
+    let claims = Claims { sub: visitor.to_owned(), name: name.to_owned(), exp: now_seconds() + ttl, customer_of, sso_epoch };
     Ok(crypto::sign(&claims, session_secret(env)?.as_bytes()).await?)
 }

@@ -1,13 +1,14 @@
 //! The edge's signatures and digests, through the runtime's WebCrypto
 //! (`crypto.subtle`) rather than crates compiled into the Worker: visitor
-//! session tokens and SSO tokens (HMAC-SHA-256), the ids derived from them,
+//! session tokens and SSO tokens (HMAC-SHA-256, the latter JWTs), the ids derived from them,
 //! brand tokens' digests (SHA-256) and webhook signatures. WebCrypto is
 //! async, so these are too.
 //!
 //! Not here: the formats (`gazouillis_protocol::token`, `webhook`), which
 //! the protocol tests natively against a pure-Rust HMAC.
 
-use gazouillis_protocol::token::{self, Claims};
+use gazouillis_protocol::token::{self, Claims, SsoClaims};
+use gazouillis_protocol::ErrorCode;
 use gazouillis_protocol::webhook;
 use worker::js_sys::{self, Array, Object, Reflect, Uint8Array};
 use worker::wasm_bindgen::JsCast;
@@ -55,6 +56,17 @@ pub async fn sign(claims: &Claims, secret: &[u8]) -> worker::Result<String> {
 pub async fn verify(token: &str, secret: &[u8], now: u64) -> Option<Claims> {
     let (payload, mac) = token::split(token)?;
     hmac_matches(secret, payload.as_bytes(), &mac).await.ok()?.then(|| token::claims(payload, now))?
+}
+
+/// The claims of SSO token `token` (a JWT) signed with `secret`, for account
+/// `audience` at `now` (seconds); a forged one is `unauthorized`, the other
+/// refusals are [`token::sso_parts`]'s and [`token::sso_claims`]'s.
+pub async fn verify_sso(token: &str, secret: &[u8], audience: &str, now: u64) -> Result<SsoClaims, ErrorCode> {
+    let (signed, payload, signature) = token::sso_parts(token)?;
+    if !hmac_matches(secret, signed.as_bytes(), &signature).await.unwrap_or(false) {
+        return Err(ErrorCode::Unauthorized);
+    }
+    token::sso_claims(payload, audience, now)
 }
 
 /// A stable id derived from `input` under `secret` ([`token::derived_id`]).

@@ -3,7 +3,7 @@
 //! the company's site, vouched for by the account's SSO secret.
 
 use crate::auth::{issue, session_secret};
-use crate::hub::{self, TokenCommand};
+use crate::hub::{self, SsoCustomer, TokenCommand};
 use crate::error::ApiResult;
 use crate::http::{json, read_json};
 use crate::limiter::{self, client_ip};
@@ -12,7 +12,6 @@ use crate::turnstile;
 use gazouillis_protocol::limits::RATE_SESSIONS_IP;
 use gazouillis_protocol::ids::is_handle;
 use crate::crypto;
-use gazouillis_protocol::token::Claims;
 use gazouillis_protocol::{check_name, Badge, ErrorCode, NewSession, NewSsoSession, Session, Visitor};
 use worker::{Env, Request};
 
@@ -34,10 +33,10 @@ pub async fn create_sso(mut req: Request, env: &Env) -> ApiResult {
         return Err(ErrorCode::InvalidHandle.into());
     }
     within_limit(&req, env).await?;
-    let customer: Claims = hub::send_from(env, &new.account, TokenCommand::VerifySso { sso: new.sso }, &req).await?.value()?;
-    let name = check_name(&customer.name)?;
-    let id = crypto::derive_id(session_secret(env)?.as_bytes(), &format!("sso/{}/{}", new.account, customer.sub)).await?;
-    let token = issue(env, &id, &name, Some(new.account)).await?;
+    let customer: SsoCustomer = hub::send_from(env, &new.account, TokenCommand::VerifySso { sso: new.sso }, &req).await?.value()?;
+    let name = check_name(&customer.claims.name)?;
+    let id = crypto::derive_id(session_secret(env)?.as_bytes(), &format!("sso/{}/{}", new.account, customer.claims.sub)).await?;
+    let token = issue(env, &id, &name, Some((new.account, customer.epoch))).await?;
     json(201, &Session { visitor: Visitor { id, name, badge: Some(Badge::Customer) }, token })
 }
 

@@ -18,6 +18,9 @@ pub enum ErrorCode {
     InvalidQuery,
     InvalidAccounts,
     Unauthorized,
+    SsoTokenFormat,
+    SsoTokenClaims,
+    SsoTokenUsed,
     Forbidden,
     SsoRequired,
     OriginNotAllowed,
@@ -71,6 +74,9 @@ impl ErrorCode {
             InvalidQuery => "invalid_query",
             InvalidAccounts => "invalid_accounts",
             Unauthorized => "unauthorized",
+            SsoTokenFormat => "sso_token_format",
+            SsoTokenClaims => "sso_token_claims",
+            SsoTokenUsed => "sso_token_used",
             Forbidden => "forbidden",
             SsoRequired => "sso_required",
             OriginNotAllowed => "origin_not_allowed",
@@ -114,7 +120,7 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays | InvalidQuery | InvalidAccounts => 400,
-            Unauthorized => 401,
+            Unauthorized | SsoTokenFormat | SsoTokenClaims | SsoTokenUsed => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed | NotFollowing => 403,
             NotFound | AccountNotFound | PostNotFound | ReplyNotFound | WebhookNotFound | OfferNotFound => 404,
             MethodNotAllowed => 405,
@@ -146,6 +152,9 @@ impl ErrorCode {
             InvalidQuery => "q holds at least one word, at most 16 terms and 200 characters.",
             InvalidAccounts => "accounts lists 1 to 20 handles, separated by commas.",
             Unauthorized => "A valid token is required.",
+            SsoTokenFormat => "An SSO token is a JSON Web Token signed with HS256 (the form of before 2026-12 is no longer read).",
+            SsoTokenClaims => "An SSO token needs sub, name, iat, exp (at most 10 minutes ahead, not past), aud (the account's handle) and jti (at most 128 bytes).",
+            SsoTokenUsed => "This SSO token was already used: sign a new one for each page.",
             Forbidden => "This token is not allowed to do that.",
             SsoRequired => "Sign in on the company's site to reply here.",
             OriginNotAllowed => "This site is not allowed to write to this account.",
@@ -194,7 +203,7 @@ mod tests {
     fn client_errors_are_4xx_and_codes_are_snake_case() {
         for code in [
             MalformedJson, BadRequest, InvalidCursor, InvalidLimit, InvalidId, InvalidVersion, InvalidFilter, InvalidDays, InvalidQuery, InvalidAccounts, Unauthorized,
-            Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
+            SsoTokenFormat, SsoTokenClaims, SsoTokenUsed, Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings, InvalidWatches,
             InvalidWebhook, TooManyWebhooks, WebhookNotFound, InvalidOffer, NotFollowing, OfferNotFound, OfferEnded, OfferExhausted,
             ImageTooLarge, UnsupportedImage, InvalidImages, ImageInUse,

@@ -109,6 +109,10 @@ impl Lang {
                 "Your session has expired. Enter your name again.",
                 "Votre session a expiré. Saisissez à nouveau votre nom.",
             ),
+            "sso_token_format" | "sso_token_claims" | "sso_token_used" => (
+                "Your sign-in on this site has expired. Reload the page.",
+                "Votre connexion sur ce site a expiré. Rechargez la page.",
+            ),
             "account_not_found" => ("No such account.", "Ce compte n’existe pas."),
             "not_found" => ("Nothing here.", "Il n’y a rien ici."),
             "offer_ended" => ("This offer has ended.", "Cette offre est terminée."),
@@ -269,6 +273,7 @@ mod tests {
         assert_eq!(Lang::En.error(&err("network", "")), "Can’t reach the server. Check your connection.");
         assert_eq!(Lang::Fr.error(&err("handle_taken", "This handle is already taken.")), "This handle is already taken.");
         assert_eq!(Lang::En.error(&err("internal", "")), "Something went wrong. Please try again.");
+        assert_eq!(Lang::Fr.error(&err("sso_token_used", "")), "Votre connexion sur ce site a expiré. Rechargez la page.");
     }
 
     #[test]

@@ -48,5 +48,17 @@ pub const MAX_BLOCKED_WORDS: usize = 200;
 pub const MAX_BLOCKED_WORD_CHARS: usize = 50;
 /// Fewest characters in an account's SSO secret.
 pub const MIN_SSO_SECRET_CHARS: usize = 16;
+/// Longest an SSO token may live, in seconds: its `exp` is at most this
+/// after its `iat` and after now, so a token leaked from a page is soon dead.
+pub const SSO_TOKEN_MAX_SECONDS: u64 = 10 * 60;
+/// How far a site's clock may run ahead of the edge's, in seconds (an SSO
+/// token's `iat` may be this far in the future).
+pub const SSO_CLOCK_SKEW_SECONDS: u64 = 60;
+/// Longest `jti` (an SSO token's id) the hub remembers, in bytes.
+pub const MAX_SSO_JTI_BYTES: usize = 128;
+/// How long a session made from an SSO token stays valid, in seconds (one
+/// day): the customer's site signs a new token on each page, which the
+/// widget exchanges for a new session, so a shorter life costs them nothing.
+pub const SSO_SESSION_TTL_SECONDS: u64 = 24 * 3600;
 /// Most sites an account may allow to write through its widget.
 pub const MAX_ORIGINS: usize = 50;

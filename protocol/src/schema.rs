@@ -360,6 +360,15 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "CREATE TRIGGER forget_deliveries AFTER DELETE ON webhooks BEGIN
             DELETE FROM deliveries WHERE destination = 'webhook' AND target = old.id; END",
     ],
+    // 14: the ids (`jti`) of the SSO tokens already exchanged for a session,
+    // each until its token's expiry (seconds since 1970), so a token works
+    // once; and the SSO secret's epoch, one more at each new secret, which
+    // the sessions made from SSO tokens carry, so a new secret ends them.
+    &[
+        "CREATE TABLE sso_jtis (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)",
+        "CREATE INDEX sso_jtis_by_exp ON sso_jtis (exp)",
+        "ALTER TABLE account ADD COLUMN sso_epoch INTEGER NOT NULL DEFAULT 0",
+    ],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -596,6 +605,19 @@ mod tests {
         db.execute("DELETE FROM webhooks", []).unwrap();
         let left: i64 = db.query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// Migration 14 opens a store of 13 with its account: the SSO secret
+    /// stays, at epoch 0, and token ids are remembered once each.
+    #[test]
+    fn a_store_of_13_remembers_sso_token_ids_from_14() {
+        let db = store_at(13);
+        db.execute("INSERT INTO account (id, handle, name, bio, sso_secret) VALUES (0, 'acme', 'Acme', '', 'a long enough secret')", []).unwrap();
+        migrate(&db, 14..=MIGRATIONS.len());
+        let secret: (String, i64) = db.query_row("SELECT sso_secret, sso_epoch FROM account", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!(secret, ("a long enough secret".into(), 0), "the sessions it made stay");
+        db.execute("INSERT INTO sso_jtis (jti, exp) VALUES ('a1', 1600)", []).unwrap();
+        assert!(db.execute("INSERT INTO sso_jtis (jti, exp) VALUES ('a1', 1700)", []).is_err(), "a token id is one token");
     }
 
     #[test]

@@ -118,7 +118,7 @@ proptest! {
     fn tokens_round_trip_and_any_change_is_refused(
         sub in "[0-9a-f]{16}", name in any::<String>(), exp in 1u64..u64::MAX, at in any::<prop::sample::Index>(), by in 1u8..128,
     ) {
-        let claims = Claims { sub, name, exp, customer_of: None };
+        let claims = Claims { sub, name, exp, customer_of: None, sso_epoch: None };
         let signed = token::sign(&claims, b"secret");
         prop_assert_eq!(token::verify(&signed, b"secret", exp - 1), Some(claims.clone()));
         prop_assert_eq!(token::verify(&signed, b"secret", exp), None, "expired");

@@ -39,6 +39,7 @@ pub mod isso;
 pub mod live;
 pub mod process;
 pub mod receiver;
+pub mod sso;
 pub mod turnstile;
 pub mod www;
 

@@ -333,9 +333,7 @@ async fn sso_customer(ctx: Arc<Ctx>) {
     let (c, e) = (&ctx.c, &ctx.edge);
     const SECRET: &str = "acme-site-sso-secret-0123456789";
     e.admin(e.put("/v1/accounts/acme/sso")).json(&serde_json::json!({"secret": SECRET})).send().await.expect(204);
-    let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
-    let claims = gazouillis_protocol::token::Claims { sub: "order-1234".into(), name: "Claire".into(), exp, customer_of: None };
-    let sso = gazouillis_protocol::token::sign(&claims, SECRET.as_bytes());
+    let sso = gazouillis_tests::sso::token(SECRET, "acme", "order-1234", "Claire");
     ctx.www.add_page("/test/sso.html", &widget_page("", &format!("<gazouillis-feed account=\"acme\" post=\"acme-0\" sso=\"{sso}\"></gazouillis-feed>")));
     open_live(&ctx, c, "/test/sso.html").await;
     let text = "Delivered today, thanks!";
@@ -356,4 +354,9 @@ async fn sso_customer(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
+    // The widget keeps the session it got, never the SSO token (good once anyway).
+    let stored = c.js("return JSON.stringify(Object.entries(localStorage));", vec![]).await.unwrap();
+    let stored = stored.as_str().unwrap_or_default();
+    assert!(stored.contains("gazouillis:session:"), "the session is kept: {stored}");
+    assert!(!stored.contains(&sso), "the SSO token is stored: {stored}");
 }

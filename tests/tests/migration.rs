@@ -3,7 +3,6 @@
 //! entry into their tables on first start, with nothing lost, and go on.
 
 use gazouillis_protocol::fresh::VERSION_HEADER;
-use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{Post, Reply};
 use gazouillis_tests::edge::describe_hit;
 use gazouillis_tests::feeds::read_feed;
@@ -120,8 +119,7 @@ async fn goes_on(m: Arc<Migrated>) {
     // The revoked token stays revoked; the SSO secret still signs customers in.
     let tokens_listed: Value = e.admin(e.get("/v1/accounts/acme/tokens")).send().await.expect_json(200);
     assert_eq!(tokens_listed.as_array().map_or(0, Vec::len), 1);
-    let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() + 3600;
-    let sso = token::sign(&Claims { sub: "c-1".into(), name: "Claire".into(), exp: later, customer_of: None }, b"twenty-characters-long");
+    let sso = gazouillis_tests::sso::token("twenty-characters-long", "acme", "c-1", "Claire");
     e.post("/v1/session/sso").json(&json!({"account": "acme", "sso": sso})).send().await.expect(201);
     // Settings: the blocked word still holds a reply, as `held` showed; and they read back unchanged.
     let settings: Value = e.admin(e.get("/v1/accounts/acme/settings")).send().await.expect_json(200);

@@ -7,7 +7,8 @@
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{Author, Badge, IssuedToken, Post, Reply, Session, TokenInfo};
-use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
+use gazouillis_tests::{sso, Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
+use base64::Engine;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -174,14 +175,9 @@ async fn brand_tokens(e: Arc<Edge>) {
     .await;
 }
 
-/// What the company's site does for a signed-in customer: sign `{sub,name,exp}`.
-fn site_signs(secret: &str, sub: &str, name: &str, exp: u64) -> String {
-    token::sign(&Claims { sub: sub.into(), name: name.into(), exp, customer_of: None }, secret.as_bytes())
-}
-
 async fn sso(e: Arc<Edge>) {
     const SECRET: &str = "the-shop-sso-secret-0123456789";
-    let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     e.create_account("boutique", "Boutique", "").await;
     e.create_account("other_shop", "Other", "").await;
     let post = e.create_post("boutique", "Questions about your order?").await;
@@ -190,27 +186,52 @@ async fn sso(e: Arc<Edge>) {
         let e = e.clone();
         async move { e.post("/v1/session/sso").json(&json!({"account": "boutique", "sso": sso})).send().await }
     };
+    let claire = || sso::token(SECRET, "boutique", "client-42", "Claire");
     // Before the operator sets the secret, no SSO token is good.
-    sign_in(site_signs(SECRET, "client-42", "Claire", later)).await.expect_error(401, "unauthorized");
+    sign_in(claire()).await.expect_error(401, "unauthorized");
     let visitor = e.new_session("Anon").await;
     e.put("/v1/accounts/boutique/sso").bearer(&visitor.token).json(&json!({"secret": SECRET})).send().await.expect_error(403, "forbidden");
     e.admin(e.put("/v1/accounts/boutique/sso")).json(&json!({"secret": "short"})).send().await.expect_error(400, "bad_request");
     e.admin(e.put("/v1/accounts/boutique/sso")).json(&json!({"secret": SECRET})).send().await.expect(204);
 
-    let session: Session = sign_in(site_signs(SECRET, "client-42", "Claire", later)).await.expect_json(201);
+    let session: Session = sign_in(claire()).await.expect_json(201);
     assert_eq!(session.visitor.badge, Some(Badge::Customer));
     assert_eq!(session.visitor.name, "Claire");
+    // The session lasts a day, not the year of an anonymous one.
+    let (payload, _) = token::split(&session.token).expect("a session token");
+    let claims = token::claims(payload, now).expect("a live session");
+    assert_eq!(claims.customer_of.as_deref(), Some("boutique"));
+    assert!(claims.exp <= now + 24 * 3600 + 60, "an SSO session ends within a day: {} from {now}", claims.exp);
     // The same customer is the same visitor on every sign-in.
-    let again: Session = sign_in(site_signs(SECRET, "client-42", "Claire", later)).await.expect_json(201);
+    let again: Session = sign_in(claire()).await.expect_json(201);
     assert_eq!(again.visitor.id, session.visitor.id);
-    let someone: Session = sign_in(site_signs(SECRET, "client-43", "Hugo", later)).await.expect_json(201);
+    let someone: Session = sign_in(sso::token(SECRET, "boutique", "client-43", "Hugo")).await.expect_json(201);
     assert_ne!(someone.visitor.id, session.visitor.id);
-    // Forged, expired and altered SSO tokens are refused.
-    sign_in(site_signs("not-the-secret-at-all-000", "client-42", "Claire", later)).await.expect_error(401, "unauthorized");
-    sign_in(site_signs(SECRET, "client-42", "Claire", 1)).await.expect_error(401, "unauthorized");
-    let mut altered = site_signs(SECRET, "client-42", "Claire", later);
-    altered.insert(3, 'x');
+    // A token works once: replayed, even before it expires, it is refused.
+    let once = claire();
+    sign_in(once.clone()).await.expect(201);
+    sign_in(once).await.expect_error(401, "sso_token_used");
+    // Forged and altered SSO tokens are refused.
+    sign_in(sso::token("not-the-secret-at-all-000", "boutique", "client-42", "Claire")).await.expect_error(401, "unauthorized");
+    let mut altered = claire();
+    altered.insert(40, 'x');
     sign_in(altered).await.expect_error(401, "unauthorized");
+    // Claims a site must not sign: a token for a year, one expired, one for
+    // another account, one without an id.
+    let wrong = |claim: &str, value: serde_json::Value| {
+        let mut claims = sso::claims("boutique", "client-42", "Claire");
+        claims[claim] = value;
+        sso::sign(&claims, SECRET)
+    };
+    for token in [wrong("exp", 32_503_680_000u64.into()), wrong("exp", (now - 60).into()), wrong("aud", "other_shop".into()), wrong("jti", "".into())] {
+        sign_in(token).await.expect_error(401, "sso_token_claims");
+    }
+    // The form of before (payload.mac), and unsigned JWTs, are not read.
+    let old = token::sign(&Claims { sub: "client-42".into(), name: "Claire".into(), exp: now + 600, customer_of: None, sso_epoch: None }, SECRET.as_bytes());
+    sign_in(old).await.expect_error(401, "sso_token_format");
+    let b64 = |json: String| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    let unsigned = format!("{}.{}.", b64(json!({"alg": "none"}).to_string()), b64(sso::claims("boutique", "client-42", "Claire").to_string()));
+    sign_in(unsigned).await.expect_error(401, "sso_token_format");
     e.post("/v1/session/sso").json(&json!({"account": "../x", "sso": "a.b"})).send().await.expect_error(422, "invalid_handle");
 
     // On its account, a customer's reply carries the mark; elsewhere, not.
@@ -230,4 +251,15 @@ async fn sso(e: Arc<Edge>) {
     e.admin(e.post(&format!("/v1/posts/{}/replies", post.id))).json(&json!({"text": "On its way!"})).send().await.expect(201);
     // The customer deletes their own reply, from any sign-in.
     delete_reply(&e, &again.token, &answer.id).await.expect(204);
+    // A new SSO secret ends the sessions the old one made, on every call;
+    // the customer signs in again with a token of the new one.
+    const NEW_SECRET: &str = "the-shop-new-sso-secret-98765";
+    e.admin(e.put("/v1/accounts/boutique/sso")).json(&json!({"secret": NEW_SECRET})).send().await.expect(204);
+    let reply = json!({"text": "after the new secret"});
+    e.post(&format!("/v1/posts/{}/replies", post.id)).bearer(&session.token).json(&reply).send().await.expect_error(401, "unauthorized");
+    e.put("/v1/accounts/other_shop/follow").bearer(&someone.token).send().await.expect_error(401, "unauthorized");
+    sign_in(claire()).await.expect_error(401, "unauthorized");
+    let renewed: Session = sign_in(sso::token(NEW_SECRET, "boutique", "client-42", "Claire")).await.expect_json(201);
+    assert_eq!(renewed.visitor.id, session.visitor.id, "the same customer, the same visitor");
+    e.reply(&renewed.token, &post.id, "signed in again").await;
 }

@@ -4,10 +4,9 @@
 //! the widget, in headless Chromium, shows the challenge before a new
 //! visitor's first reply, and only then.
 
-use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::Session;
 use gazouillis_tests::turnstile::{TurnstileStandIn, PASS};
-use gazouillis_tests::{Browser, Edge, SETTLE, Suite, Tab, ensure, ensure_eq, eventually};
+use gazouillis_tests::{sso, Browser, Edge, SETTLE, Suite, Tab, ensure, ensure_eq, eventually};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,9 +69,7 @@ async fn sso_needs_none(ctx: Arc<Ctx>) {
     const SSO_SECRET: &str = "the-shop-sso-secret-0123456789";
     e.create_account("shop", "Shop", "").await;
     e.admin(e.put("/v1/accounts/shop/sso")).json(&json!({"secret": SSO_SECRET})).send().await.expect(204);
-    let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() + 3600;
-    let claims = Claims { sub: "client-7".into(), name: "Claire".into(), exp, customer_of: None };
-    let sso = token::sign(&claims, SSO_SECRET.as_bytes());
+    let sso = sso::token(SSO_SECRET, "shop", "client-7", "Claire");
     let calls = ctx.verify.calls().len();
     e.post("/v1/session/sso").json(&json!({"account": "shop", "sso": sso})).send().await.expect(201);
     assert_eq!(ctx.verify.calls().len(), calls, "no siteverify call for an SSO session");

@@ -94,22 +94,14 @@ impl Widget {
         crate::turnstile::solve(&site, &root).await.map(Some)
     }
 
-    /// With an `sso` attribute, signs the customer in at once (unless the page's
-    /// session is already theirs), so that they are never asked their name.
+    /// With an `sso` attribute, signs the customer in at once, so that they
+    /// are never asked their name. The site signs a new token for each page
+    /// and each works once: the widget keeps the session, never the token.
     pub fn sign_in_customer(&'static self) {
         let Some(sso) = self.sso.clone() else { return };
-        let key = format!("gazouillis:sso:{}", self.api.base());
-        if storage().and_then(|s| s.get_item(&key).ok().flatten()).as_deref() == Some(sso.as_str())
-            && self.session.with_untracked(|s| s.as_ref().is_some_and(|s| s.visitor.badge.is_some()))
-        {
-            return;
-        }
         leptos::task::spawn_local(async move {
             if let Ok(session) = self.api.create_sso_session(&self.handle, &sso).await {
                 self.keep_session(Some(session));
-                if let Some(storage) = storage() {
-                    let _ = storage.set_item(&key, &sso);
-                }
             }
         });
     }

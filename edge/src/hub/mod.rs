@@ -62,7 +62,7 @@ pub use posts::PostCommand;
 pub use replies::{NewReply, ReplyCommand};
 pub use search::SearchCommand;
 pub use stats::StatsCommand;
-pub use tokens::TokenCommand;
+pub use tokens::{SsoCustomer, TokenCommand};
 pub use triage::TriageCommand;
 pub use views::{View, ViewCommand};
 pub use visitors::{VisitorCommand, VisitorData};

@@ -7,7 +7,7 @@ use crate::error::ApiResult;
 use crate::random;
 use crate::crypto;
 use gazouillis_protocol::store::tokens;
-use gazouillis_protocol::token::{same, Claims};
+use gazouillis_protocol::token::{same, SsoClaims};
 use gazouillis_protocol::{BrandToken, ErrorCode, IssuedToken, TokenInfo};
 use serde::{Deserialize, Serialize};
 use worker::Date;
@@ -22,9 +22,21 @@ pub enum TokenCommand {
     List,
     Revoke { id: String },
     SetSsoSecret { secret: String },
-    /// The claims of a customer's SSO token signed with the account's
-    /// secret, or `unauthorized`.
+    /// The claims of a customer's SSO token (a JWT) signed with the
+    /// account's secret, for this account, used for the first time; or
+    /// `unauthorized`, `sso_token_format`, `sso_token_claims`,
+    /// `sso_token_used`: an [`SsoCustomer`].
     VerifySso { sso: String },
+    /// Whether a session made from an SSO token in `epoch` still holds
+    /// (no new SSO secret since), or `unauthorized`.
+    CheckSsoEpoch { epoch: u64 },
+}
+
+/// A customer the account's SSO vouched for, in the epoch of its secret.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SsoCustomer {
+    pub claims: SsoClaims,
+    pub epoch: u64,
 }
 
 impl Apply for TokenCommand {
@@ -35,6 +47,7 @@ impl Apply for TokenCommand {
             TokenCommand::Revoke { id } => hub.revoke_token(&id).into(),
             TokenCommand::SetSsoSecret { secret } => hub.set_sso_secret(&secret).into(),
             TokenCommand::VerifySso { sso } => hub.verify_sso(&sso).await.into(),
+            TokenCommand::CheckSsoEpoch { epoch } => hub.check_sso_epoch(epoch).into(),
         }
     }
 }
@@ -77,10 +90,24 @@ impl AccountHub {
         Ok(())
     }
 
-    async fn verify_sso(&self, sso: &str) -> ApiResult<Claims> {
+    /// Spends the token's `jti` once its signature and claims are checked,
+    /// so that a token replayed (a page's source, a log) is refused.
+    async fn verify_sso(&self, sso: &str) -> ApiResult<SsoCustomer> {
         let secret = tokens::sso_secret(&self.db)?.ok_or(ErrorCode::AccountNotFound)?;
         let secret = secret.ok_or(ErrorCode::Unauthorized)?;
+        let handle = self.db.account()?.handle;
         let now = Date::now().as_millis() / 1000;
-        crypto::verify(sso, secret.as_bytes(), now).await.ok_or_else(|| ErrorCode::Unauthorized.into())
+        let claims = crypto::verify_sso(sso, secret.as_bytes(), &handle, now).await?;
+        if !tokens::spend_sso_jti(&self.db, &claims.jti, claims.exp, now)? {
+            return Err(ErrorCode::SsoTokenUsed.into());
+        }
+        Ok(SsoCustomer { claims, epoch: tokens::sso_epoch(&self.db)?.unwrap_or_default() })
+    }
+
+    fn check_sso_epoch(&self, epoch: u64) -> ApiResult<()> {
+        match tokens::sso_epoch(&self.db)? {
+            Some(current) if current == epoch => Ok(()),
+            _ => Err(ErrorCode::Unauthorized.into()),
+        }
     }
 }

@@ -40,7 +40,7 @@ use gazouillis_protocol::token::{self, Claims};
 use gazouillis_protocol::{
     ErrorBody, FollowState, HiddenContent, IssuedToken, Pending, Post, PostPage, Queue, Reply, ReplyPage, Session,
 };
-use gazouillis_tests::{Edge, Method, Resp, SETTLE, Suite, b36, ensure, ensure_eq, eventually, repo_root};
+use gazouillis_tests::{sso, Edge, Method, Resp, SETTLE, Suite, b36, ensure, ensure_eq, eventually, repo_root};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

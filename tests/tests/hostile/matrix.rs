@@ -360,7 +360,7 @@ impl Matrix<'_> {
             Takes::Session | Takes::TokenName => (up_to_limit(&in_main), 422, "invalid_name"),
             Takes::Settings => (up_to_limit(&in_main), 422, "invalid_settings"),
             Takes::Webhook => (up_to_limit(&in_main), 422, "invalid_webhook"),
-            Takes::SsoSignIn => (up_to_limit(&in_main), 401, "unauthorized"),
+            Takes::SsoSignIn => (up_to_limit(&in_main), 401, "sso_token_format"),
             // A string where a boolean goes.
             Takes::Hidden => (up_to_limit(&in_main), 400, "malformed_json"),
             // A long secret is a good one: a short one, padded with spaces.

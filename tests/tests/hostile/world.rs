@@ -69,17 +69,15 @@ pub(crate) fn acme_settings() -> Value {
     json!({"moderation": "open", "blocked_words": ["arnaque"], "links": "queue", "sso_required": false, "origins": [SHOP]})
 }
 
-/// What acme's site signs for its customer, with acme's SSO secret.
-pub(crate) fn customer_sso(exp: u64) -> String {
-    sso_token(Claims { sub: CUSTOMER_SUB.into(), name: CUSTOMER_NAME.into(), exp, customer_of: None }, SSO_SECRET)
+/// What acme's site signs for its customer, with acme's SSO secret: a new
+/// token, good once, for ten minutes.
+pub(crate) fn customer_sso() -> String {
+    sso::token(SSO_SECRET, ACME, CUSTOMER_SUB, CUSTOMER_NAME)
 }
 
-pub(crate) fn sso_token(claims: Claims, secret: &str) -> String {
-    token::sign(&claims, secret.as_bytes())
-}
-
-/// A good SSO token of acme's customer, valid until 2096: the `sso` of the matrix's sign-ins.
-pub(crate) static CUSTOMER_SSO: LazyLock<String> = LazyLock::new(|| customer_sso(4_000_000_000));
+/// A good SSO token of acme's customer, spent by the seed's sign-in of zoé:
+/// the `sso` of the matrix's sign-ins, refused before acme's hub or spent.
+pub(crate) static CUSTOMER_SSO: LazyLock<String> = LazyLock::new(customer_sso);
 
 pub(crate) fn sso_sign_in(account: &str, sso: &str) -> Vec<u8> {
     json!({"account": account, "sso": sso}).to_string().into_bytes()
@@ -210,7 +208,7 @@ impl Snapshot {
             reads.push((format!("GET {path}"), json!({"status": served.status, "bytes": served.body.len()})));
         }
         // No call reads an SSO secret back: a sign-in with acme's shows it still holds.
-        let sso = e.post("/v1/session/sso").raw(sso_sign_in(ACME, &customer_sso(now_seconds() + 3600))).send().await;
+        let sso = e.post("/v1/session/sso").raw(sso_sign_in(ACME, &customer_sso())).send().await;
         let mut answer: Value = serde_json::from_slice(&sso.body).map_err(|err| format!("{}: {err}", sso.label))?;
         // The session token holds its expiry, which moves with the clock.
         answer.as_object_mut().and_then(|session| session.remove("token"));

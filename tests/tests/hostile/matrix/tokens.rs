@@ -2,6 +2,7 @@
 //! sites an account allows, and wrong methods.
 
 use super::*;
+use base64::Engine;
 
 impl Matrix<'_> {
     /// Tokens that are not the right one: 401 unauthorized; the right kind of
@@ -17,14 +18,14 @@ impl Matrix<'_> {
         // Whose token a forger wants: a follower's for visitor calls, anyone's for admin calls.
         let victim = |exp| match route.who {
             Who::Visitor | Who::Writer => {
-                Claims { sub: self.seed.ana.visitor.id.clone(), name: "Ana".into(), exp, customer_of: None }
+                Claims { sub: self.seed.ana.visitor.id.clone(), name: "Ana".into(), exp, customer_of: None, sso_epoch: None }
             }
-            _ => Claims { sub: "0000000000000000".into(), name: "Admin".into(), exp, customer_of: None },
+            _ => Claims { sub: "0000000000000000".into(), name: "Admin".into(), exp, customer_of: None, sso_epoch: None },
         };
         let payload_of = |claims: &Claims| token::sign(claims, b"any").split_once('.').unwrap().0.to_owned();
         let (me_payload, me_signature) = me.token.split_once('.').expect("a session token has a dot");
         let me_later =
-            Claims { sub: me.visitor.id.clone(), name: me.visitor.name.clone(), exp: u64::MAX, customer_of: None };
+            Claims { sub: me.visitor.id.clone(), name: me.visitor.name.clone(), exp: u64::MAX, customer_of: None, sso_epoch: None };
         let secret = self.secret.as_bytes();
         let mut admin_minus = self.admin.to_owned();
         admin_minus.pop();
@@ -124,67 +125,90 @@ impl Matrix<'_> {
         cases
     }
 
-    /// SSO tokens acme's site did not sign, or that it no longer vouches
-    /// for: 401; signed, but for no one a visitor can be: 422.
+    /// SSO tokens acme's site did not sign: 401 `unauthorized`; not a JWT
+    /// signed with HS256 (the form of before among them): `sso_token_format`;
+    /// signed, but with claims no site may sign (too long a life, another
+    /// account, no id): `sso_token_claims`; used already: `sso_token_used`;
+    /// signed, but for no one a visitor can be: 422.
     pub(crate) fn sso_tokens(&self) -> Vec<Case> {
         let case = |what: &str, account: &str, sso: &str| {
             Case::new(Area::Tokens, format!("SSO: {what}"), Method::POST, "/v1/session/sso")
                 .body(sso_sign_in(account, sso))
         };
         let now = now_seconds();
-        let far = now + 3600 * 24 * 30;
-        let customer =
-            |sub: &str, name: &str, exp| Claims { sub: sub.into(), name: name.into(), exp, customer_of: None };
-        let good: &str = &CUSTOMER_SSO;
-        let (payload, signature) = good.split_once('.').expect("an SSO token has a dot");
-        let payload_of = |claims| sso_token(claims, "any").split_once('.').unwrap().0.to_owned();
+        let claims = |claim: &str, value: Value| {
+            let mut claims = sso::claims(ACME, CUSTOMER_SUB, CUSTOMER_NAME);
+            claims[claim] = value;
+            claims
+        };
+        let good = customer_sso();
+        let (signed, signature) = good.rsplit_once('.').expect("a JWT has dots");
+        let header = signed.split_once('.').expect("a JWT has a header").0;
+        let b64 = |json: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string());
+        let resigned = |claims: &Value| format!("{header}.{}.{signature}", b64(claims));
+        let another = || sso::claims(ACME, "client-8", "Mallory");
         let mut cases: Vec<Case> = [
-            ("empty", String::new()),
-            ("garbage", "garbage".into()),
-            (
-                "signed with another secret",
-                sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), "not-acme-s-0123456789"),
-            ),
-            ("signed with an empty secret", sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), "")),
-            (
-                "signed with the edge's session secret",
-                sso_token(customer(CUSTOMER_SUB, CUSTOMER_NAME, far), self.secret),
-            ),
-            ("a visitor's session token", self.seed.mallory.token.clone()),
-            ("the admin token", self.admin.into()),
-            ("acme's brand token", self.seed.acme_cm.token.clone()),
-            (
-                "another customer's claims under a real signature",
-                format!("{}.{signature}", payload_of(customer("client-8", "Mallory", far))),
-            ),
-            (
-                "a later expiry under a real signature",
-                format!("{}.{signature}", payload_of(customer(CUSTOMER_SUB, CUSTOMER_NAME, u64::MAX))),
-            ),
-            ("expired an hour ago", customer_sso(now - 3600)),
-            ("expired at the epoch", customer_sso(0)),
-            ("expiring this second", customer_sso(now)),
+            ("signed with another secret", sso::token("not-acme-s-0123456789", ACME, CUSTOMER_SUB, CUSTOMER_NAME)),
+            ("signed with an empty secret", sso::token("", ACME, CUSTOMER_SUB, CUSTOMER_NAME)),
+            ("signed with the edge's session secret", sso::token(self.secret, ACME, CUSTOMER_SUB, CUSTOMER_NAME)),
+            ("another customer's claims under a real signature", resigned(&another())),
+            ("a later expiry under a real signature", resigned(&claims("exp", (now + 3600 * 24 * 365).into()))),
             ("its signature cut", good[..good.len() - 3].into()),
-            ("plus a character", format!("{good}x")),
-            ("with base64 padding", format!("{good}==")),
-            ("a signature alone", format!(".{signature}")),
-            ("a payload alone", format!("{payload}.")),
-            ("three parts", format!("{good}.x")),
-            ("of 8,000 characters", "a".repeat(8000)),
+            ("a payload alone", format!("{signed}.")),
         ]
         .into_iter()
         .map(|(what, sso)| case(what, ACME, &sso).error(401, "unauthorized"))
         .collect();
-        cases.push(
-            case("acme's good token, for other (which has no SSO secret)", OTHER, good).error(401, "unauthorized"),
+        let unsigned = format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&another()));
+        let rs256 = format!("{}.{}.{signature}", b64(&json!({"alg": "RS256", "typ": "JWT"})), b64(&another()));
+        let old = Claims { sub: CUSTOMER_SUB.into(), name: CUSTOMER_NAME.into(), exp: now + 600, customer_of: None, sso_epoch: None };
+        let old = token::sign(&old, SSO_SECRET.as_bytes());
+        cases.extend(
+            [
+                ("empty", String::new()),
+                ("garbage", "garbage".into()),
+                ("of the form of before, signed by acme", old),
+                ("unsigned (alg none)", unsigned),
+                ("of another algorithm (RS256)", rs256),
+                ("a visitor's session token", self.seed.mallory.token.clone()),
+                ("the admin token", self.admin.into()),
+                ("acme's brand token", self.seed.acme_cm.token.clone()),
+                ("with base64 padding", format!("{good}==")),
+                ("a signature alone", format!(".{signature}")),
+                ("four parts", format!("{good}.x")),
+                ("of 8,000 characters", "a".repeat(8000)),
+            ]
+            .into_iter()
+            .map(|(what, sso)| case(what, ACME, &sso).error(401, "sso_token_format")),
         );
-        cases.push(case("acme's good token, for an unknown account", GHOST, good).error(404, "account_not_found"));
+        let sign = |claims: Value| sso::sign(&claims, SSO_SECRET);
+        cases.extend(
+            [
+                ("expired an hour ago", sign(claims("exp", (now - 3600).into()))),
+                ("expired at the epoch", sign(claims("exp", 0.into()))),
+                ("expiring this second", sign(claims("exp", now.into()))),
+                ("expiring in the year 3000", sign(claims("exp", 32_503_680_000u64.into()))),
+                ("expiring in 11 minutes", sign(claims("exp", (now + 660).into()))),
+                ("issued in an hour", sign(claims("iat", (now + 3600).into()))),
+                ("for another account", sign(claims("aud", OTHER.into()))),
+                ("for no account", sign(claims("aud", Value::Null))),
+                ("without an id", sign(claims("jti", "".into()))),
+                ("with an id of 129 bytes", sign(claims("jti", "j".repeat(129).into()))),
+            ]
+            .into_iter()
+            .map(|(what, sso)| case(what, ACME, &sso).error(401, "sso_token_claims")),
+        );
+        cases.push(case("acme's good token, used already by zoé", ACME, &CUSTOMER_SSO).error(401, "sso_token_used"));
+        cases.push(
+            case("acme's good token, for other (which has no SSO secret)", OTHER, &good).error(401, "unauthorized"),
+        );
+        cases.push(case("acme's good token, for an unknown account", GHOST, &good).error(404, "account_not_found"));
         for (what, name) in [("empty", ""), ("NUL", "a\0b"), ("right-to-left override", "\u{202E}eoZ")]
             .into_iter()
             .map(|(what, name)| (what, name.to_owned()))
             .chain([("41 characters", "z".repeat(41))])
         {
-            let sso = sso_token(customer(CUSTOMER_SUB, &name, far), SSO_SECRET);
+            let sso = sso::token(SSO_SECRET, ACME, CUSTOMER_SUB, &name);
             cases.push(case(&format!("signed by acme, the name {what}"), ACME, &sso).error(422, "invalid_name"));
         }
         cases
