@@ -1,5 +1,6 @@
-//! Moderation: the replies waiting for approval, each with why it waits
-//! (approve, reject), and the hidden replies (show again).
+//! Moderation: the replies waiting for approval, a page at a time (oldest
+//! first), each with why it waits (approve, reject), and the hidden replies
+//! (show again).
 
 use crate::api::{ApiError, account_path, segment};
 use crate::console::Console;
@@ -24,6 +25,25 @@ fn reason(reason: Reason) -> Text {
 pub fn Moderation(console: Console) -> impl IntoView {
     let t = move |text| console.t(text);
     let queue = watched::<Queue>(console, move || account_path(console, "/queue"));
+    // Pages after the first, loaded with "Load more"; dropped when the first is read again.
+    let more = RwSignal::new(Vec::<Queued>::new());
+    let next = RwSignal::new(None::<String>);
+    Effect::new(move || {
+        let first_next = queue.with(|page| page.as_ref().and_then(|p| p.as_ref().ok()).and_then(|p| p.next.clone()));
+        more.set(Vec::new());
+        next.set(first_next);
+    });
+    let load_more = move |_| {
+        let Some(cursor) = next.get_untracked() else { return };
+        let path = account_path(console, &format!("/queue?cursor={}", segment(&cursor)));
+        spawn_local(async move {
+            if let Ok(page) = console.get::<Queue>(&path).await {
+                more.update(|items| items.extend(page.queued));
+                next.set(page.next);
+            }
+        });
+    };
+    let waiting = move || queue.get().map(|page| page.map(|page| [page.queued, more.get()].concat()));
     let hidden = watched::<HiddenContent>(console, move || account_path(console, "/hidden"));
     let error = RwSignal::new(None::<ApiError>);
     // One action, then both lists read again.
@@ -64,7 +84,8 @@ pub fn Moderation(console: Console) -> impl IntoView {
     view! {
         <ErrorNote console error/>
         <h2>{move || t(Text::Waiting)}</h2>
-        {move || listing(console, queue.get().map(|q| q.map(|q| q.queued)), "queue", Text::QueueEmpty, queued)}
+        {move || listing(console, waiting(), "queue", Text::QueueEmpty, queued)}
+        {move || next.get().is_some().then(|| view! { <button class="more" on:click=load_more>{t(Text::LoadMore)}</button> })}
         <h2>{move || t(Text::HiddenReplies)}</h2>
         {move || listing(console, hidden.get().map(|c| c.map(|c| c.replies)), "hidden-replies", Text::NothingHidden, hidden_reply)}
     }

@@ -3,7 +3,7 @@
 //! to its default when missing or unreadable. Secrets (the admin token, the
 //! session secret, Turnstile's) are read where they are used.
 
-use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
+use gazouillis_protocol::limits::{DEFAULT_MAX_CHARS, MAX_QUEUED};
 use worker::Env;
 
 /// The var `name` read as a `T`; `None` when it is missing or unreadable.
@@ -14,6 +14,11 @@ pub fn var<T: std::str::FromStr>(env: &Env, name: &str) -> Option<T> {
 /// Most characters in a post or a reply: the `MAX_CHARS` var, or the default.
 pub fn max_chars(env: &Env) -> usize {
     var(env, "MAX_CHARS").unwrap_or(DEFAULT_MAX_CHARS)
+}
+
+/// Most replies an account's moderation queue holds: the `MAX_QUEUED` var, or the default.
+pub fn max_queued(env: &Env) -> u64 {
+    var(env, "MAX_QUEUED").unwrap_or(MAX_QUEUED)
 }
 
 /// Whether the edge may send to `http://127.0.0.1` (the

@@ -8,7 +8,7 @@
 
 use crate::auth::require_brand;
 use crate::error::ApiResult;
-use crate::http::read_json;
+use crate::http::{read_json, ListQuery};
 use crate::hub::{self, Answer, ModerationCommand};
 use gazouillis_protocol::ids::queue_number;
 use gazouillis_protocol::moderation::Settings;
@@ -32,8 +32,12 @@ pub async fn put_settings(mut req: Request, env: &Env, handle: &str) -> ApiResul
     as_brand(&req, env, handle, ModerationCommand::PutSettings { settings }).await?.respond(200)
 }
 
+/// A page of the queue, oldest first (`?limit=&cursor=`).
 pub async fn queue(req: Request, env: &Env, handle: &str) -> ApiResult {
-    as_brand(&req, env, handle, ModerationCommand::ListQueue).await?.respond(200)
+    let brand = require_brand(&req, env, handle).await?;
+    let query = ListQuery::from_request(&req)?;
+    let command = ModerationCommand::ListQueue { after: query.cursor.map(|cursor| cursor.0), limit: query.limit };
+    hub::send_as(env, handle, command, &brand).await?.respond(200)
 }
 
 pub async fn decide(req: Request, env: &Env, handle: &str, id: &str, approve: bool) -> ApiResult {

@@ -23,6 +23,10 @@ pub const MAX_NAME_CHARS: usize = 40;
 pub const MAX_BIO_CHARS: usize = 280;
 /// Items per stored page view, and the largest `limit` a list call accepts.
 pub const PAGE_SIZE: usize = 50;
+/// Replies an account's moderation queue holds at most (the `MAX_QUEUED`
+/// wrangler var overrides it): past it, a reply that would wait is refused
+/// (`queue_full`), so that the queue stays a bounded list to page through.
+pub const MAX_QUEUED: u64 = 500;
 /// `limit` when a list call gives none.
 pub const DEFAULT_LIMIT: usize = 20;
 /// Seconds between two polls of an open widget.

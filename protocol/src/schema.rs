@@ -17,7 +17,8 @@
 //! - `follows`: one row per follower.
 //! - `tokens`: brand tokens, by id, with the digest of their secret.
 //! - `queue`: visitors' replies waiting for the brand's decision.
-//! - `rate_windows`: the recent events of each abuse limit (JSON lists).
+//! - `rate_windows`: the recent events of each abuse limit (JSON lists), by
+//!   a keyed hash of the limit's key, pruned once expired.
 //! - `daily`, `post_daily`, `answer_times`: the brand's statistics per day:
 //!   follows and unfollows, posts, visitors' replies (per post too), and how
 //!   long each reply waited for the brand's first answer.
@@ -369,6 +370,15 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "CREATE INDEX sso_jtis_by_exp ON sso_jtis (exp)",
         "ALTER TABLE account ADD COLUMN sso_epoch INTEGER NOT NULL DEFAULT 0",
     ],
+    // 15: the abuse limits' windows by a keyed hash of their key (no client
+    // address or visitor id in clear), each with when it expires, to be
+    // pruned then. The windows kept under plain keys are deleted: at most
+    // one window of events is forgotten.
+    &[
+        "DELETE FROM rate_windows",
+        "ALTER TABLE rate_windows ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX rate_windows_by_expiry ON rate_windows (expires_at)",
+    ],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -618,6 +628,20 @@ mod tests {
         assert_eq!(secret, ("a long enough secret".into(), 0), "the sessions it made stay");
         db.execute("INSERT INTO sso_jtis (jti, exp) VALUES ('a1', 1600)", []).unwrap();
         assert!(db.execute("INSERT INTO sso_jtis (jti, exp) VALUES ('a1', 1700)", []).is_err(), "a token id is one token");
+    }
+
+    /// Windows kept under plain keys (`reply-ip/{address}`) before 15 are
+    /// gone; a window saved after expires.
+    #[test]
+    fn the_plain_rate_windows_of_14_are_deleted_by_15() {
+        let db = store_at(14);
+        db.execute("INSERT INTO rate_windows (key, hits) VALUES ('reply-ip/203.0.113.9', '[1]'), ('reply/v', '[1]')", []).unwrap();
+        migrate(&db, 15..=MIGRATIONS.len());
+        let left: i64 = db.query_row("SELECT count(*) FROM rate_windows", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
+        db.execute("INSERT INTO rate_windows (key, hits, expires_at) VALUES ('0a1b', '[5]', 60005)", []).unwrap();
+        let plan: String = db.query_row("EXPLAIN QUERY PLAN DELETE FROM rate_windows WHERE expires_at <= 1", [], |r| r.get(3)).unwrap();
+        assert!(plan.contains("rate_windows_by_expiry"), "{plan}");
     }
 
     #[test]

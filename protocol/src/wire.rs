@@ -330,10 +330,13 @@ pub struct Queued {
     pub reason: crate::moderation::Reason,
 }
 
-/// `GET /v1/accounts/{handle}/queue`: the waiting replies, oldest first.
+/// `GET /v1/accounts/{handle}/queue`: a page of the waiting replies, oldest
+/// first, and the cursor of the next page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Queue {
     pub queued: Vec<Queued>,
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// `PUT /v1/posts/{id}/hidden` and `/v1/replies/{id}/hidden`: the brand hides

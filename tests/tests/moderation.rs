@@ -1,6 +1,7 @@
 //! Moderation against the real Worker: an account's settings, premoderation,
 //! blocked words and links sending replies to the queue, and the brand
-//! approving or rejecting them; what waits is nowhere to be seen (thread,
+//! approving or rejecting them (the queue read a page at a time, and
+//! bounded); what waits is nowhere to be seen (thread,
 //! counts, live push) until approved. And the sites an account allows to
 //! write through its widget (CORS preflight and the writes themselves), and
 //! hiding posts and replies: out of sight everywhere, until shown again.
@@ -8,6 +9,7 @@
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::moderation::{LinkRule, Moderation, Reason, Settings};
 use gazouillis_protocol::{HiddenContent, HiddenState, IssuedToken, MyData, Pending, Post, Queue, Reply};
+use gazouillis_tests::edge::with_query;
 use gazouillis_tests::{Edge, LiveClient, SETTLE, Suite, ensure_eq, eventually};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -16,10 +18,12 @@ use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moderation() {
-    let mut suite = Suite::new("moderation", Edge::start().await);
+    // A queue of at most 5 (the default is `limits::MAX_QUEUED`).
+    let mut suite = Suite::new("moderation", Edge::start_also(&[("MAX_QUEUED", "5")]).await);
     suite.spawn("settings: read, write, validated, brand only", settings);
     suite.spawn("premoderation: replies wait, then are approved or rejected", premoderation);
     suite.spawn("blocked words and links send a reply to the queue", rules);
+    suite.spawn("the queue: read a page at a time, oldest first; a full one refuses more", paging);
     suite.spawn("allowed sites: preflights and writes from others refused, reads open", allowed_sites);
     suite.spawn("hiding: out of feeds, threads, timelines, counts and push; shown again", hiding);
     suite.finish(|edge| edge.dump_log()).await;
@@ -106,6 +110,33 @@ async fn premoderation(e: Arc<Edge>) {
         })
         .collect();
     assert_eq!(pushed, ["Thanks!", "Love it"]);
+}
+
+async fn paging(e: Arc<Edge>) {
+    e.create_account("crowded", "Crowded", "").await;
+    put_settings(&e, "crowded", &json!({"moderation": "premoderated"})).await.expect(200);
+    let post = e.create_post("crowded", "Queue up").await;
+    let visitor = e.new_session("Sam").await;
+    let mut held = Vec::new();
+    for n in 0..5 {
+        let pending: Pending = reply(&e, &visitor.token, &post.id, &format!("waiting {n}")).await.expect_json(202);
+        held.push(pending.id);
+    }
+    reply(&e, &visitor.token, &post.id, "one too many").await.expect_error(409, "queue_full");
+    let (mut seen, mut cursor) = (Vec::new(), None::<String>);
+    // Pages of two: three of them, the last without a next cursor.
+    for _ in 0..3 {
+        let path = with_query("/v1/accounts/crowded/queue", Some(2), cursor.as_deref());
+        let page: Queue = e.admin(e.get(&path)).send().await.expect_json(200);
+        assert!(page.queued.len() <= 2, "a page of {}", page.queued.len());
+        seen.extend(page.queued.into_iter().map(|queued| queued.id));
+        cursor = page.next;
+    }
+    assert_eq!((seen, cursor), (held.clone(), None), "every waiting reply once, oldest first");
+    e.admin(e.get("/v1/accounts/crowded/queue?limit=0")).send().await.expect_error(400, "invalid_limit");
+    // A decision makes room again.
+    e.admin(e.delete(&format!("/v1/accounts/crowded/queue/{}", held[0]))).send().await.expect(204);
+    reply(&e, &visitor.token, &post.id, "room again").await.expect(202);
 }
 
 async fn rules(e: Arc<Edge>) {

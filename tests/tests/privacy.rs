@@ -1,12 +1,16 @@
 //! A visitor's own data against the real Worker: `GET /v1/me` gives back
 //! everything stored about them, `DELETE /v1/me` deletes it (replies, those
 //! waiting for approval too, follows and claims of offers, with counts updated), and leaves everyone
-//! else's alone; also past the 1,000 keys of one KV list.
+//! else's alone; also past the 1,000 keys of one KV list. An erasure also
+//! gives up the webhook deliveries carrying the visitor's replies, and
+//! forgets their window of the abuse limits.
 
 use gazouillis_protocol::offer::{ClaimOf, Offers};
+use gazouillis_protocol::webhook::{CreatedWebhook, Deliveries, DeliveryState};
 use gazouillis_protocol::{Erased, MyData, Queue, Reply};
 use serde_json::json;
-use gazouillis_tests::{Edge, SETTLE, Suite, ensure_eq, eventually};
+use gazouillis_tests::receiver::{Answer, Receiver};
+use gazouillis_tests::{Edge, SETTLE, Suite, ensure, ensure_eq, eventually};
 use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -15,6 +19,67 @@ async fn privacy() {
     suite.step("a visitor downloads, then deletes, everything about them", export_then_erase).await;
     suite.step("past the 1,000 keys of one KV list: all 1,001 replies come back, and go", over_a_thousand_replies).await;
     suite.finish(|edge| edge.dump_log()).await;
+}
+
+/// With two replies per visitor per hour, and webhooks retried only after
+/// ten minutes (a delivery stays pending meanwhile).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_leaves_nothing_behind() {
+    let e = Edge::start_with(&[
+        ("RATE_REPLIES", "2/3600"),
+        ("RATE_REPLIES_IP", "1000000/60"),
+        ("RATE_SESSIONS_IP", "1000000/60"),
+        ("WEBHOOK_ALLOW_LOOPBACK", "1"),
+        ("WEBHOOK_FIRST_RETRY_MS", "600000"),
+        ("WEBHOOK_MAX_ATTEMPTS", "5"),
+    ])
+    .await;
+    let mut suite = Suite::new("erasure", e);
+    suite.step("the pending webhook deliveries of the visitor's replies are given up", deliveries_given_up).await;
+    suite.step("the visitor's window of the abuse limits goes with them", window_forgotten).await;
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+async fn deliveries_given_up(e: Arc<Edge>) {
+    let receiver = Receiver::start(&[Answer::Status(500)]);
+    e.create_account("hooked", "Hooked", "").await;
+    e.admin(e.put("/v1/accounts/hooked/watches")).json(&json!({ "terms": ["refund"] })).send().await.expect(200);
+    let post = e.create_post("hooked", "Our lockers are open.").await;
+    let hook: CreatedWebhook = e.admin_post("/v1/accounts/hooked/webhooks", &json!({ "url": receiver.url("/hook"), "format": "json" })).await.expect_json(201);
+    let log_path = format!("/v1/accounts/hooked/webhooks/{}/deliveries", hook.webhook.id);
+    let me = e.new_session("Maxime").await;
+    for text in ["I want a refund", "A refund, call me on 0612345678"] {
+        e.reply(&me.token, &post.id, text).await;
+    }
+    // Each tried once, refused, and waiting ten minutes for its next attempt.
+    eventually(SETTLE, || async {
+        let log: Deliveries = e.admin(e.get(&log_path)).send().await.check_json(200)?;
+        ensure_eq!(log.deliveries.len(), 2, "deliveries");
+        for delivery in &log.deliveries {
+            ensure!(delivery.state == DeliveryState::Pending && delivery.attempts.iter().any(|a| a.status == Some(500)), "not tried yet: {delivery:?}");
+        }
+        Ok(())
+    })
+    .await;
+
+    let erased: Erased = e.delete("/v1/me").bearer(&me.token).send().await.expect_json(200);
+    assert_eq!(erased.replies, 2);
+    let log: Deliveries = e.admin(e.get(&log_path)).send().await.expect_json(200);
+    let states: Vec<_> = log.deliveries.iter().map(|d| (d.state, d.next_attempt_at.clone())).collect();
+    assert_eq!(states, [(DeliveryState::Failed, None), (DeliveryState::Failed, None)], "given up at the erasure");
+}
+
+async fn window_forgotten(e: Arc<Edge>) {
+    e.create_account("limited", "Limited", "").await;
+    let post = e.create_post("limited", "Two each per hour.").await;
+    let me = e.new_session("Maxime").await;
+    e.reply(&me.token, &post.id, "one").await;
+    e.reply(&me.token, &post.id, "two").await;
+    let third = json!({"text": "three"});
+    e.post(&format!("/v1/posts/{}/replies", post.id)).bearer(&me.token).json(&third).send().await.expect_error(429, "rate_limited");
+    e.delete("/v1/me").bearer(&me.token).send().await.expect(200);
+    // Nothing of theirs is kept, not even the times of their replies: the same session writes afresh.
+    e.reply(&me.token, &post.id, "new here").await;
 }
 
 async fn export_then_erase(e: Arc<Edge>) {

@@ -6,6 +6,7 @@ use super::db::Db;
 use super::views::View;
 use super::emit::Emitted;
 use super::{AccountHub, Apply};
+use crate::config;
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::moderation::{Reason, Settings};
@@ -20,8 +21,9 @@ pub enum ModerationCommand {
     /// The account's [`Settings`].
     GetSettings,
     PutSettings { settings: Settings },
-    /// The replies waiting for a decision: [`Queue`].
-    ListQueue,
+    /// Up to `limit` replies waiting for a decision, numbered after `after`,
+    /// oldest first: [`Queue`].
+    ListQueue { after: Option<u64>, limit: usize },
     /// Publishes (`approve`) or rejects the queued reply number `id`: the
     /// reply published, if it was.
     Decide { id: u64, approve: bool },
@@ -37,7 +39,7 @@ impl Apply for ModerationCommand {
         match self {
             ModerationCommand::GetSettings => hub.get_settings().into(),
             ModerationCommand::PutSettings { settings } => hub.put_settings(settings).into(),
-            ModerationCommand::ListQueue => hub.list_queue().into(),
+            ModerationCommand::ListQueue { after, limit } => hub.list_queue(after, limit).into(),
             ModerationCommand::Decide { id, approve } => hub.decide(id, approve).await.into(),
             ModerationCommand::Hide { post, reply: None, hidden } => hub.hide_post(post, hidden).await.into(),
             ModerationCommand::Hide { post, reply: Some(seq), hidden } => hub.hide_reply(post, seq, hidden).await.into(),
@@ -76,9 +78,13 @@ impl AccountHub {
         Ok(settings)
     }
 
-    /// Holds a visitor's reply in the queue; answers its number there.
+    /// Holds a visitor's reply in the queue; answers its number there. A
+    /// full queue ([`config::max_queued`]) refuses it.
     pub(super) fn hold(&self, post: u64, author: Author, text: String, created_at: String, reason: Reason) -> ApiResult<String> {
         let account = self.db.account()?;
+        if queue::count(&self.db)? >= config::max_queued(&self.env) {
+            return Err(ErrorCode::QueueFull.into());
+        }
         let n = account.next_queued;
         let post_id = PostId { handle: account.handle, seq: post }.to_string();
         queue::add(&self.db, n, &Queued { id: n.to_string(), post: post_id, author, text, created_at, reason })?;
@@ -87,10 +93,10 @@ impl AccountHub {
         Ok(n.to_string())
     }
 
-    fn list_queue(&self) -> ApiResult<Queue> {
+    fn list_queue(&self, after: Option<u64>, limit: usize) -> ApiResult<Queue> {
         let handle = self.db.account()?.handle;
-        let rows = queue::all(&self.db)?;
-        Ok(Queue { queued: rows.into_iter().map(|row| row.queued(&handle)).collect() })
+        let (rows, next) = queue::page(&self.db, after, limit)?;
+        Ok(Queue { queued: rows.into_iter().map(|row| row.queued(&handle)).collect(), next: next.map(|cursor| cursor.to_string()) })
     }
 
     /// Publishes a queued reply (answering it), or rejects it.

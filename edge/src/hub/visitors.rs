@@ -7,7 +7,8 @@
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::offer::ClaimOf;
-use gazouillis_protocol::store::{follows, offers, queue, replies};
+use super::replies::visitor_window;
+use gazouillis_protocol::store::{deliveries, follows, offers, queue, rate_windows, replies};
 use gazouillis_protocol::{Erased, ErrorCode, Queued, Reply};
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +53,9 @@ impl AccountHub {
 
     /// Deletes the visitor's replies (queued ones too), their follow and
     /// their claims, as each would be deleted alone (counts, views, the live
-    /// push), and answers how many of each.
+    /// push), and answers how many of each; gives up the webhook deliveries
+    /// carrying their replies and empties those logged; deletes their
+    /// window of the abuse limits (the address's stays, with no id in it).
     async fn erase_visitor(&self, visitor: &str) -> ApiResult<Erased> {
         self.db.account()?;
         let mut replies = 0;
@@ -71,6 +74,9 @@ impl AccountHub {
             self.follow(visitor, false).await?;
         }
         let claims = self.erase_claims(visitor).await?;
+        deliveries::erase_author(&self.db, visitor)?;
+        let window = self.rate_key(&visitor_window(visitor)).await?;
+        rate_windows::remove(&self.db, &window)?;
         Ok(Erased { replies, follows, claims, pending })
     }
 }

@@ -108,6 +108,21 @@ pub fn next_at<S: Sql>(db: &S) -> Result<Option<u64>, S::Error> {
     db.number("SELECT min(next_at) AS n FROM deliveries WHERE next_at IS NOT NULL", vec![])
 }
 
+/// The author's id of the reply (published or queued) that a delivery's
+/// event mentions: whose data its body carries.
+const AUTHOR: &str = "coalesce(json_extract(body, '$.mention.reply.author.id'), json_extract(body, '$.mention.queued.author.id'))";
+
+/// At a visitor's erasure, the deliveries carrying one of their replies:
+/// the pending ones are given up (never sent), and every body is emptied
+/// (the log keeps no name or text of theirs).
+pub fn erase_author<S: Sql>(db: &S, visitor: &str) -> Result<(), S::Error> {
+    let statement = format!(
+        "UPDATE deliveries SET body = '{{}}', next_at = NULL,
+            state = CASE WHEN next_at IS NULL THEN state ELSE 'failed' END WHERE {AUTHOR} = ?"
+    );
+    db.run(&statement, vec![visitor.into()])
+}
+
 /// Up to `limit` deliveries of `target` numbered below `before`, newest first.
 pub fn log<S: Sql>(db: &S, destination: &str, target: &str, before: Option<u64>, limit: u64) -> Result<Vec<Logged>, S::Error> {
     let statement = "SELECT id, event, type, state, next_at, created_at FROM deliveries
@@ -197,6 +212,48 @@ mod tests {
         assert_eq!((logged.state, logged.next_at), (DeliveryState::Failed, None));
         assert_eq!(attempts(&db, id).unwrap()[0].status, Some(410));
         assert_eq!(due(&db, u64::MAX, 20).unwrap(), []);
+    }
+
+    /// A mention alert's body, as the webhooks enqueue it, of a reply
+    /// (`queued`: waiting for approval) by `author`.
+    fn mention_of(author: &str, queued: bool) -> String {
+        use crate::webhook::{Alert, Event};
+        use crate::{Author, Found, Mention, Queued, Reply, SearchHit};
+        let author = Author { id: author.into(), name: "Maxime".into(), badge: None };
+        let (post, text, created_at) = ("acme-3".to_owned(), "call me on 0612345678".to_owned(), "then".to_owned());
+        let found = if queued {
+            Found::Queued(Queued { id: "0".into(), post, author, text, created_at, reason: crate::moderation::Reason::Premoderated })
+        } else {
+            Found::Reply(Reply { id: "acme-3-0".into(), post, author, text, created_at })
+        };
+        let mention = Mention { hit: SearchHit { found, matches: vec![], hidden: false }, terms: vec!["call".into()] };
+        let event = Event { id: "e".into(), account: "acme".into(), created_at: "then".into(), alert: Alert::Mention { mention } };
+        serde_json::to_string(&event).unwrap()
+    }
+
+    #[test]
+    fn an_erasure_gives_up_and_empties_the_deliveries_carrying_the_visitors_replies() {
+        let db = store();
+        let (published, queued, theirs) = (mention_of("v", false), mention_of("v", true), mention_of("w", false));
+        for (event, body) in [("delivered", &published), ("pending", &queued), ("theirs", &theirs)] {
+            add(&db, &NewDelivery { body, ..new("a", event, NOW) }, 100).unwrap();
+        }
+        let delivered = due(&db, NOW, 20).unwrap().into_iter().find(|d| d.event == "delivered").unwrap().id;
+        record(&db, delivered, 1, &Outcome::answered(200, None), After::Delivered).unwrap();
+        erase_author(&db, "v").unwrap();
+        let states = log(&db, "webhook", "a", None, 10).unwrap().into_iter().map(|d| (d.event, d.state, d.next_at)).collect::<Vec<_>>();
+        assert_eq!(
+            states,
+            [
+                ("theirs".to_owned(), DeliveryState::Pending, Some(NOW)),
+                ("pending".to_owned(), DeliveryState::Failed, None),
+                ("delivered".to_owned(), DeliveryState::Delivered, None),
+            ]
+        );
+        let bodies: Vec<Due> = db.rows("SELECT id, destination, target, event, type, body, attempts FROM deliveries ORDER BY id", vec![]).unwrap();
+        let bodies = bodies.into_iter().map(|d| d.body).collect::<Vec<_>>();
+        assert_eq!(bodies, ["{}".to_owned(), "{}".to_owned(), theirs]);
+        assert_eq!(due(&db, u64::MAX, 20).unwrap().len(), 1, "only the other visitor's is still due");
     }
 
     #[test]

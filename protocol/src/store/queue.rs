@@ -4,10 +4,11 @@
 //! Not here: taking the next number (`account`), publishing an approved
 //! reply (`replies`).
 
-use super::{int, Sql};
+use super::{int, one_more, Sql};
 use super::replies::{badge_name, badge_of};
 use crate::moderation::Reason;
-use crate::{Author, PostId, Queued};
+use crate::page::one_past;
+use crate::{Author, Cursor, PostId, Queued};
 use serde::Deserialize;
 
 /// A `queue` row.
@@ -61,9 +62,17 @@ pub fn find<S: Sql>(db: &S, n: u64) -> Result<Option<QueuedRow>, S::Error> {
     db.row("SELECT * FROM queue WHERE n = ?", vec![int(n)])
 }
 
-/// Every queued reply, oldest first.
-pub fn all<S: Sql>(db: &S) -> Result<Vec<QueuedRow>, S::Error> {
-    db.rows("SELECT * FROM queue ORDER BY n", vec![])
+/// Up to `limit` queued replies numbered after `after`, oldest first, and
+/// the cursor after them when more follow.
+pub fn page<S: Sql>(db: &S, after: Option<u64>, limit: usize) -> Result<(Vec<QueuedRow>, Option<Cursor>), S::Error> {
+    let from = after.map_or(0, |n| n.saturating_add(1));
+    let rows: Vec<QueuedRow> = db.rows("SELECT * FROM queue WHERE n >= ? ORDER BY n LIMIT ?", vec![int(from), one_more(limit)])?;
+    Ok(one_past(rows, limit, |row| row.n))
+}
+
+/// How many replies wait.
+pub fn count<S: Sql>(db: &S) -> Result<u64, S::Error> {
+    Ok(db.number("SELECT count(*) AS n FROM queue", vec![])?.unwrap_or(0))
 }
 
 /// A visitor's queued replies, oldest first.
@@ -112,11 +121,32 @@ mod tests {
         for (n, author) in [(2, "w"), (0, "v"), (1, "v")] {
             add(&db, n, &queued(n, author, Reason::Premoderated)).unwrap();
         }
-        assert_eq!(numbers(all(&db).unwrap()), ["0", "1", "2"]);
+        assert_eq!(numbers(all(&db)), ["0", "1", "2"]);
         assert_eq!(numbers(by_author(&db, "v").unwrap()), ["0", "1"]);
         remove(&db, 1).unwrap();
-        assert_eq!(numbers(all(&db).unwrap()), ["0", "2"]);
+        assert_eq!(numbers(all(&db)), ["0", "2"]);
         remove_by_author(&db, "v").unwrap();
-        assert_eq!(numbers(all(&db).unwrap()), ["2"]);
+        assert_eq!(numbers(all(&db)), ["2"]);
+        assert_eq!(count(&db).unwrap(), 1);
+    }
+
+    fn all(db: &rusqlite::Connection) -> Vec<QueuedRow> {
+        page(db, None, 50).unwrap().0
+    }
+
+    #[test]
+    fn the_queue_reads_a_page_at_a_time_oldest_first() {
+        let db = store();
+        for n in [0, 1, 2, 4, 5] {
+            add(&db, n, &queued(n, "v", Reason::Premoderated)).unwrap();
+        }
+        let (first, next) = page(&db, None, 2).unwrap();
+        assert_eq!((numbers(first), next), (vec!["0".to_owned(), "1".to_owned()], Some(Cursor(1))));
+        let (second, next) = page(&db, Some(1), 2).unwrap();
+        assert_eq!((numbers(second), next), (vec!["2".to_owned(), "4".to_owned()], Some(Cursor(4))));
+        let (last, next) = page(&db, Some(4), 2).unwrap();
+        assert_eq!((numbers(last), next), (vec!["5".to_owned()], None));
+        assert_eq!(page(&db, Some(u64::MAX), 2).unwrap().0.len(), 0, "a cursor past every number");
+        assert_eq!(count(&db).unwrap(), 5);
     }
 }

@@ -1,9 +1,12 @@
 //! The abuse limits' state: `rate_windows`, the recent events of each limit
-//! (by key: `reply/{visitor}`, `reply-ip/{ip}`), as a JSON list of times.
+//! as a JSON list of times, by key (the edge stores a keyed hash of
+//! `reply/{visitor}`, `reply-ip/{ip}`: no address or visitor id in clear),
+//! with when the window expires (its last event plus the limit's window),
+//! after which the row is pruned.
 //!
-//! Not here: what a limit admits (`rate`).
+//! Not here: what a limit admits (`rate`), hashing the keys (the edge).
 
-use super::Sql;
+use super::{int, Sql};
 use serde::Deserialize;
 
 /// The recent events of limit `key` (none if it has none, or is unreadable).
@@ -16,10 +19,21 @@ pub fn hits<S: Sql>(db: &S, key: &str) -> Result<Vec<u64>, S::Error> {
     Ok(window.and_then(|w| serde_json::from_str(&w.hits).ok()).unwrap_or_default())
 }
 
-/// Stores the recent events of limit `key`.
-pub fn save<S: Sql>(db: &S, key: &str, hits: &[u64]) -> Result<(), S::Error> {
+/// Stores the recent events of limit `key`, all past once `expires_at` (ms since 1970).
+pub fn save<S: Sql>(db: &S, key: &str, hits: &[u64], expires_at: u64) -> Result<(), S::Error> {
     let hits = serde_json::to_string(hits).unwrap_or_else(|_| "[]".into());
-    db.run("INSERT OR REPLACE INTO rate_windows (key, hits) VALUES (?, ?)", vec![key.into(), hits.into()])
+    let statement = "INSERT OR REPLACE INTO rate_windows (key, hits, expires_at) VALUES (?, ?, ?)";
+    db.run(statement, vec![key.into(), hits.into(), int(expires_at)])
+}
+
+/// Deletes the windows expired at `now`: nothing is kept past its use.
+pub fn prune<S: Sql>(db: &S, now: u64) -> Result<(), S::Error> {
+    db.run("DELETE FROM rate_windows WHERE expires_at <= ?", vec![int(now)])
+}
+
+/// Deletes the window of limit `key` (a visitor's, at their erasure).
+pub fn remove<S: Sql>(db: &S, key: &str) -> Result<(), S::Error> {
+    db.run("DELETE FROM rate_windows WHERE key = ?", vec![key.into()])
 }
 
 #[cfg(test)]
@@ -31,8 +45,24 @@ mod tests {
     fn a_window_is_saved_replaced_and_read_by_its_key() {
         let db = store();
         assert_eq!(hits(&db, "reply/v").unwrap(), Vec::<u64>::new());
-        save(&db, "reply/v", &[1, 2]).unwrap();
-        save(&db, "reply/v", &[2, 3, 4]).unwrap();
+        save(&db, "reply/v", &[1, 2], 100).unwrap();
+        save(&db, "reply/v", &[2, 3, 4], 100).unwrap();
         assert_eq!((hits(&db, "reply/v").unwrap(), hits(&db, "reply/w").unwrap()), (vec![2, 3, 4], vec![]));
+    }
+
+    #[test]
+    fn expired_windows_are_pruned_and_a_removed_one_is_gone() {
+        let db = store();
+        save(&db, "a", &[1], 100).unwrap();
+        save(&db, "b", &[50], 150).unwrap();
+        save(&db, "c", &[60], 160).unwrap();
+        prune(&db, 99).unwrap();
+        assert_eq!(hits(&db, "a").unwrap(), [1], "not expired yet");
+        prune(&db, 150).unwrap();
+        assert_eq!((hits(&db, "a").unwrap(), hits(&db, "b").unwrap(), hits(&db, "c").unwrap()), (vec![], vec![], vec![60]));
+        remove(&db, "c").unwrap();
+        assert_eq!(hits(&db, "c").unwrap(), Vec::<u64>::new());
+        let left: Option<u64> = db.number("SELECT count(*) AS n FROM rate_windows", vec![]).unwrap();
+        assert_eq!(left, Some(0));
     }
 }

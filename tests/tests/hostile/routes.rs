@@ -83,7 +83,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::PUT, "/v1/accounts/{handle}/sso", Operator, SsoSecret, false),
         route(Method::GET, "/v1/accounts/{handle}/settings", Brand, Nothing, false),
         route(Method::PUT, "/v1/accounts/{handle}/settings", Brand, Settings, false),
-        route(Method::GET, "/v1/accounts/{handle}/queue", Brand, Nothing, false),
+        route(Method::GET, "/v1/accounts/{handle}/queue", Brand, Nothing, true),
         route(Method::POST, "/v1/accounts/{handle}/queue/{id}/approve", Brand, Nothing, false),
         route(Method::DELETE, "/v1/accounts/{handle}/queue/{id}", Brand, Nothing, false),
         route(Method::GET, "/v1/accounts/{handle}/hidden", Brand, Nothing, false),
