@@ -4,7 +4,9 @@
 
 use super::views::View;
 use super::emit::Emitted;
+use super::limits::Limits;
 use super::{AccountHub, Apply, Answered};
+use gazouillis_protocol::limits::{RATE_FOLLOWS, RATE_FOLLOWS_IP};
 use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::store::{follows, offers, stats};
@@ -15,21 +17,32 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum FollowCommand {
-    /// Follows (`follow: true`) or unfollows.
-    Set { visitor: String, follow: bool },
+    /// Follows (`follow: true`) or unfollows; `ip` is the client's address,
+    /// for the abuse limits.
+    Set { visitor: String, follow: bool, ip: String },
     Get { visitor: String },
 }
 
 impl Apply for FollowCommand {
     async fn apply(self, hub: &AccountHub) -> Answered {
         match self {
-            FollowCommand::Set { visitor, follow } => hub.follow(&visitor, follow).await.into(),
+            FollowCommand::Set { visitor, follow, ip } => hub.follow_from(&visitor, follow, &ip).await.into(),
             FollowCommand::Get { visitor } => hub.get_follow(&visitor).into(),
         }
     }
 }
 
+/// Follows and unfollows, limited per visitor and per client address: each
+/// costs a hub write, a push to every open widget and KV writes.
+const FOLLOWS: Limits = Limits { kind: "follow", var: "RATE_FOLLOWS", visitor: RATE_FOLLOWS, ip: RATE_FOLLOWS_IP };
+
 impl AccountHub {
+    /// A visitor's follow or unfollow, within the abuse limits.
+    async fn follow_from(&self, visitor: &str, follow: bool, ip: &str) -> ApiResult<FollowState> {
+        self.admit_visitor(&FOLLOWS, visitor, ip)?;
+        self.follow(visitor, follow).await
+    }
+
     /// Follows (`true`) or unfollows: doing it twice counts once.
     pub(super) async fn follow(&self, visitor: &str, follow: bool) -> ApiResult<FollowState> {
         let account = self.db.account()?;

@@ -6,13 +6,12 @@
 
 use super::views::View;
 use super::emit::Emitted;
+use super::limits::Limits;
 use super::{AccountHub, Apply};
-use crate::error::{ApiError, ApiResult};
-use crate::limiter;
+use crate::error::ApiResult;
 use gazouillis_protocol::limits::{RATE_REPLIES, RATE_REPLIES_IP};
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::rate::{admit, RateLimit};
-use gazouillis_protocol::store::{account, posts, rate_windows, replies, stats};
+use gazouillis_protocol::store::{account, posts, replies, stats};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{Author, Badge, ErrorCode, Pending, Reply};
 use serde::{Deserialize, Serialize};
@@ -51,14 +50,6 @@ pub enum NewReply {
 // The names the key-value import (`migrate`) calls them by.
 
 impl AccountHub {
-    /// Counts one event of the limit `key`, or refuses it with 429.
-    fn admit(&self, key: &str, limit: RateLimit) -> ApiResult<()> {
-        let mut hits = rate_windows::hits(&self.db, key)?;
-        admit(&mut hits, Date::now().as_millis(), limit).map_err(ApiError::rate_limited)?;
-        rate_windows::save(&self.db, key, &hits)?;
-        Ok(())
-    }
-
     /// A visitor's reply (within the abuse limits, and through the queue when
     /// the account's rules say so), or the brand's (`author: None`).
     async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String, ip: &str) -> ApiResult<NewReply> {
@@ -69,8 +60,7 @@ impl AccountHub {
             let brand = Author::brand(&account.handle, &account.name);
             return self.publish_reply(post_seq, brand, text, now, true).await.map(NewReply::Published);
         };
-        self.admit(&format!("reply-ip/{ip}"), limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP))?;
-        self.admit(&format!("reply/{}", visitor.id), limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES))?;
+        self.admit_visitor(&Limits { kind: "reply", var: "RATE_REPLIES", visitor: RATE_REPLIES, ip: RATE_REPLIES_IP }, &visitor.id, ip)?;
         let settings = self.db.settings()?;
         if settings.sso_required && visitor.badge != Some(Badge::Customer) {
             return Err(ErrorCode::SsoRequired.into());

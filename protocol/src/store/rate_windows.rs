@@ -1,5 +1,6 @@
 //! The abuse limits' state: `rate_windows`, the recent events of each limit
-//! (by key: `reply/{visitor}`, `reply-ip/{ip}`), as a JSON list of times.
+//! (by key: `{kind}/{visitor}`, `{kind}-ip/{address}` for the kinds `reply`,
+//! `follow`, `claim`), as a JSON list of times.
 //!
 //! Not here: what a limit admits (`rate`).
 
