@@ -14,7 +14,7 @@ use gazouillis_protocol::offer::Claimed;
 use gazouillis_protocol::{FollowState, Reply, Session};
 use gazouillis_tests::live::refused;
 use gazouillis_tests::{Edge, LiveClient, Resp, SETTLE, Suite, ensure_eq, eventually};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -129,6 +129,7 @@ async fn per_prefix() {
     suite.spawn("sessions: one IPv6 /48 gets four addresses' worth", sessions_per_48);
     suite.spawn("follow toggles: limited per visitor", follows_per_visitor);
     suite.spawn("follows: limited per address", follows_per_address);
+    suite.spawn("follow toggles: one net follow per visitor and day in stats and offers", follows_counted_net);
     suite.spawn("claims: bots of one /64 do not empty an offer", claims_per_address);
     suite.spawn("claims: limited per visitor", claims_per_visitor);
     suite.spawn("live connections: capped per /64, with a close code", live_per_64);
@@ -180,6 +181,21 @@ async fn follows_per_visitor(e: Arc<Edge>) {
     follow_from(&e, &toggler.token, "10.20.1.2", "toggled", false).await.expect_error(429, "rate_limited");
     let state: FollowState = follow_from(&e, &visitor(&e, 20, 2).await.token, "10.20.2.1", "toggled", true).await.expect_json(200);
     assert_eq!(state.followers, 2, "the refused unfollow changed nothing");
+}
+
+async fn follows_counted_net(e: Arc<Edge>) {
+    e.create_account("netted", "Netted", "").await;
+    e.create_offer_post("netted", "NET", 3600, None).await;
+    let toggler = visitor(&e, 26, 1).await;
+    for follow in [true, false, true] {
+        follow_from(&e, &toggler.token, "10.26.1.1", "netted", follow).await.expect(200);
+    }
+    let stats: Value = e.admin(e.get("/v1/accounts/netted/stats")).send().await.expect_json(200);
+    let today = stats["days"].as_array().and_then(|days| days.last()).expect("today");
+    assert_eq!((today["follows"].as_u64(), today["unfollows"].as_u64()), (Some(1), Some(0)), "stats: {today}");
+    let offers: Value = e.admin(e.get("/v1/accounts/netted/offers")).send().await.expect_json(200);
+    let offer = &offers["offers"][0];
+    assert_eq!((offer["follows"].as_u64(), offer["unfollows"].as_u64()), (Some(1), Some(0)), "offer: {offer}");
 }
 
 async fn follows_per_address(e: Arc<Edge>) {

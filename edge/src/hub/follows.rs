@@ -1,5 +1,6 @@
 //! Following the account: doing it twice counts once, and each change is
-//! counted (per day, per running offer), pushed and shown. The rows are
+//! counted (per day, per running offer: at most one net change per visitor
+//! and day, so that toggling counts nothing), pushed and shown. The rows are
 //! `gazouillis_protocol::store::follows`'.
 
 use super::views::View;
@@ -51,8 +52,9 @@ impl AccountHub {
         }
         follows::set(&self.db, visitor, follow)?;
         let now = worker::Date::now().as_millis();
-        stats::count_follow(&self.db, follow, now)?;
-        offers::count_follow(&self.db, follow, now)?;
+        let counted = follows::count_today(&self.db, visitor, follow, now)?;
+        stats::count_follow(&self.db, counted, now)?;
+        offers::count_follow(&self.db, counted, now)?;
         let followers = self.db.account()?.followers;
         self.emit(Emitted::Public(Event::Followers { followers }))?;
         self.changed(&[View::Account, View::Following(visitor.to_owned())]).await?;

@@ -70,6 +70,7 @@ impl AccountHub {
         if follows > 0 {
             self.follow(visitor, false).await?;
         }
+        follows::forget_days(&self.db, visitor)?;
         let claims = self.erase_claims(visitor).await?;
         Ok(Erased { replies, follows, claims, pending })
     }
