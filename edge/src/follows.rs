@@ -5,15 +5,18 @@ use crate::error::ApiResult;
 use crate::http::json;
 use crate::hub::{self, FollowCommand};
 use crate::ledger;
-use crate::views::{Freshness, Views};
+use crate::limiter::client_ip;
+use crate::views::{note_hub_version, Freshness, Views};
 use gazouillis_protocol::FollowState;
 use worker::{Env, Request};
 
 /// From KV (two reads), or from the hub when the visitor asks for a version.
 pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
-    if let Freshness::AtLeast(_) = Freshness::of(&req, env, handle).await? {
-        return hub::send(env, handle, FollowCommand::Get { visitor: visitor.sub }).await?.respond(200);
+    if let Freshness::AtLeast(version) = Freshness::of(&req, env, handle).await? {
+        let answer = hub::send(env, handle, FollowCommand::Get { visitor: visitor.sub }).await?;
+        note_hub_version(handle, version, &answer).await?;
+        return answer.respond(200);
     }
     let views = Views::new(env)?;
     let followers = views.account(handle).await?.view.followers;
@@ -28,5 +31,6 @@ pub async fn set(req: Request, env: &Env, handle: &str, follow: bool) -> ApiResu
     if follow {
         ledger::note(env, &visitor.sub, handle).await?;
     }
-    hub::send_from(env, handle, FollowCommand::Set { visitor: visitor.sub, follow }, &req).await?.respond(200)
+    let command = FollowCommand::Set { visitor: visitor.sub, follow, ip: client_ip(&req) };
+    hub::send_from(env, handle, command, &req).await?.respond(200)
 }

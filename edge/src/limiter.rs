@@ -1,11 +1,12 @@
 //! Abuse limits kept in Durable Object storage (KV cannot count concurrent
 //! writes): the account hub limits replies per visitor and per client address
 //! as it writes them; the `Limiter` object limits what has no account, such as
-//! session creation per client address. The window logic is
+//! session creation per client address. The window logic, and the keys a
+//! client address counts under (an IPv6 /64, and its /48), are
 //! `gazouillis_protocol::rate`; the limits are wrangler vars.
 
 use crate::error::{ApiError, ApiResult};
-use gazouillis_protocol::rate::{admit, RateLimit};
+use gazouillis_protocol::rate::{address_limits, admit, RateLimit};
 use gazouillis_protocol::ErrorCode;
 use worker::{durable_object, Date, DurableObject, Env, Method, Request, RequestInit, Response, State, Storage};
 
@@ -28,8 +29,17 @@ pub async fn admit_in(storage: &Storage, key: &str, limit: RateLimit) -> ApiResu
     Ok(())
 }
 
-/// Counts one event under `key` (e.g. `session/{ip}`) in its own `Limiter`.
-pub async fn check(env: &Env, key: &str, limit: RateLimit) -> ApiResult<()> {
+/// Counts one event of `kind` (e.g. `session`) from client address `ip`,
+/// under each key the address counts under (`rate::address_limits`).
+pub async fn check_address(env: &Env, kind: &str, ip: &str, limit: RateLimit) -> ApiResult<()> {
+    for (key, limit) in address_limits(kind, ip, limit) {
+        check(env, &key, limit).await?;
+    }
+    Ok(())
+}
+
+/// Counts one event under `key` in its own `Limiter`.
+async fn check(env: &Env, key: &str, limit: RateLimit) -> ApiResult<()> {
     let stub = env.durable_object("LIMITER")?.id_from_name(key)?.get_stub()?;
     let body = serde_json::to_string(&limit).map_err(|_| ErrorCode::Internal)?;
     let mut init = RequestInit::new();

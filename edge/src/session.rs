@@ -42,5 +42,5 @@ pub async fn create_sso(mut req: Request, env: &Env) -> ApiResult {
 
 async fn within_limit(req: &Request, env: &Env) -> ApiResult<()> {
     let limit = limiter::limit(env, "RATE_SESSIONS_IP", RATE_SESSIONS_IP);
-    limiter::check(env, &format!("session/{}", client_ip(req)), limit).await
+    limiter::check_address(env, "session", &client_ip(req), limit).await
 }

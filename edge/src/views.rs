@@ -8,6 +8,12 @@
 //! confirms is remembered for [`MISS_SECONDS`] in the location's cache, so
 //! that a missing key costs the hub at most one request per location in that
 //! time.
+//!
+//! A `min_version` above the hub's version cannot be served by anyone: when
+//! the hub answers one behind what was asked, its version is remembered for
+//! [`AHEAD_SECONDS`] in the location's cache, and reads asking for more than
+//! that are answered from KV, so that `?min_version=18446744073709551615`
+//! does not send every read to the hub.
 
 use crate::auth;
 use crate::hub::Brand;
@@ -22,6 +28,10 @@ use worker::{Cache, Env, KvStore, Request, Response};
 
 /// How long a confirmed miss is remembered, in seconds.
 const MISS_SECONDS: u32 = 5;
+/// How long a hub's version, once it was behind a read's `min_version`, is
+/// remembered, in seconds. Meanwhile a writer asking for a later version
+/// gets KV's view (the widget keeps asking for `KEEP_VERSION_MS`).
+const AHEAD_SECONDS: u32 = 30;
 
 /// How recent a read's views must be.
 pub enum Freshness {
@@ -40,11 +50,40 @@ impl Freshness {
         if let Some(brand) = auth::brand_reader(req, env, handle).await {
             return Ok(Freshness::Hub(brand));
         }
-        match query_param(req, MIN_VERSION_PARAM)? {
-            Some(value) => parse_min_version(&value).map(Freshness::AtLeast).ok_or_else(|| ErrorCode::InvalidVersion.into()),
-            None => Ok(Freshness::Stored),
+        let Some(value) = query_param(req, MIN_VERSION_PARAM)? else {
+            return Ok(Freshness::Stored);
+        };
+        let version = parse_min_version(&value).ok_or(ErrorCode::InvalidVersion)?;
+        match hub_version(handle).await? {
+            Some(hub) if version > hub => Ok(Freshness::Stored),
+            _ => Ok(Freshness::AtLeast(version)),
         }
     }
+}
+
+/// Where a location remembers the version of the hub of `handle`.
+fn hub_version_key(handle: &str) -> String {
+    format!("https://views.gazouillis.invalid/hub-version/{handle}")
+}
+
+/// The version of the hub of `handle`, if it was lately behind a `min_version`.
+async fn hub_version(handle: &str) -> ApiResult<Option<u64>> {
+    match Cache::default().get(hub_version_key(handle).as_str(), false).await? {
+        Some(mut remembered) => Ok(remembered.text().await?.parse().ok()),
+        None => Ok(None),
+    }
+}
+
+/// Remembers the hub's version from its `answer` to a read that asked for at
+/// least `asked`, if it is behind that.
+pub async fn note_hub_version(handle: &str, asked: u64, answer: &hub::Answer) -> ApiResult<()> {
+    let Some(version) = answer.version().filter(|version| *version < asked) else {
+        return Ok(());
+    };
+    let remembered = Response::ok(version.to_string())?;
+    remembered.headers().set("cache-control", &format!("max-age={AHEAD_SECONDS}"))?;
+    Cache::default().put(hub_version_key(handle).as_str(), remembered).await?;
+    Ok(())
 }
 
 /// Most keys one KV list answers.
@@ -73,7 +112,11 @@ impl<'a> Views<'a> {
             Freshness::Hub(brand) => self.hub_view(handle, view, Some(brand)).await,
             Freshness::AtLeast(version) => match self.kv.get(&key).json::<Versioned<T>>().await? {
                 Some(stored) if stored.version >= *version => Ok(Some(stored)),
-                _ => self.hub_view(handle, view, None).await,
+                _ => {
+                    let answer = hub::send(self.env, handle, ViewCommand::Read { view }).await?;
+                    note_hub_version(handle, *version, &answer).await?;
+                    answer.value()
+                }
             },
             Freshness::Stored => match self.kv.get(&key).json::<Versioned<T>>().await? {
                 Some(stored) => Ok(Some(stored)),

@@ -45,6 +45,19 @@ pub const LIVE_RETRY_MAX_MS: u32 = 30_000;
 pub const RATE_REPLIES: RateLimit = RateLimit { max: 5, window_ms: 60_000 };
 /// Replies one client address may write to one account (`RATE_REPLIES_IP`).
 pub const RATE_REPLIES_IP: RateLimit = RateLimit { max: 20, window_ms: 60_000 };
+/// Follows and unfollows of one visitor to one account (`RATE_FOLLOWS`): each
+/// costs a hub write, a push to every open widget and KV writes.
+pub const RATE_FOLLOWS: RateLimit = RateLimit { max: 10, window_ms: 3_600_000 };
+/// Follows and unfollows from one client address to one account (`RATE_FOLLOWS_IP`).
+pub const RATE_FOLLOWS_IP: RateLimit = RateLimit { max: 30, window_ms: 3_600_000 };
+/// Offer claims of one visitor on one account (`RATE_CLAIMS`).
+pub const RATE_CLAIMS: RateLimit = RateLimit { max: 10, window_ms: 3_600_000 };
+/// Offer claims from one client address on one account (`RATE_CLAIMS_IP`), so
+/// that sessions made by the dozen on one network cannot empty an offer.
+pub const RATE_CLAIMS_IP: RateLimit = RateLimit { max: 10, window_ms: 3_600_000 };
+/// Live connections one client address may hold to one account
+/// (`LIVE_PER_ADDRESS`; an IPv6 /48 may hold `rate::NETWORK_FACTOR` times as many).
+pub const LIVE_PER_ADDRESS: u32 = 50;
 /// Visitor sessions one client address may create (`RATE_SESSIONS_IP`).
 pub const RATE_SESSIONS_IP: RateLimit = RateLimit { max: 20, window_ms: 3_600_000 };
 /// Most blocked words an account may list, and longest one, in characters.

@@ -42,6 +42,12 @@ pub enum Event {
 pub const PING: &str = "ping";
 pub const PONG: &str = "pong";
 
+/// The close code and reason of a live connection refused because its
+/// client address already holds its share of the account's
+/// (`limits::LIVE_PER_ADDRESS`); the widget polls meanwhile and retries later.
+pub const CLOSE_TOO_MANY: u16 = 4429;
+pub const TOO_MANY_REASON: &str = "too_many_connections";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -379,6 +379,10 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "ALTER TABLE rate_windows ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX rate_windows_by_expiry ON rate_windows (expires_at)",
     ],
+    // 16: whether each visitor who followed or unfollowed today followed at
+    // the start of the day, so that a day counts at most one net follow or
+    // unfollow per visitor (`store::follows::count_today`).
+    &["CREATE TABLE follow_days (visitor TEXT NOT NULL, day TEXT NOT NULL, started INTEGER NOT NULL, PRIMARY KEY (visitor, day))"],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -688,6 +692,23 @@ mod tests {
             .query_row("EXPLAIN QUERY PLAN SELECT n FROM queue WHERE author_id = 'v'", [], |row| row.get(3))
             .unwrap();
         assert!(plan.contains("queue_by_author"), "{plan}");
+    }
+
+    /// A store as migration 15 left it, with a follower and the day's
+    /// counts: migration 16 keeps them, and the day's changes count net from then.
+    #[test]
+    fn follows_made_before_the_daily_net_count_keep_their_counts() {
+        use crate::store::follows::{count_today, Counted};
+        let db = store_at(15);
+        db.execute("INSERT INTO follows (visitor) VALUES ('v')", []).unwrap();
+        db.execute("INSERT INTO daily (day, follows) VALUES ('2024-10-04', 1)", []).unwrap();
+        migrate(&db, 16..=MIGRATIONS.len());
+        let follows: i64 = db.query_row("SELECT follows FROM daily WHERE day = '2024-10-04'", [], |r| r.get(0)).unwrap();
+        let followers: i64 = db.query_row("SELECT count(*) FROM follows", [], |r| r.get(0)).unwrap();
+        assert_eq!((follows, followers), (1, 1));
+        let now = crate::time::millis_from_rfc3339("2024-10-04T12:00:00Z").unwrap();
+        assert_eq!(count_today(&db, "v", false, now).unwrap(), Counted::Add(false));
+        assert_eq!(count_today(&db, "v", true, now + 1).unwrap(), Counted::TakeBack(false));
     }
 
     #[test]

@@ -70,7 +70,16 @@ impl Edge {
 
     /// [`Edge::start`] with these wrangler vars too (`name`, `value`).
     pub async fn start_also(vars: &[(&str, &str)]) -> Edge {
-        let limits = [("RATE_REPLIES", "1000000/60"), ("RATE_REPLIES_IP", "1000000/60"), ("RATE_SESSIONS_IP", "1000000/60")];
+        let limits = [
+            ("RATE_REPLIES", "1000000/60"),
+            ("RATE_REPLIES_IP", "1000000/60"),
+            ("RATE_SESSIONS_IP", "1000000/60"),
+            ("RATE_FOLLOWS", "1000000/60"),
+            ("RATE_FOLLOWS_IP", "1000000/60"),
+            ("RATE_CLAIMS", "1000000/60"),
+            ("RATE_CLAIMS_IP", "1000000/60"),
+            ("LIVE_PER_ADDRESS", "1000000"),
+        ];
         Edge::start_with(&[&limits[..], vars].concat()).await
     }
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// One open WebSocket; its events are read in the background until it is dropped.
 pub struct LiveClient {
@@ -17,9 +18,12 @@ pub struct LiveClient {
 impl LiveClient {
     /// Connects to `ws://…/v1/accounts/{handle}/live` and waits for the hello.
     pub async fn connect(base_url: &str, handle: &str) -> Result<LiveClient, String> {
-        let url = format!("{}/v1/accounts/{handle}/live", base_url.replacen("http", "ws", 1));
-        let (socket, _) = tokio_tungstenite::connect_async(url.as_str()).await.map_err(|e| format!("connect {url}: {e}"))?;
-        let (mut write, mut read) = socket.split();
+        LiveClient::connect_from(base_url, handle, None).await
+    }
+
+    /// [`LiveClient::connect`] from client address `ip` (as `CF-Connecting-IP`).
+    pub async fn connect_from(base_url: &str, handle: &str, ip: Option<&str>) -> Result<LiveClient, String> {
+        let (mut write, mut read) = open(base_url, handle, ip).await?.split();
         let received = Arc::new(Mutex::new(Vec::new()));
         let sink = received.clone();
         let reader = tokio::spawn(async move {
@@ -70,6 +74,29 @@ impl LiveClient {
     /// Whether the server has closed the connection.
     pub fn is_closed(&self) -> bool {
         self.reader.is_finished()
+    }
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A WebSocket to the live push of `handle`, from client address `ip`.
+async fn open(base_url: &str, handle: &str, ip: Option<&str>) -> Result<Socket, String> {
+    let url = format!("{}/v1/accounts/{handle}/live", base_url.replacen("http", "ws", 1));
+    let mut request = url.as_str().into_client_request().map_err(|e| format!("{url}: {e}"))?;
+    if let Some(ip) = ip {
+        request.headers_mut().insert("cf-connecting-ip", ip.parse().map_err(|e| format!("{ip}: {e}"))?);
+    }
+    let (socket, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("connect {url}: {e}"))?;
+    Ok(socket)
+}
+
+/// Opens a live connection from `ip` that the hub should refuse, and answers
+/// the code and reason of the close it sends first.
+pub async fn refused(base_url: &str, handle: &str, ip: &str) -> Result<(u16, String), String> {
+    let mut socket = open(base_url, handle, Some(ip)).await?;
+    match tokio::time::timeout(Duration::from_secs(10), socket.next()).await {
+        Ok(Some(Ok(Message::Close(Some(frame))))) => Ok((frame.code.into(), frame.reason.to_string())),
+        other => Err(format!("not a close: {other:?}")),
     }
 }
 

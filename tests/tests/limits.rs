@@ -1,12 +1,20 @@
 //! Abuse limits against the real Worker, with short windows so that a limit
 //! is seen to trigger and then recover: sessions per client address, replies
 //! per visitor and per address, each refused with 429 and `Retry-After`, and
-//! nothing refused is stored. Client addresses are set with `CF-Connecting-IP`
-//! (which Cloudflare sets in production, and `wrangler dev` passes through).
+//! nothing refused is stored. Then, with long windows (`per_prefix`): an IPv6
+//! client counted by its /64 and a site by its /48, follows and claims
+//! limited per visitor and per address, live connections capped per address,
+//! and a `min_version` above the hub's not sent to the hub again. Client
+//! addresses are set with `CF-Connecting-IP` (which Cloudflare sets in
+//! production, and `wrangler dev` passes through).
 
-use gazouillis_protocol::{Reply, Session};
-use gazouillis_tests::{Edge, Resp, SETTLE, Suite, ensure_eq, eventually};
-use serde_json::json;
+use gazouillis_protocol::fresh::VERSION_HEADER;
+use gazouillis_protocol::live::{CLOSE_TOO_MANY, TOO_MANY_REASON};
+use gazouillis_protocol::offer::Claimed;
+use gazouillis_protocol::{FollowState, Reply, Session};
+use gazouillis_tests::live::refused;
+use gazouillis_tests::{Edge, LiveClient, Resp, SETTLE, Suite, ensure_eq, eventually};
+use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -97,4 +105,163 @@ async fn replies_per_ip(e: Arc<Edge>) {
     assert_eq!(statuses, [201, 201, 201, 201, 201, 429]);
     answers[5].expect_error(429, "rate_limited");
     reply(&e, &visitors[2].token, "10.3.0.2", &post.id, "from home").await.expect(201);
+}
+
+/// How long the hub holds its KV flushes back in `per_prefix`.
+const LAG: Duration = Duration::from_secs(20);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_prefix() {
+    let lag = LAG.as_millis().to_string();
+    let vars = [
+        ("RATE_REPLIES", "1000000/60"),
+        ("RATE_REPLIES_IP", "1000000/60"),
+        ("RATE_SESSIONS_IP", "2/3600"),
+        ("RATE_FOLLOWS", "3/3600"),
+        ("RATE_FOLLOWS_IP", "4/3600"),
+        ("RATE_CLAIMS", "2/3600"),
+        ("RATE_CLAIMS_IP", "2/3600"),
+        ("LIVE_PER_ADDRESS", "2"),
+        ("VIEW_DELAY_MS", lag.as_str()),
+    ];
+    let mut suite = Suite::new("per_prefix", Edge::start_with(&vars).await);
+    suite.spawn("sessions: one IPv6 /64 is one address", sessions_per_64);
+    suite.spawn("sessions: one IPv6 /48 gets four addresses' worth", sessions_per_48);
+    suite.spawn("follow toggles: limited per visitor", follows_per_visitor);
+    suite.spawn("follows: limited per address", follows_per_address);
+    suite.spawn("follow toggles: one net follow per visitor and day in stats and offers", follows_counted_net);
+    suite.spawn("claims: bots of one /64 do not empty an offer", claims_per_address);
+    suite.spawn("claims: limited per visitor", claims_per_visitor);
+    suite.spawn("live connections: capped per /64, with a close code", live_per_64);
+    suite.spawn("a min_version above the hub's is answered from KV next time", min_version_ahead);
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+fn version(resp: &Resp) -> u64 {
+    resp.header(VERSION_HEADER).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no {VERSION_HEADER} on {}", resp.describe()))
+}
+
+async fn follow_from(e: &Edge, token: &str, ip: &str, handle: &str, follow: bool) -> Resp {
+    let path = format!("/v1/accounts/{handle}/follow");
+    let req = if follow { e.put(&path) } else { e.delete(&path) };
+    req.bearer(token).header("CF-Connecting-IP", ip).send().await
+}
+
+async fn claim_from(e: &Edge, token: &str, ip: &str, post: &str) -> Resp {
+    e.post(&format!("/v1/posts/{post}/offer/claim")).bearer(token).header("CF-Connecting-IP", ip).send().await
+}
+
+/// A visitor with a session from an address of their own (`10.{n}.{m}.1`).
+async fn visitor(e: &Edge, n: u8, m: u8) -> Session {
+    session(e, &format!("10.{n}.{m}.1")).await.expect_json(201)
+}
+
+async fn sessions_per_64(e: Arc<Edge>) {
+    session(&e, "2001:db8:a:1::1").await.expect(201);
+    session(&e, "2001:db8:a:1::2").await.expect(201);
+    session(&e, "2001:db8:a:1:ffff:ffff:ffff:3").await.expect_error(429, "rate_limited");
+    session(&e, "2001:db8:a:2::1").await.expect(201);
+}
+
+async fn sessions_per_48(e: Arc<Edge>) {
+    for n in 1..=8 {
+        session(&e, &format!("2001:db8:b:{n}::1")).await.expect(201);
+    }
+    session(&e, "2001:db8:b:9::1").await.expect_error(429, "rate_limited");
+    session(&e, "2001:db8:c:1::1").await.expect(201);
+}
+
+async fn follows_per_visitor(e: Arc<Edge>) {
+    e.create_account("toggled", "Toggled", "").await;
+    let toggler = visitor(&e, 20, 1).await;
+    for follow in [true, false, true] {
+        follow_from(&e, &toggler.token, "10.20.1.1", "toggled", follow).await.expect(200);
+    }
+    // From another address too: the limit is the visitor's.
+    follow_from(&e, &toggler.token, "10.20.1.2", "toggled", false).await.expect_error(429, "rate_limited");
+    let state: FollowState = follow_from(&e, &visitor(&e, 20, 2).await.token, "10.20.2.1", "toggled", true).await.expect_json(200);
+    assert_eq!(state.followers, 2, "the refused unfollow changed nothing");
+}
+
+async fn follows_counted_net(e: Arc<Edge>) {
+    e.create_account("netted", "Netted", "").await;
+    e.create_offer_post("netted", "NET", 3600, None).await;
+    let toggler = visitor(&e, 26, 1).await;
+    for follow in [true, false, true] {
+        follow_from(&e, &toggler.token, "10.26.1.1", "netted", follow).await.expect(200);
+    }
+    let stats: Value = e.admin(e.get("/v1/accounts/netted/stats")).send().await.expect_json(200);
+    let today = stats["days"].as_array().and_then(|days| days.last()).expect("today");
+    assert_eq!((today["follows"].as_u64(), today["unfollows"].as_u64()), (Some(1), Some(0)), "stats: {today}");
+    let offers: Value = e.admin(e.get("/v1/accounts/netted/offers")).send().await.expect_json(200);
+    let offer = &offers["offers"][0];
+    assert_eq!((offer["follows"].as_u64(), offer["unfollows"].as_u64()), (Some(1), Some(0)), "offer: {offer}");
+}
+
+async fn follows_per_address(e: Arc<Edge>) {
+    e.create_account("crowded", "Crowded", "").await;
+    for n in 1..=4 {
+        let bot = visitor(&e, 21, n).await;
+        follow_from(&e, &bot.token, &format!("2001:db8:21::{n}"), "crowded", true).await.expect(200);
+    }
+    let bot = visitor(&e, 21, 5).await;
+    follow_from(&e, &bot.token, "2001:db8:21::5", "crowded", true).await.expect_error(429, "rate_limited");
+    follow_from(&e, &bot.token, "10.21.5.1", "crowded", true).await.expect(200);
+}
+
+async fn claims_per_address(e: Arc<Edge>) {
+    e.create_account("generous", "Generous", "").await;
+    let post = e.create_offer_post("generous", "BIKE20", 3600, Some(3)).await;
+    let mut bots = Vec::new();
+    for n in 1..=3 {
+        let bot = visitor(&e, 22, n).await;
+        follow_from(&e, &bot.token, &format!("10.22.{n}.1"), "generous", true).await.expect(200);
+        bots.push(bot);
+    }
+    claim_from(&e, &bots[0].token, "2001:db8:22::1", &post.id).await.expect(201);
+    claim_from(&e, &bots[1].token, "2001:db8:22::2", &post.id).await.expect(201);
+    claim_from(&e, &bots[2].token, "2001:db8:22::3", &post.id).await.expect_error(429, "rate_limited");
+    let follower = visitor(&e, 22, 9).await;
+    follow_from(&e, &follower.token, "10.22.9.1", "generous", true).await.expect(200);
+    let claimed: Claimed = claim_from(&e, &follower.token, "10.22.9.1", &post.id).await.expect_json(201);
+    assert_eq!(claimed.code, "BIKE20", "the real follower gets the last code");
+}
+
+async fn claims_per_visitor(e: Arc<Edge>) {
+    e.create_account("keen", "Keen", "").await;
+    let post = e.create_offer_post("keen", "KEEN", 3600, None).await;
+    let keen = visitor(&e, 23, 1).await;
+    follow_from(&e, &keen.token, "10.23.1.1", "keen", true).await.expect(200);
+    claim_from(&e, &keen.token, "10.23.1.1", &post.id).await.expect(201);
+    claim_from(&e, &keen.token, "10.23.1.2", &post.id).await.expect(200);
+    claim_from(&e, &keen.token, "10.23.1.3", &post.id).await.expect_error(429, "rate_limited");
+}
+
+async fn live_per_64(e: Arc<Edge>) {
+    e.create_account("watched", "Watched", "").await;
+    let base = e.base_url();
+    let _first = LiveClient::connect_from(&base, "watched", Some("2001:db8:24:1::1")).await.expect("first");
+    let _second = LiveClient::connect_from(&base, "watched", Some("2001:db8:24:1::2")).await.expect("second");
+    let (code, reason) = refused(&base, "watched", "2001:db8:24:1::3").await.expect("the third is closed");
+    assert_eq!((code, reason.as_str()), (CLOSE_TOO_MANY, TOO_MANY_REASON));
+    let other = LiveClient::connect_from(&base, "watched", Some("2001:db8:24:2::1")).await.expect("another /64");
+    assert!(!other.is_closed());
+    // Another account's hub counts its own.
+    e.create_account("elsewhere", "Elsewhere", "").await;
+    LiveClient::connect_from(&base, "elsewhere", Some("2001:db8:24:1::3")).await.expect("another account");
+}
+
+async fn min_version_ahead(e: Arc<Edge>) {
+    e.create_account("ahead", "Ahead", "").await;
+    let fan = visitor(&e, 25, 1).await;
+    tokio::time::sleep(LAG + Duration::from_secs(3)).await;
+    let huge = "/v1/accounts/ahead?min_version=18446744073709551615";
+    let first = e.get(huge).send().await;
+    first.expect(200);
+    // A write: the hub's version grows; the view in KV stays behind (LAG).
+    let written = version(follow_from(&e, &fan.token, "10.25.1.1", "ahead", true).await.expect(200));
+    assert!(written > version(&first));
+    let again = e.get(huge).send().await;
+    again.expect(200);
+    assert!(version(&again) < written, "answered from KV, not the hub: {}", again.describe());
 }

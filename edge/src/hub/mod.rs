@@ -17,7 +17,7 @@
 //! (one visitor's data, for `/v1/me`); `emit` (the one place a write is
 //! told: to open widgets, then to each destination), `webhooks` (a
 //! destination: alerts) and `outbox` (every destination's deliveries);
-//! `live`, `views` (flushing to KV, and answering reads KV cannot yet),
+//! `limits` (the abuse limits on visitors' writes), `live`, `views` (flushing to KV, and answering reads KV cannot yet),
 //! `alarm` (the one alarm, shared by what is due later), `db` (the hub's
 //! SQLite, on which `gazouillis_protocol::store`'s queries run, one file
 //! per table group) and `migrate` (the schema, and hubs written before
@@ -35,6 +35,7 @@ mod alarm;
 mod db;
 mod emit;
 mod follows;
+mod limits;
 mod live;
 mod media;
 mod migrate;
@@ -164,6 +165,11 @@ impl Answer {
         })
     }
 
+    /// The account's version after the command, as the hub named it.
+    pub fn version(&self) -> Option<u64> {
+        self.version
+    }
+
     /// The value as the API answers it, with `status`.
     pub fn respond(self, status: u16) -> ApiResult {
         let response = Response::ok(self.value.get())?.with_status(status);
@@ -280,7 +286,7 @@ impl DurableObject for AccountHub {
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         if is_upgrade(&req) {
-            return self.accept_live().or_else(ApiError::into_response);
+            return self.accept_live(&crate::limiter::client_ip(&req)).or_else(ApiError::into_response);
         }
         let outcome = match self.door(&mut req).await {
             Ok(command) => self.apply(command).await,

@@ -4,6 +4,7 @@
 //! claims, and the follows and unfollows while they ran.
 
 use super::views::View;
+use super::limits::CLAIMS;
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::keys;
@@ -18,8 +19,9 @@ use worker::Date;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum OfferCommand {
-    /// A follower's claim of post `post`'s offer: [`Claim`].
-    Claim { post: u64, visitor: String },
+    /// A follower's claim of post `post`'s offer: [`Claim`]; `ip` is the
+    /// client's address, for the abuse limits.
+    Claim { post: u64, visitor: String, ip: String },
     /// The account's offers: [`Offers`].
     List,
 }
@@ -27,7 +29,7 @@ pub enum OfferCommand {
 impl Apply for OfferCommand {
     async fn apply(self, hub: &AccountHub) -> Answered {
         match self {
-            OfferCommand::Claim { post, visitor } => hub.claim_offer(post, &visitor).await.into(),
+            OfferCommand::Claim { post, visitor, ip } => hub.claim_offer(post, &visitor, &ip).await.into(),
             OfferCommand::List => hub.list_offers().into(),
         }
     }
@@ -41,11 +43,16 @@ pub struct Claim {
     pub first: bool,
 }
 
+/// Claims, limited per visitor and per client address, so that sessions
+/// made by the dozen on one network cannot empty an offer.
+
 impl AccountHub {
-    /// A follower's claim of post `post`'s offer: its code (the same again
-    /// for one who claimed before, counted once), or why not.
-    async fn claim_offer(&self, post: u64, visitor: &str) -> ApiResult<Claim> {
+    /// A follower's claim of post `post`'s offer from client address `ip`:
+    /// its code (the same again for one who claimed before, counted once), or
+    /// why not.
+    async fn claim_offer(&self, post: u64, visitor: &str, ip: &str) -> ApiResult<Claim> {
         self.db.post(post)?;
+        self.admit_visitor(&CLAIMS, visitor, ip).await?;
         let offer = offers::find(&self.db, post)?.ok_or(ErrorCode::OfferNotFound)?;
         if let Some(claimed_at) = offers::claimed_at(&self.db, post, visitor)? {
             return Ok(Claim { claimed: Claimed { code: offer.code, claimed_at }, first: false });

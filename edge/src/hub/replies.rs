@@ -6,15 +6,11 @@
 
 use super::views::View;
 use super::emit::Emitted;
+use super::limits::REPLIES;
 use super::{AccountHub, Apply};
-use crate::auth::session_secret;
-use crate::crypto;
-use crate::error::{ApiError, ApiResult};
-use crate::limiter;
-use gazouillis_protocol::limits::{RATE_REPLIES, RATE_REPLIES_IP};
+use crate::error::ApiResult;
 use gazouillis_protocol::live::Event;
-use gazouillis_protocol::rate::{admit, RateLimit};
-use gazouillis_protocol::store::{account, posts, rate_windows, replies, stats};
+use gazouillis_protocol::store::{account, posts, replies, stats};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::{Author, Badge, ErrorCode, Pending, Reply};
 use serde::{Deserialize, Serialize};
@@ -50,34 +46,9 @@ pub enum NewReply {
     Held(Pending),
 }
 
-/// The key of a visitor's window of replies (erased with them).
-pub(super) fn visitor_window(visitor: &str) -> String {
-    format!("reply/{visitor}")
-}
-
 // The names the key-value import (`migrate`) calls them by.
 
 impl AccountHub {
-    /// Counts one event of the limit `key`, or refuses it with 429; the
-    /// windows expired meanwhile go.
-    async fn admit(&self, key: &str, limit: RateLimit) -> ApiResult<()> {
-        // Hashed first: no await between reading the window and saving it.
-        let key = self.rate_key(key).await?;
-        let now = Date::now().as_millis();
-        rate_windows::prune(&self.db, now)?;
-        let mut hits = rate_windows::hits(&self.db, &key)?;
-        admit(&mut hits, now, limit).map_err(ApiError::rate_limited)?;
-        rate_windows::save(&self.db, &key, &hits, now + limit.window_ms)?;
-        Ok(())
-    }
-
-    /// How the window of limit `key` is stored: a hash keyed with the
-    /// session secret, so that no client address or visitor id is kept in
-    /// clear, nor can be found by hashing guesses.
-    pub(super) async fn rate_key(&self, key: &str) -> ApiResult<String> {
-        Ok(crypto::derive_id(session_secret(&self.env)?.as_bytes(), &format!("rate/{key}")).await?)
-    }
-
     /// A visitor's reply (within the abuse limits, and through the queue when
     /// the account's rules say so), or the brand's (`author: None`).
     async fn create_reply(&self, post_seq: u64, author: Option<Author>, text: String, ip: &str) -> ApiResult<NewReply> {
@@ -88,8 +59,7 @@ impl AccountHub {
             let brand = Author::brand(&account.handle, &account.name);
             return self.publish_reply(post_seq, brand, text, now, true).await.map(NewReply::Published);
         };
-        self.admit(&format!("reply-ip/{ip}"), limiter::limit(&self.env, "RATE_REPLIES_IP", RATE_REPLIES_IP)).await?;
-        self.admit(&visitor_window(&visitor.id), limiter::limit(&self.env, "RATE_REPLIES", RATE_REPLIES)).await?;
+        self.admit_visitor(&REPLIES, &visitor.id, ip).await?;
         let settings = self.db.settings()?;
         if settings.sso_required && visitor.badge != Some(Badge::Customer) {
             return Err(ErrorCode::SsoRequired.into());

@@ -7,8 +7,7 @@
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::offer::ClaimOf;
-use super::replies::visitor_window;
-use gazouillis_protocol::store::{deliveries, follows, offers, queue, rate_windows, replies};
+use gazouillis_protocol::store::{deliveries, follows, offers, queue, replies};
 use gazouillis_protocol::{Erased, ErrorCode, Queued, Reply};
 use serde::{Deserialize, Serialize};
 
@@ -73,10 +72,10 @@ impl AccountHub {
         if follows > 0 {
             self.follow(visitor, false).await?;
         }
+        follows::forget_days(&self.db, visitor)?;
         let claims = self.erase_claims(visitor).await?;
         deliveries::erase_author(&self.db, visitor)?;
-        let window = self.rate_key(&visitor_window(visitor)).await?;
-        rate_windows::remove(&self.db, &window)?;
+        self.forget_windows(visitor).await?;
         Ok(Erased { replies, follows, claims, pending })
     }
 }

@@ -6,6 +6,7 @@
 //! Not here: whether a claim is admitted (`offer::refusal`), nor an offer's
 //! public columns as its post shows them (`posts`).
 
+use super::follows::Counted;
 use super::{int, Sql};
 use crate::offer::{CheckedOffer, ClaimOf, Offer, OfferStats};
 use crate::PostId;
@@ -82,10 +83,11 @@ pub fn remove_claims_of<S: Sql>(db: &S, visitor: &str) -> Result<(), S::Error> {
     db.run("DELETE FROM claims WHERE visitor = ?", vec![visitor.into()])
 }
 
-/// Counts a follow (`true`) or an unfollow at `now` in every offer running then.
-pub fn count_follow<S: Sql>(db: &S, follow: bool, now: u64) -> Result<(), S::Error> {
-    let column = if follow { "follows" } else { "unfollows" };
-    db.run(&format!("UPDATE offers SET {column} = {column} + 1 WHERE ends_ms > ?"), vec![int(now)])
+/// Counts a follow or an unfollow at `now` in every offer running then, or takes one back.
+pub fn count_follow<S: Sql>(db: &S, counted: Counted, now: u64) -> Result<(), S::Error> {
+    let by = if let Counted::Add(_) = counted { "+ 1" } else { "- 1" };
+    let column = counted.column();
+    db.run(&format!("UPDATE offers SET {column} = max({column} {by}, 0) WHERE ends_ms > ?"), vec![int(now)])
 }
 
 /// The offers of account `handle`, newest first, with their posts, codes and counts.
@@ -168,8 +170,10 @@ mod tests {
     #[test]
     fn follows_count_in_running_offers_and_the_list_is_newest_first() {
         let db = with_offers();
-        count_follow(&db, true, 999).unwrap();
-        count_follow(&db, false, 1000).unwrap();
+        count_follow(&db, Counted::Add(true), 999).unwrap();
+        count_follow(&db, Counted::Add(false), 1000).unwrap();
+        count_follow(&db, Counted::Add(false), 1000).unwrap();
+        count_follow(&db, Counted::TakeBack(false), 1000).unwrap();
         claim(&db, 1, "v", "later").unwrap();
         let listed = listed(&db, "acme").unwrap();
         let counts: Vec<(&str, u64, u64, u64)> = listed.iter().map(|o| (o.code.as_str(), o.offer.claimed, o.follows, o.unfollows)).collect();

@@ -1,8 +1,9 @@
 //! The abuse limits' state: `rate_windows`, the recent events of each limit
-//! as a JSON list of times, by key (the edge stores a keyed hash of
-//! `reply/{visitor}`, `reply-ip/{ip}`: no address or visitor id in clear),
-//! with when the window expires (its last event plus the limit's window),
-//! after which the row is pruned.
+//! (kinds `reply`, `follow`, `claim`, each per visitor and per client
+//! address) as a JSON list of times, by key (the edge stores a keyed hash of
+//! `{kind}/{visitor}`, `{kind}-ip/{address}`: no address or visitor id in
+//! clear), with when the window expires (its last event plus the limit's
+//! window), after which the row is pruned.
 //!
 //! Not here: what a limit admits (`rate`), hashing the keys (the edge).
 

@@ -8,6 +8,7 @@
 //! Not here: the reads of `hourly` for buzz (`activity`), nor the period's
 //! figures (`stats`).
 
+use super::follows::Counted;
 use super::{int, Sql};
 use crate::buzz::HOUR_MS;
 use crate::stats::day_of;
@@ -38,9 +39,13 @@ fn count<S: Sql>(db: &S, column: &str, at: u64) -> Result<(), S::Error> {
     db.run(&statement, vec![day_of(at).into()])
 }
 
-/// Counts a follow (`true`) or an unfollow at `now` (ms).
-pub fn count_follow<S: Sql>(db: &S, follow: bool, now: u64) -> Result<(), S::Error> {
-    count(db, if follow { "follows" } else { "unfollows" }, now)
+/// Counts a follow or an unfollow at `now` (ms), or takes one back.
+pub fn count_follow<S: Sql>(db: &S, counted: Counted, now: u64) -> Result<(), S::Error> {
+    let column = counted.column();
+    match counted {
+        Counted::Add(_) => count(db, column, now),
+        Counted::TakeBack(_) => db.run(&format!("UPDATE daily SET {column} = max({column} - 1, 0) WHERE day = ?"), vec![day_of(now).into()]),
+    }
 }
 
 /// Counts a post published at `now`.
@@ -125,13 +130,14 @@ mod tests {
     #[test]
     fn writes_are_counted_on_their_day() {
         let db = store();
-        count_follow(&db, true, DAY).unwrap();
-        count_follow(&db, true, DAY + 1).unwrap();
-        count_follow(&db, false, DAY + 24 * HOUR_MS).unwrap();
+        count_follow(&db, Counted::Add(true), DAY).unwrap();
+        count_follow(&db, Counted::Add(true), DAY + 1).unwrap();
+        count_follow(&db, Counted::Add(false), DAY + 24 * HOUR_MS).unwrap();
+        count_follow(&db, Counted::TakeBack(true), DAY + 2).unwrap();
         count_post(&db, DAY).unwrap();
         let mut days = days_since(&db, &day(0)).unwrap();
         days.sort_by(|a, b| a.day.cmp(&b.day));
-        let first = DailyRow { day: day(0), follows: 2, posts: 1, ..DailyRow::default() };
+        let first = DailyRow { day: day(0), follows: 1, posts: 1, ..DailyRow::default() };
         assert_eq!(days, [first, DailyRow { day: day(1), unfollows: 1, ..DailyRow::default() }]);
         assert_eq!(days_since(&db, &day(1)).unwrap().len(), 1);
     }
