@@ -336,6 +336,7 @@ impl AccountHub {
         }
         // serde_json, not the JS parser: post numbers are u64, and JS numbers lose them past 2^53.
         let body = req.text().await?;
-        serde_json::from_str(&body).map_err(|_| ErrorCode::BadRequest.into())
+        let value: serde_json::Value = serde_json::from_str(&body).map_err(|_| ErrorCode::BadRequest)?;
+        serde_json::from_value(value).map_err(|_| ErrorCode::BadRequest.into())
     }
 }
