@@ -87,13 +87,14 @@ pub fn short_url(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let rest = rest.strip_prefix("www.").unwrap_or(rest);
     let rest = rest.strip_suffix('/').unwrap_or(rest);
-    if rest.chars().count() <= SHORT_URL_CHARS {
+    let chars = rest.chars().count();
+    if chars <= SHORT_URL_CHARS {
         return rest.to_owned();
     }
-    let host = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let cut = rest.char_indices().nth(SHORT_URL_CHARS - 1).map_or(rest.len(), |(at, _)| at).max(host);
-    let mut short = rest[..cut].to_owned();
-    if cut < rest.len() {
+    let host = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let keep = (SHORT_URL_CHARS - 1).max(rest[..host].chars().count());
+    let mut short: String = rest.chars().take(keep).collect();
+    if keep < chars {
         short.push('…');
     }
     short
@@ -301,5 +302,6 @@ mod tests {
         assert_eq!(short_url(&format!("https://{host}/")), host);
         assert_eq!(short_url("https://acme.fr.support.example.com/x/y"), "acme.fr.support.example.com/x…");
         assert_eq!(short_url("https://acme.fr.support.account.example.com/x/y"), "acme.fr.support.account.example.com…");
+        assert_eq!(short_url("https://acme.fr/thirty-characters-in-a"), "acme.fr/thirty-characters-in-a");
     }
 }
