@@ -108,9 +108,10 @@ async fn disguised(ctx: Arc<Ctx>) {
         Ok(read)
     })
     .await;
-    assert_eq!(read["text"], json!(DISGUISED), "{read}");
     let long_host = "https://acme.fr.support.account.verify.example/login";
-    assert_eq!(read["anchors"], json!([[long_host, "acme.fr.support.account.verify.example…"]]), "{read}");
+    let shown = "acme.fr.support.account.verify.example…";
+    assert_eq!(read["text"], json!(DISGUISED.replace(long_host, shown)), "{read}");
+    assert_eq!(read["anchors"], json!([[long_host, shown]]), "{read}");
 }
 
 /// A text of words, emoji, hashtags and links of every length, around 140 in length.
