@@ -26,3 +26,28 @@ pub fn max_queued(env: &Env) -> u64 {
 pub fn loopback_allowed(env: &Env) -> bool {
     var::<String>(env, "WEBHOOK_ALLOW_LOOPBACK").as_deref() == Some("1")
 }
+
+/// The edge's public origin (the `PUBLIC_ORIGIN` var, `https://social.acme.example`):
+/// what notifications link to, as a queue or an alarm has no request to
+/// read it from. Missing: the request's own origin, where there is one.
+pub fn public_origin(env: &Env) -> Option<String> {
+    var::<String>(env, "PUBLIC_ORIGIN").map(|origin| origin.trim_end_matches('/').to_owned()).filter(|origin| !origin.is_empty())
+}
+
+/// The hosts a push subscription's endpoint may be on (the `PUSH_SERVICES`
+/// var), or the browsers' push services.
+pub fn push_services(env: &Env) -> gazouillis_push::subscription::Services {
+    gazouillis_push::subscription::Services::from_var(var::<String>(env, "PUSH_SERVICES").as_deref())
+}
+
+/// Whether push endpoints may be `http://127.0.0.1` (the
+/// `PUSH_ALLOW_LOOPBACK` var, `1`): the tests' push service listens there.
+pub fn push_loopback_allowed(env: &Env) -> bool {
+    var::<String>(env, "PUSH_ALLOW_LOOPBACK").as_deref() == Some("1")
+}
+
+/// The contact push services see in each VAPID JWT (the `VAPID_SUBJECT`
+/// var, `mailto:` or `https:`); the public origin when it is not set.
+pub fn vapid_subject(env: &Env) -> String {
+    var::<String>(env, "VAPID_SUBJECT").or_else(|| public_origin(env)).unwrap_or_default()
+}

@@ -15,7 +15,7 @@ use worker::wasm_bindgen::JsCast;
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::web_sys::{CryptoKey, SubtleCrypto, WorkerGlobalScope};
 
-fn subtle() -> worker::Result<SubtleCrypto> {
+pub(crate) fn subtle() -> worker::Result<SubtleCrypto> {
     let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
     Ok(scope.crypto()?.subtle())
 }
@@ -31,7 +31,7 @@ async fn hmac_key(secret: &[u8], usage: &str) -> worker::Result<CryptoKey> {
 }
 
 /// HMAC-SHA-256 of `data` under `secret`.
-async fn hmac(secret: &[u8], data: &[u8]) -> worker::Result<Vec<u8>> {
+pub(crate) async fn hmac(secret: &[u8], data: &[u8]) -> worker::Result<Vec<u8>> {
     let key = hmac_key(secret, "sign").await?;
     let mac = JsFuture::from(subtle()?.sign_with_str_and_u8_array("HMAC", &key, data)?).await?;
     Ok(Uint8Array::new(&mac).to_vec())

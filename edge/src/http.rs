@@ -32,14 +32,26 @@ pub async fn read_bytes(req: &mut Request, max: usize, too_large: ErrorCode) -> 
 
 /// Reads a JSON body of at most `MAX_BODY_BYTES` (see [`read_bytes`]).
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    let body = read_bytes(req, MAX_BODY_BYTES, ErrorCode::BodyTooLarge).await?;
+    parse_json(&read_bytes(req, MAX_BODY_BYTES, ErrorCode::BodyTooLarge).await?)
+}
+
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     // Every body is an object: serde would also read a struct from an array
     // of its field values.
     if body.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::with_message(ErrorCode::MalformedJson, "The request body must be a JSON object."));
     }
-    serde_json::from_slice(&body)
+    serde_json::from_slice(body)
         .map_err(|err| ApiError::with_message(ErrorCode::MalformedJson, format!("The request body is not the JSON this call expects: {err}.")))
+}
+
+/// [`read_json`] for a call whose body may be left out (empty): then `T`'s default.
+pub async fn read_optional_json<T: DeserializeOwned + Default>(req: &mut Request) -> ApiResult<T> {
+    let body = read_bytes(req, MAX_BODY_BYTES, ErrorCode::BodyTooLarge).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    parse_json(&body)
 }
 
 /// A JSON response with the given status.

@@ -23,6 +23,7 @@ mod media;
 mod moderation;
 mod offers;
 mod posts;
+mod push;
 mod random;
 mod replies;
 mod routes;
@@ -38,6 +39,7 @@ mod turnstile;
 mod views;
 mod watches;
 mod webhooks;
+mod webpush;
 
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
 

@@ -1,6 +1,6 @@
 //! `/v1/me`: what Gazouillis stores about a visitor (their name, their
-//! replies, the accounts they follow, their claims of offers), to download
-//! it or delete it.
+//! replies, the accounts they follow, their claims of offers, their push
+//! subscriptions), to download it or delete it.
 //!
 //! Each account's hub answers for its own data (one request per account),
 //! so a write made a moment ago is found; which accounts to ask comes from
@@ -11,7 +11,7 @@ use crate::auth::require_visitor;
 use crate::error::ApiResult;
 use crate::http::json;
 use crate::hub::{self, VisitorCommand, VisitorData};
-use crate::ledger;
+use crate::{ledger, push};
 use crate::views::Views;
 use futures_util::future::try_join_all;
 use gazouillis_protocol::{Erased, ErrorCode, MyData, ReplyId, Visitor};
@@ -22,12 +22,14 @@ pub async fn export(req: Request, env: &Env) -> ApiResult {
     let handles = accounts_of(env, &visitor.sub).await?;
     let command = VisitorCommand::Data { visitor: visitor.sub.clone() };
     let held = try_join_all(handles.iter().map(|handle| ask::<VisitorData>(env, handle, command.clone()))).await?;
+    let push = push::listed(env, &visitor.sub).await?;
     let mut data = MyData {
         visitor: Visitor { id: visitor.sub, name: visitor.name, badge: None },
         replies: Vec::new(),
         following: Vec::new(),
         claims: Vec::new(),
         pending: Vec::new(),
+        push,
     };
     for (handle, held) in handles.into_iter().zip(held) {
         let Some(held) = held else { continue };
@@ -50,7 +52,7 @@ pub async fn erase(req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     let handles = accounts_of(env, &visitor.sub).await?;
     let command = VisitorCommand::Erase { visitor: visitor.sub.clone() };
-    let mut erased = Erased { replies: 0, follows: 0, claims: 0, pending: 0 };
+    let mut erased = Erased { replies: 0, follows: 0, claims: 0, pending: 0, push: 0 };
     for handle in &handles {
         if let Some(done) = ask::<Erased>(env, handle, command.clone()).await? {
             erased.replies += done.replies;
@@ -60,6 +62,7 @@ pub async fn erase(req: Request, env: &Env) -> ApiResult {
         }
     }
     // Only once every account is done: an erasure that failed partway is tried again whole.
+    erased.push = ledger::forget_push(env, &visitor.sub).await?;
     ledger::forget(env, &visitor.sub, handles).await?;
     json(200, &erased)
 }

@@ -1,7 +1,7 @@
 //! The API v1 router: which handler answers which method and path.
 
 use crate::error::ApiResult;
-use crate::{accounts, follows, hub, me, media, moderation, offers, posts, replies, search, session, stats, timeline, tokens, triage, watches, webhooks};
+use crate::{accounts, follows, hub, me, media, moderation, offers, posts, push, replies, search, session, stats, timeline, tokens, triage, watches, webhooks};
 use gazouillis_protocol::ids::is_handle;
 use gazouillis_protocol::{ErrorCode, PostId, ReplyId};
 use worker::{Env, Method, Request};
@@ -27,6 +27,9 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
         (Get, ["search"]) => search::across(req, env).await,
         (Get, ["me"]) => me::export(req, env).await,
         (Delete, ["me"]) => me::erase(req, env).await,
+        (Get, ["push"]) => push::key(env).await,
+        (Put, ["me", "push"]) => push::subscribe(req, env).await,
+        (Delete, ["me", "push", id]) => push::unsubscribe(req, env, id).await,
         (method, ["accounts", handle, rest @ ..]) if is_handle(handle) => match (method, rest) {
             (Get, []) => accounts::get(req, env, handle).await,
             (Get, ["posts"]) => posts::list(req, env, handle).await,
@@ -90,7 +93,9 @@ pub async fn route(req: Request, env: &Env) -> ApiResult {
                 _ => Err(ErrorCode::NotFound.into()),
             }
         }
-        (_, ["accounts"] | ["session"] | ["session", "sso"] | ["timeline"] | ["me"] | ["search"]) => Err(ErrorCode::MethodNotAllowed.into()),
+        (_, ["accounts"] | ["session"] | ["session", "sso"] | ["timeline"] | ["me"] | ["search"] | ["push"] | ["me", "push"] | ["me", "push", _]) => {
+            Err(ErrorCode::MethodNotAllowed.into())
+        }
         _ => Err(ErrorCode::NotFound.into()),
     }
 }

@@ -196,9 +196,10 @@ impl<'a> Views<'a> {
         self.view(&id.handle, View::Thread(id.seq, page)).await
     }
 
-    /// Whether a visitor follows an account, as KV holds it.
-    pub async fn follows(&self, visitor: &str, handle: &str) -> ApiResult<bool> {
-        Ok(self.kv.get(&keys::following(visitor, handle)).text().await?.is_some())
+    /// Whether a visitor follows an account, as KV holds it: `Some(notify)`,
+    /// whether they are notified of its new posts.
+    pub async fn follow(&self, visitor: &str, handle: &str) -> ApiResult<Option<bool>> {
+        Ok(self.kv.get(&keys::following(visitor, handle)).text().await?.map(|value| value == "notify"))
     }
 
     /// The ids of a visitor's replies.

@@ -55,6 +55,9 @@ pub enum ErrorCode {
     UnsupportedImage,
     InvalidImages,
     ImageInUse,
+    PushDisabled,
+    InvalidSubscription,
+    SubscriptionNotFound,
     Internal,
     UnsupportedFormat,
     TurnstileUnavailable,
@@ -113,6 +116,9 @@ impl ErrorCode {
             UnsupportedImage => "unsupported_image",
             InvalidImages => "invalid_images",
             ImageInUse => "image_in_use",
+            PushDisabled => "push_disabled",
+            InvalidSubscription => "invalid_subscription",
+            SubscriptionNotFound => "subscription_not_found",
             Internal => "internal",
             UnsupportedFormat => "unsupported_format",
         }
@@ -124,7 +130,7 @@ impl ErrorCode {
             MalformedJson | BadRequest | InvalidCursor | InvalidLimit | InvalidId | InvalidVersion | InvalidFilter | InvalidDays | InvalidQuery | InvalidAccounts => 400,
             Unauthorized | SsoTokenFormat | SsoTokenClaims | SsoTokenUsed => 401,
             Forbidden | SsoRequired | OriginNotAllowed | TurnstileRequired | TurnstileFailed | NotFollowing => 403,
-            NotFound | AccountNotFound | PostNotFound | ReplyNotFound | WebhookNotFound | OfferNotFound => 404,
+            NotFound | AccountNotFound | PostNotFound | ReplyNotFound | WebhookNotFound | OfferNotFound | PushDisabled | SubscriptionNotFound => 404,
             MethodNotAllowed => 405,
             HandleTaken | TooManyWebhooks | QueueFull | ImageInUse => 409,
             OfferEnded | OfferExhausted => 410,
@@ -132,7 +138,7 @@ impl ErrorCode {
             UnsupportedImage => 415,
             UpgradeRequired => 426,
             RateLimited => 429,
-            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook | InvalidOffer | InvalidImages => 422,
+            TextEmpty | TextTooLong | TextInvalid | InvalidHandle | InvalidName | InvalidSettings | InvalidWatches | InvalidWebhook | InvalidOffer | InvalidImages | InvalidSubscription => 422,
             Internal => 500,
             UnsupportedFormat => 501,
             TurnstileUnavailable => 503,
@@ -192,6 +198,9 @@ impl ErrorCode {
             UnsupportedImage => "A picture is a JPEG, PNG, WebP, GIF or AVIF file.",
             InvalidImages => "images: at most 4, each an upload neither on a post yet nor expired, with alt text of 1 to 1,000 characters.",
             ImageInUse => "This picture is on a post: deleting the post deletes it.",
+            PushDisabled => "Notifications are not set up on this edge.",
+            InvalidSubscription => "A push subscription is an https:// endpoint of a browser's push service (at most 2,000 bytes), keys.p256dh a P-256 public key and keys.auth 16 bytes, both base64url.",
+            SubscriptionNotFound => "No such push subscription.",
             Internal => "Something went wrong on our side.",
             UnsupportedFormat => "This answers in JSON only (format=json).",
         }
@@ -209,7 +218,7 @@ mod tests {
             SsoTokenFormat, SsoTokenClaims, SsoTokenUsed, Forbidden, SsoRequired, OriginNotAllowed, TurnstileRequired, TurnstileFailed, NotFound, AccountNotFound, PostNotFound, ReplyNotFound, MethodNotAllowed, HandleTaken,
             BodyTooLarge, UpgradeRequired, RateLimited, TextEmpty, TextTooLong, TextInvalid, InvalidHandle, InvalidName, InvalidSettings, InvalidWatches,
             InvalidWebhook, TooManyWebhooks, QueueFull, WebhookNotFound, InvalidOffer, NotFollowing, OfferNotFound, OfferEnded, OfferExhausted,
-            ImageTooLarge, UnsupportedImage, InvalidImages, ImageInUse,
+            ImageTooLarge, UnsupportedImage, InvalidImages, ImageInUse, PushDisabled, InvalidSubscription, SubscriptionNotFound,
         ] {
             assert!((400..500).contains(&code.status()), "{code:?}");
             assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));

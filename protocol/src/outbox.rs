@@ -11,8 +11,9 @@
 //!   says the target is gone: the delivery fails at once, and the
 //!   destination forgets the target.
 //! - Anything else is retried after [`retry_delay`] (doubling, with
-//!   jitter), or later when the receiver said when (`Retry-After`, in
-//!   seconds, on a 429 or a 503), until the attempts run out: then it fails.
+//!   jitter), or later when the receiver said when (`Retry-After`, on a
+//!   429 or a 5xx), until the attempts run out: then it fails. Statuses a
+//!   destination knows to be final ([`Policy::refused`]) fail at once.
 //!
 //! An attempt's [`Outcome`] is plain data, so whoever sends (the hub
 //! itself, or a queue's consumer for a fan-out wider than one hub's alarm)
@@ -41,6 +42,10 @@ pub struct Policy {
     /// keep retrying: their receiver may come back, and the brand deletes
     /// a webhook.
     pub forgets_gone: bool,
+    /// Statuses that say the request itself is refused (a push service's
+    /// 400, 401, 403 and 413: a malformed message, a bad VAPID JWT, a body
+    /// too large): no retry can succeed, so the delivery fails at once.
+    pub refused: &'static [u16],
 }
 
 /// How an attempt ended.
@@ -84,11 +89,12 @@ impl Policy {
         match outcome.status {
             Some(200..=299) => return After::Delivered,
             Some(404 | 410) if self.forgets_gone => return After::Gone,
+            Some(status) if self.refused.contains(&status) => return After::Failed,
             _ if attempt >= self.max_attempts => return After::Failed,
             _ => {}
         }
         let asked = match outcome.status {
-            Some(429 | 503) => outcome.retry_after.map_or(0, |seconds| seconds.saturating_mul(1000).min(MAX_RETRY_MS)),
+            Some(429 | 500..=599) => outcome.retry_after.map_or(0, |seconds| seconds.saturating_mul(1000).min(MAX_RETRY_MS)),
             _ => 0,
         };
         After::RetryAt(now + retry_delay(self.first_retry_ms, attempt, jitter).max(asked))
@@ -100,6 +106,18 @@ impl Policy {
     pub fn lease(&self, attempt: u32, now: u64, jitter: f64) -> u64 {
         now + self.timeout_ms + retry_delay(self.first_retry_ms, attempt, jitter)
     }
+}
+
+/// A `Retry-After` header's wait in seconds, from `now` (ms since 1970):
+/// a number of seconds, or an HTTP date (`Wed, 25 Nov 2026 10:55:00 GMT`).
+pub fn retry_after_secs(value: &str, now: u64) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse() {
+        return Some(seconds);
+    }
+    let format = time::macros::format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
+    let at = time::PrimitiveDateTime::parse(value, format).ok()?.assume_utc().unix_timestamp();
+    Some(u64::try_from(at).ok()?.saturating_sub(now / 1000))
 }
 
 /// How long to wait after failed attempt number `attempt` (1 for the first)
@@ -116,7 +134,7 @@ pub fn retry_delay(first_ms: u64, attempt: u32, jitter: f64) -> u64 {
 mod tests {
     use super::*;
 
-    const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000, forgets_gone: false };
+    const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000, forgets_gone: false, refused: &[] };
     const NOW: u64 = 1_795_628_812_123;
 
     fn status(status: Option<u16>) -> Outcome {
@@ -182,17 +200,38 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_honoured_on_429_and_503_up_to_an_hour() {
+    fn retry_after_is_honoured_on_429_and_5xx_up_to_an_hour() {
         assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(120)), 0.5), After::RetryAt(NOW + 120_000));
         assert_eq!(POLICY.after(1, NOW, &Outcome::answered(503, Some(30)), 0.5), After::RetryAt(NOW + 30_000));
         // Never sooner than the backoff, never past the longest wait.
         assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(1)), 0.5), After::RetryAt(NOW + 10_000));
         assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(86_400)), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
         assert_eq!(POLICY.after(1, NOW, &Outcome::answered(429, Some(u64::MAX)), 0.5), After::RetryAt(NOW + MAX_RETRY_MS));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(500, Some(120)), 0.5), After::RetryAt(NOW + 120_000), "any 5xx");
         // Other statuses do not say when.
-        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(500, Some(120)), 0.5), After::RetryAt(NOW + 10_000));
+        assert_eq!(POLICY.after(1, NOW, &Outcome::answered(400, Some(120)), 0.5), After::RetryAt(NOW + 10_000));
         // The last attempt stays the last.
         assert_eq!(POLICY.after(12, NOW, &Outcome::answered(429, Some(120)), 0.5), After::Failed);
+    }
+
+    #[test]
+    fn refused_statuses_end_a_delivery_at_once() {
+        let push = Policy { refused: &[400, 401, 403, 413], forgets_gone: true, ..POLICY };
+        for status in [400, 401, 403, 413] {
+            assert_eq!(push.after(1, NOW, &Outcome::answered(status, None), 0.5), After::Failed, "{status}");
+            assert!(matches!(POLICY.after(1, NOW, &Outcome::answered(status, None), 0.5), After::RetryAt(_)), "webhooks retry {status}");
+        }
+        assert!(matches!(push.after(1, NOW, &Outcome::answered(429, None), 0.5), After::RetryAt(_)));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_or_an_http_date() {
+        assert_eq!(retry_after_secs(" 120 ", NOW), Some(120));
+        // NOW is 2026-11-25T17:46:52.123Z.
+        assert_eq!(retry_after_secs("Wed, 25 Nov 2026 17:48:00 GMT", NOW), Some(68));
+        assert_eq!(retry_after_secs("Wed, 25 Nov 2026 10:00:00 GMT", NOW), Some(0), "a date past is now");
+        assert_eq!(retry_after_secs("soon", NOW), None);
+        assert_eq!(retry_after_secs("-5", NOW), None);
     }
 
     #[test]

@@ -383,6 +383,27 @@ pub const MIGRATIONS: &[&[&str]] = &[
     // the start of the day, so that a day counts at most one net follow or
     // unfollow per visitor (`store::follows::count_today`).
     &["CREATE TABLE follow_days (visitor TEXT NOT NULL, day TEXT NOT NULL, started INTEGER NOT NULL, PRIMARY KEY (visitor, day))"],
+    // 17: Web Push. Whether each follower is notified of new posts; and the
+    // push subscriptions of the visitors who follow or replied here, copied
+    // from their ledger (the truth), so that a post fans out from here.
+    // `id` is the subscription's id in the ledger; `p256dh` and `auth`
+    // are base64url; `lang` is `en` or `fr`. A subscription's deliveries
+    // go with it.
+    &[
+        "ALTER TABLE follows ADD COLUMN notify INTEGER NOT NULL DEFAULT 0",
+        "CREATE TABLE push_subscriptions (
+            id TEXT PRIMARY KEY,
+            visitor TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            answers INTEGER NOT NULL,
+            lang TEXT NOT NULL
+        )",
+        "CREATE INDEX push_subscriptions_by_visitor ON push_subscriptions (visitor)",
+        "CREATE TRIGGER forget_push_deliveries AFTER DELETE ON push_subscriptions BEGIN
+            DELETE FROM deliveries WHERE destination = 'push' AND target = old.id; END",
+    ],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -709,6 +730,15 @@ mod tests {
         let now = crate::time::millis_from_rfc3339("2024-10-04T12:00:00Z").unwrap();
         assert_eq!(count_today(&db, "v", false, now).unwrap(), Counted::Add(false));
         assert_eq!(count_today(&db, "v", true, now + 1).unwrap(), Counted::TakeBack(false));
+    }
+
+    #[test]
+    fn followers_of_before_push_are_not_notified() {
+        let db = store_at(16);
+        db.execute("INSERT INTO follows (visitor) VALUES ('v')", []).unwrap();
+        migrate(&db, 17..=MIGRATIONS.len());
+        let notify: i64 = db.query_row("SELECT notify FROM follows WHERE visitor = 'v'", [], |r| r.get(0)).unwrap();
+        assert_eq!(notify, 0);
     }
 
     #[test]

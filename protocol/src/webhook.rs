@@ -31,7 +31,7 @@ pub const MAX_URL_BYTES: usize = 2_000;
 /// last about 3 h 25 min after the first); 10 s for a receiver to answer. A
 /// 404 or a 410 is retried too: the receiver may come back, and the brand
 /// deletes a webhook.
-pub const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000, forgets_gone: false };
+pub const POLICY: Policy = Policy { first_retry_ms: 10_000, max_attempts: 12, timeout_ms: 10_000, forgets_gone: false, refused: &[] };
 /// Attempts kept in a webhook's delivery log: the newest finished
 /// deliveries (pending ones are always kept).
 pub const LOG_DELIVERIES: u64 = 100;

@@ -131,6 +131,51 @@ pub struct FollowState {
     pub followers: u64,
 }
 
+/// `/v1/accounts/{handle}/follow`'s answer: the [`FollowState`] (all the
+/// widget reads), and whether the visitor's browsers are notified of the
+/// account's new posts (Web Push).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Following {
+    #[serde(flatten)]
+    pub state: FollowState,
+    pub notify: bool,
+}
+
+/// `PUT /v1/accounts/{handle}/follow`'s optional body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Follow {
+    /// Notify the visitor's browsers of new posts; left out: as it was
+    /// (off for a new follow).
+    #[serde(default)]
+    pub notify: Option<bool>,
+}
+
+/// `GET /v1/push`: the edge's VAPID public key, base64url of the 65-byte
+/// uncompressed P-256 point, for `pushManager.subscribe`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushKey {
+    pub public_key: String,
+}
+
+/// `PUT /v1/me/push`: the subscription stored (201 new, 200 updated).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushSubscribed {
+    pub id: String,
+    pub endpoint: String,
+    /// Whether it is told when a brand answers the visitor.
+    pub answers: bool,
+}
+
+/// One of a visitor's push subscriptions as `GET /v1/me` lists it: the
+/// endpoint's origin only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushListed {
+    pub id: String,
+    pub origin: String,
+    pub created_at: String,
+    pub answers: bool,
+}
+
 /// An anonymous visitor identity.
 pub type Visitor = Author;
 
@@ -378,6 +423,9 @@ pub struct MyData {
     /// there is none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<Queued>,
+    /// Their browsers' push subscriptions.
+    #[serde(default)]
+    pub push: Vec<PushListed>,
 }
 
 /// `DELETE /v1/me`: what was deleted. (An offer's count of claims stays:
@@ -391,6 +439,9 @@ pub struct Erased {
     /// Replies that were waiting for a brand's approval.
     #[serde(default)]
     pub pending: u64,
+    /// Push subscriptions.
+    #[serde(default)]
+    pub push: u64,
 }
 
 /// `POST /v1/session`

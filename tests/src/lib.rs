@@ -38,6 +38,7 @@ pub mod html;
 pub mod isso;
 pub mod live;
 pub mod process;
+pub mod push_service;
 pub mod receiver;
 pub mod sso;
 pub mod turnstile;

@@ -17,6 +17,8 @@ pub enum Answer {
     Redirect(u16, String),
     /// Holds the connection open without a word (for a minute).
     Silence,
+    /// A status with a `Retry-After` header of this value.
+    RetryAfter(u16, String),
 }
 
 /// A request the receiver got.
@@ -27,6 +29,8 @@ pub struct Received {
     /// Names in lowercase.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (a push message's is binary).
+    pub raw: Vec<u8>,
 }
 
 impl Received {
@@ -61,11 +65,13 @@ impl Receiver {
                 path: request.path,
                 headers: request.headers,
                 body: String::from_utf8_lossy(&request.body).into_owned(),
+                raw: request.body,
             });
             match answer.unwrap_or(Answer::Status(200)) {
                 Answer::Status(status) => respond(stream, &format!("{status} Scripted"), "text/plain", b"ok"),
                 Answer::Redirect(status, to) => respond_with(stream, &format!("{status} Moved"), "text/plain", &format!("location: {to}\r\n"), b"moved"),
                 Answer::Silence => std::thread::sleep(Duration::from_secs(60)),
+                Answer::RetryAfter(status, after) => respond_with(stream, &format!("{status} Later"), "text/plain", &format!("retry-after: {after}\r\n"), b"later"),
             }
         });
         Receiver { server, received }

@@ -247,7 +247,7 @@ async fn own_data_at_once(ctx: Arc<Ctx>) {
     assert_eq!(data.claims.iter().map(|c| (&c.post, &c.code)).collect::<Vec<_>>(), [(&offer.id, &claimed.code)], "the claim");
 
     let erased: Erased = e.delete("/v1/me").bearer(&visitor.token).send().await.expect_json(200);
-    assert_eq!(erased, Erased { replies: 1, follows: 1, claims: 1, pending: 0 });
+    assert_eq!(erased, Erased { replies: 1, follows: 1, claims: 1, pending: 0, push: 0 });
     let data: MyData = e.get("/v1/me").bearer(&visitor.token).send().await.expect_json(200);
     assert_eq!((data.replies.len(), data.following.len(), data.claims.len()), (0, 0, 0), "nothing left: {data:?}");
     let after: Account = e.admin(e.get("/v1/accounts/lag")).send().await.expect_json(200);

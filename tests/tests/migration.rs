@@ -42,15 +42,21 @@ async fn hubs_hold_everything(m: Arc<Migrated>) {
     assert_same(&now, &m.fixture.reads);
 }
 
-/// The same answers, but for what `/v1/me` gained since the store was
-/// written (`pending`, a visitor's queued replies: checked on its own; the
-/// queue's `next`, since it pages).
+/// The same answers, but for what was gained since the store was written:
+/// `/v1/me`'s `pending` (a visitor's queued replies: checked on its own)
+/// and `push` (none), the queue's `next` (it pages), a follow's `notify`
+/// (off).
 fn assert_same(now: &std::collections::BTreeMap<String, fixture::Answer>, before: &std::collections::BTreeMap<String, fixture::Answer>) {
     assert_eq!(now.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>());
     for (read, answer) in before {
         let mut now = now[read].clone();
         if read.ends_with("/v1/me") && let Some(body) = now.body.as_object_mut() {
             body.remove("pending");
+            assert_eq!(body.remove("push"), Some(serde_json::json!([])), "no push subscription before push: {read}");
+        }
+        // A follow's answer gained `notify`: off for every follower of before push.
+        if read.ends_with("/follow") && let Some(body) = now.body.as_object_mut() {
+            assert_eq!(body.remove("notify"), Some(serde_json::Value::Bool(false)), "{read}");
         }
         // The queue pages since: its answer gained `next` (null at its end).
         if read.ends_with("/v1/accounts/acme/queue") && let Some(body) = now.body.as_object_mut() {

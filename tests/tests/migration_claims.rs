@@ -69,7 +69,7 @@ async fn left(m: Arc<Migrated>) {
 async fn erased(m: Arc<Migrated>) {
     for (visitor, claims, follows) in [("ana", 2, 2), ("bob", 1, 0)] {
         let erased: Erased = m.edge.delete("/v1/me").bearer(&m.fixture.tokens[visitor]).send().await.expect_json(200);
-        assert_eq!(erased, Erased { replies: 0, follows, claims, pending: 0 }, "{visitor}");
+        assert_eq!(erased, Erased { replies: 0, follows, claims, pending: 0, push: 0 }, "{visitor}");
     }
     eventually(SETTLE, || async {
         for visitor in ["ana", "bob"] {

@@ -138,7 +138,7 @@ async fn export_then_erase(e: Arc<Edge>) {
     .await;
 
     let erased: Erased = e.delete("/v1/me").bearer(&me.token).send().await.expect_json(200);
-    assert_eq!(erased, Erased { replies: 53, follows: 2, claims: 2, pending: 1 });
+    assert_eq!(erased, Erased { replies: 53, follows: 2, claims: 2, pending: 1, push: 0 });
     eventually(SETTLE, || async {
         ensure_eq!(e.replies_all(&a.id, None).await?, vec![theirs.clone()], "alpha's thread keeps only the other's reply");
         ensure_eq!(e.replies_all(&b.id, None).await?, vec![], "beta's thread");
@@ -182,7 +182,7 @@ async fn over_a_thousand_replies(e: Arc<Edge>) {
     })
     .await;
     let erased: Erased = e.delete("/v1/me").bearer(&chatty.token).send().await.expect_json(200);
-    assert_eq!(erased, Erased { replies: 1_001, follows: 0, claims: 0, pending: 0 });
+    assert_eq!(erased, Erased { replies: 1_001, follows: 0, claims: 0, pending: 0, push: 0 });
     eventually(SETTLE, || async {
         ensure_eq!(e.post_of(&post.id).await?.replies, 0, "the post's replies");
         let data: MyData = e.get("/v1/me").bearer(&chatty.token).send().await.check_json(200)?;

@@ -62,7 +62,9 @@ impl Drop for Wrangler {
     }
 }
 
-/// Makes `edge/.dev.vars` with random secrets when missing; returns ADMIN_TOKEN.
+/// Makes `edge/.dev.vars` with random secrets when missing, and gives one
+/// made before push a VAPID key, kept from then on (a new key would end
+/// every browser's subscription); returns ADMIN_TOKEN.
 fn dev_vars(repo: &Repo) -> Result<String> {
     let path = repo.dev_vars();
     if !path.exists() {
@@ -74,20 +76,41 @@ fn dev_vars(repo: &Repo) -> Result<String> {
         fs::write(&path, vars).map_err(|e| io_error("write", &path, e))?;
         println!("run: wrote {} with new random secrets", path.display());
     }
-    let text = fs::read_to_string(&path).map_err(|e| io_error("read", &path, e))?;
+    let mut text = fs::read_to_string(&path).map_err(|e| io_error("read", &path, e))?;
+    if !text.lines().any(|l| l.trim().starts_with("VAPID_PRIVATE_KEY=")) {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!("VAPID_PRIVATE_KEY={}\n", vapid_private_key()?));
+        fs::write(&path, &text).map_err(|e| io_error("write", &path, e))?;
+        println!("run: added a VAPID key (Web Push) to {}", path.display());
+    }
     text.lines()
         .find_map(|l| l.trim().strip_prefix("ADMIN_TOKEN="))
         .map(|v| v.trim().trim_matches('"').to_owned())
         .ok_or_else(|| format!("{} has no ADMIN_TOKEN= line", path.display()))
 }
 
-/// 32 random bytes from /dev/urandom, as hex.
-fn random_hex() -> Result<String> {
+/// 32 random bytes from /dev/urandom.
+fn random_bytes() -> Result<[u8; 32]> {
     let mut bytes = [0u8; 32];
     File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
         .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(bytes)
+}
+
+/// 32 random bytes, as hex.
+fn random_hex() -> Result<String> {
+    Ok(random_bytes()?.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A VAPID private key as `web-push generate-vapid-keys` prints it: the
+/// base64url of a P-256 scalar (32 random bytes are one, but for a chance
+/// in 2^32 that the edge would report).
+fn vapid_private_key() -> Result<String> {
+    use base64::Engine;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes()?))
 }
 
 fn start_wrangler(repo: &Repo) -> Result<Child> {
@@ -104,6 +127,7 @@ fn start_wrangler(repo: &Repo) -> Result<Child> {
         ])
         .arg("--persist-to")
         .arg(repo.dev_state())
+        .args(["--var", &format!("PUBLIC_ORIGIN:{}", url(""))])
         .current_dir(&repo.root)
         .env("WRANGLER_SEND_METRICS", "false")
         .env("CLOUDFLARE_CF_FETCH_ENABLED", "false");
@@ -189,6 +213,14 @@ mod tests {
         }
         assert!((4..=6).contains(&POSTS.len()));
         assert!(BIO.chars().count() <= 280);
+    }
+
+    #[test]
+    fn a_vapid_key_is_32_bytes_in_base64url() {
+        let key = vapid_private_key().unwrap();
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&key).unwrap();
+        assert_eq!(decoded.len(), 32);
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! public event (a post, a reply, a deletion, a count) to every open widget
 //! (`live`), then hands what it emits to each destination, which takes what
 //! it wants (its deliveries go in the outbox) and builds the requests that
-//! deliver them: today the brand's webhooks take its alerts (a mention of a
-//! watched term, a buzz). A new destination (the followers' browsers, their
-//! fediverse inboxes) is one file with a [`Destination`] and one line in
-//! [`DESTINATIONS`].
+//! deliver them: the brand's webhooks take its alerts (a mention of a
+//! watched term, a buzz), the followers' browsers its new posts and answers
+//! (`push`). A new destination (their fediverse inboxes) is one file with a
+//! [`Destination`] and one line in [`DESTINATIONS`].
 //!
 //! Not here: sending and retrying (`outbox`).
 
 use super::db::Db;
+use super::push::FollowerPush;
 use super::webhooks::WebhookAlerts;
 use super::AccountHub;
 use crate::error::ApiResult;
@@ -22,8 +23,12 @@ use worker::{Env, Request};
 
 /// What the hub emits.
 pub(super) enum Emitted {
-    /// For everyone: what open widgets show at once.
+    /// For everyone, written now: what open widgets show at once, and what
+    /// followers are told of off the page.
     Public(Event),
+    /// For everyone, a change to what was written: a post or a reply hidden
+    /// or shown again, which open widgets follow; nothing new to tell.
+    Shown(Event),
     /// For the brand only.
     Alert(Alert),
 }
@@ -36,19 +41,26 @@ pub(super) trait Destination: Sync {
     fn take(&self, hub: &AccountHub, emitted: &Emitted) -> ApiResult<()>;
     /// How its deliveries are retried.
     fn policy(&self, env: &Env) -> Policy;
+    /// Whether its receivers may be on `http://127.0.0.1` (the tests').
+    fn allows_loopback(&self, env: &Env) -> bool;
+    /// Whether `due` is still to be sent (checked before each attempt: a
+    /// post deleted meanwhile is not).
+    fn wanted(&self, _db: &Db, _due: &Due) -> worker::Result<bool> {
+        Ok(true)
+    }
     /// The request that delivers `due` now (built at each attempt; async,
     /// as signing through WebCrypto is).
-    fn request<'a>(&'a self, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>>;
+    fn request<'a>(&'a self, env: &'a Env, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>>;
     /// Forgets `target`, gone for good (its subscriber row goes, and its
     /// deliveries with it). Called only where [`Destination::policy`]
     /// `forgets_gone`, which webhooks do not.
-    fn forget(&self, _db: &Db, _target: &str) -> worker::Result<()> {
-        Ok(())
+    fn forget<'a>(&'a self, _env: &'a Env, _db: &'a Db, _target: &'a str) -> LocalBoxFuture<'a, worker::Result<()>> {
+        Box::pin(async { Ok(()) })
     }
 }
 
 /// Every destination, each handed everything emitted, in turn.
-static DESTINATIONS: [&dyn Destination; 1] = [&WebhookAlerts];
+static DESTINATIONS: [&dyn Destination; 2] = [&WebhookAlerts, &FollowerPush];
 
 /// The destination of this name (`None`: none of this edge's).
 pub(super) fn destination(name: &str) -> Option<&'static dyn Destination> {
@@ -58,7 +70,7 @@ pub(super) fn destination(name: &str) -> Option<&'static dyn Destination> {
 impl AccountHub {
     /// Pushes a public event live, then hands `emitted` to every destination.
     pub(super) fn emit(&self, emitted: Emitted) -> ApiResult<()> {
-        if let Emitted::Public(event) = &emitted {
+        if let Emitted::Public(event) | Emitted::Shown(event) = &emitted {
             self.push_live(event);
         }
         DESTINATIONS.iter().try_for_each(|destination| destination.take(self, &emitted))

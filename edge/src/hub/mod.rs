@@ -16,7 +16,8 @@
 //! `activity` (and buzz), `offers`, `media` (posts' pictures), `visitors`
 //! (one visitor's data, for `/v1/me`); `emit` (the one place a write is
 //! told: to open widgets, then to each destination), `webhooks` (a
-//! destination: alerts) and `outbox` (every destination's deliveries);
+//! destination: alerts), `push` (a destination: the followers' browsers)
+//! and `outbox` (every destination's deliveries);
 //! `limits` (the abuse limits on visitors' writes), `live`, `views` (flushing to KV, and answering reads KV cannot yet),
 //! `alarm` (the one alarm, shared by what is due later), `db` (the hub's
 //! SQLite, on which `gazouillis_protocol::store`'s queries run, one file
@@ -43,6 +44,7 @@ mod moderation;
 mod offers;
 mod outbox;
 mod posts;
+mod push;
 mod replies;
 mod search;
 mod stats;
@@ -60,6 +62,7 @@ pub use media::MediaCommand;
 pub use moderation::ModerationCommand;
 pub use offers::{Claim, OfferCommand};
 pub use posts::PostCommand;
+pub use push::PushCommand;
 pub use replies::{NewReply, ReplyCommand};
 pub use search::SearchCommand;
 pub use stats::StatsCommand;
@@ -129,6 +132,7 @@ families! {
     Offers(OfferCommand),
     Visitors(VisitorCommand),
     Views(ViewCommand),
+    Push(PushCommand),
 }
 
 /// How a family of commands is applied to the hub: each command's typed

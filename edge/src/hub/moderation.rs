@@ -127,7 +127,7 @@ impl AccountHub {
             account::set_posts(&self.db, count)?;
             let views = View::of_post(seq, post.next_reply);
             let post = post.post(&account::handle(&self.db)?);
-            self.emit(Emitted::Public(if hidden { Event::PostDeleted { id: post.id } } else { Event::Post { post } }))?;
+            self.emit(Emitted::Shown(if hidden { Event::PostDeleted { id: post.id } } else { Event::Post { post } }))?;
             self.changed(&views).await?;
         }
         Ok(HiddenState { hidden })
@@ -142,7 +142,7 @@ impl AccountHub {
             posts::set_replies(&self.db, post, count)?;
             let views = View::of_reply(post, seq, &reply.author());
             let reply = reply.reply(&account::handle(&self.db)?);
-            self.emit(Emitted::Public(if hidden {
+            self.emit(Emitted::Shown(if hidden {
                 Event::ReplyDeleted { id: reply.id, post: reply.post, replies: count }
             } else {
                 Event::Reply { reply, replies: count }

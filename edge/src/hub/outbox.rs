@@ -34,7 +34,7 @@ use super::AccountHub;
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use gazouillis_protocol::address::deliverable;
-use gazouillis_protocol::outbox::{After, Outcome, Policy};
+use gazouillis_protocol::outbox::{retry_after_secs, After, Outcome, Policy};
 use gazouillis_protocol::store::deliveries::{self, Due};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use std::time::Duration;
@@ -57,7 +57,6 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
     let now = Date::now().as_millis();
     let due = deliveries::due(db, now, BATCH)?;
     let full = due.len() as u64 == BATCH;
-    let allow_loopback = crate::config::loopback_allowed(env);
     let mut sending = FuturesUnordered::new();
     for delivery in due {
         let attempt = delivery.attempts + 1;
@@ -67,15 +66,16 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
             continue;
         };
         let policy = destination.policy(env);
-        if attempt > policy.max_attempts {
-            // Its last attempt was cut short by a restart.
+        // Its last attempt was cut short by a restart, or what it carries is no longer wanted.
+        if attempt > policy.max_attempts || !destination.wanted(db, &delivery)? {
             deliveries::give_up(db, delivery.id)?;
             continue;
         }
         // Claimed before it leaves: the retry is due as if this attempt failed.
         deliveries::claim(db, delivery.id, attempt, policy.lease(attempt, now, jitter()), &rfc3339_from_millis(now))?;
+        let allow_loopback = destination.allows_loopback(env);
         sending.push(async move {
-            let outcome = match destination.request(db, &delivery).await {
+            let outcome = match destination.request(env, db, &delivery).await {
                 Ok(request) => send(request, policy.timeout_ms, allow_loopback).await,
                 Err(err) => Outcome::failed(err.to_string()),
             };
@@ -83,20 +83,20 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
         });
     }
     while let Some((delivery, attempt, policy, outcome)) = sending.next().await {
-        record(db, storage, &delivery, attempt, &policy, &outcome).await?;
+        record(db, env, storage, &delivery, attempt, &policy, &outcome).await?;
     }
     Ok(full)
 }
 
 /// Records how attempt `attempt` of `delivery` ended, and what follows by
 /// `policy`: its retry (the alarm armed for it), or its target forgotten.
-pub async fn record(db: &Db, storage: &Storage, delivery: &Due, attempt: u32, policy: &Policy, outcome: &Outcome) -> worker::Result<()> {
+pub async fn record(db: &Db, env: &Env, storage: &Storage, delivery: &Due, attempt: u32, policy: &Policy, outcome: &Outcome) -> worker::Result<()> {
     let after = policy.after(attempt, Date::now().as_millis(), outcome, jitter());
     deliveries::record(db, delivery.id, attempt, outcome, after)?;
     match after {
         After::RetryAt(at) => wake_by(storage, at).await,
         After::Gone => match destination(&delivery.destination) {
-            Some(destination) => destination.forget(db, &delivery.target),
+            Some(destination) => destination.forget(env, db, &delivery.target).await,
             None => Ok(()),
         },
         After::Delivered | After::Failed => Ok(()),
@@ -119,7 +119,7 @@ pub async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Ou
     let answer = Box::pin(fetch.send_with_signal(&signal));
     match select(answer, Box::pin(Delay::from(Duration::from_millis(timeout_ms)))).await {
         Either::Left((Ok(response), _)) => {
-            let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|value| value.trim().parse().ok());
+            let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|value| retry_after_secs(&value, Date::now().as_millis()));
             Outcome::answered(response.status_code(), retry_after)
         }
         Either::Left((Err(err), _)) => Outcome::failed(err.to_string()),

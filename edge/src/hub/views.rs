@@ -19,7 +19,7 @@ use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::fresh::Versioned;
 use gazouillis_protocol::limits::PAGE_SIZE;
-use gazouillis_protocol::store::{account, dirty_views, follows, offers, posts, replies};
+use gazouillis_protocol::store::{account, dirty_views, follows, offers, posts, push, replies};
 use gazouillis_protocol::{keys, Author, PostId, ReplyId};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -183,7 +183,9 @@ impl Db {
             View::FeedPage(page) => Some(to_json(&Versioned { version, view: posts::feed_page(self, *page)? })),
             View::Post(seq) => self.shown_post(*seq)?.map(|post| to_json(&Versioned { version, view: post })),
             View::Thread(seq, page) => replies::thread_page(self, *seq, *page)?.map(|page| to_json(&Versioned { version, view: page })),
-            View::Following(visitor) => follows::follows(self, visitor)?.then(|| "1".to_owned()),
+            // "notify": the follower's browsers are told of new posts.
+            View::Following(visitor) if follows::follows(self, visitor)? => Some(if push::notified(self, visitor)? { "notify" } else { "1" }.to_owned()),
+            View::Following(_) => None,
             // Hidden replies stay in the index: their author may still download or delete them.
             View::Authored(_, post, seq) => replies::find(self, *post, *seq)?.map(|_| "1".to_owned()),
             View::Claimed(visitor) => (offers::claims_held(self, visitor)? > 0).then(|| "1".to_owned()),

@@ -7,7 +7,7 @@
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::offer::ClaimOf;
-use gazouillis_protocol::store::{deliveries, follows, offers, queue, replies};
+use gazouillis_protocol::store::{deliveries, follows, offers, push, queue, replies};
 use gazouillis_protocol::{Erased, ErrorCode, Queued, Reply};
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +54,9 @@ impl AccountHub {
     /// their claims, as each would be deleted alone (counts, views, the live
     /// push), and answers how many of each; gives up the webhook deliveries
     /// carrying their replies and empties those logged; deletes their
-    /// window of the abuse limits (the address's stays, with no id in it).
+    /// window of the abuse limits (the address's stays, with no id in it)
+    /// and the copies of their push subscriptions, with their deliveries
+    /// (counted by their ledger, which holds them).
     async fn erase_visitor(&self, visitor: &str) -> ApiResult<Erased> {
         self.db.account()?;
         let mut replies = 0;
@@ -76,6 +78,7 @@ impl AccountHub {
         let claims = self.erase_claims(visitor).await?;
         deliveries::erase_author(&self.db, visitor)?;
         self.forget_windows(visitor).await?;
-        Ok(Erased { replies, follows, claims, pending })
+        push::forget_visitor(&self.db, visitor)?;
+        Ok(Erased { replies, follows, claims, pending, push: 0 })
     }
 }

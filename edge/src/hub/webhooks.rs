@@ -95,7 +95,7 @@ impl Destination for WebhookAlerts {
     fn take(&self, hub: &AccountHub, emitted: &Emitted) -> ApiResult<()> {
         match emitted {
             Emitted::Alert(alert) => hub.alert(alert),
-            Emitted::Public(_) => Ok(()),
+            Emitted::Public(_) | Emitted::Shown(_) => Ok(()),
         }
     }
 
@@ -105,7 +105,11 @@ impl Destination for WebhookAlerts {
     }
 
     /// The event in the webhook's format: Slack's body, or the event itself, signed.
-    fn request<'a>(&'a self, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>> {
+    fn allows_loopback(&self, env: &Env) -> bool {
+        crate::config::loopback_allowed(env)
+    }
+
+    fn request<'a>(&'a self, _env: &'a Env, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>> {
         Box::pin(async move {
             let receiver = webhooks::receiver(db, &due.target)?.ok_or("the webhook is gone")?;
             let headers = Headers::new();

@@ -6,7 +6,7 @@
 //! claims; `media` (uploads); `stats` (the counters); `activity` (hourly
 //! replies, buzz); `search` (the index); `watches` (and mentions);
 //! `dirty_views` (the views to flush); `tokens` (brand tokens, the SSO
-//! secret); `deliveries` (the outbox); `webhooks`; and `import`, of a hub
+//! secret); `deliveries` (the outbox); `webhooks`; `push` (the followers' browsers); and `import`, of a hub
 //! written before SQLite. The hub runs them on its Durable Object's SQLite (the edge's
 //! `Db` is a [`Sql`]); the unit tests here run the very same queries on
 //! rusqlite, over the schema's migrations (`schema`).
@@ -22,6 +22,7 @@ pub mod import;
 pub mod media;
 pub mod offers;
 pub mod posts;
+pub mod push;
 pub mod queue;
 pub mod rate_windows;
 pub mod replies;

@@ -1,0 +1,190 @@
+//! Web Push in the hub: `push_subscriptions`, the copies of the push
+//! subscriptions of the visitors who follow the account or replied here
+//! (their ledger holds the truth, and hands the hub a visitor's whole list
+//! at each change), and whether each follower is notified of new posts
+//! (`follows.notify`). Who gets what is asked here: the notified followers
+//! for a new post, the visitors who replied in a thread for the brand's
+//! answer there.
+//!
+//! Not here: what a subscription must be (the `gazouillis-push` crate), the
+//! deliveries themselves (`deliveries`).
+
+use super::{flag, Sql};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A visitor's push subscription as the hub keeps it: where to send, and
+/// the keys to encrypt for it (base64url).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushTarget {
+    pub id: String,
+    pub visitor: String,
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+    /// Whether it is told when the brand answers the visitor.
+    #[serde(deserialize_with = "boolean")]
+    pub answers: bool,
+    /// `en` or `fr`: the language of its notifications.
+    pub lang: String,
+}
+
+/// A flag read back from SQLite, where it is 0 or 1.
+fn boolean<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Number(i64),
+    }
+    Ok(match Flag::deserialize(deserializer)? {
+        Flag::Bool(on) => on,
+        Flag::Number(n) => n != 0,
+    })
+}
+
+const COLUMNS: &str = "s.id, s.visitor, s.endpoint, s.p256dh, s.auth, s.answers, s.lang";
+
+/// Makes `targets` the push subscriptions of `visitor` here: those no
+/// longer listed go (with their deliveries), the others are added or
+/// updated.
+pub fn sync<S: Sql>(db: &S, visitor: &str, targets: &[PushTarget]) -> Result<(), S::Error> {
+    for kept in mine(db, visitor)? {
+        if !targets.iter().any(|target| target.id == kept.id) {
+            forget(db, &kept.id)?;
+        }
+    }
+    let upsert = "INSERT INTO push_subscriptions (id, visitor, endpoint, p256dh, auth, answers, lang) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth,
+            answers = excluded.answers, lang = excluded.lang";
+    for t in targets.iter().filter(|target| target.visitor == visitor) {
+        let values = vec![t.id.as_str().into(), visitor.into(), t.endpoint.as_str().into(), t.p256dh.as_str().into(), t.auth.as_str().into(), flag(t.answers), t.lang.as_str().into()];
+        db.run(upsert, values)?;
+    }
+    Ok(())
+}
+
+/// `visitor`'s subscriptions here.
+pub fn mine<S: Sql>(db: &S, visitor: &str) -> Result<Vec<PushTarget>, S::Error> {
+    db.rows(&format!("SELECT {COLUMNS} FROM push_subscriptions s WHERE s.visitor = ? ORDER BY s.id"), vec![visitor.into()])
+}
+
+/// Subscription `id`, if it is still here.
+pub fn find<S: Sql>(db: &S, id: &str) -> Result<Option<PushTarget>, S::Error> {
+    db.row(&format!("SELECT {COLUMNS} FROM push_subscriptions s WHERE s.id = ?"), vec![id.into()])
+}
+
+/// Forgets subscription `id` (gone, or dropped by its visitor), and its
+/// pending deliveries.
+pub fn forget<S: Sql>(db: &S, id: &str) -> Result<(), S::Error> {
+    db.run("DELETE FROM push_subscriptions WHERE id = ?", vec![id.into()])
+}
+
+/// Forgets every subscription of `visitor` (the erasure of their data).
+pub fn forget_visitor<S: Sql>(db: &S, visitor: &str) -> Result<(), S::Error> {
+    db.run("DELETE FROM push_subscriptions WHERE visitor = ?", vec![visitor.into()])
+}
+
+/// Notifies follower `visitor` of new posts, or stops.
+pub fn set_notify<S: Sql>(db: &S, visitor: &str, notify: bool) -> Result<(), S::Error> {
+    db.run("UPDATE follows SET notify = ? WHERE visitor = ?", vec![flag(notify), visitor.into()])
+}
+
+/// Whether follower `visitor` is notified of new posts.
+pub fn notified<S: Sql>(db: &S, visitor: &str) -> Result<bool, S::Error> {
+    Ok(db.number("SELECT notify AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
+}
+
+/// The subscriptions a new post goes to: those of every follower notified.
+pub fn of_notified<S: Sql>(db: &S) -> Result<Vec<PushTarget>, S::Error> {
+    let statement = format!("SELECT {COLUMNS} FROM push_subscriptions s JOIN follows f ON f.visitor = s.visitor WHERE f.notify = 1 ORDER BY s.id");
+    db.rows(&statement, vec![])
+}
+
+/// How many followers a new post notifies (with a subscription to send to).
+pub fn notified_followers<S: Sql>(db: &S) -> Result<u64, S::Error> {
+    let statement = "SELECT count(*) AS n FROM follows f WHERE f.notify = 1 AND EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.visitor = f.visitor)";
+    Ok(db.number(statement, vec![])?.unwrap_or(0))
+}
+
+/// The subscriptions the brand's answer numbered `seq` in post `post`'s
+/// thread goes to: those asking for answers, of the visitors who replied
+/// there before it (shown replies, not the brand's).
+pub fn of_thread<S: Sql>(db: &S, post: u64, seq: u64) -> Result<Vec<PushTarget>, S::Error> {
+    let statement = format!(
+        "SELECT {COLUMNS} FROM push_subscriptions s WHERE s.answers = 1 AND s.visitor IN (
+            SELECT author_id FROM replies WHERE post = ? AND seq < ? AND hidden = 0 AND coalesce(author_badge, '') != 'brand')
+        ORDER BY s.id"
+    );
+    db.rows(&statement, vec![super::int(post), super::int(seq)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{follows, native::store};
+
+    fn target(id: &str, visitor: &str, answers: bool) -> PushTarget {
+        let endpoint = format!("https://updates.push.services.mozilla.com/wpush/v2/{id}");
+        PushTarget { id: id.into(), visitor: visitor.into(), endpoint, p256dh: "BP".into(), auth: "au".into(), answers, lang: "fr".into() }
+    }
+
+    #[test]
+    fn a_sync_makes_the_list_the_visitors() {
+        let db = store();
+        sync(&db, "v", &[target("a", "v", true), target("b", "v", false)]).unwrap();
+        sync(&db, "w", &[target("c", "w", true)]).unwrap();
+        assert_eq!(mine(&db, "v").unwrap(), [target("a", "v", true), target("b", "v", false)]);
+        let mut changed = target("b", "v", true);
+        changed.lang = "en".into();
+        sync(&db, "v", &[changed.clone(), target("x", "someone else", true)]).unwrap();
+        assert_eq!(mine(&db, "v").unwrap(), [changed], "a gone, b updated, another's ignored");
+        assert_eq!(find(&db, "c").unwrap(), Some(target("c", "w", true)));
+        forget_visitor(&db, "w").unwrap();
+        assert_eq!(find(&db, "c").unwrap(), None);
+    }
+
+    #[test]
+    fn a_post_goes_to_the_notified_followers_only() {
+        let db = store();
+        for visitor in ["v", "w", "x"] {
+            follows::set(&db, visitor, true).unwrap();
+            sync(&db, visitor, &[target(&format!("{visitor}1"), visitor, false)]).unwrap();
+        }
+        sync(&db, "stranger", &[target("s1", "stranger", true)]).unwrap();
+        set_notify(&db, "v", true).unwrap();
+        set_notify(&db, "w", true).unwrap();
+        set_notify(&db, "stranger", true).unwrap();
+        assert!(notified(&db, "v").unwrap() && !notified(&db, "x").unwrap() && !notified(&db, "stranger").unwrap());
+        let ids: Vec<String> = of_notified(&db).unwrap().into_iter().map(|t| t.id).collect();
+        assert_eq!(ids, ["v1", "w1"]);
+        follows::set(&db, "w", false).unwrap();
+        assert_eq!(notified_followers(&db).unwrap(), 1, "an unfollow ends it");
+    }
+
+    #[test]
+    fn an_answer_goes_to_who_replied_before_it_and_asked() {
+        let db = store();
+        let reply = "INSERT INTO replies (post, seq, author_id, author_name, author_badge, text, created_at, hidden) VALUES (?1, ?2, ?3, 'N', ?4, 't', 'now', ?5)";
+        for (post, seq, author, badge, hidden) in
+            [(0, 0, "v", None, 0), (0, 1, "w", None, 0), (0, 2, "h", None, 1), (0, 3, "acme", Some("brand"), 0), (0, 4, "late", None, 0), (1, 0, "o", None, 0)]
+        {
+            db.execute(reply, rusqlite::params![post, seq, author, badge, hidden]).unwrap();
+        }
+        for (visitor, answers) in [("v", true), ("w", false), ("h", true), ("late", true), ("o", true), ("acme", true)] {
+            sync(&db, visitor, &[target(&format!("{visitor}1"), visitor, answers)]).unwrap();
+        }
+        let ids: Vec<String> = of_thread(&db, 0, 3).unwrap().into_iter().map(|t| t.id).collect();
+        assert_eq!(ids, ["v1"], "w asked for no answers, h's reply is hidden, late came after, o is elsewhere");
+    }
+
+    #[test]
+    fn a_subscription_takes_its_deliveries_along() {
+        let db = store();
+        sync(&db, "v", &[target("a", "v", true)]).unwrap();
+        let add = "INSERT INTO deliveries (destination, target, event, type, body, next_at, created_at) VALUES (?1, 'a', 'e', 'post', '{}', 1, 'now')";
+        db.execute(add, ["push"]).unwrap();
+        db.execute(add, ["webhook"]).unwrap();
+        forget(&db, "a").unwrap();
+        assert_eq!(db.number("SELECT count(*) AS n FROM deliveries", vec![]).unwrap(), Some(1), "the webhook's stays");
+    }
+}
