@@ -1,14 +1,15 @@
 //! Compose: a new post, counted as the widget counts it, previewed as the
 //! widget will show it, with pictures and an offer for followers if the
-//! brand adds them.
+//! brand adds them, and how many followers it will notify (Web Push).
 
 use crate::api::{ApiError, account_path, max_chars};
 use crate::console::Console;
 use crate::i18n::Text;
 use crate::offers::{OfferFields, OfferInputs};
 use crate::pictures::{PictureInputs, Pictures};
-use crate::ui::ErrorNote;
+use crate::ui::{ErrorNote, watched};
 use gazouillis_protocol::limits::DEFAULT_MAX_CHARS;
+use gazouillis_protocol::stats::Stats;
 use gazouillis_protocol::{NewPost, Post};
 use gazouillis_widget::Draft;
 use gloo_net::http::Method;
@@ -27,6 +28,9 @@ pub fn Compose(console: Console) -> impl IntoView {
     let busy = RwSignal::new(false);
     let offer = OfferFields::new();
     let pictures = Pictures::new();
+    // Whom a new post notifies: the statistics count them, as of now.
+    let stats = watched::<Stats>(console, move || account_path(console, "/stats"));
+    let notified = move || stats.get().and_then(Result::ok).map(|stats| stats.notified);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = NewPost { text: text.get_untracked(), offer: offer.offer(), images: pictures.images() };
@@ -60,6 +64,7 @@ pub fn Compose(console: Console) -> impl IntoView {
                     {move || t(Text::Post)}
                 </button>
             </div>
+            <p class="notifies">{move || notified().map(|n| view! { {t(Text::WillNotify)} " " <span class="notified">{n}</span> })}</p>
             <ErrorNote console error/>
             <p class="done" role="status">
                 {move || posted.get().map(|post| view! { {t(Text::Posted)} " " <code>{post.id}</code> })}

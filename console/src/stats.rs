@@ -1,6 +1,7 @@
 //! Statistics over 7, 30 or 90 days, counted by the hub as writes happen:
 //! followers, posts and replies per day, time to the brand's first answer,
-//! the share of replies answered, and the posts with the most replies. Each
+//! the share of replies answered, the posts with the most replies, and how
+//! many followers get notifications of new posts (Web Push). Each
 //! chart is SVG for the eye, with its numbers in a table beside it (the
 //! table is what screen readers read; the drawing is hidden from them).
 
@@ -53,6 +54,7 @@ fn Report(console: Console, stats: Stats) -> impl IntoView {
                 <div><dt>{t(Text::ShareAnswered)}</dt>
                     <dd class="share">{share.map_or_else(|| "–".to_owned(), |s| format!("{s} %"))}
                         " (" <span class="answered-count">{first.answered}</span>" / "<span class="reply-total">{first.replies}</span>")"</dd></div>
+                <div><dt>{t(Text::Notified)}</dt><dd class="notified">{stats.notified}</dd></div>
             </dl>
         </section>
         {chart(lang, "followers", Text::FollowersPerDay, &days, vec![(Text::Followers, column(|d| d.followers))])}

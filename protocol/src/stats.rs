@@ -68,6 +68,10 @@ pub struct Stats {
     pub first_answer: FirstAnswer,
     /// At most 5, most replies first.
     pub top_posts: Vec<TopPost>,
+    /// Followers whose browsers are notified of new posts (Web Push, with a
+    /// subscription): whom a new post notifies now.
+    #[serde(default)]
+    pub notified: u64,
 }
 
 #[cfg(test)]

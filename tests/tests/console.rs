@@ -13,6 +13,7 @@
 use gazouillis_protocol::webhook::{signature, SIGNATURE_HEADER};
 use gazouillis_protocol::{BrandToken, IssuedToken, Post};
 use gazouillis_tests::browser::{ENTER, TAB};
+use gazouillis_tests::push_service::PushInbox;
 use gazouillis_tests::receiver::{Answer, Receiver};
 use gazouillis_tests::www::{WwwServer, widget_page};
 use gazouillis_tests::{Browser, Edge, Suite, Tab, ensure, ensure_eq, eventually, repo_root};
@@ -52,7 +53,9 @@ impl Ctx {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console() {
-    let (edge, browser) = tokio::join!(Edge::start_also(&[("WEBHOOK_ALLOW_LOOPBACK", "1")]), Browser::start());
+    let vapid_key = gazouillis_push::subscription::b64(&[9; 32]);
+    let vars = [("WEBHOOK_ALLOW_LOOPBACK", "1"), ("PUSH_ALLOW_LOOPBACK", "1"), ("VAPID_PRIVATE_KEY", vapid_key.as_str()), ("PUBLIC_ORIGIN", "https://social.acme.example")];
+    let (edge, browser) = tokio::join!(Edge::start_also(&vars), Browser::start());
     let (cm, visitor, operator, night) =
         tokio::join!(browser.new_context(), browser.new_context(), browser.new_context(), browser.new_context());
     edge.create_account("acme", "Acme", "Bikes and more").await;
@@ -615,9 +618,21 @@ async fn open_anyway(tab: &Tab, slug: &str) {
 }
 
 async fn stats(ctx: Arc<Ctx>) {
-    let cm = &ctx.cm;
+    let (cm, e) = (&ctx.cm, &ctx.edge);
+    // A follower whose browser is notified of new posts (Web Push).
+    let follower = e.new_session("Pia").await;
+    let inbox = PushInbox::start(&[Answer::Status(201)]);
+    e.put("/v1/me/push").bearer(&follower.token).json(&inbox.subscription()).send().await.expect(201);
+    e.put("/v1/accounts/acme/follow").bearer(&follower.token).json(&json!({"notify": true})).send().await.expect(200);
+    open(cm, "compose").await;
+    eventually(LOAD, || async {
+        ensure_eq!(cm.text(".notifies").await?, "Followers this post will notify: 1", "Compose");
+        Ok(())
+    })
+    .await;
     open(cm, "stats").await;
     eventually(LOAD, || async {
+        ensure_eq!(cm.text(".notified").await?, "1", "followers notified");
         // Replies by visitors: two, then one approved; one answered.
         ensure_eq!(cm.text(".reply-total").await?, "3", "visitor replies");
         ensure_eq!(cm.text(".answered-count").await?, "1", "answered");
@@ -636,6 +651,8 @@ async fn stats(ctx: Arc<Ctx>) {
         Ok(())
     })
     .await;
+    // The steps after count followers as if Pia had not come (a same-day follow and unfollow count nothing).
+    e.unfollow(&follower.token, "acme").await;
 }
 
 async fn find_account(ctx: Arc<Ctx>) {

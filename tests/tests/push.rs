@@ -153,6 +153,8 @@ async fn posts(e: Arc<Edge>) {
     let late_inbox = PushInbox::start(&[Answer::Status(201)]);
     subscribe(&e, &late, &late_inbox.subscription()).await.expect(201);
 
+    let stats: Value = e.admin(e.get("/v1/accounts/bikes/stats")).send().await.expect_json(200);
+    assert_eq!(stats["notified"], json!(2), "the statistics count the followers a post notifies");
     let post = e.create_post("bikes", "Le Porteur 2 arrive samedi ! #vélo").await;
     for inbox in [&notified_inbox, &late_inbox] {
         eventually(DELIVERED, || async { ensure_eq!(inbox.received().len(), 1, "messages"); Ok(()) }).await;

@@ -57,15 +57,12 @@ const ANSWER_TTL: u64 = 7 * 86_400;
 pub enum PushCommand {
     /// `targets` are now all of `visitor`'s subscriptions.
     Sync { visitor: String, targets: Vec<PushTarget> },
-    /// How many followers a new post notifies.
-    Notified,
 }
 
 impl Apply for PushCommand {
     async fn apply(self, hub: &AccountHub) -> Answered {
         match self {
             PushCommand::Sync { visitor, targets } => hub.sync_push(&visitor, &targets).into(),
-            PushCommand::Notified => hub.notified().into(),
         }
     }
 }
@@ -73,10 +70,6 @@ impl Apply for PushCommand {
 impl AccountHub {
     fn sync_push(&self, visitor: &str, targets: &[PushTarget]) -> ApiResult<()> {
         Ok(push::sync(&self.db, visitor, targets)?)
-    }
-
-    fn notified(&self) -> ApiResult<u64> {
-        Ok(push::notified_followers(&self.db)?)
     }
 
     /// Puts a message in the outbox for each of `targets`, its payload

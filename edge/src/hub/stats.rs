@@ -4,7 +4,7 @@
 use super::{AccountHub, Apply, Answered};
 use crate::error::ApiResult;
 use gazouillis_protocol::stats::{percentile, period, Day, FirstAnswer, Stats, TopPost};
-use gazouillis_protocol::store::stats;
+use gazouillis_protocol::store::{push, stats};
 use serde::{Deserialize, Serialize};
 use worker::Date;
 
@@ -61,7 +61,8 @@ impl AccountHub {
             answered: days.iter().map(|d| d.answered).sum(),
             replies: days.iter().map(|d| d.replies).sum(),
         };
-        Ok(Stats { top_posts: self.top_posts(&since)?, days, first_answer })
+        let notified = push::notified_followers(&self.db)?;
+        Ok(Stats { top_posts: self.top_posts(&since)?, days, first_answer, notified })
     }
 
     /// The shown posts with the most visitors' replies since `since`.
