@@ -4,7 +4,8 @@
 //! nothing refused is stored. Then, with long windows (`per_prefix`): an IPv6
 //! client counted by its /64 and a site by its /48, follows and claims
 //! limited per visitor and per address, live connections capped per address,
-//! and a `min_version` above the hub's not sent to the hub again. Client
+//! and a `min_version` above the hub's not sent to the hub again. Then
+//! (`production`) the limits as deployed, none changed. Client
 //! addresses are set with `CF-Connecting-IP` (which Cloudflare sets in
 //! production, and `wrangler dev` passes through).
 
@@ -135,6 +136,85 @@ async fn per_prefix() {
     suite.spawn("live connections: capped per /64, with a close code", live_per_64);
     suite.spawn("a min_version above the hub's is answered from KV next time", min_version_ahead);
     suite.finish(|edge| edge.dump_log()).await;
+}
+
+/// The limits as deployed: `edge/wrangler.toml`'s vars and the protocol's
+/// defaults, nothing raised or lowered (`Edge::start_with(&[])`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production() {
+    let mut suite = Suite::new("production", Edge::start_with(&[]).await);
+    suite.spawn("20 sessions an hour per /64", production_sessions);
+    suite.spawn("20 replies a minute per /64, across visitors; 5 per visitor", production_replies);
+    suite.spawn("10 follow toggles an hour per visitor", production_follows);
+    suite.spawn("10 claims an hour per /64, across visitors", production_claims);
+    suite.spawn("50 live connections per /64", production_live);
+    suite.finish(|edge| edge.dump_log()).await;
+}
+
+async fn production_sessions(e: Arc<Edge>) {
+    for n in 1..=20 {
+        session(&e, &format!("2001:db8:30:1::{n:x}")).await.expect(201);
+    }
+    session(&e, "2001:db8:30:1::ff").await.expect_error(429, "rate_limited");
+    session(&e, "2001:db8:30:2::1").await.expect(201);
+}
+
+async fn production_replies(e: Arc<Edge>) {
+    e.create_account("chatty", "Chatty", "").await;
+    let post = e.create_post("chatty", "Ask us anything.").await;
+    let mut visitors = Vec::new();
+    for n in 1..=5 {
+        visitors.push(visitor(&e, 31, n).await);
+    }
+    // A visitor's 6th reply in a minute is refused, whatever its address.
+    for n in 1..=5 {
+        reply(&e, &visitors[0].token, &format!("2001:db8:31:9::{n}"), &post.id, "Hello").await.expect(201);
+    }
+    reply(&e, &visitors[0].token, "2001:db8:31:8::1", &post.id, "Hello").await.expect_error(429, "rate_limited");
+    // 20 from one /64 (visitors 0 to 3, 5 each), then its 21st, a 5th visitor's, refused.
+    for (n, visitor) in visitors[1..4].iter().enumerate() {
+        for m in 1..=5 {
+            reply(&e, &visitor.token, &format!("2001:db8:31:9::{n}{m}"), &post.id, "Hi").await.expect(201);
+        }
+    }
+    reply(&e, &visitors[4].token, "2001:db8:31:9::ff", &post.id, "Hi").await.expect_error(429, "rate_limited");
+    reply(&e, &visitors[4].token, "2001:db8:31:a::1", &post.id, "Hi").await.expect(201);
+}
+
+async fn production_follows(e: Arc<Edge>) {
+    e.create_account("flippy", "Flippy", "").await;
+    let toggler = visitor(&e, 32, 1).await;
+    for n in 0..10 {
+        follow_from(&e, &toggler.token, "10.32.1.1", "flippy", n % 2 == 0).await.expect(200);
+    }
+    follow_from(&e, &toggler.token, "10.32.1.1", "flippy", true).await.expect_error(429, "rate_limited");
+}
+
+async fn production_claims(e: Arc<Edge>) {
+    e.create_account("bounty", "Bounty", "").await;
+    let post = e.create_offer_post("bounty", "BOUNTY", 3600, Some(30)).await;
+    let mut bots = Vec::new();
+    for n in 1..=11 {
+        let bot = visitor(&e, 33, n).await;
+        follow_from(&e, &bot.token, &format!("10.33.{n}.1"), "bounty", true).await.expect(200);
+        bots.push(bot);
+    }
+    for (n, bot) in bots[..10].iter().enumerate() {
+        claim_from(&e, &bot.token, &format!("2001:db8:33:1::{n}"), &post.id).await.expect(201);
+    }
+    claim_from(&e, &bots[10].token, "2001:db8:33:1::ff", &post.id).await.expect_error(429, "rate_limited");
+    claim_from(&e, &bots[10].token, "10.33.11.1", &post.id).await.expect(201);
+}
+
+async fn production_live(e: Arc<Edge>) {
+    e.create_account("popular_live", "Popular", "").await;
+    let base = e.base_url();
+    let mut open = Vec::new();
+    for n in 1..=50 {
+        open.push(LiveClient::connect_from(&base, "popular_live", Some(&format!("2001:db8:34:1::{n:x}"))).await.expect("within the cap"));
+    }
+    let (code, _) = refused(&base, "popular_live", "2001:db8:34:1::ff").await.expect("the 51st is closed");
+    assert_eq!(code, CLOSE_TOO_MANY);
 }
 
 fn version(resp: &Resp) -> u64 {

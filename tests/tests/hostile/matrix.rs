@@ -28,6 +28,7 @@ pub(crate) fn all_cases(w: &World) -> Vec<Case> {
     cases.extend(m.array_bodies());
     cases.extend(m.path_tricks());
     cases.extend(m.unknown_with_cursor());
+    cases.extend(m.versions());
     cases.extend(m.sso_tokens());
     cases.extend(m.hidden_stays_hidden());
     cases.extend(m.origins());

@@ -225,6 +225,22 @@ impl Matrix<'_> {
         cases
     }
 
+    /// `?min_version=`: any version up to the largest number is a read like
+    /// any other (answered from KV when the hub is behind it: never a 5xx),
+    /// anything else 400 invalid_version.
+    pub(crate) fn versions(&self) -> Vec<Case> {
+        let largest = u64::MAX.to_string();
+        let mut cases = Vec::new();
+        for path in [format!("/v1/accounts/{ACME}"), format!("/v1/accounts/{ACME}/posts"), format!("/v1/posts/{THREAD}"), format!("/v1/posts/{THREAD}/replies")] {
+            let get = |what: &str, version: &str| Case::new(Area::Lists, &format!("{path} min_version {what}"), Method::GET, format!("{path}?min_version={version}"));
+            cases.push(get("the largest number", &largest).ok(200));
+            for (what, version) in [("past the largest number", "18446744073709551616"), ("negative", "-1"), ("in exponent form", "1e3"), ("empty", "")] {
+                cases.push(get(what, version).error(400, "invalid_version"));
+            }
+        }
+        cases
+    }
+
     /// A well-formed cursor does not make an unknown account or post exist.
     pub(crate) fn unknown_with_cursor(&self) -> Vec<Case> {
         let get = |what: &str, path: String| Case::new(Area::Lists, what, Method::GET, path);
