@@ -94,9 +94,16 @@ pub fn notified<S: Sql>(db: &S, visitor: &str) -> Result<bool, S::Error> {
     Ok(db.number("SELECT notify AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
 }
 
-/// The subscriptions a new post goes to: those of every follower notified.
+/// One subscription per endpoint among `rows` (a browser whose visitor
+/// session was replaced holds the same endpoint under two visitors: it gets
+/// each message once).
+const ONE_PER_ENDPOINT: &str = "s.id = (SELECT min(o.id) FROM push_subscriptions o WHERE o.endpoint = s.endpoint AND o.id IN";
+
+/// The subscriptions a new post goes to: those of every follower notified,
+/// each endpoint once.
 pub fn of_notified<S: Sql>(db: &S) -> Result<Vec<PushTarget>, S::Error> {
-    let statement = format!("SELECT {COLUMNS} FROM push_subscriptions s JOIN follows f ON f.visitor = s.visitor WHERE f.notify = 1 ORDER BY s.id");
+    let notified = "SELECT p.id FROM push_subscriptions p JOIN follows f ON f.visitor = p.visitor WHERE f.notify = 1";
+    let statement = format!("SELECT {COLUMNS} FROM push_subscriptions s WHERE s.id IN ({notified}) AND {ONE_PER_ENDPOINT} ({notified})) ORDER BY s.id");
     db.rows(&statement, vec![])
 }
 
@@ -110,11 +117,9 @@ pub fn notified_followers<S: Sql>(db: &S) -> Result<u64, S::Error> {
 /// thread goes to: those asking for answers, of the visitors who replied
 /// there before it (shown replies, not the brand's).
 pub fn of_thread<S: Sql>(db: &S, post: u64, seq: u64) -> Result<Vec<PushTarget>, S::Error> {
-    let statement = format!(
-        "SELECT {COLUMNS} FROM push_subscriptions s WHERE s.answers = 1 AND s.visitor IN (
-            SELECT author_id FROM replies WHERE post = ? AND seq < ? AND hidden = 0 AND coalesce(author_badge, '') != 'brand')
-        ORDER BY s.id"
-    );
+    let asked = "SELECT p.id FROM push_subscriptions p WHERE p.answers = 1 AND p.visitor IN (
+        SELECT author_id FROM replies WHERE post = ?1 AND seq < ?2 AND hidden = 0 AND coalesce(author_badge, '') != 'brand')";
+    let statement = format!("SELECT {COLUMNS} FROM push_subscriptions s WHERE s.id IN ({asked}) AND {ONE_PER_ENDPOINT} ({asked})) ORDER BY s.id");
     db.rows(&statement, vec![super::int(post), super::int(seq)])
 }
 
@@ -175,6 +180,33 @@ mod tests {
         }
         let ids: Vec<String> = of_thread(&db, 0, 3).unwrap().into_iter().map(|t| t.id).collect();
         assert_eq!(ids, ["v1"], "w asked for no answers, h's reply is hidden, late came after, o is elsewhere");
+    }
+
+    #[test]
+    fn an_endpoint_under_two_visitors_gets_each_message_once() {
+        let db = store();
+        for visitor in ["old session", "new session"] {
+            follows::set(&db, visitor, true).unwrap();
+            set_notify(&db, visitor, true).unwrap();
+        }
+        let mut first = target("b", "old session", true);
+        let mut again = target("a", "new session", true);
+        again.endpoint.clone_from(&first.endpoint);
+        sync(&db, "old session", &[first.clone()]).unwrap();
+        sync(&db, "new session", &[again.clone()]).unwrap();
+        let ids: Vec<String> = of_notified(&db).unwrap().into_iter().map(|t| t.id).collect();
+        assert_eq!(ids, ["a"]);
+        // Where only one of them asked, that one is sent.
+        set_notify(&db, "new session", false).unwrap();
+        let ids: Vec<String> = of_notified(&db).unwrap().into_iter().map(|t| t.id).collect();
+        assert_eq!(ids, ["b"]);
+        let reply = "INSERT INTO replies (post, seq, author_id, author_name, text, created_at) VALUES (0, ?1, ?2, 'N', 't', 'now')";
+        db.execute(reply, rusqlite::params![0, "old session"]).unwrap();
+        db.execute(reply, rusqlite::params![1, "new session"]).unwrap();
+        first.answers = false;
+        sync(&db, "old session", &[first]).unwrap();
+        let ids: Vec<String> = of_thread(&db, 0, 2).unwrap().into_iter().map(|t| t.id).collect();
+        assert_eq!(ids, ["a"], "the one that asked for answers");
     }
 
     #[test]
