@@ -52,5 +52,5 @@ pub async fn get(req: Request, env: &Env, handle: &str) -> ApiResult {
 
 /// The account as the widget reads it: with this edge's limit and its Turnstile site.
 pub fn info(env: &Env, account: Account) -> AccountInfo {
-    AccountInfo { account, max_chars: crate::config::max_chars(env), turnstile: turnstile::site(env) }
+    AccountInfo { account, max_chars: crate::config::max_chars(env), turnstile: turnstile::site(env), push: crate::webpush::push_on(env) }
 }

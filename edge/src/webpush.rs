@@ -94,6 +94,11 @@ thread_local! {
     static TOKENS: RefCell<HashMap<String, (String, u64)>> = RefCell::new(HashMap::new());
 }
 
+/// Whether this edge sends Web Push: it has a readable VAPID key.
+pub fn push_on(env: &Env) -> bool {
+    secret(env, "VAPID_PRIVATE_KEY").is_some_and(|text| vapid::private_key(&text).is_some())
+}
+
 /// The edge's VAPID key, `None` when `VAPID_PRIVATE_KEY` is not set (push
 /// is off) or unreadable (logged).
 pub async fn vapid(env: &Env) -> worker::Result<Option<Rc<Vapid>>> {

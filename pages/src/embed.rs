@@ -193,7 +193,7 @@ mod tests {
     const NOW: u64 = 1_795_628_812_123 + 3 * 3600 * 1000;
 
     fn first(posts: Vec<Post>) -> FirstView {
-        FirstView { at: NOW, version: 1, account: AccountInfo { account: account(), max_chars: 140, turnstile: None }, posts: PostPage { posts, next: None }, replies: None }
+        FirstView { at: NOW, version: 1, account: AccountInfo { account: account(), max_chars: 140, turnstile: None, push: false }, posts: PostPage { posts, next: None }, replies: None }
     }
 
     #[test]

@@ -72,7 +72,7 @@ mod tests {
         let post = Post { id: "acme-1".into(), account: "acme".into(), text: "</script><b>x</b>".into(), created_at: "2026-11-25T17:46:52.123Z".into(), replies: 1, offer: None, images: vec![] };
         let reply = Reply { id: "acme-1-0".into(), post: "acme-1".into(), author: Author { id: "v".into(), name: "Ana".into(), badge: None }, text: "Oui".into(), created_at: "2026-11-25T18:00:00.000Z".into() };
         let replies = Some(ReplyPage { replies: vec![reply], next: None });
-        let first = FirstView { at: 0, version: 1, account: AccountInfo { account, max_chars: 140, turnstile: None }, posts: PostPage { posts: vec![post], next: None }, replies };
+        let first = FirstView { at: 0, version: 1, account: AccountInfo { account, max_chars: 140, turnstile: None, push: false }, posts: PostPage { posts: vec![post], next: None }, replies };
         let html = render(Site::new("https://e.example"), Lang::En, &first);
         assert!(html.contains("<link rel=\"canonical\" href=\"https://e.example/@acme/1\">"), "{html}");
         assert!(html.contains("href=\"https://e.example/oembed?url=https%3A%2F%2Fe.example%2F%40acme%2F1\""), "{html}");

@@ -50,6 +50,10 @@ pub enum Text {
     SearchResults,
     NoResults,
     RepliedTo,
+    NotifyPosts,
+    /// "Tell me when {brand} answers", around the brand's name.
+    TellMeWhen,
+    Answers,
 }
 
 /// A fixed piece of interface text: the widget's [`Text`], or another
@@ -208,6 +212,9 @@ impl Words for Text {
             SearchResults => ("Results", "Résultats"),
             NoResults => ("Nothing found.", "Aucun résultat."),
             RepliedTo => ("in reply to", "en réponse à"),
+            NotifyPosts => ("Notify me of new posts", "M’avertir des nouveaux posts"),
+            TellMeWhen => ("Tell me when", "M’avertir quand"),
+            Answers => ("answers", "répond"),
             OfferForFollowers => ("Offer for followers", "Offre réservée aux abonnés"),
             Until => ("Until", "Jusqu’au"),
             Claimed => ("taken", "pris"),
@@ -251,7 +258,7 @@ mod tests {
             Loading, Retry, LoadMore, Follow, Following, Follower, Followers, Reply, Replies, NoPosts,
             NoReplies, WriteReply, YourName, Send, NewPost, NewPosts, VerifiedBrand, Delete, Held, Customer,
             OfferForFollowers, Until, Claimed, FollowToGetCode, GetCode, YourCode, Copy, Copied, OfferEnded, OfferExhausted, Close,
-            Search, SearchResults, NoResults, RepliedTo,
+            Search, SearchResults, NoResults, RepliedTo, NotifyPosts, TellMeWhen, Answers,
         ] {
             assert!(!Lang::En.t(text).is_empty());
             assert!(!Lang::Fr.t(text).is_empty());

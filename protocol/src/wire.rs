@@ -25,6 +25,10 @@ pub struct AccountInfo {
     /// Set when a new visitor session needs a solved Turnstile challenge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnstile: Option<TurnstileSite>,
+    /// Set when this edge sends Web Push (it has a VAPID key): the widget
+    /// then offers its bells, where the page hosts the service worker.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub push: bool,
 }
 
 /// What a server-rendered element (`/embed/…`, the pages) holds for the

@@ -231,6 +231,11 @@ impl Edge {
         &self.session_secret
     }
 
+    /// CPU milliseconds the Workers runtime (`workerd`) has spent so far.
+    pub fn runtime_cpu_ms(&self) -> f64 {
+        self.running.lock().expect("running").process.as_ref().map_or(0.0, |process| process.cpu_ms("workerd"))
+    }
+
     /// The end of the current wrangler's output (errors and panics of the Worker show there).
     pub fn log_tail(&self, max: usize) -> String {
         let running = self.running.lock().expect("edge state");

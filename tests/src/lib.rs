@@ -30,8 +30,10 @@
 //! `CHROMEDRIVER` (default `/usr/bin/chromedriver`), `CHROMIUM` (default
 //! `/usr/bin/chromium`).
 
+pub mod autopush;
 pub mod browser;
 pub mod edge;
+pub mod firefox;
 pub mod feeds;
 pub mod fixture;
 pub mod html;

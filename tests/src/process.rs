@@ -58,6 +58,26 @@ impl ProcessGroup {
     }
 
     /// The log file of this process.
+    /// CPU time (user and system, in milliseconds) spent so far by the
+    /// group's processes named `name` (their `comm`), as `/proc` counts it.
+    pub fn cpu_ms(&self, name: &str) -> f64 {
+        // SAFETY: sysconf has no preconditions.
+        let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        let Ok(entries) = std::fs::read_dir("/proc") else { return 0.0 };
+        let mut ticks = 0u64;
+        for entry in entries.flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+            // `pid (comm) state ppid pgrp …`: the comm may hold spaces, so split after its `)`.
+            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+            let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+            let in_group = fields.get(2).and_then(|pgrp| pgrp.parse::<libc::pid_t>().ok()) == Some(self.pgid);
+            if in_group && &stat[open + 1..close] == name {
+                ticks += [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<u64>().ok()).sum::<u64>();
+            }
+        }
+        ticks as f64 * 1000.0 / ticks_per_second
+    }
+
     pub fn log_path(&self) -> &Path {
         &self.log
     }

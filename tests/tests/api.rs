@@ -87,7 +87,7 @@ async fn accounts(e: Arc<Edge>) {
         ensure_eq!(got, expected, "GET /v1/accounts/acct_one");
         // The edge's MAX_CHARS (140 by default), for the widget's counter.
         let info: AccountInfo = e.get("/v1/accounts/acct_one").send().await.check_json(200)?;
-        ensure_eq!(info, AccountInfo { account: expected.clone(), max_chars: 140, turnstile: None }, "max_chars");
+        ensure_eq!(info, AccountInfo { account: expected.clone(), max_chars: 140, turnstile: None, push: false }, "max_chars");
         Ok(())
     })
     .await;

@@ -1,6 +1,7 @@
 //! The account header: name, handle, bio, follower count and the Follow button.
 
 use crate::api::FollowCall;
+use crate::bell::bell_class;
 use crate::i18n::Text;
 use crate::reply_box::NameInput;
 use crate::status::{Status, error_note};
@@ -93,6 +94,7 @@ pub fn AccountHeader(widget: &'static Widget, account: Account) -> impl IntoView
             <span class="gz-followers-count">{followers}</span>
             " "
             {move || lang.counted(followers.get(), Text::Follower, Text::Followers)}
+            <button class=move || bell_class(following.get() && widget.push.get()) type="button">{lang.t(Text::NotifyPosts)}</button>
         </p>
         {error_note(lang, status)}
     }

@@ -10,12 +10,13 @@
 //! the public views have not caught up yet.
 
 use crate::json::{Decode, object};
+use crate::kept;
 use gazouillis_protocol::fresh::{KEEP_VERSION_MS, MIN_VERSION_PARAM, VERSION_HEADER};
 use gazouillis_protocol::offer::Claimed;
 use gazouillis_protocol::{AccountInfo, ErrorDetail, FollowState, Post, PostPage, Reply, ReplyPage, Session};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::Response;
 
 /// A failed call, as the API words it (`network` when no answer came).
 pub type ApiError = ErrorDetail;
@@ -79,7 +80,7 @@ impl Api {
 
     /// The version of the visitor's last write, while it is kept.
     fn written(&self) -> u64 {
-        let kept = storage().and_then(|s| s.get_item(&self.written_key).ok().flatten()).unwrap_or_default();
+        let kept = kept::read(&self.written_key).unwrap_or_default();
         let (version, until) = kept.split_once(' ').unwrap_or_default();
         // Whole milliseconds: parsing or printing a float would cost the wasm KBs.
         let fresh = until.parse::<u64>().is_ok_and(|until| until > now_ms());
@@ -94,9 +95,9 @@ impl Api {
     /// Keeps the version a write answer names, if it is newer.
     fn note_written(&self, response: &Response) {
         let named = response.headers().get(VERSION_HEADER).ok().flatten().and_then(|v| v.parse::<u64>().ok());
-        if let (Some(version), Some(storage)) = (named, storage()) {
+        if let Some(version) = named {
             let until = now_ms() + KEEP_VERSION_MS;
-            let _ = storage.set_item(&self.written_key, &format!("{} {until}", version.max(self.written())));
+            kept::keep(&self.written_key, Some(&format!("{} {until}", version.max(self.written()))));
         }
     }
 
@@ -199,23 +200,6 @@ impl Api {
         etag: Option<&str>,
         at_least: u64,
     ) -> Result<Response, ApiError> {
-        let network = |_| error("network");
-        let headers = Headers::new().map_err(network)?;
-        let init = RequestInit::new();
-        init.set_method(method);
-        init.set_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)));
-        if let Some(body) = body {
-            headers.set("Content-Type", "application/json").map_err(network)?;
-            init.set_body(&js_sys::JSON::stringify(&body).map_err(network)?.into());
-        }
-        if let Some(token) = token {
-            headers.set("Authorization", &format!("Bearer {token}")).map_err(network)?;
-        }
-        if let Some(etag) = etag {
-            headers.set("If-None-Match", etag).map_err(network)?;
-        }
-        init.set_headers(&headers);
-        let window = web_sys::window().ok_or_else(|| error("network"))?;
         let reading = method == "GET";
         let mut url = format!("{}{path}", self.base);
         let version = if reading { at_least.max(self.written()) } else { 0 };
@@ -223,10 +207,8 @@ impl Api {
             let separator = if url.contains('?') { '&' } else { '?' };
             url = format!("{url}{separator}{MIN_VERSION_PARAM}={version}");
         }
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await
-            .map_err(network)?
-            .unchecked_into();
+        let body = body.unwrap_or(JsValue::UNDEFINED);
+        let response: Response = request(&url, method, &body, token, etag, TIMEOUT_MS).await.map_err(|_| error("network"))?.unchecked_into();
         if response.ok() || response.status() == 304 {
             if !reading {
                 self.note_written(&response);
@@ -236,16 +218,18 @@ impl Api {
         let body = json(response).await;
         Err(body.ok().and_then(|body| ApiError::decode(&body)).unwrap_or_else(|| error("internal")))
     }
+}
 
+#[wasm_bindgen(module = "/src/request.js")]
+extern "C" {
+    /// `fetch` of `url` with a JSON `body` (if not undefined), the bearer
+    /// `token` and `If-None-Match: etag` (if any), given up after `timeout` ms.
+    #[wasm_bindgen(catch)]
+    async fn request(url: &str, method: &str, body: &JsValue, token: Option<&str>, etag: Option<&str>, timeout: u32) -> Result<JsValue, JsValue>;
 }
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
-}
-
-/// The page's localStorage, if it may be used.
-pub fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// The body of `response`, parsed by the browser.

@@ -63,7 +63,7 @@ impl Decode for AccountInfo {
         let turnstile = Reflect::get(v, &"turnstile".into()).ok().filter(|t| t.is_object()).and_then(|t| {
             Some(TurnstileSite { site_key: string(&t, "site_key")?, script: string(&t, "script")? })
         });
-        Some(AccountInfo { account: Account::decode(v)?, max_chars, turnstile })
+        Some(AccountInfo { account: Account::decode(v)?, max_chars, turnstile, push: field(v, "push").is_truthy() })
     }
 }
 

@@ -14,10 +14,12 @@
 
 mod account;
 mod api;
+mod bell;
 mod count;
 mod feed;
 mod images;
 mod json;
+mod kept;
 mod list;
 mod live;
 mod offer;
@@ -158,6 +160,7 @@ fn App(
                 Ok(loaded) => {
                     widget.max_chars.set(loaded.max_chars);
                     widget.turnstile.set_value(loaded.turnstile);
+                    widget.offer_push(loaded.push, &loaded.account.name);
                     account.set(Some(loaded.account));
                     status.set(Status::Idle);
                     // Leptos draws after this task's microtasks: a timer's turn comes after.

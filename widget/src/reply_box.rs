@@ -1,6 +1,7 @@
 //! The reply box: a textarea with a live counter, the visitor's name while
 //! there is no session, and Send.
 
+use crate::bell::bell_class;
 use crate::i18n::Text;
 use crate::pager::Pager;
 use crate::status::{Status, error_note};
@@ -36,6 +37,8 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
     let status = RwSignal::new(Status::Idle);
     // The last reply sent waits for the brand's approval.
     let held = RwSignal::new(false);
+    // A reply was sent: the visitor may ask to hear the brand's answer.
+    let replied = RwSignal::new(false);
     let post_id = StoredValue::new(post_id);
 
     let max_chars = widget.max_chars;
@@ -56,6 +59,7 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
             status.set(match result.await {
                 Ok(reply) => {
                     held.set(reply.is_none());
+                    replied.set(true);
                     if let Some(reply) = reply {
                         replies.push(reply);
                     }
@@ -86,6 +90,9 @@ pub fn ReplyBox(widget: &'static Widget, post_id: String, replies: Pager<ReplyPa
             </div>
             {error_note(lang, status)}
             {move || held.get().then(|| view! { <p class="gz-held" role="status">{lang.t(Text::Held)}</p> })}
+            <button class=move || bell_class(replied.get() && widget.push.get()) type="button">
+                {lang.t(Text::TellMeWhen)}" "{widget.brand.get_value()}" "{lang.t(Text::Answers)}
+            </button>
         </form>
     }
 }

@@ -2,7 +2,8 @@
 //! account's live push) and the visitor session, which every widget of the
 //! page talking to the same API shares.
 
-use crate::api::{Api, ApiError, storage};
+use crate::api::{Api, ApiError};
+use crate::kept;
 use crate::i18n::Lang;
 use crate::live::Live;
 use gazouillis_protocol::{Session, TurnstileSite};
@@ -29,6 +30,10 @@ pub struct Widget {
     /// The account, and the SSO token the page gave for its signed-in customer.
     pub handle: String,
     pub sso: Option<String>,
+    /// Whether the bells are offered (see `bell.rs`), and the account's
+    /// name, as the answers bell says it.
+    pub push: RwSignal<bool>,
+    pub brand: StoredValue<String>,
     /// The custom element. The wasm has one thread: the wrapper only lets
     /// `Widget` be shared by view closures, which must be `Send`.
     host: SendWrapper<HtmlElement>,
@@ -43,7 +48,8 @@ impl Widget {
         let turnstile = StoredValue::new(None);
         let host = SendWrapper::new(host);
         let following = RwSignal::new(false);
-        let widget = Widget { api, lang, session, live, max_chars, following, turnstile, handle: handle.to_owned(), sso, host };
+        let (push, brand) = (RwSignal::new(false), StoredValue::new(String::new()));
+        let widget = Widget { api, lang, session, live, max_chars, following, turnstile, handle: handle.to_owned(), sso, push, brand, host };
         Box::leak(Box::new(widget))
     }
 
@@ -51,6 +57,13 @@ impl Widget {
     /// `"off"` while the widget polls, for the page's CSS and for tests.
     pub fn show_live(&self, on: bool) {
         let _ = self.host.set_attribute("data-live", if on { "on" } else { "off" });
+    }
+
+    /// Offers the bells (see `bell.rs`) once the account is loaded: its
+    /// edge sends Web Push (`push`), and `brand` is its name.
+    pub fn offer_push(&self, push: bool, brand: &str) {
+        self.brand.set_value(brand.to_owned());
+        self.push.set(push && crate::bell::offer(&self.host, self.api.base(), &storage_key(self.api.base())));
     }
 
     /// Polling is skipped while nobody can see the widget: its element was
@@ -107,14 +120,9 @@ impl Widget {
     }
 
     fn keep_session(&self, session: Option<Session>) {
-        if let Some(storage) = storage() {
-            let key = storage_key(self.api.base());
-            // Without storage (private mode, quota) the session lasts until reload.
-            let _ = match &session {
-                Some(session) => storage.set_item(&key, &crate::json::session_json(session).unwrap_or_default()),
-                None => storage.remove_item(&key),
-            };
-        }
+        // Without storage (private mode, quota) the session lasts until reload.
+        let json = session.as_ref().map(|session| crate::json::session_json(session).unwrap_or_default());
+        kept::keep(&storage_key(self.api.base()), json.as_deref());
         self.session.set(session);
     }
 }
@@ -135,9 +143,7 @@ fn shared_session(api: &str) -> RwSignal<Option<Session>> {
         if let Some((_, session)) = sessions.iter().find(|(base, _)| base == api) {
             return *session;
         }
-        let stored = storage()
-            .and_then(|s| s.get_item(&storage_key(api)).ok().flatten())
-            .and_then(|json| crate::json::parse(&json));
+        let stored = kept::read(&storage_key(api)).and_then(|json| crate::json::parse(&json));
         let session = RwSignal::new(stored);
         sessions.push((api.to_owned(), session));
         session

@@ -10,6 +10,8 @@
 //!   replies (`tests/src/bin/bench_search.rs`);
 //! - `cargo xtask bench-alerts`: from a reply to its webhook alert, beside its
 //!   live push (`tests/src/bin/bench_alerts.rs`);
+//! - `cargo xtask bench-push`: a post's Web Push fan-out to many
+//!   subscriptions on a local push service (`tests/src/bin/bench_push.rs`);
 //! - `cargo xtask bench-first-load`: a first visit's bytes and times for the
 //!   widget, the server-rendered embed (and a baseline commit's) and Isso,
 //!   in headless Chromium (`tests/src/bin/bench_first_load.rs`).
@@ -56,6 +58,17 @@ pub fn bench_alerts(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     setup::setup(repo, false)?;
     build::build_all(repo)?;
     run(repo, "bench_alerts", args.iter().map(|arg| arg.to_string()).collect())
+}
+
+/// `cargo xtask bench-push [--subscriptions N] [--origins O] [--runs R]`:
+/// setup and build, then the `bench_push` binary: a post's fan-out to N
+/// subscriptions on O push service origins, its time to the last
+/// delivery, deliveries per second and the runtime's CPU per push.
+pub fn bench_push(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
+    check_args("bench-push", args, &["--subscriptions", "--origins", "--runs"])?;
+    setup::setup(repo, false)?;
+    build::build_all(repo)?;
+    run(repo, "bench_push", args.iter().map(|arg| arg.to_string()).collect())
 }
 
 /// `cargo xtask bench-first-load [--rounds N] [--baseline COMMIT]`: setup

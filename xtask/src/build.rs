@@ -116,9 +116,11 @@ fn bindgen(wasm: &Path, krate: &str, flags: &[&str], out: &Path) -> Result {
     )
 }
 
-/// The widget's files that are not compiled into `to`: its loader
-/// (`widget/loader/`), minified, and its style sheet (which the loader
-/// fetches and the server-rendered first views link).
+/// The widget's files that are not compiled into `to`, minified: its
+/// loader and the scripts of notifications (`widget/loader/`: `push.js`,
+/// fetched on a bell's press, and `sw.js`, which the page's service worker
+/// imports), and its style sheet (which the loader fetches and the
+/// server-rendered first views link).
 fn copy_widget_sources(repo: &Repo, to: &Path) -> Result {
     let loader = repo.widget_loader().join("gazouillis.js");
     if !loader.is_file() {
@@ -126,7 +128,10 @@ fn copy_widget_sources(repo: &Repo, to: &Path) -> Result {
     }
     copy_dir(&repo.widget_loader(), to)?;
     copy_file(&repo.widget_css(), &to.join("widget.css"))?;
-    minify(repo, &to.join("gazouillis.js"))
+    minify(repo, &to.join("gazouillis.js"))?;
+    minify(repo, &to.join(project::PUSH_SCRIPT))?;
+    // A classic script, not a module: `importScripts` runs no module.
+    minify_with(repo, &to.join(project::SERVICE_WORKER_SCRIPT), &[])
 }
 
 /// `edge/public/` = `www/` + `widget/` (loader, minified; style sheet; bindings, wasm) + `console/`
@@ -151,10 +156,16 @@ fn assemble_public(repo: &Repo) -> Result {
 /// Minifies a JavaScript module in place with esbuild (its exports and
 /// imports stay).
 pub fn minify(repo: &Repo, js: &Path) -> Result {
+    minify_with(repo, js, &["--format=esm"])
+}
+
+/// Minifies a script in place, with esbuild's `flags`.
+fn minify_with(repo: &Repo, js: &Path, flags: &[&str]) -> Result {
     cmd::run(
         Command::new(repo.esbuild())
             .arg(js)
-            .args(["--minify", "--format=esm", "--allow-overwrite", "--log-level=warning"])
+            .args(["--minify", "--allow-overwrite", "--log-level=warning"])
+            .args(flags)
             .arg(format!("--outfile={}", js.display())),
     )
 }

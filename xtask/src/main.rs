@@ -7,7 +7,7 @@
 //!   wasm32 target, with a nightly toolchain its `rust-src` and wasm32 target
 //!   (the widget ships its nightly build), wasm-bindgen-cli (the exact
 //!   `wasm-bindgen` of Cargo.lock), worker-build, the npm packages (wrangler, binaryen's wasm-opt) and, with
-//!   `--browser`, Chromium and chromedriver.
+//!   `--browser`, Chromium and chromedriver, and Firefox ESR (Web Push).
 //! - `build`: the widget (cargo, on nightly when there, wasm-bindgen, then
 //!   `trim.rs`: esbuild, wasm-metadce, wasm-opt) and the console
 //!   (cargo, wasm-bindgen), then `edge/public/` (`www/`, the widget under
@@ -35,6 +35,10 @@
 //! - `bench-alerts [--replies N] [--runs R]`: build, then the `bench_alerts`
 //!   binary: from a reply's POST to a local webhook's receipt of its
 //!   mention, side by side with the same reply's live push.
+//! - `bench-push [--subscriptions N] [--origins O] [--runs R]`: build, then
+//!   the `bench_push` binary: a post's Web Push fan-out to N subscriptions on
+//!   O origins of a local push service: time to the last delivery,
+//!   deliveries per second, runtime CPU per push, beside its live push.
 //! - `bench-first-load [--rounds N] [--baseline COMMIT]`: `setup --browser`,
 //!   brotli and build, then the `bench_first_load` binary: what a first
 //!   visit fetches before the first post and how soon a reply can be typed,
@@ -63,7 +67,7 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  setup [--browser]  install the build tools (and Chromium + chromedriver)
+  setup [--browser]  install the build tools (and Chromium + chromedriver, Firefox ESR)
   build              build the widget, the console, edge/public/ and the Worker
   run                build, serve on http://127.0.0.1:8787, seed the demo account
   test               setup --browser, build, cargo test --workspace
@@ -81,6 +85,10 @@ commands:
   bench-alerts [--replies N] [--runs R]
                      build, measure from a reply's POST to a local webhook's receipt of its
                      mention, beside its live push (defaults: 20 replies, 3 runs)
+  bench-push [--subscriptions N] [--origins O] [--runs R]
+                     build, subscribe N visitors on O push service origins, measure a post's
+                     fan-out: last delivery, deliveries/s, runtime CPU per push, beside its
+                     live push (defaults: 10000, 100, 3 runs)
   bench-first-load [--rounds N] [--baseline COMMIT]
                      setup --browser, build, measure a first visit (bytes before the first
                      post, time to it, time until a reply can be typed) for the widget, the
@@ -104,6 +112,7 @@ fn main() -> ExitCode {
         ["bench-views", rest @ ..] => bench::bench_views(&repo, rest),
         ["bench-search", rest @ ..] => bench::bench_search(&repo, rest),
         ["bench-alerts", rest @ ..] => bench::bench_alerts(&repo, rest),
+        ["bench-push", rest @ ..] => bench::bench_push(&repo, rest),
         ["bench-first-load", rest @ ..] => bench::bench_first_load(&repo, rest),
         ["build-at", commit] => at::build_at(&repo, commit).map(|tree| {
             println!("{}", tree.display());

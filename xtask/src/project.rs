@@ -16,6 +16,11 @@ pub const NIGHTLY: &str = "nightly";
 pub const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";
 /// Its cargo flags.
 pub const NIGHTLY_BUILD_STD: &[&str] = &["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"];
+/// The widget's scripts of notifications, in `widget/loader/` and
+/// `edge/public/widget/`: not part of what a page downloads to show the
+/// widget (`cargo xtask size` weighs them apart).
+pub const PUSH_SCRIPT: &str = "push.js";
+pub const SERVICE_WORKER_SCRIPT: &str = "sw.js";
 /// Cargo package of the widget and the file stem of its wasm.
 pub const WIDGET_PACKAGE: &str = "gazouillis-widget";
 pub const WIDGET_CRATE: &str = "gazouillis_widget";
@@ -29,6 +34,10 @@ pub const CONSOLE_CRATE: &str = "gazouillis_console";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver"];
+/// Firefox ESR, the browser that receives Web Push offline in the tests
+/// (from a local push service; Chromium's goes through Google's servers).
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+pub const FIREFOX_PACKAGES: &[&str] = &["firefox-esr"];
 /// Java, for the Nu HTML Checker.
 pub const JAVA: &str = "/usr/bin/java";
 pub const JAVA_PACKAGES: &[&str] = &["default-jre-headless"];
@@ -50,9 +59,11 @@ pub const WASM_BINDGEN_SIZE_FLAGS: &[&str] = &["--omit-default-module-path", "--
 pub const CONSOLE_BINDGEN_FLAGS: &[&str] = &["--remove-name-section", "--remove-producers-section"];
 /// How `wasm-opt` optimizes the widget's wasm. Measured with `cargo xtask size`
 /// (brotli): `-Os` run to a fixed point (`--converge`) beats `-Oz`, `-O3` and
-/// `-O4`. (Stripping the small producers and target-features sections made
+/// `-O4`; GUFA's whole-program inference between two `-Os` took about 230
+/// bytes more off (2026-12-07; `--merge-similar-functions` and global
+/// effects did not). (Stripping the small producers and target-features sections made
 /// the brotli output larger, so they stay.)
-pub const WASM_OPT_FLAGS: &[&str] = &["-Os", "--converge"];
+pub const WASM_OPT_FLAGS: &[&str] = &["-Os", "--gufa", "-Os", "--converge"];
 /// `wasm-opt` features of the widget's wasm. wasm-bindgen's output has no
 /// `target_features` section, so they must be named, and wasm-opt refuses the
 /// module if one it uses is missing. Measured on the widget (rustc 1.95,

@@ -20,6 +20,7 @@ pub fn setup(repo: &Repo, browser: bool) -> Result {
             &[project::CHROMIUM, project::CHROMEDRIVER],
             project::BROWSER_PACKAGES,
         )?;
+        apt_ensure("firefox-esr (receives Web Push in the tests)", &[project::FIREFOX], project::FIREFOX_PACKAGES)?;
         apt_ensure("java (for the Nu HTML Checker)", &[project::JAVA], project::JAVA_PACKAGES)?;
         python_packages(repo)?;
     }

@@ -27,6 +27,11 @@ pub fn size(repo: &Repo) -> Result {
     }
     let total = totals(&measured);
     println!("{:<28} {:>10} {:>10} {:>10}", "total (bytes)", total[0], total[1], total[2]);
+    println!("loaded on a bell's press, and imported by the page's service worker:");
+    for script in [project::PUSH_SCRIPT, project::SERVICE_WORKER_SCRIPT] {
+        let sizes = sizes(&repo.public_widget().join(script))?;
+        println!("{script:<28} {:>10} {:>10} {:>10}", sizes[0], sizes[1], sizes[2]);
+    }
     let stable = totals(&measure(&repo.stable_widget())?);
     println!("{:<28} {:>10} {:>10} {:>10}", "total built on stable alone", stable[0], stable[1], stable[2]);
     println!();
@@ -131,15 +136,15 @@ fn totals(measured: &[(String, [u64; 3])]) -> [u64; 3] {
 }
 
 /// The widget files of `dir` a page downloads: loader and bindings js, wasm,
-/// the style sheet (which the loader and the server-rendered view fetch).
+/// the style sheet (which the loader and the server-rendered view fetch);
+/// not the scripts of notifications, which only a bell's press fetches.
 fn widget_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = fs::read_dir(dir).map_err(|e| io_error("read", dir, e))?;
+    let notifications = [project::PUSH_SCRIPT, project::SERVICE_WORKER_SCRIPT];
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|x| x == "js" || x == "wasm" || x == "css")
-        })
+        .filter(|p| p.extension().is_some_and(|x| x == "js" || x == "wasm" || x == "css"))
+        .filter(|p| !p.file_name().is_some_and(|name| notifications.iter().any(|n| name == *n)))
         .collect();
     files.sort();
     Ok(files)
