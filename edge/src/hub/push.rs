@@ -26,8 +26,8 @@ use gazouillis_protocol::i18n::Lang;
 use gazouillis_protocol::live::Event;
 use gazouillis_protocol::outbox::Policy;
 use gazouillis_protocol::site::post_page;
-use gazouillis_protocol::store::deliveries::{self, Due, NewDelivery};
-use gazouillis_protocol::store::push::{self, PushTarget};
+use gazouillis_protocol::store::deliveries::Due;
+use gazouillis_protocol::store::push::{self, Audience, Fanout, PushTarget, DESTINATION};
 use gazouillis_protocol::store::{posts, replies};
 use gazouillis_protocol::time::{millis_from_rfc3339, rfc3339_from_millis};
 use gazouillis_protocol::{Badge, ErrorCode, Post, PostId, Reply, ReplyId};
@@ -35,9 +35,6 @@ use gazouillis_push::subscription::unb64;
 use gazouillis_push::{ece, payload, vapid as jwt};
 use serde::{Deserialize, Serialize};
 use worker::{Date, Env, Headers, Method, Request, RequestInit, Url};
-
-/// Push's name in the outbox.
-const DESTINATION: &str = "push";
 
 /// A subscription's finished deliveries kept in the log.
 const LOG: u64 = 5;
@@ -72,21 +69,13 @@ impl AccountHub {
         Ok(push::sync(&self.db, visitor, targets)?)
     }
 
-    /// Puts a message in the outbox for each of `targets`, its payload
-    /// written by `write` in the target's language.
-    fn push_to(&self, targets: Vec<PushTarget>, event: &str, kind: &str, write: impl Fn(Lang) -> String) -> ApiResult<()> {
-        if targets.is_empty() {
-            return Ok(());
-        }
+    /// Puts a message to `audience` in the outbox, its payload written by
+    /// `write` in each subscription's language, and sends it soon.
+    fn push_to(&self, audience: &Audience, event: &str, kind: &str, write: impl Fn(Lang) -> String) -> ApiResult<()> {
         let now = Date::now().as_millis();
-        let created_at = rfc3339_from_millis(now);
-        let bodies = [Lang::En, Lang::Fr].map(|lang| (lang, write(lang)));
-        for target in targets {
-            let lang = Lang::from_tag(&target.lang);
-            let body = bodies.iter().find(|(of, _)| *of == lang).map_or("", |(_, body)| body);
-            let new = NewDelivery { destination: DESTINATION, target: &target.id, event, kind, body, now, created_at: &created_at };
-            deliveries::add(&self.db, &new, LOG)?;
-        }
+        let (en, fr) = (write(Lang::En), write(Lang::Fr));
+        let message = Fanout { event, kind, en: &en, fr: &fr, now, created_at: &rfc3339_from_millis(now) };
+        push::fan_out(&self.db, audience, &message, LOG)?;
         self.deliver_soon();
         Ok(())
     }
@@ -97,7 +86,7 @@ impl AccountHub {
         let account = self.db.account()?;
         let url = format!("{origin}{}", post_page(&post.id.parse::<PostId>().map_err(|()| ErrorCode::Internal)?));
         let (shown, from) = (as_sent(post, &url), payload::Account { handle: &account.handle, name: &account.name });
-        self.push_to(push::of_notified(&self.db)?, &post.id, "post", |lang| payload::post(lang, &from, &shown))
+        self.push_to(&Audience::Notified, &post.id, "post", |lang| payload::post(lang, &from, &shown))
     }
 
     /// The brand's answer, to the visitors who replied before it in its thread.
@@ -109,7 +98,7 @@ impl AccountHub {
         let url = format!("{origin}{}", post_page(&id.post));
         let (thread, from) = (as_sent(&post, &url), payload::Account { handle: &account.handle, name: &account.name });
         let answer = payload::Reply { id: &reply.id, text: &reply.text };
-        self.push_to(push::of_thread(&self.db, id.post.seq, id.seq)?, &reply.id, "answer", |lang| payload::answer(lang, &from, &thread, &answer))
+        self.push_to(&Audience::Thread { post: id.post.seq, seq: id.seq }, &reply.id, "answer", |lang| payload::answer(lang, &from, &thread, &answer))
     }
 }
 

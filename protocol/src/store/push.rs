@@ -44,6 +44,9 @@ fn boolean<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error>
 
 const COLUMNS: &str = "s.id, s.visitor, s.endpoint, s.p256dh, s.auth, s.answers, s.lang";
 
+/// Push's name in the outbox (`deliveries.destination`).
+pub const DESTINATION: &str = "push";
+
 /// Makes `targets` the push subscriptions of `visitor` here: those no
 /// longer listed go (with their deliveries), the others are added or
 /// updated.
@@ -94,17 +97,59 @@ pub fn notified<S: Sql>(db: &S, visitor: &str) -> Result<bool, S::Error> {
     Ok(db.number("SELECT notify AS n FROM follows WHERE visitor = ?", vec![visitor.into()])? == Some(1))
 }
 
-/// One subscription per endpoint among `rows` (a browser whose visitor
-/// session was replaced holds the same endpoint under two visitors: it gets
-/// each message once).
-const ONE_PER_ENDPOINT: &str = "s.id = (SELECT min(o.id) FROM push_subscriptions o WHERE o.endpoint = s.endpoint AND o.id IN";
+/// Whom a message goes to.
+pub enum Audience {
+    /// A new post: the subscriptions of every follower notified.
+    Notified,
+    /// The brand's answer numbered `seq` in post `post`'s thread: the
+    /// subscriptions asking for answers, of the visitors who replied there
+    /// before it (shown replies, not the brand's).
+    Thread { post: u64, seq: u64 },
+}
 
-/// The subscriptions a new post goes to: those of every follower notified,
-/// each endpoint once.
-pub fn of_notified<S: Sql>(db: &S) -> Result<Vec<PushTarget>, S::Error> {
-    let notified = "SELECT p.id FROM push_subscriptions p JOIN follows f ON f.visitor = p.visitor WHERE f.notify = 1";
-    let statement = format!("SELECT {COLUMNS} FROM push_subscriptions s WHERE s.id IN ({notified}) AND {ONE_PER_ENDPOINT} ({notified})) ORDER BY s.id");
-    db.rows(&statement, vec![])
+/// A message to put in the outbox for an [`Audience`].
+pub struct Fanout<'a> {
+    pub event: &'a str,
+    pub kind: &'a str,
+    /// The body in English and in French: each subscription gets its language's.
+    pub en: &'a str,
+    pub fr: &'a str,
+    /// When it is written, due at once (ms since 1970, and as RFC 3339).
+    pub now: u64,
+    pub created_at: &'a str,
+}
+
+/// Puts `message` in the outbox for each subscription of `audience`, each
+/// endpoint once (a browser whose visitor session was replaced holds the
+/// same endpoint under two visitors), then drops each target's finished
+/// deliveries older than its newest `keep`. A few statements however large
+/// the audience: a post to 10,000 followers must not hold its hub (and its
+/// live push) while it is written.
+pub fn fan_out<S: Sql>(db: &S, audience: &Audience, message: &Fanout, keep: u64) -> Result<(), S::Error> {
+    // ?1 to ?6: the message; ?7 and ?8: the thread's.
+    let chosen = match audience {
+        Audience::Notified => "SELECT p.id FROM push_subscriptions p JOIN follows f ON f.visitor = p.visitor WHERE f.notify = 1",
+        Audience::Thread { .. } => {
+            "SELECT p.id FROM push_subscriptions p WHERE p.answers = 1 AND p.visitor IN (
+                SELECT author_id FROM replies WHERE post = ?7 AND seq < ?8 AND hidden = 0 AND coalesce(author_badge, '') != 'brand')"
+        }
+    };
+    let insert = format!(
+        "INSERT INTO deliveries (destination, target, event, type, body, next_at, created_at)
+            SELECT '{DESTINATION}', s.id, ?1, ?2, CASE s.lang WHEN 'fr' THEN ?4 ELSE ?3 END, ?5, ?6 FROM push_subscriptions s
+            WHERE s.id IN (SELECT min(c.id) FROM push_subscriptions c WHERE c.id IN ({chosen}) GROUP BY c.endpoint)"
+    );
+    let mut values = vec![message.event.into(), message.kind.into(), message.en.into(), message.fr.into(), super::int(message.now), message.created_at.into()];
+    if let Audience::Thread { post, seq } = audience {
+        values.extend([super::int(*post), super::int(*seq)]);
+    }
+    db.run(&insert, values)?;
+    let prune = format!(
+        "DELETE FROM deliveries WHERE id IN (SELECT id FROM (SELECT id, next_at,
+            row_number() OVER (PARTITION BY target ORDER BY id DESC) AS newer FROM deliveries WHERE destination = '{DESTINATION}')
+            WHERE newer > ?1 AND next_at IS NULL)"
+    );
+    db.run(&prune, vec![super::int(keep)])
 }
 
 /// How many followers a new post notifies (with a subscription to send to).
@@ -113,20 +158,28 @@ pub fn notified_followers<S: Sql>(db: &S) -> Result<u64, S::Error> {
     Ok(db.number(statement, vec![])?.unwrap_or(0))
 }
 
-/// The subscriptions the brand's answer numbered `seq` in post `post`'s
-/// thread goes to: those asking for answers, of the visitors who replied
-/// there before it (shown replies, not the brand's).
-pub fn of_thread<S: Sql>(db: &S, post: u64, seq: u64) -> Result<Vec<PushTarget>, S::Error> {
-    let asked = "SELECT p.id FROM push_subscriptions p WHERE p.answers = 1 AND p.visitor IN (
-        SELECT author_id FROM replies WHERE post = ?1 AND seq < ?2 AND hidden = 0 AND coalesce(author_badge, '') != 'brand')";
-    let statement = format!("SELECT {COLUMNS} FROM push_subscriptions s WHERE s.id IN ({asked}) AND {ONE_PER_ENDPOINT} ({asked})) ORDER BY s.id");
-    db.rows(&statement, vec![super::int(post), super::int(seq)])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::{follows, native::store};
+
+    /// The targets a message to `audience` is put in the outbox for, and their bodies.
+    fn sent(db: &rusqlite::Connection, audience: Audience) -> Vec<(String, String)> {
+        db.execute("DELETE FROM deliveries", []).unwrap();
+        let message = Fanout { event: "e", kind: "post", en: "in English", fr: "en français", now: 1, created_at: "now" };
+        fan_out(db, &audience, &message, 5).unwrap();
+        #[derive(serde::Deserialize)]
+        struct Row {
+            target: String,
+            body: String,
+        }
+        let rows: Vec<Row> = db.rows("SELECT target, body FROM deliveries ORDER BY target", vec![]).unwrap();
+        rows.into_iter().map(|row| (row.target, row.body)).collect()
+    }
+
+    fn ids(sent: Vec<(String, String)>) -> Vec<String> {
+        sent.into_iter().map(|(target, _)| target).collect()
+    }
 
     fn target(id: &str, visitor: &str, answers: bool) -> PushTarget {
         let endpoint = format!("https://updates.push.services.mozilla.com/wpush/v2/{id}");
@@ -160,8 +213,7 @@ mod tests {
         set_notify(&db, "w", true).unwrap();
         set_notify(&db, "stranger", true).unwrap();
         assert!(notified(&db, "v").unwrap() && !notified(&db, "x").unwrap() && !notified(&db, "stranger").unwrap());
-        let ids: Vec<String> = of_notified(&db).unwrap().into_iter().map(|t| t.id).collect();
-        assert_eq!(ids, ["v1", "w1"]);
+        assert_eq!(ids(sent(&db, Audience::Notified)), ["v1", "w1"]);
         follows::set(&db, "w", false).unwrap();
         assert_eq!(notified_followers(&db).unwrap(), 1, "an unfollow ends it");
     }
@@ -178,8 +230,7 @@ mod tests {
         for (visitor, answers) in [("v", true), ("w", false), ("h", true), ("late", true), ("o", true), ("acme", true)] {
             sync(&db, visitor, &[target(&format!("{visitor}1"), visitor, answers)]).unwrap();
         }
-        let ids: Vec<String> = of_thread(&db, 0, 3).unwrap().into_iter().map(|t| t.id).collect();
-        assert_eq!(ids, ["v1"], "w asked for no answers, h's reply is hidden, late came after, o is elsewhere");
+        assert_eq!(ids(sent(&db, Audience::Thread { post: 0, seq: 3 })), ["v1"], "w asked for no answers, h's reply is hidden, late came after, o is elsewhere");
     }
 
     #[test]
@@ -194,19 +245,34 @@ mod tests {
         again.endpoint.clone_from(&first.endpoint);
         sync(&db, "old session", &[first.clone()]).unwrap();
         sync(&db, "new session", &[again.clone()]).unwrap();
-        let ids: Vec<String> = of_notified(&db).unwrap().into_iter().map(|t| t.id).collect();
-        assert_eq!(ids, ["a"]);
+        assert_eq!(ids(sent(&db, Audience::Notified)), ["a"]);
         // Where only one of them asked, that one is sent.
         set_notify(&db, "new session", false).unwrap();
-        let ids: Vec<String> = of_notified(&db).unwrap().into_iter().map(|t| t.id).collect();
-        assert_eq!(ids, ["b"]);
+        assert_eq!(ids(sent(&db, Audience::Notified)), ["b"]);
         let reply = "INSERT INTO replies (post, seq, author_id, author_name, text, created_at) VALUES (0, ?1, ?2, 'N', 't', 'now')";
         db.execute(reply, rusqlite::params![0, "old session"]).unwrap();
         db.execute(reply, rusqlite::params![1, "new session"]).unwrap();
         first.answers = false;
         sync(&db, "old session", &[first]).unwrap();
-        let ids: Vec<String> = of_thread(&db, 0, 2).unwrap().into_iter().map(|t| t.id).collect();
-        assert_eq!(ids, ["a"], "the one that asked for answers");
+        assert_eq!(ids(sent(&db, Audience::Thread { post: 0, seq: 2 })), ["a"], "the one that asked for answers");
+    }
+
+    #[test]
+    fn each_gets_its_language_and_the_log_keeps_the_newest() {
+        let db = store();
+        follows::set(&db, "v", true).unwrap();
+        set_notify(&db, "v", true).unwrap();
+        let mut french = target("a", "v", true);
+        french.lang = "fr".into();
+        sync(&db, "v", &[french]).unwrap();
+        assert_eq!(sent(&db, Audience::Notified), [("a".to_owned(), "en français".to_owned())]);
+        db.execute("UPDATE deliveries SET next_at = NULL", []).unwrap();
+        let message = Fanout { event: "e", kind: "post", en: "en", fr: "fr", now: 1, created_at: "now" };
+        for _ in 0..3 {
+            fan_out(&db, &Audience::Notified, &message, 2).unwrap();
+            db.execute("UPDATE deliveries SET next_at = NULL", []).unwrap();
+        }
+        assert_eq!(db.number("SELECT count(*) AS n FROM deliveries", vec![]).unwrap(), Some(2), "the two newest finished stay");
     }
 
     #[test]
