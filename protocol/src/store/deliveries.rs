@@ -70,6 +70,16 @@ pub fn add<S: Sql>(db: &S, new: &NewDelivery, keep: u64) -> Result<(), S::Error>
     db.run(prune, vec![new.destination.into(), new.target.into(), int(keep)])
 }
 
+/// [`add`]'s bound on the log for every target of `destination` at once
+/// (after many deliveries were added in one statement): each target's
+/// finished deliveries older than its newest `keep` leave it.
+pub fn prune_log<S: Sql>(db: &S, destination: &str, keep: u64) -> Result<(), S::Error> {
+    let statement = "DELETE FROM deliveries WHERE id IN (SELECT id FROM (SELECT id, next_at,
+        row_number() OVER (PARTITION BY target ORDER BY id DESC) AS newer FROM deliveries WHERE destination = ?1)
+        WHERE newer > ?2 AND next_at IS NULL)";
+    db.run(statement, vec![destination.into(), int(keep)])
+}
+
 /// Up to `batch` deliveries due at `now`, the longest due first.
 pub fn due<S: Sql>(db: &S, now: u64, batch: u64) -> Result<Vec<Due>, S::Error> {
     let statement = "SELECT id, destination, target, event, type, body, attempts FROM deliveries WHERE next_at <= ? ORDER BY next_at LIMIT ?";

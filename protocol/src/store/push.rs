@@ -144,12 +144,7 @@ pub fn fan_out<S: Sql>(db: &S, audience: &Audience, message: &Fanout, keep: u64)
         values.extend([super::int(*post), super::int(*seq)]);
     }
     db.run(&insert, values)?;
-    let prune = format!(
-        "DELETE FROM deliveries WHERE id IN (SELECT id FROM (SELECT id, next_at,
-            row_number() OVER (PARTITION BY target ORDER BY id DESC) AS newer FROM deliveries WHERE destination = '{DESTINATION}')
-            WHERE newer > ?1 AND next_at IS NULL)"
-    );
-    db.run(&prune, vec![super::int(keep)])
+    super::deliveries::prune_log(db, DESTINATION, keep)
 }
 
 /// How many followers a new post notifies (with a subscription to send to).
