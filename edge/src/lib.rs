@@ -4,8 +4,10 @@
 //! account's hub, a Durable Object that serializes them and rewrites the views
 //! (see `hub`). The widget bundle and the demo site are static assets that
 //! Cloudflare serves before this code runs. A cron wakes every hub after a
-//! deploy that adds a schema migration (`sweep`). Validation, ids and key layout live
-//! in the `gazouillis-protocol` crate; this crate is the thin shell around it.
+//! deploy that adds a schema migration (`sweep`); a queue's consumer sends a
+//! post's pushes to thousands of browsers (`hub::handoff`). Validation, ids
+//! and key layout live in the `gazouillis-protocol` crate; this crate is the
+//! thin shell around it.
 
 mod accounts;
 mod auth;
@@ -41,7 +43,7 @@ mod watches;
 mod webhooks;
 mod webpush;
 
-use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
+use worker::{event, Context, Env, MessageBatch, Method, Request, Response, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -65,6 +67,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 }
 
 /// The cron (`[triggers]` in wrangler.toml): wakes the hubs after a new schema migration.
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> worker::Result<()> {
+    // The outbox's queue path (`hub::handoff`): what failed is left to the deliveries' leases.
+    hub::consume(batch, &env).await
+}
+
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // What failed is logged where it failed; the next run tries again.

@@ -174,7 +174,8 @@ impl Edge {
             .args(self.vars.iter().flat_map(|var| ["--var", var.as_str()]))
             // `GET /__scheduled` runs the cron (see `run_cron`).
             .arg("--test-scheduled")
-            .args(["--log-level", "warn"])
+            // Info: the requests, and the queue's batches (see `logged`).
+            .args(["--log-level", "info"])
             .env("WRANGLER_SEND_METRICS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
             .env("WRANGLER_LOG_PATH", self.dir.path().join("wrangler-debug-logs"))
@@ -241,6 +242,17 @@ impl Edge {
         let running = self.running.lock().expect("edge state");
         let log = self.dir.path().join(format!("wrangler-{}.log", running.generation));
         crate::process::log_tail(&log, max)
+    }
+
+    /// Whether wrangler's output since the edge started holds `needle`: how
+    /// a test sees what the runtime did that no answer shows, such as a
+    /// queue's consumer running (`QUEUE {queue} {acked}/{total}`).
+    pub fn logged(&self, needle: &str) -> bool {
+        let generations = self.running.lock().expect("edge state").generation;
+        (1..=generations).any(|generation| {
+            let log = self.dir.path().join(format!("wrangler-{generation}.log"));
+            std::fs::read_to_string(log).is_ok_and(|text| text.contains(needle))
+        })
     }
 
     /// Prints the end of wrangler's output to stderr, for a failed suite.

@@ -82,6 +82,11 @@ impl Receiver {
         format!("http://127.0.0.1:{}{path}", self.server.port())
     }
 
+    /// How many requests came so far.
+    pub fn count(&self) -> usize {
+        self.received.lock().expect("received").len()
+    }
+
     /// Every request so far, in the order they came.
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().expect("received").clone()

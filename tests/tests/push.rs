@@ -4,7 +4,8 @@
 //! answer to who replied, each message checked as a push service and a
 //! browser would (VAPID, `aes128gcm`, decrypted with the subscription's
 //! keys); a gone subscription forgotten; retries, and no retry for a post
-//! hidden meanwhile or a message refused.
+//! hidden meanwhile or a message refused; past one round of the hub's
+//! outbox, the same through the queue and its consumer.
 //!
 //! The edge runs with a VAPID key, loopback endpoints allowed, and retries
 //! shortened (first after 300 ms, 3 attempts, 2 s to answer).
@@ -43,6 +44,7 @@ async fn push() {
     suite.step("a post reaches notified followers only, encrypted for each, signed for its push service", posts).await;
     suite.step("the brand's answer reaches who replied and asked, in their language; nothing for their own", answers).await;
     suite.step("a 404 or 410 forgets the subscription; 429 and 503 are retried; 403 is not", outcomes).await;
+    suite.step("past one round of the hub, a post's pushes go through the queue, and their outcomes come back", queued).await;
     suite.step("a post hidden before its retry is not pushed again; an offer shows its end, not its code", hidden_and_offers).await;
     suite.step("erasing a visitor's data counts and deletes their subscriptions", erasure).await;
     suite.finish(|edge| edge.dump_log()).await;
@@ -251,6 +253,43 @@ async fn outcomes(e: Arc<Edge>) {
     eventually(DELIVERED, || async { ensure_eq!(busy_inbox.received().len(), 3, "attempts"); Ok(()) }).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(gone_inbox.received().len(), 1, "a gone subscription is never sent to again");
+}
+
+async fn queued(e: Arc<Edge>) {
+    e.create_account("many", "Many", "").await;
+    // More than the hub sends in one round (20): the round is handed to the queue.
+    let mut followers = Vec::new();
+    for n in 0..30 {
+        let script = match n {
+            0 => vec![Answer::Status(410)],
+            1 => vec![Answer::Status(503), Answer::Status(201)],
+            _ => vec![Answer::Status(201)],
+        };
+        let lang = if n % 2 == 0 { "fr" } else { "en" };
+        let (visitor, inbox) = subscribed(&e, &format!("Visitor {n}"), &script, lang).await;
+        follow_notified(&e, &visitor, "many").await;
+        followers.push((visitor, inbox, lang));
+    }
+    let post = e.create_post("many", "Soldes : -30 % ce week-end.").await;
+    for (n, (_, inbox, lang)) in followers.iter().enumerate() {
+        // The 503 is retried (by the hub itself: one delivery is due then).
+        let attempts = if n == 1 { 2 } else { 1 };
+        eventually(DELIVERED, || async { ensure_eq!(inbox.received().len(), attempts, "attempts"); Ok(()) }).await;
+        let message = inbox.messages().pop().expect("a message that opens");
+        assert_eq!(message.payload["post"]["id"], json!(post.id));
+        assert_eq!(message.payload["notification"]["lang"], json!(lang));
+    }
+    assert!(e.logged("QUEUE gazouillis-deliveries"), "the queue's consumer ran");
+    // The 410 came back from the consumer to the hub: the subscription is gone.
+    eventually(DELIVERED, || async {
+        let listed = my_data(&e, &followers[0].0).await.push;
+        ensure!(listed.is_empty(), "still listed: {listed:?}");
+        Ok(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let counts: Vec<usize> = followers.iter().map(|(_, inbox, _)| inbox.received().len()).collect();
+    assert_eq!(counts, [[1, 2].as_slice(), &[1; 28]].concat(), "each delivered once, none sent again");
 }
 
 async fn hidden_and_offers(e: Arc<Edge>) {

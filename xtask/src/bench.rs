@@ -24,6 +24,10 @@ use std::process::{Command, ExitCode};
 /// hub kept key-value entries and flushed its views only from its alarm.
 const VIEWS_BASELINE: &str = "03de7b4";
 
+/// The commit `bench-push` compares with by default: the last edge whose
+/// hub sent every push itself, with no queue.
+const PUSH_BASELINE: &str = "ec4b1f2";
+
 pub fn bench(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     check_args("bench", args, &["--clients", "--posts", "--hold", "--runs"])?;
     setup::setup(repo, true)?;
@@ -60,15 +64,19 @@ pub fn bench_alerts(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
     run(repo, "bench_alerts", args.iter().map(|arg| arg.to_string()).collect())
 }
 
-/// `cargo xtask bench-push [--subscriptions N] [--origins O] [--runs R]`:
-/// setup and build, then the `bench_push` binary: a post's fan-out to N
+/// `cargo xtask bench-push [--subscriptions N] [--origins O] [--runs R]
+/// [--baseline COMMIT]`: setup and build, and build the baseline commit
+/// (`build-at`), then the `bench_push` binary: a post's fan-out to N
 /// subscriptions on O push service origins, its time to the last
-/// delivery, deliveries per second and the runtime's CPU per push.
+/// delivery, deliveries per second and the runtime's CPU per push, both
+/// edges side by side.
 pub fn bench_push(repo: &Repo, args: &[&str]) -> Result<ExitCode> {
-    check_args("bench-push", args, &["--subscriptions", "--origins", "--runs"])?;
+    check_args("bench-push", args, &["--subscriptions", "--origins", "--runs", "--baseline"])?;
     setup::setup(repo, false)?;
     build::build_all(repo)?;
-    run(repo, "bench_push", args.iter().map(|arg| arg.to_string()).collect())
+    let (baseline, mut passed) = split_baseline(args);
+    passed.extend(baseline_args(repo, baseline.unwrap_or(PUSH_BASELINE))?);
+    run(repo, "bench_push", passed)
 }
 
 /// `cargo xtask bench-first-load [--rounds N] [--baseline COMMIT]`: setup

@@ -35,10 +35,12 @@
 //! - `bench-alerts [--replies N] [--runs R]`: build, then the `bench_alerts`
 //!   binary: from a reply's POST to a local webhook's receipt of its
 //!   mention, side by side with the same reply's live push.
-//! - `bench-push [--subscriptions N] [--origins O] [--runs R]`: build, then
-//!   the `bench_push` binary: a post's Web Push fan-out to N subscriptions on
-//!   O origins of a local push service: time to the last delivery,
-//!   deliveries per second, runtime CPU per push, beside its live push.
+//! - `bench-push [--subscriptions N] [--origins O] [--runs R] [--baseline
+//!   COMMIT]`: build, and build the baseline commit (`build-at`), then the
+//!   `bench_push` binary: a post's Web Push fan-out to N subscriptions on O
+//!   origins of a local push service: time to the last delivery, deliveries
+//!   per second, runtime CPU per push, beside its live push, both edges
+//!   side by side.
 //! - `bench-first-load [--rounds N] [--baseline COMMIT]`: `setup --browser`,
 //!   brotli and build, then the `bench_first_load` binary: what a first
 //!   visit fetches before the first post and how soon a reply can be typed,
@@ -85,10 +87,11 @@ commands:
   bench-alerts [--replies N] [--runs R]
                      build, measure from a reply's POST to a local webhook's receipt of its
                      mention, beside its live push (defaults: 20 replies, 3 runs)
-  bench-push [--subscriptions N] [--origins O] [--runs R]
+  bench-push [--subscriptions N] [--origins O] [--runs R] [--baseline COMMIT]
                      build, subscribe N visitors on O push service origins, measure a post's
                      fan-out: last delivery, deliveries/s, runtime CPU per push, beside its
-                     live push (defaults: 10000, 100, 3 runs)
+                     live push, against a baseline commit's edge (defaults: 10000, 100,
+                     3 runs, ec4b1f2: no queue)
   bench-first-load [--rounds N] [--baseline COMMIT]
                      setup --browser, build, measure a first visit (bytes before the first
                      post, time to it, time until a reply can be typed) for the widget, the

@@ -19,6 +19,7 @@ use gazouillis_protocol::live::Event;
 use gazouillis_protocol::outbox::Policy;
 use gazouillis_protocol::store::deliveries::Due;
 use gazouillis_protocol::webhook::Alert;
+use serde_json::Value;
 use worker::{Env, Request};
 
 /// What the hub emits.
@@ -48,9 +49,14 @@ pub(super) trait Destination: Sync {
     fn wanted(&self, _db: &Db, _due: &Due) -> worker::Result<bool> {
         Ok(true)
     }
-    /// The request that delivers `due` now (built at each attempt; async,
-    /// as signing through WebCrypto is).
-    fn request<'a>(&'a self, env: &'a Env, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>>;
+    /// Where `due` goes and with which keys, read from the hub's tables
+    /// before each attempt: all [`Destination::request`] needs besides
+    /// `due`, so that a queue's consumer, which has no tables, builds the
+    /// request too.
+    fn recipient(&self, db: &Db, due: &Due) -> worker::Result<Value>;
+    /// The request that delivers `due` to `recipient` now (built at each
+    /// attempt; async, as signing through WebCrypto is).
+    fn request<'a>(&'a self, env: &'a Env, due: &'a Due, recipient: &'a Value) -> LocalBoxFuture<'a, worker::Result<Request>>;
     /// Forgets `target`, gone for good (its subscriber row goes, and its
     /// deliveries with it). Called only where [`Destination::policy`]
     /// `forgets_gone`, which webhooks do not.

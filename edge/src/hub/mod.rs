@@ -16,8 +16,9 @@
 //! `activity` (and buzz), `offers`, `media` (posts' pictures), `visitors`
 //! (one visitor's data, for `/v1/me`); `emit` (the one place a write is
 //! told: to open widgets, then to each destination), `webhooks` (a
-//! destination: alerts), `push` (a destination: the followers' browsers)
-//! and `outbox` (every destination's deliveries);
+//! destination: alerts), `push` (a destination: the followers' browsers),
+//! `outbox` (every destination's deliveries) and `handoff` (the outbox's
+//! queue path, for a post to thousands);
 //! `limits` (the abuse limits on visitors' writes), `live`, `views` (flushing to KV, and answering reads KV cannot yet),
 //! `alarm` (the one alarm, shared by what is due later), `db` (the hub's
 //! SQLite, on which `gazouillis_protocol::store`'s queries run, one file
@@ -36,6 +37,7 @@ mod alarm;
 mod db;
 mod emit;
 mod follows;
+mod handoff;
 mod limits;
 mod live;
 mod media;
@@ -58,6 +60,7 @@ mod webhooks;
 pub use account::AccountCommand;
 pub use activity::ActivityCommand;
 pub use follows::FollowCommand;
+pub use handoff::consume;
 pub use media::MediaCommand;
 pub use moderation::ModerationCommand;
 pub use offers::{Claim, OfferCommand};
@@ -133,6 +136,7 @@ families! {
     Visitors(VisitorCommand),
     Views(ViewCommand),
     Push(PushCommand),
+    Outbox(handoff::OutboxCommand),
 }
 
 /// How a family of commands is applied to the hub: each command's typed

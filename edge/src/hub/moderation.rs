@@ -51,8 +51,6 @@ impl Apply for ModerationCommand {
 /// Most hidden posts, and most hidden replies, listed at once.
 const LISTED: usize = 500;
 
-/// The name the key-value import (`migrate`) calls it by.
-
 /// A count once one of its items is hidden (one less) or shown again (one more).
 fn recount(count: u64, hidden: bool) -> u64 {
     if hidden { count.saturating_sub(1) } else { count + 1 }

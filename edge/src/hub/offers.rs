@@ -43,9 +43,6 @@ pub struct Claim {
     pub first: bool,
 }
 
-/// Claims, limited per visitor and per client address, so that sessions
-/// made by the dozen on one network cannot empty an offer.
-
 impl AccountHub {
     /// A follower's claim of post `post`'s offer from client address `ip`:
     /// its code (the same again for one who claimed before, counted once), or

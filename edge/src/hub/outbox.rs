@@ -20,16 +20,17 @@
 //! attempt's outcome is recorded, its retry set and the alarm armed for it,
 //! as soon as it ends: a receiver that hangs delays no other.
 //!
-//! Past what one hub's alarm can send (a Worker invocation makes at most
-//! 1,000 subrequests), a destination hands its due deliveries to a
-//! Cloudflare Queue instead of [`send`]ing them here: the queue's consumer
-//! sends each with [`send`] and hands the [`Outcome`]s back to the hub,
-//! which records them with [`record`], as it does its own. Claims, leases,
-//! rules and the log stay here, the same for both paths.
+//! Past what one hub sends well by itself (a post to thousands of
+//! followers' browsers), a round with more than [`BATCH`] due hands them to
+//! the `DELIVERIES` Cloudflare Queue instead (`handoff`): its consumer
+//! makes each [`attempt`] and hands the outcomes back to the hub, which
+//! [`record`]s them as it does its own. Claims, leases, rules and the log
+//! stay here, the same for both paths.
 
 use super::alarm::wake_by;
 use super::db::Db;
 use super::emit::destination;
+use super::handoff;
 use super::AccountHub;
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -37,11 +38,42 @@ use gazouillis_protocol::address::deliverable;
 use gazouillis_protocol::outbox::{retry_after_secs, After, Outcome, Policy};
 use gazouillis_protocol::store::deliveries::{self, Due};
 use gazouillis_protocol::time::rfc3339_from_millis;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::time::Duration;
 use worker::{web_sys, AbortController, Date, Delay, Env, Fetch, Request, Storage};
 
-/// Most deliveries attempted at once.
-const BATCH: u64 = 20;
+/// Most deliveries attempted at once (by the hub, or by a queue's consumer
+/// for each message), and most sent by the hub itself in one round: a round
+/// with more due hands them to the queue, where there is one.
+pub const BATCH: usize = 20;
+
+/// A claimed attempt at a delivery, with everything its request needs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Job {
+    pub due: Due,
+    pub attempt: u32,
+    /// Where it goes (`Destination::recipient`).
+    pub recipient: Value,
+}
+
+/// How an attempt ended, as the hub records it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Sent {
+    pub id: u64,
+    pub destination: String,
+    pub target: String,
+    pub attempt: u32,
+    pub outcome: Outcome,
+}
+
+impl Job {
+    /// How it went, as the hub records it.
+    pub fn sent(&self, outcome: Outcome) -> Sent {
+        let Due { id, destination, target, .. } = self.due.clone();
+        Sent { id, destination, target, attempt: self.attempt, outcome }
+    }
+}
 
 /// A number from 0 to 1, from the runtime's random source.
 fn jitter() -> f64 {
@@ -50,55 +82,84 @@ fn jitter() -> f64 {
     f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)
 }
 
-/// Sends every delivery due now (up to [`BATCH`]), side by side, and
-/// records how each went as it ends, setting the alarm (`storage`'s) for its
-/// retry at once. Returns whether some were left for a next round.
+/// Sends every delivery due now (up to [`BATCH`]) side by side, recording
+/// how each went as it ends (`storage`'s alarm set at once for its retry);
+/// or, with more due and a queue bound, hands up to [`handoff::ROUND`] of
+/// them to the queue. Returns whether some were left for a next round.
 pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Result<bool> {
     let now = Date::now().as_millis();
-    let due = deliveries::due(db, now, BATCH)?;
-    let full = due.len() as u64 == BATCH;
-    let mut sending = FuturesUnordered::new();
-    for delivery in due {
-        let attempt = delivery.attempts + 1;
-        let Some(destination) = destination(&delivery.destination) else {
-            // A destination this edge does not know: nothing can send it.
-            deliveries::give_up(db, delivery.id)?;
-            continue;
-        };
-        let policy = destination.policy(env);
-        // Its last attempt was cut short by a restart, or what it carries is no longer wanted.
-        if attempt > policy.max_attempts || !destination.wanted(db, &delivery)? {
-            deliveries::give_up(db, delivery.id)?;
-            continue;
+    let queue = handoff::queue(env);
+    let round = if queue.is_some() { handoff::ROUND } else { BATCH };
+    let due = deliveries::due(db, now, round as u64)?;
+    let full = due.len() == round;
+    match queue {
+        Some(queue) if due.len() > BATCH => {
+            let jobs = claim(db, env, storage, due, now, handoff::LEASE_MS).await?;
+            handoff::hand(db, &queue, jobs).await?;
         }
-        // Claimed before it leaves: the retry is due as if this attempt failed.
-        deliveries::claim(db, delivery.id, attempt, policy.lease(attempt, now, jitter()), &rfc3339_from_millis(now))?;
-        let allow_loopback = destination.allows_loopback(env);
-        sending.push(async move {
-            let outcome = match destination.request(env, db, &delivery).await {
-                Ok(request) => send(request, policy.timeout_ms, allow_loopback).await,
-                Err(err) => Outcome::failed(err.to_string()),
-            };
-            (delivery, attempt, policy, outcome)
-        });
-    }
-    while let Some((delivery, attempt, policy, outcome)) = sending.next().await {
-        record(db, env, storage, &delivery, attempt, &policy, &outcome).await?;
+        _ => {
+            let jobs = claim(db, env, storage, due, now, 0).await?;
+            let mut sending: FuturesUnordered<_> = jobs.iter().map(|job| async move { job.sent(attempt(env, job).await) }).collect();
+            while let Some(sent) = sending.next().await {
+                record(db, env, storage, &sent).await?;
+            }
+        }
     }
     Ok(full)
 }
 
-/// Records how attempt `attempt` of `delivery` ended, and what follows by
-/// `policy`: its retry (the alarm armed for it), or its target forgotten.
-pub async fn record(db: &Db, env: &Env, storage: &Storage, delivery: &Due, attempt: u32, policy: &Policy, outcome: &Outcome) -> worker::Result<()> {
-    let after = policy.after(attempt, Date::now().as_millis(), outcome, jitter());
-    deliveries::record(db, delivery.id, attempt, outcome, after)?;
+/// Claims each of `due` for its next attempt, its lease `grace` ms longer
+/// than its destination's (time for a queue to bring the outcome back).
+/// A delivery no attempt is left for, or whose event is no longer wanted,
+/// is given up; one whose recipient cannot be read fails this attempt.
+async fn claim(db: &Db, env: &Env, storage: &Storage, due: Vec<Due>, now: u64, grace: u64) -> worker::Result<Vec<Job>> {
+    let mut jobs = Vec::with_capacity(due.len());
+    for due in due {
+        let attempt = due.attempts + 1;
+        let Some(destination) = destination(&due.destination) else {
+            // A destination this edge does not know: nothing can send it.
+            deliveries::give_up(db, due.id)?;
+            continue;
+        };
+        let policy = destination.policy(env);
+        // Its last attempt was cut short by a restart, or what it carries is no longer wanted.
+        if attempt > policy.max_attempts || !destination.wanted(db, &due)? {
+            deliveries::give_up(db, due.id)?;
+            continue;
+        }
+        // Claimed before it leaves: the retry is due as if this attempt failed.
+        deliveries::claim(db, due.id, attempt, policy.lease(attempt, now, jitter()) + grace, &rfc3339_from_millis(now))?;
+        match destination.recipient(db, &due) {
+            Ok(recipient) => jobs.push(Job { due, attempt, recipient }),
+            Err(err) => {
+                let job = Job { due, attempt, recipient: Value::Null };
+                record(db, env, storage, &job.sent(Outcome::failed(err.to_string()))).await?;
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+/// Makes `job`'s attempt: its destination's request, sent.
+pub async fn attempt(env: &Env, job: &Job) -> Outcome {
+    let Some(destination) = destination(&job.due.destination) else {
+        return Outcome::failed("no such destination: not sent");
+    };
+    match destination.request(env, &job.due, &job.recipient).await {
+        Ok(request) => send(request, destination.policy(env).timeout_ms, destination.allows_loopback(env)).await,
+        Err(err) => Outcome::failed(err.to_string()),
+    }
+}
+
+/// Records how an attempt ended, and what follows by its destination's
+/// policy: its retry (the alarm armed for it), or its target forgotten.
+pub async fn record(db: &Db, env: &Env, storage: &Storage, sent: &Sent) -> worker::Result<()> {
+    let Some(destination) = destination(&sent.destination) else { return Ok(()) };
+    let after = destination.policy(env).after(sent.attempt, Date::now().as_millis(), &sent.outcome, jitter());
+    deliveries::record(db, sent.id, sent.attempt, &sent.outcome, after)?;
     match after {
         After::RetryAt(at) => wake_by(storage, at).await,
-        After::Gone => match destination(&delivery.destination) {
-            Some(destination) => destination.forget(env, db, &delivery.target).await,
-            None => Ok(()),
-        },
+        After::Gone => destination.forget(env, db, &sent.target).await,
         After::Delivered | After::Failed => Ok(()),
     }
 }

@@ -34,6 +34,7 @@ use gazouillis_protocol::{Badge, ErrorCode, Post, PostId, Reply, ReplyId};
 use gazouillis_push::subscription::unb64;
 use gazouillis_push::{ece, payload, vapid as jwt};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use worker::{Date, Env, Headers, Method, Request, RequestInit, Url};
 
 /// A subscription's finished deliveries kept in the log.
@@ -111,6 +112,14 @@ fn as_sent<'a>(post: &'a Post, url: &'a str) -> payload::Post<'a> {
 /// The followers' browsers as a destination of what the hub emits.
 pub(super) struct FollowerPush;
 
+/// A subscription as a push's request needs it (base64url keys).
+#[derive(Serialize, Deserialize)]
+struct Browser {
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+}
+
 impl Destination for FollowerPush {
     fn name(&self) -> &'static str {
         DESTINATION
@@ -146,11 +155,17 @@ impl Destination for FollowerPush {
         })
     }
 
+    /// The subscription's endpoint and keys.
+    fn recipient(&self, db: &Db, due: &Due) -> worker::Result<Value> {
+        let target = push::find(db, &due.target)?.ok_or("the subscription is gone")?;
+        Ok(serde_json::to_value(Browser { endpoint: target.endpoint, p256dh: target.p256dh, auth: target.auth })?)
+    }
+
     /// The payload encrypted for the subscription (RFC 8291), with the
     /// edge's VAPID JWT for the push service (RFC 8292).
-    fn request<'a>(&'a self, env: &'a Env, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>> {
+    fn request<'a>(&'a self, env: &'a Env, due: &'a Due, recipient: &'a Value) -> LocalBoxFuture<'a, worker::Result<Request>> {
         Box::pin(async move {
-            let target = push::find(db, &due.target)?.ok_or("the subscription is gone")?;
+            let target = Browser::deserialize(recipient)?;
             let vapid = vapid(env).await?.ok_or("push is off: VAPID_PRIVATE_KEY is not set")?;
             let endpoint = Url::parse(&target.endpoint)?;
             let (p256dh, auth) = (unb64(&target.p256dh).ok_or("unreadable p256dh")?, unb64(&target.auth).ok_or("unreadable auth")?);

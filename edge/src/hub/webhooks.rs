@@ -13,7 +13,7 @@ use crate::random;
 use gazouillis_protocol::page::one_past;
 use gazouillis_protocol::outbox::Policy;
 use gazouillis_protocol::store::deliveries::{self, Due, Logged, NewDelivery};
-use gazouillis_protocol::store::webhooks;
+use gazouillis_protocol::store::webhooks::{self, Receiver};
 use gazouillis_protocol::time::rfc3339_from_millis;
 use gazouillis_protocol::webhook::{
     slack_body, Alert, Attempt, CreatedWebhook, Deliveries, Delivery, Event, Format, NewWebhook,
@@ -21,6 +21,7 @@ use gazouillis_protocol::webhook::{
 };
 use gazouillis_protocol::ErrorCode;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use worker::{Date, Env, Headers, Method, Request, RequestInit};
 
 /// The webhooks' name in the outbox.
@@ -104,14 +105,19 @@ impl Destination for WebhookAlerts {
         policy_from_env(env, "WEBHOOK", POLICY)
     }
 
-    /// The event in the webhook's format: Slack's body, or the event itself, signed.
     fn allows_loopback(&self, env: &Env) -> bool {
         crate::config::loopback_allowed(env)
     }
 
-    fn request<'a>(&'a self, _env: &'a Env, db: &'a Db, due: &'a Due) -> LocalBoxFuture<'a, worker::Result<Request>> {
+    /// The webhook's URL, format, language and secret.
+    fn recipient(&self, db: &Db, due: &Due) -> worker::Result<Value> {
+        Ok(serde_json::to_value(webhooks::receiver(db, &due.target)?.ok_or("the webhook is gone")?)?)
+    }
+
+    /// The event in the webhook's format: Slack's body, or the event itself, signed.
+    fn request<'a>(&'a self, _env: &'a Env, due: &'a Due, recipient: &'a Value) -> LocalBoxFuture<'a, worker::Result<Request>> {
         Box::pin(async move {
-            let receiver = webhooks::receiver(db, &due.target)?.ok_or("the webhook is gone")?;
+            let receiver = Receiver::deserialize(recipient)?;
             let headers = Headers::new();
             headers.set("content-type", "application/json")?;
             headers.set("user-agent", "Gazouillis-Webhooks/1")?;

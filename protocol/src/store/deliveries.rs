@@ -7,11 +7,11 @@
 use super::{int, Sql};
 use crate::outbox::{After, Outcome};
 use crate::webhook::DeliveryState;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A delivery whose next attempt is due, as its destination builds the
-/// request from it.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+/// request from it (carried in a queue message on the outbox's queue path).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Due {
     pub id: u64,
     pub destination: String,
@@ -100,7 +100,10 @@ pub fn give_up<S: Sql>(db: &S, id: u64) -> Result<(), S::Error> {
     db.run("UPDATE deliveries SET state = 'failed', next_at = NULL WHERE id = ?", vec![int(id)])
 }
 
-/// Records how attempt `attempt` of delivery `id` ended, and what follows.
+/// Records how attempt `attempt` of delivery `id` ended, and what follows;
+/// unless a later attempt was claimed meanwhile (an outcome that comes back
+/// after its lease ran out): its attempt is logged, the delivery left to
+/// the later one.
 pub fn record<S: Sql>(db: &S, id: u64, attempt: u32, outcome: &Outcome, after: After) -> Result<(), S::Error> {
     let statement = "UPDATE attempts SET status = ?, error = ? WHERE delivery = ? AND n = ?";
     let status = outcome.status.map(|status| int(status.into()));
@@ -110,7 +113,8 @@ pub fn record<S: Sql>(db: &S, id: u64, attempt: u32, outcome: &Outcome, after: A
         After::Failed | After::Gone => ("failed", None),
         After::RetryAt(at) => ("pending", Some(int(at))),
     };
-    db.run("UPDATE deliveries SET state = ?, next_at = ? WHERE id = ?", vec![state.into(), next_at.into(), int(id)])
+    let statement = "UPDATE deliveries SET state = ?, next_at = ? WHERE id = ? AND attempts = ?";
+    db.run(statement, vec![state.into(), next_at.into(), int(id), int(attempt.into())])
 }
 
 /// When the next pending delivery is due, if one is.
@@ -205,10 +209,26 @@ mod tests {
         assert_eq!(next_at(&db).unwrap(), None, "nothing pending");
         add(&db, &new("a", "e2", NOW), 100).unwrap();
         let id = due(&db, NOW, 20).unwrap()[0].id;
+        claim(&db, id, 1, NOW + 20_000, "first").unwrap();
         record(&db, id, 1, &Outcome::answered(204, None), After::Delivered).unwrap();
         assert_eq!(log(&db, "webhook", "a", None, 1).unwrap()[0].state, DeliveryState::Delivered);
         give_up(&db, id).unwrap();
         assert_eq!(log(&db, "webhook", "a", None, 1).unwrap()[0].state, DeliveryState::Failed);
+    }
+
+    #[test]
+    fn an_outcome_back_after_its_lease_ran_out_leaves_the_later_attempt_alone() {
+        let db = store();
+        add(&db, &new("a", "e1", NOW), 100).unwrap();
+        let id = due(&db, NOW, 20).unwrap()[0].id;
+        claim(&db, id, 1, NOW + 20_000, "first").unwrap();
+        claim(&db, id, 2, NOW + 60_000, "second").unwrap();
+        record(&db, id, 1, &Outcome::answered(201, None), After::Delivered).unwrap();
+        let logged = &log(&db, "webhook", "a", None, 10).unwrap()[0];
+        assert_eq!((logged.state, logged.next_at), (DeliveryState::Pending, Some(NOW + 60_000)), "attempt 2 still holds it");
+        assert_eq!(attempts(&db, id).unwrap()[0].status, Some(201), "attempt 1 is logged as it ended");
+        record(&db, id, 2, &Outcome::answered(201, None), After::Delivered).unwrap();
+        assert_eq!(log(&db, "webhook", "a", None, 10).unwrap()[0].state, DeliveryState::Delivered);
     }
 
     #[test]
@@ -249,6 +269,7 @@ mod tests {
             add(&db, &NewDelivery { body, ..new("a", event, NOW) }, 100).unwrap();
         }
         let delivered = due(&db, NOW, 20).unwrap().into_iter().find(|d| d.event == "delivered").unwrap().id;
+        claim(&db, delivered, 1, NOW + 20_000, "first").unwrap();
         record(&db, delivered, 1, &Outcome::answered(200, None), After::Delivered).unwrap();
         erase_author(&db, "v").unwrap();
         let states = log(&db, "webhook", "a", None, 10).unwrap().into_iter().map(|d| (d.event, d.state, d.next_at)).collect::<Vec<_>>();
@@ -272,6 +293,7 @@ mod tests {
         for n in 0..5 {
             add(&db, &new("a", &format!("done{n}"), NOW), 3).unwrap();
             let id = due(&db, NOW, 20).unwrap().into_iter().find(|d| d.event == format!("done{n}")).unwrap().id;
+            claim(&db, id, 1, NOW + 20_000, "first").unwrap();
             record(&db, id, 1, &Outcome::answered(200, None), After::Delivered).unwrap();
         }
         add(&db, &new("b", "other", NOW), 3).unwrap();

@@ -4,10 +4,10 @@
 
 use super::Sql;
 use crate::webhook::{Format, Language, Webhook};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a webhook's deliveries go, and how (its secret included).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Receiver {
     pub url: String,
     pub format: Format,
