@@ -21,10 +21,11 @@ pub fn max_queued(env: &Env) -> u64 {
     var(env, "MAX_QUEUED").unwrap_or(MAX_QUEUED)
 }
 
-/// Whether the edge may send to `http://127.0.0.1` (the
-/// `WEBHOOK_ALLOW_LOOPBACK` var, `1`): the tests' receivers listen there.
-pub fn loopback_allowed(env: &Env) -> bool {
-    var::<String>(env, "WEBHOOK_ALLOW_LOOPBACK").as_deref() == Some("1")
+/// Whether a destination's receivers may be on `http://127.0.0.1` (its
+/// `{prefix}_ALLOW_LOOPBACK` var, `1`: `WEBHOOK_`, `PUSH_`): the tests'
+/// receivers and push service listen there.
+pub fn loopback_allowed(env: &Env, prefix: &str) -> bool {
+    var::<String>(env, &format!("{prefix}_ALLOW_LOOPBACK")).as_deref() == Some("1")
 }
 
 /// The edge's public origin (the `PUBLIC_ORIGIN` var, `https://social.acme.example`):
@@ -38,12 +39,6 @@ pub fn public_origin(env: &Env) -> Option<String> {
 /// var), or the browsers' push services.
 pub fn push_services(env: &Env) -> gazouillis_push::subscription::Services {
     gazouillis_push::subscription::Services::from_var(var::<String>(env, "PUSH_SERVICES").as_deref())
-}
-
-/// Whether push endpoints may be `http://127.0.0.1` (the
-/// `PUSH_ALLOW_LOOPBACK` var, `1`): the tests' push service listens there.
-pub fn push_loopback_allowed(env: &Env) -> bool {
-    var::<String>(env, "PUSH_ALLOW_LOOPBACK").as_deref() == Some("1")
 }
 
 /// The contact push services see in each VAPID JWT (the `VAPID_SUBJECT`

@@ -34,7 +34,7 @@ pub async fn subscribe(mut req: Request, env: &Env) -> ApiResult {
     let visitor = require_visitor(&req, env).await?;
     vapid(env).await?.ok_or(ErrorCode::PushDisabled)?;
     let sent: SubscriptionJson = read_json(&mut req).await?;
-    let checked = subscription::check(sent, &config::push_services(env), config::push_loopback_allowed(env)).map_err(|_| ErrorCode::InvalidSubscription)?;
+    let checked = subscription::check(sent, &config::push_services(env), config::loopback_allowed(env, "PUSH")).map_err(|_| ErrorCode::InvalidSubscription)?;
     if !is_p256_point(&checked.p256dh).await {
         return Err(ErrorCode::InvalidSubscription.into());
     }

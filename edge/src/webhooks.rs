@@ -23,7 +23,7 @@ pub async fn list(req: Request, env: &Env, handle: &str) -> ApiResult {
 pub async fn create(mut req: Request, env: &Env, handle: &str) -> ApiResult {
     let brand = require_brand(&req, env, handle).await?;
     let webhook: NewWebhook = read_json(&mut req).await?;
-    if !webhook.url_allowed(crate::config::loopback_allowed(env)) {
+    if !webhook.url_allowed(crate::config::loopback_allowed(env, "WEBHOOK")) {
         return Err(ErrorCode::InvalidWebhook.into());
     }
     hub::send_as(env, handle, WebhookCommand::Create { webhook }, &brand).await?.respond(201)

@@ -404,6 +404,23 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "CREATE TRIGGER forget_push_deliveries AFTER DELETE ON push_subscriptions BEGIN
             DELETE FROM deliveries WHERE destination = 'push' AND target = old.id; END",
     ],
+    // 18: a push message to an audience (`post` and `seq` set: the visitors
+    // who replied in that thread; null: the notified followers), waiting
+    // to be written out as deliveries, a chunk of subscriptions at a time
+    // in their id order (`written`: the last one written), so that no turn
+    // of the hub holds it long (`store::push::write_out`).
+    &["CREATE TABLE push_fanouts (
+        id INTEGER PRIMARY KEY,
+        event TEXT NOT NULL,
+        type TEXT NOT NULL,
+        post INTEGER,
+        seq INTEGER,
+        en TEXT NOT NULL,
+        fr TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        written TEXT NOT NULL DEFAULT ''
+    )"],
 ];
 
 /// Marks the view `claimed/{visitor}/{handle}` of every visitor with a claim.
@@ -739,6 +756,16 @@ mod tests {
         migrate(&db, 17..=MIGRATIONS.len());
         let notify: i64 = db.query_row("SELECT notify FROM follows WHERE visitor = 'v'", [], |r| r.get(0)).unwrap();
         assert_eq!(notify, 0);
+    }
+
+    #[test]
+    fn deliveries_waiting_before_chunked_fan_outs_stay_due() {
+        let db = store_at(17);
+        let delivery = "INSERT INTO deliveries (destination, target, event, type, body, next_at, created_at) VALUES ('push', 's', 'e', 'post', '{}', 5, 'then')";
+        db.execute(delivery, []).unwrap();
+        migrate(&db, 18..=MIGRATIONS.len());
+        assert_eq!(crate::store::deliveries::next_at(&db).unwrap(), Some(5));
+        assert!(!crate::store::push::write_out(&db, 100, 5).unwrap(), "no fan-out waits");
     }
 
     #[test]

@@ -60,6 +60,18 @@ struct Running {
     generation: u32,
 }
 
+/// The abuse limits out of the way: every test client comes from 127.0.0.1.
+pub const RAISED_LIMITS: [(&str, &str); 8] = [
+    ("RATE_REPLIES", "1000000/60"),
+    ("RATE_REPLIES_IP", "1000000/60"),
+    ("RATE_SESSIONS_IP", "1000000/60"),
+    ("RATE_FOLLOWS", "1000000/60"),
+    ("RATE_FOLLOWS_IP", "1000000/60"),
+    ("RATE_CLAIMS", "1000000/60"),
+    ("RATE_CLAIMS_IP", "1000000/60"),
+    ("LIVE_PER_ADDRESS", "1000000"),
+];
+
 impl Edge {
     /// Starts `wrangler dev` on the built Worker (building nothing) and waits
     /// until it answers HTTP. Every test client comes from 127.0.0.1, so the
@@ -70,17 +82,7 @@ impl Edge {
 
     /// [`Edge::start`] with these wrangler vars too (`name`, `value`).
     pub async fn start_also(vars: &[(&str, &str)]) -> Edge {
-        let limits = [
-            ("RATE_REPLIES", "1000000/60"),
-            ("RATE_REPLIES_IP", "1000000/60"),
-            ("RATE_SESSIONS_IP", "1000000/60"),
-            ("RATE_FOLLOWS", "1000000/60"),
-            ("RATE_FOLLOWS_IP", "1000000/60"),
-            ("RATE_CLAIMS", "1000000/60"),
-            ("RATE_CLAIMS_IP", "1000000/60"),
-            ("LIVE_PER_ADDRESS", "1000000"),
-        ];
-        Edge::start_with(&[&limits[..], vars].concat()).await
+        Edge::start_with(&[&RAISED_LIMITS[..], vars].concat()).await
     }
 
     /// [`Edge::start`] with these wrangler vars (`name`, `value`).

@@ -40,6 +40,12 @@ pub(super) trait Destination: Sync {
     fn name(&self) -> &'static str;
     /// Takes what it wants of `emitted`: its deliveries go in the outbox.
     fn take(&self, hub: &AccountHub, emitted: &Emitted) -> ApiResult<()>;
+    /// Writes out some of the deliveries of a message it took for a large
+    /// audience (in the outbox's rounds, after the write that raised it is
+    /// answered). Returns whether some may be left.
+    fn write_out(&self, _db: &Db) -> worker::Result<bool> {
+        Ok(false)
+    }
     /// How its deliveries are retried.
     fn policy(&self, env: &Env) -> Policy;
     /// Whether its receivers may be on `http://127.0.0.1` (the tests').
@@ -71,6 +77,11 @@ static DESTINATIONS: [&dyn Destination; 2] = [&WebhookAlerts, &FollowerPush];
 /// The destination of this name (`None`: none of this edge's).
 pub(super) fn destination(name: &str) -> Option<&'static dyn Destination> {
     DESTINATIONS.iter().copied().find(|destination| destination.name() == name)
+}
+
+/// Writes out some waiting deliveries of every destination; whether some may be left.
+pub(super) fn write_out(db: &Db) -> worker::Result<bool> {
+    DESTINATIONS.iter().try_fold(false, |left, destination| Ok(destination.write_out(db)? || left))
 }
 
 impl AccountHub {

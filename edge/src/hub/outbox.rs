@@ -29,7 +29,7 @@
 
 use super::alarm::wake_by;
 use super::db::Db;
-use super::emit::destination;
+use super::emit::{self, destination};
 use super::handoff;
 use super::AccountHub;
 use futures_util::future::{select, Either};
@@ -82,11 +82,14 @@ fn jitter() -> f64 {
     f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX)
 }
 
-/// Sends every delivery due now (up to [`BATCH`]) side by side, recording
+/// Writes out a chunk of the deliveries of a message to many, if one
+/// waits; then sends every delivery due now (up to [`BATCH`]) side by side, recording
 /// how each went as it ends (`storage`'s alarm set at once for its retry);
 /// or, with more due and a queue bound, hands up to [`handoff::ROUND`] of
 /// them to the queue. Returns whether some were left for a next round.
 pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Result<bool> {
+    // A message to many is written out as deliveries a chunk per round.
+    let waiting = emit::write_out(db)?;
     let now = Date::now().as_millis();
     let queue = handoff::queue(env);
     let round = if queue.is_some() { handoff::ROUND } else { BATCH };
@@ -105,7 +108,7 @@ pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Resul
             }
         }
     }
-    Ok(full)
+    Ok(full || waiting)
 }
 
 /// Claims each of `due` for its next attempt, its lease `grace` ms longer
@@ -200,6 +203,10 @@ fn unfollowed(request: &Request) -> worker::Result<Request> {
     Ok(web_sys::Request::new_with_request_and_init(request.inner(), &init)?.into())
 }
 
+/// How soon the alarm resumes what [`AccountHub::deliver_soon`] began, had
+/// the hub stopped meanwhile (a deploy, an eviction).
+const RESUME_MS: u64 = 60_000;
+
 impl AccountHub {
     /// Sends what is due right after the current answer leaves, then sets
     /// the alarm for the retries.
@@ -209,6 +216,8 @@ impl AccountHub {
             // A timer's turn: the answer leaves first.
             Delay::from(Duration::ZERO).await;
             let result = async {
+                // Should the hub stop before it is done, its alarm takes over.
+                wake_by(&storage, Date::now().as_millis() + RESUME_MS).await?;
                 while deliver_due(&db, &env, &storage).await? {}
                 match deliveries::next_at(&db)? {
                     Some(at) => wake_by(&storage, at).await,

@@ -40,6 +40,10 @@ use worker::{Date, Env, Headers, Method, Request, RequestInit, Url};
 /// A subscription's finished deliveries kept in the log.
 const LOG: u64 = 5;
 
+/// Subscriptions a message is written out to at a time (in one turn of the
+/// hub: a few milliseconds).
+const CHUNK: u64 = 1_000;
+
 /// How pushes are retried: a push service that answers 404 or 410 has
 /// dropped the subscription; one that refuses the message (400, 401, 403,
 /// 413) will refuse it again.
@@ -71,12 +75,13 @@ impl AccountHub {
     }
 
     /// Puts a message to `audience` in the outbox, its payload written by
-    /// `write` in each subscription's language, and sends it soon.
+    /// `write` in each subscription's language, and sends it soon (written
+    /// out as deliveries after the answer, [`CHUNK`] at a time).
     fn push_to(&self, audience: &Audience, event: &str, kind: &str, write: impl Fn(Lang) -> String) -> ApiResult<()> {
         let now = Date::now().as_millis();
         let (en, fr) = (write(Lang::En), write(Lang::Fr));
         let message = Fanout { event, kind, en: &en, fr: &fr, now, created_at: &rfc3339_from_millis(now) };
-        push::fan_out(&self.db, audience, &message, LOG)?;
+        push::fan_out(&self.db, audience, &message)?;
         self.deliver_soon();
         Ok(())
     }
@@ -133,13 +138,17 @@ impl Destination for FollowerPush {
         }
     }
 
+    fn write_out(&self, db: &Db) -> worker::Result<bool> {
+        push::write_out(db, CHUNK, LOG)
+    }
+
     /// [`POLICY`], as the vars `PUSH_*` change it.
     fn policy(&self, env: &Env) -> Policy {
         policy_from_env(env, "PUSH", POLICY)
     }
 
     fn allows_loopback(&self, env: &Env) -> bool {
-        config::push_loopback_allowed(env)
+        config::loopback_allowed(env, "PUSH")
     }
 
     /// A post still shown; an answer still shown, in a thread still shown.

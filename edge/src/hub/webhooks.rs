@@ -106,7 +106,7 @@ impl Destination for WebhookAlerts {
     }
 
     fn allows_loopback(&self, env: &Env) -> bool {
-        crate::config::loopback_allowed(env)
+        crate::config::loopback_allowed(env, "WEBHOOK")
     }
 
     /// The webhook's URL, format, language and secret.

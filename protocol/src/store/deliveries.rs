@@ -117,9 +117,12 @@ pub fn record<S: Sql>(db: &S, id: u64, attempt: u32, outcome: &Outcome, after: A
     db.run(statement, vec![state.into(), next_at.into(), int(id), int(attempt.into())])
 }
 
-/// When the next pending delivery is due, if one is.
+/// When the next pending delivery is due, or the oldest message waiting to
+/// be written out as deliveries (`push::write_out`), if one is.
 pub fn next_at<S: Sql>(db: &S) -> Result<Option<u64>, S::Error> {
-    db.number("SELECT min(next_at) AS n FROM deliveries WHERE next_at IS NOT NULL", vec![])
+    let statement = "SELECT min(n) AS n FROM (SELECT min(next_at) AS n FROM deliveries WHERE next_at IS NOT NULL
+        UNION ALL SELECT min(due_at) FROM push_fanouts)";
+    db.number(statement, vec![])
 }
 
 /// The author's id of the reply (published or queued) that a delivery's

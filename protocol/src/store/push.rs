@@ -119,32 +119,96 @@ pub struct Fanout<'a> {
     pub created_at: &'a str,
 }
 
-/// Puts `message` in the outbox for each subscription of `audience`, each
-/// endpoint once (a browser whose visitor session was replaced holds the
-/// same endpoint under two visitors), then drops each target's finished
-/// deliveries older than its newest `keep`. A few statements however large
-/// the audience: a post to 10,000 followers must not hold its hub (and its
-/// live push) while it is written.
-pub fn fan_out<S: Sql>(db: &S, audience: &Audience, message: &Fanout, keep: u64) -> Result<(), S::Error> {
-    // ?1 to ?6: the message; ?7 and ?8: the thread's.
-    let chosen = match audience {
-        Audience::Notified => "SELECT p.id FROM push_subscriptions p JOIN follows f ON f.visitor = p.visitor WHERE f.notify = 1",
-        Audience::Thread { .. } => {
-            "SELECT p.id FROM push_subscriptions p WHERE p.answers = 1 AND p.visitor IN (
-                SELECT author_id FROM replies WHERE post = ?7 AND seq < ?8 AND hidden = 0 AND coalesce(author_badge, '') != 'brand')"
-        }
+/// Puts `message` to `audience` in the outbox: one row, which
+/// [`write_out`] turns into deliveries afterwards, so that a post to
+/// thousands of followers holds its hub (and its live push) no longer than
+/// a post to none.
+pub fn fan_out<S: Sql>(db: &S, audience: &Audience, message: &Fanout) -> Result<(), S::Error> {
+    let (post, seq) = match audience {
+        Audience::Notified => (None, None),
+        Audience::Thread { post, seq } => (Some(super::int(*post)), Some(super::int(*seq))),
     };
+    let statement = "INSERT INTO push_fanouts (event, type, post, seq, en, fr, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    let values = vec![
+        message.event.into(),
+        message.kind.into(),
+        post.into(),
+        seq.into(),
+        message.en.into(),
+        message.fr.into(),
+        super::int(message.now),
+        message.created_at.into(),
+    ];
+    db.run(statement, values)
+}
+
+/// A message waiting to be written out ([`fan_out`]).
+#[derive(Deserialize)]
+struct Waiting {
+    id: u64,
+    event: String,
+    #[serde(rename = "type")]
+    kind: String,
+    post: Option<u64>,
+    seq: Option<u64>,
+    en: String,
+    fr: String,
+    due_at: u64,
+    created_at: String,
+    written: String,
+}
+
+/// Writes out the oldest waiting message's deliveries to its next `chunk`
+/// subscriptions, each endpoint once (a browser whose visitor session was
+/// replaced holds the same endpoint under two visitors); once it has no
+/// more, it leaves, and each target's finished deliveries older than its
+/// newest `keep` leave the log. Returns whether a message may still wait.
+pub fn write_out<S: Sql>(db: &S, chunk: u64, keep: u64) -> Result<bool, S::Error> {
+    let oldest = "SELECT id, event, type, post, seq, en, fr, due_at, created_at, written FROM push_fanouts ORDER BY id LIMIT 1";
+    let Some(waiting) = db.rows::<Waiting>(oldest, vec![])?.pop() else { return Ok(false) };
+    // ?1 and ?2: the chunk's bounds; ?3 and ?4: the thread's, last (only an answer binds them).
+    let (chosen, thread) = match (waiting.post, waiting.seq) {
+        (Some(post), Some(seq)) => (
+            "SELECT p.id FROM push_subscriptions p WHERE p.answers = 1 AND p.visitor IN (
+                SELECT author_id FROM replies WHERE post = ?3 AND seq < ?4 AND hidden = 0 AND coalesce(author_badge, '') != 'brand')",
+            vec![super::int(post), super::int(seq)],
+        ),
+        _ => ("SELECT p.id FROM push_subscriptions p JOIN follows f ON f.visitor = p.visitor WHERE f.notify = 1", vec![]),
+    };
+    let once = format!("s.id IN (SELECT min(c.id) FROM push_subscriptions c WHERE c.id IN ({chosen}) GROUP BY c.endpoint)");
+    let last = format!("SELECT max(id) AS id FROM (SELECT s.id FROM push_subscriptions s WHERE s.id > ?1 AND {once} ORDER BY s.id LIMIT ?2)");
+    #[derive(Deserialize)]
+    struct Last {
+        id: Option<String>,
+    }
+    let bounds = |upper: super::Value| [vec![waiting.written.as_str().into(), upper], thread.clone()].concat();
+    let Some(upper) = db.rows::<Last>(&last, bounds(super::int(chunk)))?.pop().and_then(|last| last.id) else {
+        db.run("DELETE FROM push_fanouts WHERE id = ?", vec![super::int(waiting.id)])?;
+        super::deliveries::prune_log(db, DESTINATION, keep)?;
+        return Ok(true);
+    };
+    // ?5 to ?10: the message.
     let insert = format!(
         "INSERT INTO deliveries (destination, target, event, type, body, next_at, created_at)
-            SELECT '{DESTINATION}', s.id, ?1, ?2, CASE s.lang WHEN 'fr' THEN ?4 ELSE ?3 END, ?5, ?6 FROM push_subscriptions s
-            WHERE s.id IN (SELECT min(c.id) FROM push_subscriptions c WHERE c.id IN ({chosen}) GROUP BY c.endpoint)"
+            SELECT '{DESTINATION}', s.id, ?5, ?6, CASE s.lang WHEN 'fr' THEN ?8 ELSE ?7 END, ?9, ?10 FROM push_subscriptions s
+            WHERE s.id > ?1 AND s.id <= ?2 AND {once}"
     );
-    let mut values = vec![message.event.into(), message.kind.into(), message.en.into(), message.fr.into(), super::int(message.now), message.created_at.into()];
-    if let Audience::Thread { post, seq } = audience {
-        values.extend([super::int(*post), super::int(*seq)]);
+    let mut values = bounds(upper.as_str().into());
+    if thread.is_empty() {
+        // Keeps ?5 to ?10 where the statement names them.
+        values.extend([super::Value::Null, super::Value::Null]);
     }
+    values.extend([
+        waiting.event.as_str().into(),
+        waiting.kind.as_str().into(),
+        waiting.en.as_str().into(),
+        waiting.fr.as_str().into(),
+        super::int(waiting.due_at),
+        waiting.created_at.as_str().into(),
+    ]);
     db.run(&insert, values)?;
-    super::deliveries::prune_log(db, DESTINATION, keep)
+    db.run("UPDATE push_fanouts SET written = ? WHERE id = ?", vec![upper.into(), super::int(waiting.id)])?;
+    Ok(true)
 }
 
 /// How many followers a new post notifies (with a subscription to send to).
@@ -162,7 +226,9 @@ mod tests {
     fn sent(db: &rusqlite::Connection, audience: Audience) -> Vec<(String, String)> {
         db.execute("DELETE FROM deliveries", []).unwrap();
         let message = Fanout { event: "e", kind: "post", en: "in English", fr: "en français", now: 1, created_at: "now" };
-        fan_out(db, &audience, &message, 5).unwrap();
+        fan_out(db, &audience, &message).unwrap();
+        // Two subscriptions at a time: the chunks add up to the whole audience.
+        while write_out(db, 2, 5).unwrap() {}
         #[derive(serde::Deserialize)]
         struct Row {
             target: String,
@@ -264,10 +330,42 @@ mod tests {
         db.execute("UPDATE deliveries SET next_at = NULL", []).unwrap();
         let message = Fanout { event: "e", kind: "post", en: "en", fr: "fr", now: 1, created_at: "now" };
         for _ in 0..3 {
-            fan_out(&db, &Audience::Notified, &message, 2).unwrap();
+            fan_out(&db, &Audience::Notified, &message).unwrap();
+            while write_out(&db, 100, 2).unwrap() {}
             db.execute("UPDATE deliveries SET next_at = NULL", []).unwrap();
         }
         assert_eq!(db.number("SELECT count(*) AS n FROM deliveries", vec![]).unwrap(), Some(2), "the two newest finished stay");
+    }
+
+    #[test]
+    fn a_message_to_many_is_written_out_a_chunk_at_a_time_in_the_order_it_came() {
+        let db = store();
+        for n in 0..5 {
+            let visitor = format!("v{n}");
+            follows::set(&db, &visitor, true).unwrap();
+            set_notify(&db, &visitor, true).unwrap();
+            sync(&db, &visitor, &[target(&format!("s{n}"), &visitor, true)]).unwrap();
+        }
+        let first = Fanout { event: "first", kind: "post", en: "1", fr: "1", now: 7, created_at: "then" };
+        let second = Fanout { event: "second", ..first };
+        fan_out(&db, &Audience::Notified, &first).unwrap();
+        fan_out(&db, &Audience::Notified, &second).unwrap();
+        let written = |db: &rusqlite::Connection| -> Vec<(String, String)> {
+            #[derive(serde::Deserialize)]
+            struct Row {
+                event: String,
+                target: String,
+            }
+            let rows: Vec<Row> = db.rows("SELECT event, target FROM deliveries ORDER BY id", vec![]).unwrap();
+            rows.into_iter().map(|row| (row.event, row.target)).collect()
+        };
+        assert!(written(&db).is_empty(), "nothing written in the post's own turn");
+        let pairs = |event: &str, targets: &[&str]| targets.iter().map(|t| (event.to_owned(), (*t).to_owned())).collect::<Vec<_>>();
+        assert!(write_out(&db, 2, 5).unwrap());
+        assert_eq!(written(&db), pairs("first", &["s0", "s1"]));
+        while write_out(&db, 2, 5).unwrap() {}
+        assert_eq!(written(&db), [pairs("first", &["s0", "s1", "s2", "s3", "s4"]), pairs("second", &["s0", "s1", "s2", "s3", "s4"])].concat());
+        assert_eq!(crate::store::deliveries::due(&db, 7, 100).unwrap().len(), 10, "each due when its message was written");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use gazouillis_protocol::live::Event;
 use gazouillis_push::subscription::b64;
 use gazouillis_tests::push_service::PushInbox;
 use gazouillis_tests::receiver::Answer;
-use gazouillis_tests::edge::Store;
+use gazouillis_tests::edge::{Store, RAISED_LIMITS};
 use gazouillis_tests::{Edge, LiveClient, median, random_hex, repo_root};
 use serde_json::json;
 use std::path::PathBuf;
@@ -79,7 +79,7 @@ async fn main() {
         ("PUBLIC_ORIGIN", "https://social.acme.example".to_owned()),
         ("PUSH_ALLOW_LOOPBACK", "1".to_owned()),
     ];
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let vars: Vec<(&str, &str)> = RAISED_LIMITS.into_iter().chain(vars.iter().map(|(name, value)| (*name, value.as_str()))).collect();
     let start = |root: PathBuf| Edge::start_on(Store { root, state: None, admin_token: random_hex(24), session_secret: random_hex(32) }, &vars);
     let (baseline, current) = tokio::join!(start(args.baseline.clone()), start(repo_root()));
     let mut benches = Vec::new();
