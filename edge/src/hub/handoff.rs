@@ -2,8 +2,9 @@
 //! more than one hub sends well (one Durable Object, one thread, at most
 //! 1,000 subrequests an invocation). Where the `DELIVERIES` Cloudflare
 //! Queue is bound, a round of the outbox with more than `outbox::BATCH` due
-//! claims up to [`ROUND`] of them and hands them over ([`hand`]), a few
-//! dozen to a message. The Worker's queue consumer ([`consume`]) makes each
+//! takes up to [`ROUND`] of them: it sends the first `BATCH` itself (at
+//! once: the queue waits up to a second to fill a batch) and hands the rest
+//! over ([`hand`]), a few dozen to a message. The Worker's queue consumer ([`consume`]) makes each
 //! attempt, as the hub would, and hands the outcomes back to the hub, which
 //! records them (`outbox::record`): the queue runs as many consumers as its
 //! backlog needs, each within its own limits.

@@ -85,28 +85,27 @@ fn jitter() -> f64 {
 /// Writes out a chunk of the deliveries of a message to many, if one
 /// waits; then sends every delivery due now (up to [`BATCH`]) side by side, recording
 /// how each went as it ends (`storage`'s alarm set at once for its retry);
-/// or, with more due and a queue bound, hands up to [`handoff::ROUND`] of
-/// them to the queue. Returns whether some were left for a next round.
+/// with more due and a queue bound, it hands the rest of up to
+/// [`handoff::ROUND`] to the queue first. Returns whether some were left
+/// for a next round.
 pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Result<bool> {
     // A message to many is written out as deliveries a chunk per round.
     let waiting = emit::write_out(db)?;
     let now = Date::now().as_millis();
     let queue = handoff::queue(env);
     let round = if queue.is_some() { handoff::ROUND } else { BATCH };
-    let due = deliveries::due(db, now, round as u64)?;
+    let mut due = deliveries::due(db, now, round as u64)?;
     let full = due.len() == round;
-    match queue {
-        Some(queue) if due.len() > BATCH => {
-            let jobs = claim(db, env, storage, due, now, handoff::LEASE_MS).await?;
-            handoff::hand(db, &queue, jobs).await?;
-        }
-        _ => {
-            let jobs = claim(db, env, storage, due, now, 0).await?;
-            let mut sending: FuturesUnordered<_> = jobs.iter().map(|job| async move { job.sent(attempt(env, job).await) }).collect();
-            while let Some(sent) = sending.next().await {
-                record(db, env, storage, &sent).await?;
-            }
-        }
+    if let Some(queue) = queue.filter(|_| due.len() > BATCH) {
+        // The first [`BATCH`] leave from here at once: the queue waits up to
+        // a second to fill a batch.
+        let handed = claim(db, env, storage, due.split_off(BATCH), now, handoff::LEASE_MS).await?;
+        handoff::hand(db, &queue, handed).await?;
+    }
+    let jobs = claim(db, env, storage, due, now, 0).await?;
+    let mut sending: FuturesUnordered<_> = jobs.iter().map(|job| async move { job.sent(attempt(env, job).await) }).collect();
+    while let Some(sent) = sending.next().await {
+        record(db, env, storage, &sent).await?;
     }
     Ok(full || waiting)
 }
@@ -184,7 +183,14 @@ pub async fn send(request: Request, timeout_ms: u64, allow_loopback: bool) -> Ou
     match select(answer, Box::pin(Delay::from(Duration::from_millis(timeout_ms)))).await {
         Either::Left((Ok(response), _)) => {
             let retry_after = response.headers().get("retry-after").ok().flatten().and_then(|value| retry_after_secs(&value, Date::now().as_millis()));
-            Outcome::answered(response.status_code(), retry_after)
+            let outcome = Outcome::answered(response.status_code(), retry_after);
+            // Its body is never read: cancelled, its connection closes now, not
+            // when the runtime collects it (thousands of pushes would hold
+            // thousands of sockets).
+            if let Some(body) = web_sys::Response::from(response).body() {
+                let _ = body.cancel();
+            }
+            outcome
         }
         Either::Left((Err(err), _)) => Outcome::failed(err.to_string()),
         Either::Right(_) => {

@@ -56,6 +56,10 @@ fn args() -> Args {
 
 /// Visitors subscribed and following at once.
 const SETUP_CONCURRENCY: usize = 16;
+/// A pause before each run, for the local runtime to close the previous
+/// run's connections: a run opens thousands, and a process here may hold
+/// 20,000 open files.
+const SETTLE: Duration = Duration::from_secs(30);
 /// The longest a run may take before it is reported as incomplete.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
 
@@ -88,6 +92,7 @@ async fn main() {
     }
     for run in 0..args.runs {
         for bench in &mut benches {
+            tokio::time::sleep(SETTLE).await;
             let row = bench.run(run, args.subscriptions).await;
             bench.rows.push(row);
         }
