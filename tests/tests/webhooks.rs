@@ -179,8 +179,12 @@ async fn retried_across_restart(e: Arc<Edge>) {
     let hook = add_webhook(&e, "flaky", &receiver.url("/hook"), "json").await;
     let visitor = e.new_session("Max").await;
     e.reply(&visitor.token, &post.id, "I want a refund").await;
+    // The first attempt came, and the hub recorded how it went (a restart
+    // before that would log it as interrupted, and rightly so).
     eventually(Duration::from_secs(15), || async {
         ensure!(!receiver.received().is_empty(), "the first attempt did not come");
+        let log = deliveries(&e, "flaky", &hook.webhook.id).await;
+        ensure!(log.first().is_some_and(|d| d.attempts.first().is_some_and(|a| a.status == Some(500))), "not recorded yet: {log:?}");
         Ok::<_, String>(())
     })
     .await;

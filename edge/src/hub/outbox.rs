@@ -209,10 +209,6 @@ fn unfollowed(request: &Request) -> worker::Result<Request> {
     Ok(web_sys::Request::new_with_request_and_init(request.inner(), &init)?.into())
 }
 
-/// How soon the alarm resumes what [`AccountHub::deliver_soon`] began, had
-/// the hub stopped meanwhile (a deploy, an eviction).
-const RESUME_MS: u64 = 60_000;
-
 impl AccountHub {
     /// Sends what is due right after the current answer leaves, then sets
     /// the alarm for the retries.
@@ -222,8 +218,6 @@ impl AccountHub {
             // A timer's turn: the answer leaves first.
             Delay::from(Duration::ZERO).await;
             let result = async {
-                // Should the hub stop before it is done, its alarm takes over.
-                wake_by(&storage, Date::now().as_millis() + RESUME_MS).await?;
                 while deliver_due(&db, &env, &storage).await? {}
                 match deliveries::next_at(&db)? {
                     Some(at) => wake_by(&storage, at).await,
