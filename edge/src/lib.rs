@@ -66,13 +66,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     cors::with_cors(response)
 }
 
-/// The cron (`[triggers]` in wrangler.toml): wakes the hubs after a new schema migration.
+/// The `DELIVERIES` queue's consumer (`hub::handoff`): what failed is left
+/// to the deliveries' leases.
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> worker::Result<()> {
-    // The outbox's queue path (`hub::handoff`): what failed is left to the deliveries' leases.
     hub::consume(batch, &env).await
 }
 
+/// The cron (`[triggers]` in wrangler.toml): wakes the hubs after a new schema migration.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     // What failed is logged where it failed; the next run tries again.

@@ -4,10 +4,11 @@
 //! Queue is bound, a round of the outbox with more than `outbox::BATCH` due
 //! takes up to [`ROUND`] of them: it sends the first `BATCH` itself (at
 //! once: the queue waits up to a second to fill a batch) and hands the rest
-//! over ([`hand`]), a few dozen to a message. The Worker's queue consumer ([`consume`]) makes each
-//! attempt, as the hub would, and hands the outcomes back to the hub, which
-//! records them (`outbox::record`): the queue runs as many consumers as its
-//! backlog needs, each within its own limits.
+//! over ([`hand`]), a few dozen to a message. The Worker's queue consumer
+//! ([`consume`]) makes each attempt, as the hub would, and hands the
+//! outcomes back to the hub, which records them (`outbox::record`): the
+//! queue runs as many consumers as its backlog needs, each within its own
+//! limits.
 //!
 //! A handed-off delivery's lease is [`LEASE_MS`] longer: one whose outcome
 //! never comes back (a consumer that failed) is tried again by the hub's

@@ -45,7 +45,7 @@ use worker::{web_sys, AbortController, Date, Delay, Env, Fetch, Request, Storage
 
 /// Most deliveries attempted at once (by the hub, or by a queue's consumer
 /// for each message), and most sent by the hub itself in one round: a round
-/// with more due hands them to the queue, where there is one.
+/// with more due hands the rest to the queue, where there is one.
 pub const BATCH: usize = 20;
 
 /// A claimed attempt at a delivery, with everything its request needs.
@@ -83,10 +83,10 @@ fn jitter() -> f64 {
 }
 
 /// Writes out a chunk of the deliveries of a message to many, if one
-/// waits; then sends every delivery due now (up to [`BATCH`]) side by side, recording
-/// how each went as it ends (`storage`'s alarm set at once for its retry);
-/// with more due and a queue bound, it hands the rest of up to
-/// [`handoff::ROUND`] to the queue first. Returns whether some were left
+/// waits; then sends the deliveries due now (up to [`BATCH`]) side by
+/// side, recording how each went as it ends (`storage`'s alarm set at once
+/// for its retry). With more due and a queue bound, it first hands the rest
+/// of up to [`handoff::ROUND`] to the queue. Returns whether some were left
 /// for a next round.
 pub async fn deliver_due(db: &Db, env: &Env, storage: &Storage) -> worker::Result<bool> {
     // A message to many is written out as deliveries a chunk per round.
